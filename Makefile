@@ -1,0 +1,121 @@
+# bont: build, run and test. `make run` and `make test` install missing Debian packages first.
+.POSIX:
+.SUFFIXES:
+
+CC      ?= cc
+CLANG   ?= clang
+BUILD   ?= build
+JOBS    ?= 2
+FUZZ_SECONDS ?= 20
+
+WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+          -Wformat=2 -Wno-format-nonliteral
+BASEFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc $(WARN) \
+          $(shell pkg-config --cflags jansson sqlite3 2>/dev/null)
+LIBS    = $(shell pkg-config --libs jansson sqlite3 2>/dev/null || echo -ljansson -lsqlite3) -lpthread -lm
+
+REL_CFLAGS  = $(BASEFLAGS) -O2 -g
+TEST_CFLAGS = $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined -DBONT_TEST_BUILD
+TEST_LDFLAGS = -fsanitize=address,undefined
+
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/kb/*.c src/plan/*.c src/model/*.c src/store/*.c src/report/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/*.c))
+DATA     := $(sort $(wildcard data/*.json))
+HDRS     := $(wildcard include/bont/*.h src/*/*.h tests/*.h)
+
+GEN      = $(BUILD)/gen/kb_data.c
+EMBED    = $(BUILD)/tools/embed
+
+REL_OBJ  = $(patsubst %.c,$(BUILD)/rel/%.o,$(LIB_SRC)) $(BUILD)/rel/gen/kb_data.o
+TST_OBJ  = $(patsubst %.c,$(BUILD)/tst/%.o,$(LIB_SRC)) $(BUILD)/tst/gen/kb_data.o
+
+BONT      = $(BUILD)/bont
+BONT_TEST = $(BUILD)/bont-asan
+TESTS     = $(BUILD)/run-tests
+FUZZERS   = $(BUILD)/fuzz-plan
+
+.PHONY: all deps build run test check-format format fuzz clean bench
+
+all: $(BONT)
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BONT)
+
+run: build
+	@bash scripts/run.sh $(BONT)
+
+test: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BONT) $(BONT_TEST) $(TESTS) $(FUZZERS)
+	@bash scripts/check-format.sh
+	@$(FUZZERS) -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=0 \
+	    tests/fuzz/corpus-plan examples tests/check 2>$(BUILD)/fuzz-plan.log \
+	  && echo "fuzz: plan parser ran $(FUZZ_SECONDS) s clean" \
+	  || { tail -40 $(BUILD)/fuzz-plan.log; echo "fuzz: plan parser FAILED"; exit 1; }
+	@BONT=$(BONT_TEST) BONT_REL=$(BONT) $(TESTS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZERS)
+	$(FUZZERS) -max_total_time=600 tests/fuzz/corpus-plan examples tests/check
+
+check-format:
+	@bash scripts/check-format.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(wildcard include/bont/*.h src/*/*.h tests/*.h tests/fuzz/*.c tools/*.c bench/*.c)
+
+bench: build
+	@bash bench/run.sh
+
+$(EMBED): tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(GEN): $(EMBED) $(DATA)
+	@mkdir -p $(@D)
+	$(EMBED) $@ $(DATA)
+
+$(BUILD)/rel/gen/kb_data.o: $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(REL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tst/gen/kb_data.o: $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/rel/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(REL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tst/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libbont.a: $(REL_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libbont-asan.a: $(TST_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BONT): $(patsubst %.c,$(BUILD)/rel/%.o,$(CLI_SRC)) $(BUILD)/libbont.a
+	$(CC) -o $@ $^ $(LIBS)
+
+$(BONT_TEST): $(patsubst %.c,$(BUILD)/tst/%.o,$(CLI_SRC)) $(BUILD)/libbont-asan.a
+	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(TESTS): $(patsubst %.c,$(BUILD)/tst/%.o,$(TEST_SRC)) $(BUILD)/libbont-asan.a
+	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz-plan: tests/fuzz/fuzz_plan.c $(LIB_SRC) $(GEN) $(HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ \
+	    tests/fuzz/fuzz_plan.c $(LIB_SRC) $(GEN) $(LIBS)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,42 @@
+/* bont/check.h: checks a plan against the knowledge base's rules, contraindications and the
+ * patient's history, and returns findings. */
+#ifndef BONT_CHECK_H
+#define BONT_CHECK_H
+
+#include <stddef.h>
+
+#include "bont/error.h"
+#include "bont/kb.h"
+#include "bont/plan.h"
+
+typedef struct bont_finding_t {
+    bont_severity_t severity;
+    char rule[96];       /* rule id, e.g. "ona.cumulative.12w" or "contra.milk_protein" */
+    char message[512];   /* one plain sentence */
+    char source[256];    /* source ids, e.g. "S1 S21" */
+    char evidence[32];   /* "label", "practice-guide", ... */
+    char subject[96];    /* what was measured, e.g. "procerus" or "session" */
+    double value;        /* the number compared (NAN when none) */
+    double limit;        /* the limit it was compared with (NAN when none) */
+    char unit[16];       /* unit of value and limit: "U", "mL", "U/kg", "days", "years" */
+} bont_finding_t;
+
+typedef struct bont_check_t {
+    bont_finding_t *findings; /* owned; sorted errors first */
+    size_t n_findings;
+    size_t n_errors, n_warnings, n_notes;
+} bont_check_t;
+
+/* Extra history to consider beyond plan->history (e.g. from the record store). May be NULL. */
+typedef struct bont_check_opts_t {
+    const bont_history_t *extra_history;
+    size_t n_extra_history;
+} bont_check_opts_t;
+
+/* Runs every check. *out is owned by the caller (bont_check_free). */
+int bont_check_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_check_opts_t *opts,
+                   bont_check_t **out, bont_error_t *err);
+
+void bont_check_free(bont_check_t **check);
+
+#endif

@@ -1,0 +1,195 @@
+/* bont/kb.h: the knowledge base (products, muscles, indications, rules, contraindications),
+ * loaded from the data/ files embedded in the library at build time. */
+#ifndef BONT_KB_H
+#define BONT_KB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bont/error.h"
+
+/* Every string below is owned by the knowledge base and lives as long as it does. */
+
+typedef struct bont_vial_t {
+    double units;          /* labelled units in the vial */
+    double diluent_ml_min; /* smallest labelled diluent volume, mL (0 for ready-made solution) */
+    double diluent_ml_max; /* largest labelled diluent volume, mL */
+    const char *source;    /* source ids, e.g. "S12" */
+} bont_vial_t;
+
+typedef struct bont_product_t {
+    const char *id;            /* INN, e.g. "onabotulinumtoxinA" */
+    const char *display;       /* brand shown to people, e.g. "Botox" */
+    char serotype;             /* 'A' or 'B' */
+    const char **aliases;      /* brand names in any language; n_aliases entries */
+    size_t n_aliases;
+    const bont_vial_t *vials; /* labelled vial sizes; n_vials entries */
+    size_t n_vials;
+    double in_use_h;           /* hours usable after reconstitution; <0 when not known */
+    const char *in_use_source; /* source of in_use_h, or the reason it is unknown */
+    bool albumin;              /* contains human albumin */
+    bool milk_protein;         /* contains cow's milk protein (lactose of bovine origin) */
+    const char *excipients;    /* excipients in words, for people */
+    double ratio_min;          /* literature ratio to onabotulinumtoxinA units (product U per */
+    double ratio_max;          /* 1 onabotulinumtoxinA U); both <0 when no accepted ratio */
+    const char *ratio_source;  /* source ids of the ratio */
+    const char *ratio_note;    /* what the ratio rests on */
+    const char *source;        /* source ids for serotype, vials and excipients */
+} bont_product_t;
+
+typedef struct bont_neighbour_t {
+    const char *id;     /* muscle id of the neighbouring structure */
+    double distance_mm; /* approximate centre-to-edge distance, mm */
+    bool fascia;        /* a fascial plane separates the two */
+    bool estimate;      /* distance is an estimate (see note) rather than a measured value */
+    const char *source; /* source ids or estimate note */
+} bont_neighbour_t;
+
+typedef struct bont_muscle_t {
+    const char *id;           /* English snake_case id, e.g. "corrugator_supercilii" */
+    const char *kind;         /* "muscle", "gland", "skin" or "organ" */
+    const char *region;       /* e.g. "face_upper", "neck", "upper_limb" */
+    bool sided;               /* exists on the left and on the right */
+    const char *name_en;      /* first English name */
+    const char *name_zh;      /* first Chinese name */
+    const char *name_ko;      /* first Korean name */
+    const char **aliases;     /* every name in every language, ids included */
+    size_t n_aliases;
+    double volume_ml;         /* approximate volume, mL; <0 when not known */
+    double volume_ml_min;     /* range of published or estimated volumes */
+    double volume_ml_max;
+    bool volume_estimate;     /* volume is an estimate (see volume_source) */
+    const char *volume_source;
+    const bont_neighbour_t *neighbours;
+    size_t n_neighbours;
+    const char *side_effect;       /* effect id when this muscle's weakness is a known side
+                                      effect, e.g. "ptosis", else NULL */
+    const char *side_effect_label; /* in words, e.g. "eyelid ptosis" */
+} bont_muscle_t;
+
+typedef struct bont_indication_t {
+    const char *id;       /* e.g. "glabellar_lines" */
+    const char *name_en;
+    const char *name_zh;
+    const char *name_ko;
+    const char **aliases;
+    size_t n_aliases;
+    bool pediatric;        /* indication is for children (2-17 y) */
+    bool rules_apply;      /* false for "research": no label rules */
+    const char *note;      /* e.g. "off-label for every product" */
+} bont_indication_t;
+
+typedef enum bont_rule_type_t {
+    BONT_RULE_UNITS_PER_SITE,    /* units at one injection site */
+    BONT_RULE_VOLUME_PER_SITE,   /* mL at one injection site */
+    BONT_RULE_UNITS_PER_MUSCLE,  /* units in one muscle (one side) per session */
+    BONT_RULE_UNITS_PER_LIMB,    /* units in the muscles of one limb per session */
+    BONT_RULE_UNITS_PER_SESSION, /* units in the session */
+    BONT_RULE_CUMULATIVE,        /* units of the product within a window, across indications */
+    BONT_RULE_MIN_INTERVAL,      /* days since the last session for the same indication */
+    BONT_RULE_AGE,               /* patient age in years */
+    BONT_RULE_SITES_PER_MUSCLE,  /* number of injection sites in one muscle */
+    BONT_RULE_TYPE_COUNT
+} bont_rule_type_t;
+
+typedef enum bont_severity_t {
+    BONT_SEV_NOTE = 0,
+    BONT_SEV_WARNING = 1,
+    BONT_SEV_ERROR = 2,
+} bont_severity_t;
+
+typedef struct bont_rule_t {
+    const char *id;            /* stable rule id, e.g. "ona.cd.scm.max" */
+    bont_rule_type_t type;
+    const char *product;       /* product id, or NULL for every product */
+    const char *indication;    /* indication id, or NULL for every indication */
+    const char *muscle;        /* muscle id for per-muscle/site rules, or NULL */
+    const char *region;        /* region for per-limb rules ("upper_limb"), or NULL */
+    const char *population;    /* "adult", "pediatric" or NULL for both */
+    double min;                /* lower bound (units, mL, days or years); <0 = none */
+    double max;                /* upper bound; <0 = none */
+    double per_kg_min;         /* lower bound in U/kg; <0 = none */
+    double per_kg_max;         /* upper bound in U/kg; <0 = none */
+    double window_days;        /* for BONT_RULE_CUMULATIVE: the window */
+    bont_severity_t over;      /* severity when above max */
+    bont_severity_t under;     /* severity when below min */
+    const char *evidence;      /* "label", "label-secondary", "trial", "practice-guide",
+                                  "off-label", "weak-secondary" */
+    const char *source;        /* source ids */
+    const char *note;          /* the rule in words, for people */
+} bont_rule_t;
+
+typedef struct bont_term_t {
+    const char *id;      /* canonical id, e.g. "myasthenia_gravis", "gentamicin" */
+    const char *kind;    /* "condition", "medication" or "allergy" */
+    const char *group;   /* class it belongs to, e.g. "aminoglycoside", or NULL */
+    const char **aliases;
+    size_t n_aliases;
+} bont_term_t;
+
+typedef struct bont_contra_t {
+    const char *id;          /* e.g. "neuromuscular_disease" */
+    const char *kind;        /* "condition", "medication", "allergy", "pregnancy",
+                                "breastfeeding", "excipient" */
+    const char **matches;    /* term ids or groups that trigger it */
+    size_t n_matches;
+    const char *excipient;   /* for kind "excipient": "albumin" or "milk_protein" */
+    const char **products;   /* products it applies to; n_products == 0 means every product */
+    size_t n_products;
+    const char **indications; /* indications it applies to; 0 means every indication */
+    size_t n_indications;
+    bont_severity_t severity;
+    const char *message;     /* plain sentence for people */
+    const char *source;
+} bont_contra_t;
+
+typedef struct bont_source_t {
+    const char *id;    /* e.g. "S1" */
+    const char *kind;  /* "label", "paper", "secondary", "practice-guide", "estimate" */
+    const char *title;
+    const char *url;
+} bont_source_t;
+
+typedef struct bont_kb_t bont_kb_t;
+
+/* Loads the knowledge base embedded at build time. On failure *out is NULL and err says which
+ * data file and entry is wrong. */
+int bont_kb_load(bont_kb_t **out, bont_error_t *err);
+
+/* Loads the knowledge base from the JSON files in dir (for data development and tests). */
+int bont_kb_load_dir(bont_kb_t **out, const char *dir, bont_error_t *err);
+
+/* Frees kb and sets *kb to NULL. */
+void bont_kb_free(bont_kb_t **kb);
+
+/* Look-ups by id or by any alias (case-insensitive for Latin letters; spaces, hyphens and
+ * underscores are the same). Return NULL when nothing matches. */
+const bont_product_t *bont_kb_product(const bont_kb_t *kb, const char *name);
+const bont_muscle_t *bont_kb_muscle(const bont_kb_t *kb, const char *name);
+const bont_indication_t *bont_kb_indication(const bont_kb_t *kb, const char *name);
+const bont_term_t *bont_kb_term(const bont_kb_t *kb, const char *name);
+const bont_source_t *bont_kb_source(const bont_kb_t *kb, const char *id);
+
+/* Iteration over everything of one kind. */
+size_t bont_kb_n_products(const bont_kb_t *kb);
+const bont_product_t *bont_kb_product_at(const bont_kb_t *kb, size_t i);
+size_t bont_kb_n_muscles(const bont_kb_t *kb);
+const bont_muscle_t *bont_kb_muscle_at(const bont_kb_t *kb, size_t i);
+size_t bont_kb_n_indications(const bont_kb_t *kb);
+const bont_indication_t *bont_kb_indication_at(const bont_kb_t *kb, size_t i);
+size_t bont_kb_n_rules(const bont_kb_t *kb);
+const bont_rule_t *bont_kb_rule_at(const bont_kb_t *kb, size_t i);
+size_t bont_kb_n_contras(const bont_kb_t *kb);
+const bont_contra_t *bont_kb_contra_at(const bont_kb_t *kb, size_t i);
+
+/* Up to max names (ids) closest to name among the kind "product", "muscle", "indication" or
+ * "term", best first, for "did you mean" messages. Returns how many were written. */
+size_t bont_kb_suggest(const bont_kb_t *kb, const char *kind, const char *name, const char **out,
+                       size_t max);
+
+/* The rule type's data name ("units_per_site") and back. */
+const char *bont_rule_type_name(bont_rule_type_t type);
+int bont_rule_type_parse(const char *name, bont_rule_type_t *out);
+const char *bont_severity_name(bont_severity_t sev);
+
+#endif

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages bont needs to build and test, only those missing.
+set -euo pipefail
+pkgs=(gcc make pkg-config libjansson-dev libsqlite3-dev sqlite3 clang libclang-rt-14-dev clang-format
+      python3 python3-scipy python3-numpy libsundials-dev)
+missing=()
+for p in "${pkgs[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "deps: installing missing Debian packages: ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,34 @@
+/* commands.h: the bont subcommands, one file each in src/cli/, and what they share. */
+#ifndef BONT_CLI_COMMANDS_H
+#define BONT_CLI_COMMANDS_H
+
+#include "bont/kb.h"
+
+/* Exit codes of the bont command (documented in README.md and docs/cli.md). */
+enum {
+    BONT_EXIT_OK = 0,       /* done; for check: no error-level finding */
+    BONT_EXIT_VIOLATION = 1, /* the plan breaks a rule (check, visit record) */
+    BONT_EXIT_USAGE = 2,    /* unusable input: bad arguments, malformed or inconsistent file */
+    BONT_EXIT_INTERNAL = 3, /* the program failed (out of memory, I/O, store error) */
+};
+
+typedef int (*bont_cmd_fn_t)(const bont_kb_t *kb, int argc, char **argv);
+
+typedef struct bont_cmd_t {
+    const char *name;    /* "check" */
+    bont_cmd_fn_t fn;    /* argv[0] is the subcommand name */
+    const char *summary; /* one line for `bont help` */
+} bont_cmd_t;
+
+int bont_cmd_check(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_dilute(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_convert(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_kb(const bont_kb_t *kb, int argc, char **argv);
+
+/* Prints "bont: <formatted error>" on stderr. */
+void bont_cli_error(const bont_error_t *err);
+
+/* "text" or "json" from --format; returns 0, or -1 after printing a usage error. */
+int bont_cli_format(const char *value, const char *const *allowed, int *out);
+
+#endif

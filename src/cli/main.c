@@ -1,0 +1,70 @@
+/* main.c: the bont command: finds the subcommand and hands it the knowledge base. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bont/kb.h"
+#include "cli/commands.h"
+
+static const bont_cmd_t commands[] = {
+    {"check", bont_cmd_check, "check a plan against label limits, contraindications and history"},
+    {"dilute", bont_cmd_dilute, "units per 0.1 mL for a dilution, and mL for a dose"},
+    {"convert", bont_cmd_convert, "literature dose ratio between two products (never a label value)"},
+    {"kb", bont_cmd_kb, "list or show products, muscles and indications"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: bont COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nexit codes: 0 ok, 1 the plan breaks a rule, 2 unusable input, 3 internal "
+               "error\n`bont COMMAND --help` shows the command's options.\n");
+}
+
+void bont_cli_error(const bont_error_t *err)
+{
+    char buf[1400];
+    fprintf(stderr, "bont: %s\n", bont_error_format(err, buf, sizeof buf));
+}
+
+int bont_cli_format(const char *value, const char *const *allowed, int *out)
+{
+    for (int i = 0; allowed[i]; i++)
+        if (value && strcmp(value, allowed[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    fprintf(stderr, "bont: --format must be one of");
+    for (int i = 0; allowed[i]; i++)
+        fprintf(stderr, "%s%s", i ? ", " : " ", allowed[i]);
+    fprintf(stderr, " (got \"%s\")\n", value ? value : "");
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? BONT_EXIT_USAGE : BONT_EXIT_OK;
+    }
+    const bont_cmd_t *cmd = NULL;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            cmd = &commands[i];
+    if (!cmd) {
+        fprintf(stderr, "bont: unknown command \"%s\"\n\n", argv[1]);
+        usage(stderr);
+        return BONT_EXIT_USAGE;
+    }
+    bont_kb_t *kb = NULL;
+    bont_error_t err;
+    bont_error_clear(&err);
+    if (bont_kb_load(&kb, &err) != 0) {
+        bont_cli_error(&err);
+        return BONT_EXIT_INTERNAL;
+    }
+    int rc = cmd->fn(kb, argc - 1, argv + 1);
+    bont_kb_free(&kb);
+    return rc;
+}
