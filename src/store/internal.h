@@ -2,6 +2,7 @@
 #ifndef BONT_STORE_INTERNAL_H
 #define BONT_STORE_INTERNAL_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "bont/store.h"
@@ -21,5 +22,12 @@ int bont__store_prepare(bont_store_t *s, const char *sql, sqlite3_stmt **st, bon
 
 /* Days since 1970-01-01 for a valid "YYYY-MM-DD"; -1 otherwise (internal helper). */
 int bont__store_day(const char *date, long *day);
+
+/* Writes day (since 1970-01-01) as YYYY-MM-DD into buf (11 bytes). */
+void bont__store_format_day(long day, char buf[11]);
+
+/* The data/ file name (e.g. "outcome-scales.json") embedded at build time, parsed; the caller
+ * owns the result (json_decref). NULL with err set when missing or malformed. */
+json_t *bont__store_data(const char *name, bont_error_t *err);
 
 #endif

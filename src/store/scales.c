@@ -6,32 +6,18 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bont/store.h"
-#include "kb/embedded.h"
+#include "store/internal.h"
 
-static const char SCALES_FILE[] = "outcome-scales.json";
-
-/* Looked up in the embedded table directly, so the store does not need the knowledge base. */
+/* The "scales" array of data/outcome-scales.json (owned by the caller), or NULL. */
 static json_t *load_scales(bont_error_t *err)
 {
-    for (const bont_embedded_file_t *f = bont_embedded_files; f->name; f++) {
-        if (strcmp(f->name, SCALES_FILE) != 0)
-            continue;
-        json_error_t jerr;
-        json_t *root = json_loadb(f->data, f->size, 0, &jerr);
-        json_t *scales = root ? json_object_get(root, "scales") : NULL;
-        if (!json_is_array(scales)) {
-            bont_error_setf(err, NULL, "data/%s is malformed (%s)", SCALES_FILE,
-                            root ? "no \"scales\" array" : jerr.text);
-            json_decref(root);
-            return NULL;
-        }
-        json_incref(scales);
-        json_decref(root);
-        return scales;
-    }
-    bont_error_setf(err, NULL, "data/%s is missing from this build", SCALES_FILE);
-    return NULL;
+    json_t *root = bont__store_data("outcome-scales.json", err);
+    json_t *scales = root ? json_object_get(root, "scales") : NULL;
+    if (root && !json_is_array(scales))
+        bont_error_setf(err, NULL, "data/outcome-scales.json has no \"scales\" array");
+    scales = json_is_array(scales) ? json_incref(scales) : NULL;
+    json_decref(root);
+    return scales;
 }
 
 static int name_matches(json_t *scale, const char *name)

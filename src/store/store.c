@@ -76,6 +76,22 @@ int bont__store_day(const char *date, long *day)
     return 0;
 }
 
+void bont__store_format_day(long day, char buf[11])
+{
+    /* Howard Hinnant's civil_from_days. */
+    long z = day + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    long y = yoe + era * 400 + (m <= 2);
+    snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
+}
+
 /* Runs one statement that returns no rows, retrying while the file is locked. */
 static int exec_retry(bont_store_t *s, const char *sql, bont_error_t *err, const char *what)
 {

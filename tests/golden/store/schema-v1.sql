@@ -1,0 +1,31 @@
+-- A store as written by bont schema version 1 (before wore_off_date), for the migration test.
+-- Generated once from migration 1 in src/store/schema.c; never edit to follow later versions.
+
+BEGIN;
+CREATE TABLE patients (  id INTEGER PRIMARY KEY,  name TEXT NOT NULL CHECK (length(trim(name)) > 0),  birth_date TEXT NOT NULL CHECK (date(birth_date) IS birth_date),  sex TEXT NOT NULL CHECK (sex IN ('female', 'male', 'other', 'unknown')),  weight_kg REAL CHECK (weight_kg IS NULL OR (weight_kg > 0 AND weight_kg < 700)),  created_at TEXT NOT NULL);
+CREATE TABLE patient_terms (  patient_id INTEGER NOT NULL REFERENCES patients(id),  kind TEXT NOT NULL CHECK (kind IN ('condition', 'medication', 'allergy')),  name TEXT NOT NULL CHECK (length(name) > 0),  PRIMARY KEY (patient_id, kind, name));
+CREATE TABLE vials (  id INTEGER PRIMARY KEY,  product TEXT NOT NULL,  lot TEXT NOT NULL CHECK (length(trim(lot)) > 0),  expiry TEXT NOT NULL CHECK (date(expiry) IS expiry),  vial_units REAL CHECK (vial_units IS NULL OR vial_units > 0),  diluent_ml REAL CHECK (diluent_ml IS NULL OR diluent_ml >= 0),  reconstituted_at TEXT);
+CREATE INDEX vials_lot ON vials(lot COLLATE NOCASE);
+CREATE TABLE visits (  id INTEGER PRIMARY KEY,  patient_id INTEGER NOT NULL REFERENCES patients(id),  vial_id INTEGER NOT NULL REFERENCES vials(id),  date TEXT NOT NULL CHECK (date(date) IS date),  injected_at TEXT,  indication TEXT NOT NULL,  total_units REAL NOT NULL CHECK (total_units > 0),  n_injections INTEGER NOT NULL CHECK (n_injections > 0),  override_reason TEXT CHECK (override_reason IS NULL OR length(trim(override_reason)) > 0),  findings_json TEXT,  recorded_at TEXT NOT NULL);
+CREATE INDEX visits_patient ON visits(patient_id, date);
+CREATE INDEX visits_vial ON visits(vial_id);
+CREATE TABLE injections (  id INTEGER PRIMARY KEY,  visit_id INTEGER NOT NULL REFERENCES visits(id),  seq INTEGER NOT NULL,  muscle TEXT NOT NULL,  side TEXT CHECK (side IS NULL OR side IN ('left', 'right')),  units REAL NOT NULL CHECK (units > 0),  volume_ml REAL CHECK (volume_ml IS NULL OR volume_ml >= 0),  sites INTEGER NOT NULL CHECK (sites >= 1),  guidance TEXT CHECK (guidance IS NULL OR                       guidance IN ('emg', 'ultrasound', 'stimulation', 'palpation')),  UNIQUE (visit_id, seq));
+CREATE TABLE outcomes (  id INTEGER PRIMARY KEY,  patient_id INTEGER NOT NULL REFERENCES patients(id),  visit_id INTEGER REFERENCES visits(id),  scale TEXT NOT NULL CHECK (length(scale) > 0),  score REAL NOT NULL,  date TEXT NOT NULL CHECK (date(date) IS date),  note TEXT);
+CREATE INDEX outcomes_patient ON outcomes(patient_id, date);
+CREATE TABLE adverse_events (  id INTEGER PRIMARY KEY,  patient_id INTEGER NOT NULL REFERENCES patients(id),  visit_id INTEGER NOT NULL REFERENCES visits(id),  what TEXT NOT NULL CHECK (length(trim(what)) > 0),  onset_day INTEGER NOT NULL CHECK (onset_day >= 0),  severity TEXT NOT NULL CHECK (severity IN ('mild', 'moderate', 'severe')),  resolved_date TEXT CHECK (resolved_date IS NULL OR date(resolved_date) IS resolved_date),  note TEXT);
+CREATE INDEX adverse_events_patient ON adverse_events(patient_id);
+CREATE TRIGGER patients_keep BEFORE DELETE ON patients  BEGIN SELECT RAISE(ABORT, 'patient records are never deleted');
+ END;
+CREATE TRIGGER visits_keep BEFORE DELETE ON visits  BEGIN SELECT RAISE(ABORT, 'visit records are never deleted');
+ END;
+CREATE TRIGGER injections_keep BEFORE DELETE ON injections  BEGIN SELECT RAISE(ABORT, 'injection records are never deleted');
+ END;
+
+INSERT INTO patients VALUES (1, 'Version One', '1970-01-01', 'other', NULL, '2025-01-01T10:00:00Z');
+INSERT INTO vials VALUES (1, 'onabotulinumtoxinA', 'V1LOT', '2026-01-01', 100, 2, NULL);
+INSERT INTO visits VALUES (1, 1, 1, '2025-02-01', NULL, 'cervical_dystonia', 150, 2, NULL, NULL, '2025-02-01T10:00:00Z');
+INSERT INTO injections VALUES (1, 1, 1, 'sternocleidomastoid', 'left', 50, 1.0, 2, 'emg');
+INSERT INTO injections VALUES (2, 1, 2, 'splenius_capitis', 'right', 100, 2.0, 3, 'emg');
+PRAGMA user_version = 1;
+PRAGMA application_id = 1651469940;
+COMMIT;

@@ -1,0 +1,20 @@
+/* test_store.h: helpers the store tests share (test_store*.c). */
+#ifndef BONT_TEST_STORE_H
+#define BONT_TEST_STORE_H
+
+#include <stddef.h>
+
+#include "bont/store.h"
+
+/* Makes a fresh folder under /tmp (dir is "" on failure) and removes it again. */
+void store_test_tmpdir(char *dir, size_t size);
+void store_test_rmdir(const char *dir);
+
+/* A valid patient with the given name. */
+bont_store_patient_t store_test_patient(const char *name);
+
+/* A valid cervical-dystonia visit with n_injections injections (owned: bont_store_visit_clear). */
+void store_test_visit(bont_store_visit_t *v, long long patient_id, const char *date,
+                      const char *lot, size_t n_injections);
+
+#endif
