@@ -1,0 +1,231 @@
+/* test_store_crash.c: nothing lost, nothing half-written: writers killed with SIGKILL at random
+ * moments, and two processes writing at once. */
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bont/store.h"
+#include "test.h"
+#include "test_store.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void sleep_us(long us)
+{
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
+    nanosleep(&ts, NULL);
+}
+
+static long long count(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    long long v = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Child: open the store (creating and migrating it when new) and write visits of 1 to 12
+ * injections, with outcomes and wear-off updates between them, until killed. Exits 1 on the
+ * first failed write, which the parent reports. */
+static void write_until_killed(const char *path, unsigned seed)
+{
+    bont_error_t err;
+    bont_store_t *s = NULL;
+    srand(seed);
+    if (bont_store_open(&s, path, &err) != 0)
+        _exit(1);
+    bont_store_patient_t p = store_test_patient("Crash Test");
+    if (bont_store_patient_add(s, &p, &err) != 0)
+        _exit(1);
+    for (;;) {
+        bont_store_visit_t v;
+        store_test_visit(&v, p.id, "2026-03-01", "K9", 1 + (size_t)(rand() % 12));
+        if (bont_store_visit_add(s, &v, &err) != 0)
+            _exit(1);
+        if (rand() % 3 == 0) {
+            bont_store_outcome_t o = {0};
+            o.visit_id = v.id;
+            snprintf(o.scale, sizeof o.scale, "twstrs");
+            o.score = rand() % 86;
+            snprintf(o.date, sizeof o.date, "2026-03-20");
+            if (bont_store_outcome_add(s, &o, &err) != 0 ||
+                bont_store_visit_wore_off(s, v.id, "2026-06-01", &err) != 0)
+                _exit(1);
+        }
+        bont_store_visit_clear(&v);
+    }
+}
+
+TEST_TIMEOUT(store_survives_sigkill_at_random_moments, 240)
+{
+    char dir[64], path[128];
+    bont_error_t err;
+    bont_store_t *s = NULL;
+    const int rounds = 60;
+    int killed = 0, early_exit = 0;
+    double t0 = now_s();
+    store_test_tmpdir(dir, sizeof dir);
+    srand((unsigned)time(NULL) ^ (unsigned)getpid());
+    for (int round = 0; round < rounds; round++) {
+        /* Every sixth round starts a fresh file, so some kills land while the file is being
+         * created, switched to WAL or migrated. */
+        snprintf(path, sizeof path, "%s/crash-%d.db", dir, round / 6);
+        pid_t pid = fork();
+        if (pid == 0)
+            write_until_killed(path, (unsigned)rand());
+        /* 0 to 150 ms: from before the first write to deep into a run of writes. */
+        sleep_us(rand() % 150000);
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+            killed++;
+        else
+            early_exit++;
+    }
+    CHECK_INT(early_exit, 0);
+    CHECK_INT(killed, rounds);
+    long long visits = 0, injections = 0;
+    for (int f = 0; f < rounds / 6; f++) {
+        snprintf(path, sizeof path, "%s/crash-%d.db", dir, f);
+        bont_error_clear(&err);
+        int rc = bont_store_open(&s, path, &err);
+        CHECK_MSG(rc == 0, "%s: open after kills: %s", path, err.message);
+        if (rc != 0)
+            continue;
+        rc = bont_store_verify(s, &err);
+        CHECK_MSG(rc == 0, "%s: %s", path, err.message);
+        bont_store_close(&s);
+        CHECK_INT(count(path, "SELECT count(*) FROM pragma_integrity_check WHERE "
+                              "integrity_check != 'ok'"),
+                  0);
+        CHECK_INT(count(path, "SELECT count(*) FROM visits v WHERE v.n_injections != (SELECT "
+                              "count(*) FROM injections i WHERE i.visit_id = v.id)"),
+                  0);
+        CHECK_INT(count(path, "SELECT count(*) FROM vials WHERE id NOT IN (SELECT vial_id FROM "
+                              "visits)"),
+                  0);
+        visits += count(path, "SELECT count(*) FROM visits");
+        injections += count(path, "SELECT count(*) FROM injections");
+    }
+    CHECK(visits > 0);
+    printf("    sigkill: %d kills, %lld visits with %lld injections intact, %.1f s\n", killed,
+           visits, injections, now_s() - t0);
+    store_test_rmdir(dir);
+}
+
+/* Child: writes n patients and n visits on its own connection; exits with the number of
+ * failed writes (0 when every one succeeded). */
+static void write_n(const char *path, int n, const char *tag)
+{
+    bont_error_t err;
+    bont_store_t *s = NULL;
+    int failed = 0;
+    if (bont_store_open(&s, path, &err) != 0) {
+        fprintf(stderr, "%s: open: %s\n", tag, err.message);
+        _exit(100);
+    }
+    for (int i = 0; i < n; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s %d", tag, i);
+        bont_store_patient_t p = store_test_patient(name);
+        if (bont_store_patient_add(s, &p, &err) != 0) {
+            fprintf(stderr, "%s: patient %d: %s\n", tag, i, err.message);
+            failed++;
+            continue;
+        }
+        bont_store_visit_t v;
+        store_test_visit(&v, p.id, "2026-05-05", tag, 3);
+        if (bont_store_visit_add(s, &v, &err) != 0) {
+            fprintf(stderr, "%s: visit %d: %s\n", tag, i, err.message);
+            failed++;
+        }
+        bont_store_visit_clear(&v);
+    }
+    bont_store_close(&s);
+    _exit(failed > 99 ? 99 : failed);
+}
+
+TEST_TIMEOUT(store_two_concurrent_writers_lose_nothing, 240)
+{
+    char dir[64], path[128];
+    bont_error_t err;
+    bont_store_t *s = NULL;
+    const int n = 300;
+    double t0 = now_s();
+    store_test_tmpdir(dir, sizeof dir);
+    /* Both start on a file that does not exist yet: creation and migration race too. */
+    snprintf(path, sizeof path, "%s/shared.db", dir);
+    pid_t a = fork();
+    if (a == 0)
+        write_n(path, n, "WA");
+    pid_t b = fork();
+    if (b == 0)
+        write_n(path, n, "WB");
+    int sa = 0, sb = 0;
+    waitpid(a, &sa, 0);
+    waitpid(b, &sb, 0);
+    CHECK(WIFEXITED(sa) && WEXITSTATUS(sa) == 0);
+    CHECK(WIFEXITED(sb) && WEXITSTATUS(sb) == 0);
+    CHECK_INT(count(path, "SELECT count(*) FROM patients"), 2 * n);
+    CHECK_INT(count(path, "SELECT count(*) FROM visits"), 2 * n);
+    CHECK_INT(count(path, "SELECT count(*) FROM injections"), 6 * n);
+    CHECK_INT(count(path, "SELECT count(*) FROM vials WHERE lot = 'WA'"), n);
+    CHECK_INT(count(path, "SELECT count(*) FROM vials WHERE lot = 'WB'"), n);
+    /* Each writer's visits went to its own patients. */
+    CHECK_INT(count(path, "SELECT count(*) FROM visits v JOIN vials l ON l.id = v.vial_id JOIN "
+                          "patients p ON p.id = v.patient_id WHERE substr(p.name, 1, 2) != l.lot"),
+              0);
+    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(bont_store_verify(s, &err), 0);
+    bont_store_close(&s);
+    printf("    two writers: %d + %d patients and visits, nothing lost, %.1f s\n", n, n,
+           now_s() - t0);
+    store_test_rmdir(dir);
+}
+
+/* A backup taken while another process writes is a consistent copy of one moment. */
+TEST_TIMEOUT(store_backup_while_writing, 120)
+{
+    char dir[64], path[128], copy[128];
+    bont_error_t err;
+    bont_store_t *s = NULL, *c = NULL;
+    store_test_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/live.db", dir);
+    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    pid_t w = fork();
+    if (w == 0)
+        write_until_killed(path, 7);
+    sleep_us(100000);
+    for (int i = 0; i < 5; i++) {
+        snprintf(copy, sizeof copy, "%s/copy-%d.db", dir, i);
+        int rc = bont_store_backup(s, copy, &err);
+        CHECK_MSG(rc == 0, "backup %d: %s", i, err.message);
+        if (rc == 0) {
+            CHECK_INT(bont_store_open(&c, copy, &err), 0);
+            CHECK_INT(bont_store_verify(c, &err), 0);
+            bont_store_close(&c);
+        }
+        sleep_us(30000);
+    }
+    kill(w, SIGKILL);
+    waitpid(w, NULL, 0);
+    CHECK(count(copy, "SELECT count(*) FROM visits") > 0);
+    bont_store_close(&s);
+    store_test_rmdir(dir);
+}
