@@ -1,5 +1,4 @@
 # bont: build, run and test. `make run` and `make test` install missing Debian packages first.
-.POSIX:
 .SUFFIXES:
 
 CC      ?= cc
@@ -9,7 +8,7 @@ JOBS    ?= 2
 FUZZ_SECONDS ?= 20
 
 WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
-          -Wformat=2 -Wno-format-nonliteral
+          -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 BASEFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc $(WARN) \
           $(shell pkg-config --cflags jansson sqlite3 2>/dev/null)
 LIBS    = $(shell pkg-config --libs jansson sqlite3 2>/dev/null || echo -ljansson -lsqlite3) -lpthread -lm

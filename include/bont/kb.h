@@ -13,8 +13,11 @@
 typedef struct bont_vial_t {
     double units;          /* labelled units in the vial */
     double diluent_ml_min; /* smallest labelled diluent volume, mL (0 for ready-made solution) */
-    double diluent_ml_max; /* largest labelled diluent volume, mL */
+    double diluent_ml_max; /* largest labelled diluent volume, mL; <0 when not known */
+    double solution_ml;    /* volume already in the vial (ready-made solution), mL; 0 if dry */
+    bool derived;          /* range derived (e.g. from the labelled concentration), see note */
     const char *source;    /* source ids, e.g. "S12" */
+    const char *note;      /* how the range was read or derived */
 } bont_vial_t;
 
 typedef struct bont_product_t {
@@ -27,8 +30,8 @@ typedef struct bont_product_t {
     size_t n_vials;
     double in_use_h;           /* hours usable after reconstitution; <0 when not known */
     const char *in_use_source; /* source of in_use_h, or the reason it is unknown */
-    bool albumin;              /* contains human albumin */
-    bool milk_protein;         /* contains cow's milk protein (lactose of bovine origin) */
+    int albumin;               /* contains human albumin: 1 yes, 0 no, -1 not confirmed */
+    int milk_protein;          /* contains cow's milk protein: 1 yes, 0 no, -1 not confirmed */
     const char *excipients;    /* excipients in words, for people */
     double ratio_min;          /* literature ratio to onabotulinumtoxinA units (product U per */
     double ratio_max;          /* 1 onabotulinumtoxinA U); both <0 when no accepted ratio */
@@ -76,6 +79,11 @@ typedef struct bont_indication_t {
     size_t n_aliases;
     bool pediatric;        /* indication is for children (2-17 y) */
     bool rules_apply;      /* false for "research": no label rules */
+    bool off_label;        /* off-label for every product (practice values only) */
+    const char **muscles;  /* labelled or usual targets; 0 entries means any */
+    size_t n_muscles;
+    double diluent_ml_max; /* larger total dilution used by this indication's label, or <0 */
+    const char *diluent_source;
     const char *note;      /* e.g. "off-label for every product" */
 } bont_indication_t;
 
@@ -102,7 +110,11 @@ typedef struct bont_rule_t {
     const char *id;            /* stable rule id, e.g. "ona.cd.scm.max" */
     bont_rule_type_t type;
     const char *product;       /* product id, or NULL for every product */
-    const char *indication;    /* indication id, or NULL for every indication */
+    const char **indications;  /* indication ids; n_indications == 0 means every indication */
+    size_t n_indications;
+    bool across_indications;   /* CUMULATIVE: count history of every indication (else only the
+                                  rule's indications) */
+    bool both_sides;           /* UNITS_PER_MUSCLE: limit is for left + right together */
     const char *muscle;        /* muscle id for per-muscle/site rules, or NULL */
     const char *region;        /* region for per-limb rules ("upper_limb"), or NULL */
     const char *population;    /* "adult", "pediatric" or NULL for both */

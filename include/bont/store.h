@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "bont/error.h"
+#include "bont/kb.h"
 
 /* The schema version this build writes. A file with a higher version is refused untouched. */
 #define BONT_STORE_SCHEMA_VERSION 2
@@ -251,5 +252,14 @@ int bont_store_predict(const bont_store_record_t *rec, bont_duration_fn_t durati
 int bont_store_due(bont_store_t *store, bont_duration_fn_t duration, void *ctx,
                    const bont_duration_prior_t *prior, const char *today, int within_days,
                    bont_due_t **out, size_t *n, bont_error_t *err);
+
+/* Everything recorded for the patient as a FHIR R4 JSON Bundle of type "collection": Patient;
+ * one Medication per vial (batch lot number and expiry); one Procedure per visit; one
+ * MedicationAdministration per injection (site, route, dose, part of the visit's Procedure);
+ * Observations for outcomes, body weight and wear-off dates; one AdverseEvent per event. kb
+ * (may be NULL) supplies display names and the route of each target. *json is malloc'ed text,
+ * the same for the same record (identifiers are derived, not random). */
+int bont_store_fhir_export(const bont_kb_t *kb, const bont_store_record_t *rec, char **json,
+                           bont_error_t *err);
 
 #endif

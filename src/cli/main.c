@@ -1,5 +1,6 @@
 /* main.c: the bont command: finds the subcommand and hands it the knowledge base. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bont/kb.h"
@@ -60,7 +61,10 @@ int main(int argc, char **argv)
     bont_kb_t *kb = NULL;
     bont_error_t err;
     bont_error_clear(&err);
-    if (bont_kb_load(&kb, &err) != 0) {
+    /* BONT_KB_DIR loads data/ from a folder instead of the embedded copy (for data work). */
+    const char *kb_dir = getenv("BONT_KB_DIR");
+    int kb_rc = (kb_dir && *kb_dir) ? bont_kb_load_dir(&kb, kb_dir, &err) : bont_kb_load(&kb, &err);
+    if (kb_rc != 0) {
         bont_cli_error(&err);
         return BONT_EXIT_INTERNAL;
     }

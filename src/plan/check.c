@@ -1,0 +1,585 @@
+/* check.c: applies the knowledge base's typed rules, contraindications and the patient's
+ * history to a plan. Every rule type is evaluated by one generic path; the numbers come from
+ * data/rules.json, never from code. */
+#include "bont/check.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct checker_t {
+    const bont_kb_t *kb;
+    const bont_plan_t *plan;
+    bont_check_t *out;
+    size_t cap;
+    int failed; /* out of memory */
+    const bont_history_t **history; /* plan history + extra history */
+    size_t n_history;
+} checker_t;
+
+static void add(checker_t *C, bont_severity_t sev, const char *rule, const char *evidence,
+                const char *source, const char *subject, double value, double limit,
+                const char *unit, const char *fmt, ...) __attribute__((format(printf, 10, 11)));
+
+static void add(checker_t *C, bont_severity_t sev, const char *rule, const char *evidence,
+                const char *source, const char *subject, double value, double limit,
+                const char *unit, const char *fmt, ...)
+{
+    bont_check_t *o = C->out;
+    if (o->n_findings == C->cap) {
+        size_t cap = C->cap ? C->cap * 2 : 16;
+        bont_finding_t *f = realloc(o->findings, cap * sizeof *f);
+        if (!f) {
+            C->failed = 1;
+            return;
+        }
+        o->findings = f;
+        C->cap = cap;
+    }
+    bont_finding_t *f = &o->findings[o->n_findings++];
+    memset(f, 0, sizeof *f);
+    f->severity = sev;
+    snprintf(f->rule, sizeof f->rule, "%s", rule);
+    snprintf(f->evidence, sizeof f->evidence, "%s", evidence ? evidence : "");
+    snprintf(f->source, sizeof f->source, "%s", source ? source : "");
+    snprintf(f->subject, sizeof f->subject, "%s", subject ? subject : "");
+    snprintf(f->unit, sizeof f->unit, "%s", unit ? unit : "");
+    f->value = value;
+    f->limit = limit;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->message, sizeof f->message, fmt, ap);
+    va_end(ap);
+    if (sev == BONT_SEV_ERROR)
+        o->n_errors++;
+    else if (sev == BONT_SEV_WARNING)
+        o->n_warnings++;
+    else
+        o->n_notes++;
+}
+
+static int is_pediatric(const bont_plan_t *plan)
+{
+    return plan->patient.age_years >= 0 && plan->patient.age_years < 18;
+}
+
+static int list_has(const char *const *list, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+static int rule_applies(const checker_t *C, const bont_rule_t *r)
+{
+    const bont_plan_t *plan = C->plan;
+    if (r->product && strcmp(r->product, plan->product->id) != 0)
+        return 0;
+    if (r->n_indications && !list_has(r->indications, r->n_indications, plan->indication->id))
+        return 0;
+    if (r->population) {
+        int ped = is_pediatric(plan);
+        if (strcmp(r->population, "pediatric") == 0 && !ped)
+            return 0;
+        if (strcmp(r->population, "adult") == 0 && ped)
+            return 0;
+    }
+    return 1;
+}
+
+/* The limits of a rule for this patient: per-kg bounds times weight, combined with absolute
+ * bounds as "whichever is lower". NAN when there is no bound. */
+static void limits(const checker_t *C, const bont_rule_t *r, double *lo, double *hi)
+{
+    double w = C->plan->patient.weight_kg;
+    *lo = NAN;
+    *hi = NAN;
+    if (r->per_kg_max >= 0 && w > 0)
+        *hi = r->per_kg_max * w;
+    if (r->max >= 0)
+        *hi = isnan(*hi) ? r->max : fmin(*hi, r->max);
+    if (r->per_kg_min >= 0 && w > 0)
+        *lo = r->per_kg_min * w;
+    else if (r->min >= 0)
+        *lo = r->min;
+}
+
+static const char *unit_of(bont_rule_type_t t)
+{
+    switch (t) {
+    case BONT_RULE_VOLUME_PER_SITE:
+        return "mL";
+    case BONT_RULE_MIN_INTERVAL:
+        return "days";
+    case BONT_RULE_AGE:
+        return "years";
+    case BONT_RULE_SITES_PER_MUSCLE:
+        return "sites";
+    default:
+        return "U";
+    }
+}
+
+static void describe_limit(const bont_rule_t *r, double limit, const checker_t *C, int upper,
+                           char *buf, size_t size)
+{
+    double per_kg = upper ? r->per_kg_max : r->per_kg_min;
+    if (per_kg >= 0 && C->plan->patient.weight_kg > 0) {
+        double abs_bound = upper ? r->max : r->min;
+        if (abs_bound >= 0 && upper)
+            snprintf(buf, size, "%.4g U (%g U/kg x %g kg, or %g U, whichever is lower)", limit,
+                     per_kg, C->plan->patient.weight_kg, abs_bound);
+        else
+            snprintf(buf, size, "%.4g U (%g U/kg x %g kg)", limit, per_kg,
+                     C->plan->patient.weight_kg);
+    } else {
+        snprintf(buf, size, "%.4g %s", limit, unit_of(r->type));
+    }
+}
+
+/* Compares one measured value with a rule and records what is out of bounds. */
+static void compare(checker_t *C, const bont_rule_t *r, const char *subject, double value)
+{
+    double lo, hi;
+    limits(C, r, &lo, &hi);
+    const char *unit = unit_of(r->type);
+    char lim[160];
+    if (!isnan(hi) && value > hi * (1 + 1e-9)) {
+        describe_limit(r, hi, C, 1, lim, sizeof lim);
+        add(C, r->over, r->id, r->evidence, r->source, subject, value, hi, unit,
+            "%s: %.4g %s is above %s. Rule: %s", subject, value, unit, lim, r->note);
+    } else if (!isnan(lo) && value < lo * (1 - 1e-9)) {
+        describe_limit(r, lo, C, 0, lim, sizeof lim);
+        add(C, r->under, r->id, r->evidence, r->source, subject, value, lo, unit,
+            "%s: %.4g %s is below %s. Rule: %s", subject, value, unit, lim, r->note);
+    }
+}
+
+static void subject_name(const bont_injection_t *inj, int with_side, char *buf, size_t size)
+{
+    if (with_side && inj->side != BONT_SIDE_NONE)
+        snprintf(buf, size, "%s (%s)", inj->muscle->id, bont_side_name(inj->side));
+    else
+        snprintf(buf, size, "%s", inj->muscle->id);
+}
+
+static int region_in_limb(const char *region, const char *limb)
+{
+    if (!region || !limb)
+        return 0;
+    if (strcmp(limb, "upper_limb") == 0)
+        return !strcmp(region, "upper_limb") || !strcmp(region, "hand") ||
+               !strcmp(region, "shoulder");
+    if (strcmp(limb, "lower_limb") == 0)
+        return !strcmp(region, "lower_limb") || !strcmp(region, "foot");
+    return strcmp(region, limb) == 0;
+}
+
+/* Sums units (or sites) over the injections that share a muscle (and side, unless both_sides)
+ * with injection i; only the first injection of each group reports, so each group is checked
+ * once. */
+static void per_muscle(checker_t *C, const bont_rule_t *r, int count_sites)
+{
+    const bont_plan_t *plan = C->plan;
+    for (size_t i = 0; i < plan->n_injections; i++) {
+        const bont_injection_t *a = &plan->injections[i];
+        if (r->muscle && strcmp(r->muscle, a->muscle->id) != 0)
+            continue;
+        int first = 1;
+        for (size_t j = 0; j < i && first; j++) {
+            const bont_injection_t *b = &plan->injections[j];
+            if (b->muscle == a->muscle && (r->both_sides || b->side == a->side))
+                first = 0;
+        }
+        if (!first)
+            continue;
+        double total = 0;
+        for (size_t j = i; j < plan->n_injections; j++) {
+            const bont_injection_t *b = &plan->injections[j];
+            if (b->muscle == a->muscle && (r->both_sides || b->side == a->side))
+                total += count_sites ? b->sites : b->units;
+        }
+        char subject[96];
+        subject_name(a, !r->both_sides, subject, sizeof subject);
+        if (r->both_sides && a->muscle->sided) {
+            size_t n = strlen(subject);
+            snprintf(subject + n, sizeof subject - n, " (both sides)");
+        }
+        compare(C, r, subject, total);
+    }
+}
+
+static void per_limb(checker_t *C, const bont_rule_t *r)
+{
+    const bont_plan_t *plan = C->plan;
+    for (int side = BONT_SIDE_LEFT; side <= BONT_SIDE_RIGHT; side++) {
+        double total = 0;
+        int any = 0;
+        for (size_t j = 0; j < plan->n_injections; j++) {
+            const bont_injection_t *b = &plan->injections[j];
+            if ((int)b->side == side && region_in_limb(b->muscle->region, r->region)) {
+                total += b->units;
+                any = 1;
+            }
+        }
+        if (any) {
+            char subject[64];
+            snprintf(subject, sizeof subject, "%s %s", side == BONT_SIDE_LEFT ? "left" : "right",
+                     !strcmp(r->region, "upper_limb") ? "arm" : "leg");
+            compare(C, r, subject, total);
+        }
+    }
+}
+
+static double session_units(const bont_plan_t *plan)
+{
+    double total = 0;
+    for (size_t i = 0; i < plan->n_injections; i++)
+        total += plan->injections[i].units;
+    return total;
+}
+
+static void cumulative(checker_t *C, const bont_rule_t *r)
+{
+    const bont_plan_t *plan = C->plan;
+    double total = session_units(plan);
+    long from = plan->day - (long)r->window_days;
+    for (size_t i = 0; i < C->n_history; i++) {
+        const bont_history_t *h = C->history[i];
+        if (h->day <= from || h->product != plan->product)
+            continue;
+        if (!r->across_indications &&
+            !(h->indication &&
+              (r->n_indications ? list_has(r->indications, r->n_indications, h->indication->id)
+                                : h->indication == plan->indication)))
+            continue;
+        total += h->units;
+    }
+    char subject[96];
+    snprintf(subject, sizeof subject, "%s within %g days", plan->product->id, r->window_days);
+    compare(C, r, subject, total);
+}
+
+static void min_interval(checker_t *C, const bont_rule_t *r)
+{
+    const bont_plan_t *plan = C->plan;
+    const bont_history_t *last = NULL;
+    for (size_t i = 0; i < C->n_history; i++) {
+        const bont_history_t *h = C->history[i];
+        if (h->indication == plan->indication && (!last || h->day > last->day))
+            last = h;
+    }
+    if (!last)
+        return;
+    double days = (double)(plan->day - last->day);
+    char subject[128];
+    snprintf(subject, sizeof subject, "since %s (%s, %g U)", last->date, last->product->id,
+             last->units);
+    compare(C, r, subject, days);
+}
+
+static void apply_rule(checker_t *C, const bont_rule_t *r)
+{
+    const bont_plan_t *plan = C->plan;
+    char subject[96];
+    switch (r->type) {
+    case BONT_RULE_UNITS_PER_SITE:
+    case BONT_RULE_VOLUME_PER_SITE:
+        for (size_t i = 0; i < plan->n_injections; i++) {
+            const bont_injection_t *inj = &plan->injections[i];
+            if (r->muscle && strcmp(r->muscle, inj->muscle->id) != 0)
+                continue;
+            if (r->type == BONT_RULE_VOLUME_PER_SITE && !(inj->volume_ml > 0))
+                continue;
+            subject_name(inj, 1, subject, sizeof subject);
+            size_t n = strlen(subject);
+            snprintf(subject + n, sizeof subject - n, ", per site");
+            double v = (r->type == BONT_RULE_UNITS_PER_SITE ? inj->units : inj->volume_ml) /
+                       inj->sites;
+            compare(C, r, subject, v);
+        }
+        break;
+    case BONT_RULE_UNITS_PER_MUSCLE:
+        per_muscle(C, r, 0);
+        break;
+    case BONT_RULE_SITES_PER_MUSCLE:
+        per_muscle(C, r, 1);
+        break;
+    case BONT_RULE_UNITS_PER_LIMB:
+        per_limb(C, r);
+        break;
+    case BONT_RULE_UNITS_PER_SESSION:
+        compare(C, r, "session total", session_units(plan));
+        break;
+    case BONT_RULE_CUMULATIVE:
+        cumulative(C, r);
+        break;
+    case BONT_RULE_MIN_INTERVAL:
+        min_interval(C, r);
+        break;
+    case BONT_RULE_AGE:
+        compare(C, r, "patient age", plan->patient.age_years);
+        break;
+    case BONT_RULE_TYPE_COUNT:
+        break;
+    }
+}
+
+static int needs_weight(const checker_t *C, const bont_rule_t *r)
+{
+    return (r->per_kg_max >= 0 || r->per_kg_min >= 0) && !(C->plan->patient.weight_kg > 0);
+}
+
+static int check_rules(checker_t *C, bont_error_t *err)
+{
+    const bont_plan_t *plan = C->plan;
+    const bont_kb_t *kb = C->kb;
+    if (!plan->indication->rules_apply) {
+        add(C, BONT_SEV_NOTE, "plan.research", NULL, NULL, "plan", NAN, NAN, "",
+            "indication %s: no label dose rules are applied; contraindications and history are "
+            "still checked",
+            plan->indication->id);
+        return BONT_OK;
+    }
+    int dose_rules = 0, labelled = 0;
+    for (size_t i = 0; i < bont_kb_n_rules(kb); i++) {
+        const bont_rule_t *r = bont_kb_rule_at(kb, i);
+        if (!rule_applies(C, r))
+            continue;
+        if (needs_weight(C, r)) {
+            if (err) {
+                snprintf(err->file, sizeof err->file, "%s", plan->file);
+                bont_error_setf(err, "patient.weight_kg",
+                                "weight_kg is needed to check rule %s (%s)", r->id, r->note);
+            }
+            return BONT_EMISSING;
+        }
+        /* Rules without indications (product-wide caps) do not make a product x indication
+         * "covered". */
+        if (r->n_indications && r->type != BONT_RULE_AGE && r->type != BONT_RULE_MIN_INTERVAL)
+            dose_rules = 1;
+        if (r->n_indications && (!strcmp(r->evidence, "label") ||
+                                 !strcmp(r->evidence, "label-secondary")))
+            labelled = 1;
+        apply_rule(C, r);
+    }
+    if (plan->indication->off_label)
+        add(C, BONT_SEV_NOTE, "plan.off_label", "off-label", NULL, plan->indication->id, NAN, NAN,
+            "", "%s is off-label for every product; the limits used come from papers or "
+            "practice, not a label",
+            plan->indication->id);
+    else if (!labelled)
+        add(C, BONT_SEV_WARNING, "plan.not_labelled", NULL, NULL, plan->indication->id, NAN, NAN,
+            "", "bont's knowledge base holds no label dosing of %s (%s) for %s: this may be "
+            "off-label use",
+            plan->product->id, plan->product->display, plan->indication->id);
+    if (!dose_rules)
+        add(C, BONT_SEV_WARNING, "plan.no_dose_rules", NULL, NULL, plan->indication->id, NAN, NAN,
+            "", "no dose limits for %s in %s are in bont's knowledge base, so the doses were "
+            "not checked against any",
+            plan->product->id, plan->indication->id);
+    /* Injections outside the indication's usual targets. */
+    const bont_indication_t *ind = plan->indication;
+    for (size_t i = 0; ind->n_muscles && i < plan->n_injections; i++) {
+        const bont_injection_t *inj = &plan->injections[i];
+        if (list_has(ind->muscles, ind->n_muscles, inj->muscle->id))
+            continue;
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = plan->injections[j].muscle == inj->muscle;
+        if (!seen)
+            add(C, BONT_SEV_WARNING, "plan.unusual_target", NULL, NULL, inj->muscle->id, NAN, NAN,
+                "", "%s is not among the usual targets for %s%s%s", inj->muscle->id, ind->id,
+                inj->muscle->side_effect ? "; its weakness causes " : "",
+                inj->muscle->side_effect_label ? inj->muscle->side_effect_label : "");
+    }
+    return BONT_OK;
+}
+
+/* ---- contraindications ------------------------------------------------------------------- */
+
+static const bont_term_t *match_term(const bont_plan_t *plan, const bont_contra_t *c)
+{
+    const bont_patient_t *pt = &plan->patient;
+    const bont_term_t *const *lists[3] = {pt->conditions, pt->medications, pt->allergies};
+    size_t ns[3] = {pt->n_conditions, pt->n_medications, pt->n_allergies};
+    for (int l = 0; l < 3; l++)
+        for (size_t i = 0; i < ns[l]; i++) {
+            const bont_term_t *t = lists[l][i];
+            if (list_has(c->matches, c->n_matches, t->id) ||
+                (t->group && list_has(c->matches, c->n_matches, t->group)))
+                return t;
+        }
+    return NULL;
+}
+
+static void check_contras(checker_t *C)
+{
+    const bont_plan_t *plan = C->plan;
+    const bont_kb_t *kb = C->kb;
+    for (size_t i = 0; i < bont_kb_n_contras(kb); i++) {
+        const bont_contra_t *c = bont_kb_contra_at(kb, i);
+        if (c->n_products && !list_has(c->products, c->n_products, plan->product->id))
+            continue;
+        if (c->n_indications &&
+            !list_has(c->indications, c->n_indications, plan->indication->id))
+            continue;
+        if (!strcmp(c->kind, "pregnancy")) {
+            if (plan->patient.pregnant)
+                add(C, c->severity, c->id, "label", c->source, "patient", NAN, NAN, "",
+                    "patient is pregnant: %s", c->message);
+            continue;
+        }
+        if (!strcmp(c->kind, "breastfeeding")) {
+            if (plan->patient.breastfeeding)
+                add(C, c->severity, c->id, "label", c->source, "patient", NAN, NAN, "",
+                    "patient is breastfeeding: %s", c->message);
+            continue;
+        }
+        const bont_term_t *t = match_term(plan, c);
+        if (!t)
+            continue;
+        if (!strcmp(c->kind, "excipient")) {
+            int has = !strcmp(c->excipient, "albumin") ? plan->product->albumin
+                                                       : plan->product->milk_protein;
+            if (has == 1)
+                add(C, c->severity, c->id, "label", c->source, t->id, NAN, NAN, "",
+                    "%s (%s) contains %s and the patient reports %s: %s", plan->product->id,
+                    plan->product->display, c->excipient, t->id, c->message);
+            else if (has < 0)
+                add(C, BONT_SEV_WARNING, c->id, "label", c->source, t->id, NAN, NAN, "",
+                    "the patient reports %s, and whether %s contains %s could not be confirmed "
+                    "from the sources bont holds: check the label",
+                    t->id, plan->product->id, c->excipient);
+            continue;
+        }
+        add(C, c->severity, c->id, "label", c->source, t->id, NAN, NAN, "", "%s: %s", t->id,
+            c->message);
+    }
+    const bont_patient_t *pt = &plan->patient;
+    for (size_t i = 0; i < pt->n_unrecognised; i++)
+        add(C, BONT_SEV_WARNING, "plan.unrecognised_term", NULL, NULL, pt->unrecognised[i], NAN,
+            NAN, "", "%s \"%s\" is not in bont's knowledge base, so it was not checked against "
+            "contraindications",
+            pt->unrecognised_kind[i], pt->unrecognised[i]);
+}
+
+/* ---- dilution, history notes ------------------------------------------------------------- */
+
+static void check_vial_and_history(checker_t *C)
+{
+    const bont_plan_t *plan = C->plan;
+    const bont_product_t *prod = plan->product;
+    const bont_vial_t *vial = NULL;
+    for (size_t i = 0; i < prod->n_vials; i++)
+        if (fabs(prod->vials[i].units - plan->vial_units) < 1e-9)
+            vial = &prod->vials[i];
+    if (!vial || vial->diluent_ml_max < 0)
+        add(C, BONT_SEV_NOTE, "vial.unchecked", NULL, vial ? vial->source : prod->source, "vial",
+            NAN, NAN, "",
+            "the labelled diluent range for a %g U vial of %s is not in bont's knowledge base%s%s; "
+            "the dilution was not checked",
+            plan->vial_units, prod->id, vial && vial->note ? " (" : "",
+            vial && vial->note ? vial->note : "");
+    if (vial && vial->derived && vial->diluent_ml_max >= 0)
+        add(C, BONT_SEV_NOTE, "vial.derived_range", NULL, vial->source, "vial", plan->diluent_ml,
+            vial->diluent_ml_max, "mL", "diluent range %g-%g mL for this vial is %s",
+            vial->diluent_ml_min, vial->diluent_ml_max, vial->note ? vial->note : "derived");
+    /* Other products within 12 weeks: their units cannot be added to this product's. */
+    double other = 0;
+    const bont_history_t *latest_other = NULL;
+    for (size_t i = 0; i < C->n_history; i++) {
+        const bont_history_t *h = C->history[i];
+        if (plan->day - h->day >= 84)
+            continue;
+        if (h->product != prod) {
+            other += h->units;
+            if (!latest_other || h->day > latest_other->day)
+                latest_other = h;
+        }
+    }
+    if (latest_other)
+        add(C, BONT_SEV_WARNING, "history.other_product", NULL, "S1 D1 X1", latest_other->product->id,
+            other, NAN, "U",
+            "the last 12 weeks include %g U of other products (latest %s on %s): units are not "
+            "interchangeable, so they were not added to %s's cumulative limit, and their effects "
+            "may add up",
+            other, latest_other->product->id, latest_other->date, prod->id);
+    for (size_t i = 0; i < C->n_history; i++) {
+        const bont_history_t *h = C->history[i];
+        if (!h->indication)
+            add(C, BONT_SEV_NOTE, "history.no_indication", NULL, NULL, h->date, NAN, NAN, "",
+                "history entry of %s gives no indication, so it counts toward cross-indication "
+                "totals only, not toward interval rules",
+                h->date);
+    }
+}
+
+static int cmp_severity(const void *a, const void *b)
+{
+    const bont_finding_t *x = a, *y = b;
+    if (x->severity != y->severity)
+        return (int)y->severity - (int)x->severity;
+    return 0;
+}
+
+int bont_check_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_check_opts_t *opts,
+                   bont_check_t **out, bont_error_t *err)
+{
+    *out = NULL;
+    if (!kb || !plan)
+        return BONT_EINVAL;
+    checker_t C = {kb, plan, calloc(1, sizeof(bont_check_t)), 0, 0, NULL, 0};
+    int rc = BONT_OK;
+    if (!C.out)
+        return BONT_ENOMEM;
+    size_t n_extra = opts ? opts->n_extra_history : 0;
+    C.history = calloc(plan->n_history + n_extra + 1, sizeof *C.history);
+    if (!C.history) {
+        rc = BONT_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t i = 0; i < plan->n_history; i++)
+        C.history[C.n_history++] = &plan->history[i];
+    for (size_t i = 0; i < n_extra; i++)
+        if (opts->extra_history[i].day <= plan->day)
+            C.history[C.n_history++] = &opts->extra_history[i];
+    if ((rc = check_rules(&C, err)))
+        goto cleanup;
+    check_contras(&C);
+    check_vial_and_history(&C);
+    if (C.failed) {
+        rc = BONT_ENOMEM;
+        goto cleanup;
+    }
+    /* Stable sort by severity: insertion order within a severity is kept. */
+    for (size_t i = 1; i < C.out->n_findings; i++) {
+        bont_finding_t f = C.out->findings[i];
+        size_t j = i;
+        while (j > 0 && cmp_severity(&C.out->findings[j - 1], &f) > 0) {
+            C.out->findings[j] = C.out->findings[j - 1];
+            j--;
+        }
+        C.out->findings[j] = f;
+    }
+cleanup:
+    free(C.history);
+    if (rc) {
+        bont_check_free(&C.out);
+        return rc;
+    }
+    *out = C.out;
+    return BONT_OK;
+}
+
+void bont_check_free(bont_check_t **check)
+{
+    if (!check || !*check)
+        return;
+    free((*check)->findings);
+    free(*check);
+    *check = NULL;
+}

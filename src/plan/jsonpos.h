@@ -1,0 +1,14 @@
+/* jsonpos.h: finds where a value sits in JSON text, for error messages (jansson keeps no
+ * positions for values). */
+#ifndef BONT_PLAN_JSONPOS_H
+#define BONT_PLAN_JSONPOS_H
+
+#include <stddef.h>
+
+/* Finds the value at path ("injections[1].units", "patient.age_years", "" for the root) in the
+ * valid JSON text, and writes its 1-based line and column (in characters). When a key is
+ * missing, the position of the closest enclosing value is given. Returns 0 when the full path
+ * was found, -1 otherwise. */
+int bont_json_position(const char *text, size_t len, const char *path, int *line, int *column);
+
+#endif
