@@ -3,6 +3,7 @@
 set -euo pipefail
 pkgs=(gcc make pkg-config libjansson-dev libsqlite3-dev sqlite3 clang libclang-rt-14-dev clang-format
       python3 python3-scipy python3-numpy libsundials-dev)
+command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm) # FHIR schema check (tests/fhir)
 missing=()
 for p in "${pkgs[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
