@@ -51,15 +51,17 @@ run: build
 test: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BONT) $(BONT_TEST) $(TESTS) $(FUZZERS)
 	@bash scripts/check-format.sh
+	@mkdir -p $(BUILD)/fuzz-corpus
 	@$(FUZZERS) -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=0 \
-	    tests/fuzz/corpus-plan examples tests/check 2>$(BUILD)/fuzz-plan.log \
+	    $(BUILD)/fuzz-corpus tests/fuzz/corpus-plan examples tests/check 2>$(BUILD)/fuzz-plan.log \
 	  && echo "fuzz: plan parser ran $(FUZZ_SECONDS) s clean" \
 	  || { tail -40 $(BUILD)/fuzz-plan.log; echo "fuzz: plan parser FAILED"; exit 1; }
 	@BONT=$(BONT_TEST) BONT_REL=$(BONT) $(TESTS)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZERS)
-	$(FUZZERS) -max_total_time=600 tests/fuzz/corpus-plan examples tests/check
+	@mkdir -p $(BUILD)/fuzz-corpus
+	$(FUZZERS) -max_total_time=600 $(BUILD)/fuzz-corpus tests/fuzz/corpus-plan examples tests/check
 
 check-format:
 	@bash scripts/check-format.sh
@@ -113,7 +115,7 @@ $(TESTS): $(patsubst %.c,$(BUILD)/tst/%.o,$(TEST_SRC)) $(BUILD)/libbont-asan.a
 
 $(BUILD)/fuzz-plan: tests/fuzz/fuzz_plan.c $(LIB_SRC) $(GEN) $(HDRS)
 	@mkdir -p $(@D)
-	$(CLANG) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ \
+	$(CLANG) $(BASEFLAGS) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined -o $@ \
 	    tests/fuzz/fuzz_plan.c $(LIB_SRC) $(GEN) $(LIBS)
 
 clean:
