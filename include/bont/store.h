@@ -7,7 +7,9 @@
 #include <stddef.h>
 
 #include "bont/error.h"
+#include "bont/check.h"
 #include "bont/kb.h"
+#include "bont/plan.h"
 
 /* The schema version this build writes. A file with a higher version is refused untouched. */
 #define BONT_STORE_SCHEMA_VERSION 2
@@ -261,5 +263,42 @@ int bont_store_due(bont_store_t *store, bont_duration_fn_t duration, void *ctx,
  * the same for the same record (identifiers are derived, not random). */
 int bont_store_fhir_export(const bont_kb_t *kb, const bont_store_record_t *rec, char **json,
                            bont_error_t *err);
+
+/* ---- Recording a visit from a plan (bont visit record) ---- */
+
+typedef struct bont_visit_opts_t {
+    long long patient_id;
+    const char *lot;              /* lot number printed on the vial */
+    const char *expiry;           /* vial expiry, YYYY-MM-DD */
+    const char *reconstituted_at; /* "YYYY-MM-DDTHH:MM", "YYYY-MM-DD HH:MM" or "HH:MM" (on the
+                                     plan's date); NULL when not recorded */
+    const char *injected_at;      /* same forms; NULL: now when the plan is dated today, else
+                                     23:59 of the plan's date (the latest it can have been) */
+    const char *override_reason;  /* NULL, or why the visit is recorded despite errors */
+    const char *now;              /* "YYYY-MM-DDTHH:MM" local time; NULL reads the clock */
+} bont_visit_opts_t;
+
+typedef struct bont_visit_result_t {
+    bont_finding_t *findings; /* owned: the checker's findings and the store's, errors first */
+    size_t n_findings, n_errors, n_warnings, n_notes;
+    bool written;          /* the visit is in the store */
+    bool overridden;       /* written despite errors, with the reason recorded */
+    long long visit_id;    /* when written */
+    char injected_at[17];  /* the injection time the checks used */
+    bool injected_assumed; /* injected_at was not given and was assumed */
+} bont_visit_result_t;
+
+/* Runs the full check of plan with the patient's stored record: the checker's rules with every
+ * stored visit as history (bont_check_opts_t.extra_history), the patient's recorded
+ * conditions, medications and allergies, and the store's own checks: the minimum interval
+ * after a session for any indication or product, an expired lot, a reconstituted vial past its
+ * product's in-use time, and a plan whose age or sex contradicts the stored patient. Writes the
+ * visit (one transaction) only when no finding is an error, or when override_reason is given.
+ * Returns 0 whether or not it wrote (see result->written); a negative code only for unusable
+ * input or a store failure, with nothing written. */
+int bont_visit_record(bont_store_t *store, const bont_kb_t *kb, bont_plan_t *plan,
+                      const bont_visit_opts_t *opts, bont_visit_result_t **result,
+                      bont_error_t *err);
+void bont_visit_result_free(bont_visit_result_t **result);
 
 #endif

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bont/plan.h"
 #include "store/internal.h"
 #include "store/schema.h"
 
@@ -55,41 +56,20 @@ int bont__store_fail(bont_store_t *s, bont_error_t *err, const char *what)
     }
 }
 
+/* The plan module owns the calendar; the store only needs "valid or not" and day numbers. */
 int bont__store_day(const char *date, long *day)
 {
-    int y, m, d, n = 0;
-    if (!date || strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-        n != 10 || date[4] != '-' || date[7] != '-')
+    long d = 0;
+    if (bont_date_parse(date, &d) != 0)
         return -1;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1800 || y > 2400 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
-        return -1;
-    /* Howard Hinnant's days_from_civil. */
-    long yy = y - (m <= 2);
-    long era = (yy >= 0 ? yy : yy - 399) / 400;
-    long yoe = yy - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     if (day)
-        *day = era * 146097 + doe - 719468;
+        *day = d;
     return 0;
 }
 
 void bont__store_format_day(long day, char buf[11])
 {
-    /* Howard Hinnant's civil_from_days. */
-    long z = day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    long y = yoe + era * 400 + (m <= 2);
-    snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-             (unsigned)d % 100u);
+    bont_date_format(day, buf);
 }
 
 /* Runs one statement that returns no rows, retrying while the file is locked. */

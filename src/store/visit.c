@@ -1,0 +1,521 @@
+/* visit.c: recording a visit from a plan: the full check with the patient's stored history,
+ * then one transaction, or nothing when the check fails (docs/store.md#recording-a-visit). */
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/internal.h"
+
+typedef struct findings_t {
+    bont_finding_t *items;
+    size_t n, cap;
+    int failed; /* out of memory while adding */
+} findings_t;
+
+static void add(findings_t *F, bont_severity_t sev, const char *rule, const char *source,
+                const char *subject, double value, double limit, const char *unit, const char *fmt,
+                ...) __attribute__((format(printf, 9, 10)));
+
+/* A new zeroed finding at the end of F, or NULL (and F->failed) when out of memory. */
+static bont_finding_t *slot(findings_t *F)
+{
+    if (F->n == F->cap) {
+        size_t ncap = F->cap ? F->cap * 2 : 16;
+        bont_finding_t *grown = realloc(F->items, ncap * sizeof *grown);
+        if (!grown) {
+            F->failed = 1;
+            return NULL;
+        }
+        F->items = grown;
+        F->cap = ncap;
+    }
+    bont_finding_t *f = &F->items[F->n++];
+    memset(f, 0, sizeof *f);
+    return f;
+}
+
+static void add(findings_t *F, bont_severity_t sev, const char *rule, const char *source,
+                const char *subject, double value, double limit, const char *unit, const char *fmt,
+                ...)
+{
+    bont_finding_t *f = slot(F);
+    if (!f)
+        return;
+    f->severity = sev;
+    snprintf(f->rule, sizeof f->rule, "%s", rule);
+    snprintf(f->source, sizeof f->source, "%s", source ? source : "");
+    snprintf(f->evidence, sizeof f->evidence, "%s", "record");
+    snprintf(f->subject, sizeof f->subject, "%s", subject ? subject : "");
+    f->value = value;
+    f->limit = limit;
+    snprintf(f->unit, sizeof f->unit, "%s", unit ? unit : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->message, sizeof f->message, fmt, ap);
+    va_end(ap);
+}
+
+/* Minutes since 1970-01-01 00:00 for "YYYY-MM-DDTHH:MM", "YYYY-MM-DD HH:MM", or "HH:MM" on
+ * default_date. Writes the canonical "YYYY-MM-DDTHH:MM" into canon. */
+static int parse_time(const char *s, const char *default_date, long *minutes, char canon[17])
+{
+    char date[11];
+    const char *hm;
+    if (!s)
+        return -1;
+    if (strlen(s) == 5) {
+        snprintf(date, sizeof date, "%s", default_date);
+        hm = s;
+    } else if (strlen(s) == 16 && (s[10] == 'T' || s[10] == ' ')) {
+        memcpy(date, s, 10);
+        date[10] = '\0';
+        hm = s + 11;
+    } else
+        return -1;
+    long day;
+    if (bont__store_day(date, &day) != 0 || hm[2] != ':' || hm[0] < '0' || hm[0] > '2' ||
+        hm[1] < '0' || hm[1] > '9' || hm[3] < '0' || hm[3] > '5' || hm[4] < '0' || hm[4] > '9')
+        return -1;
+    int h = (hm[0] - '0') * 10 + (hm[1] - '0'), m = (hm[3] - '0') * 10 + (hm[4] - '0');
+    if (h > 23)
+        return -1;
+    *minutes = day * 1440 + h * 60 + m;
+    snprintf(canon, 17, "%s", date);
+    snprintf(canon + 10, 7, "T%02d:%02d", h, m);
+    return 0;
+}
+
+static void local_now(char out[17])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, 17, "%Y-%m-%dT%H:%M", &tm);
+}
+
+/* Completed years between a birth date and a day. */
+static double age_years_on(const char *birth, const char *on)
+{
+    int by, bm, bd, y, m, d;
+    if (sscanf(birth, "%d-%d-%d", &by, &bm, &bd) != 3 || sscanf(on, "%d-%d-%d", &y, &m, &d) != 3)
+        return -1;
+    int age = y - by - ((m < bm || (m == bm && d < bd)) ? 1 : 0);
+    return age;
+}
+
+/* Terms of one kind: the plan's, then the stored ones it lacks (kb terms only). */
+static int merge_terms(const bont_kb_t *kb, const bont_store_patient_t *p, const char *kind,
+                       const bont_term_t **given, size_t n_given, const bont_term_t ***out,
+                       size_t *n_out, findings_t *F)
+{
+    const bont_term_t **list = calloc(n_given + p->n_terms + 1, sizeof *list);
+    size_t n = 0;
+    if (!list)
+        return BONT_ENOMEM;
+    for (size_t i = 0; i < n_given; i++)
+        list[n++] = given[i];
+    for (size_t i = 0; i < p->n_terms; i++) {
+        if (strcmp(p->terms[i].kind, kind) != 0)
+            continue;
+        const bont_term_t *t = bont_kb_term(kb, p->terms[i].name);
+        if (!t) {
+            add(F, BONT_SEV_WARNING, "record.term_unrecognised", NULL, p->terms[i].name, NAN, NAN,
+                "",
+                "the patient's recorded %s \"%s\" is not in bont's knowledge base, so no rule "
+                "could check it: review it yourself",
+                kind, p->terms[i].name);
+            continue;
+        }
+        int dup = 0;
+        for (size_t j = 0; j < n; j++)
+            dup |= list[j] == t;
+        if (!dup)
+            list[n++] = t;
+    }
+    *out = list;
+    *n_out = n;
+    return 0;
+}
+
+/* Stored visits as checker history, leaving out those the plan already lists (same date,
+ * product and units), so that nothing is counted twice. */
+static int stored_history(const bont_kb_t *kb, const bont_plan_t *plan,
+                          const bont_store_record_t *rec, bont_history_t **out, size_t *n_out,
+                          bont_error_t *err)
+{
+    bont_history_t *h = calloc(rec->n_visits + 1, sizeof *h);
+    size_t n = 0;
+    if (!h)
+        return BONT_ENOMEM;
+    for (size_t i = 0; i < rec->n_visits; i++) {
+        const bont_store_visit_t *v = &rec->visits[i];
+        const bont_product_t *prod = bont_kb_product(kb, v->vial.product);
+        if (!prod) {
+            bont_error_setf(err, NULL,
+                            "stored visit %lld names product \"%s\", which this bont's knowledge "
+                            "base does not know, so its history cannot be checked",
+                            v->id, v->vial.product);
+            free(h);
+            return BONT_EKB;
+        }
+        bont_history_t *e = &h[n];
+        snprintf(e->date, sizeof e->date, "%s", v->date);
+        if (bont__store_day(v->date, &e->day) != 0)
+            continue;
+        e->product = prod;
+        e->indication = bont_kb_indication(kb, v->indication);
+        e->units = v->total_units;
+        int dup = 0;
+        for (size_t j = 0; j < plan->n_history; j++) {
+            const bont_history_t *p = &plan->history[j];
+            dup |= p->day == e->day && p->product == prod && fabs(p->units - e->units) < 1e-9;
+        }
+        if (!dup)
+            n++;
+    }
+    *out = h;
+    *n_out = n;
+    return 0;
+}
+
+/* The longest minimum interval the knowledge base holds for this product and indication. */
+static const bont_rule_t *interval_rule(const bont_kb_t *kb, const bont_plan_t *plan)
+{
+    const bont_rule_t *best = NULL;
+    for (size_t i = 0; i < bont_kb_n_rules(kb); i++) {
+        const bont_rule_t *r = bont_kb_rule_at(kb, i);
+        if (r->type != BONT_RULE_MIN_INTERVAL || r->min < 0)
+            continue;
+        if (r->product && strcmp(r->product, plan->product->id) != 0)
+            continue;
+        int listed = r->n_indications == 0;
+        for (size_t k = 0; k < r->n_indications; k++)
+            listed |= strcmp(r->indications[k], plan->indication->id) == 0;
+        if (!listed)
+            continue;
+        if (!best || r->min > best->min)
+            best = r;
+    }
+    return best;
+}
+
+/* The checker applies a minimum interval within one indication. A session for another
+ * indication or with another product also exposes the patient to toxin (and antibodies form
+ * more with short intervals, clinical-facts.md section 6), so the store holds the plan's
+ * interval against every stored session. Sessions on the plan's own date are the same session
+ * and are covered by the cumulative limits instead. */
+static void interval_any(const bont_kb_t *kb, const bont_plan_t *plan, const bont_history_t *h,
+                         size_t n, findings_t *F)
+{
+    const bont_rule_t *r = interval_rule(kb, plan);
+    if (!r)
+        return;
+    const bont_history_t *last = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (h[i].day >= plan->day)
+            continue;
+        if (h[i].indication == plan->indication && h[i].product == plan->product)
+            continue; /* the checker's own interval rule covers it */
+        if (!last || h[i].day > last->day)
+            last = &h[i];
+    }
+    if (!last || (double)(plan->day - last->day) >= r->min)
+        return;
+    char subject[128];
+    snprintf(subject, sizeof subject, "since %s (%s, %s, %g U)", last->date, last->product->id,
+             last->indication ? last->indication->id : "no indication", last->units);
+    add(F, r->under, "record.interval_any", r->source, subject, (double)(plan->day - last->day),
+        r->min, "days",
+        "only %ld days since the last botulinum toxin session (%s, %s for %s); %s asks for at "
+        "least %g days between treatments (rule %s), counted here across every indication and "
+        "product",
+        plan->day - last->day, last->date, last->product->id,
+        last->indication ? last->indication->id : "an unrecorded indication", plan->product->id,
+        r->min, r->id);
+}
+
+static json_t *findings_json(const findings_t *F)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < F->n; i++) {
+        const bont_finding_t *f = &F->items[i];
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "severity", bont_severity_name(f->severity),
+                              "rule", f->rule, "message", f->message, "source", f->source);
+        if (o && !isnan(f->value))
+            json_object_set_new(o, "value", json_real(f->value));
+        if (o && !isnan(f->limit))
+            json_object_set_new(o, "limit", json_real(f->limit));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static int write_visit(bont_store_t *store, const bont_plan_t *plan, const bont_visit_opts_t *opts,
+                       const char *reconstituted, const char *injected, bool overridden,
+                       const findings_t *F, long long *visit_id, bont_error_t *err)
+{
+    bont_store_visit_t v;
+    memset(&v, 0, sizeof v);
+    v.patient_id = opts->patient_id;
+    snprintf(v.date, sizeof v.date, "%s", plan->date);
+    snprintf(v.injected_at, sizeof v.injected_at, "%s", injected);
+    snprintf(v.indication, sizeof v.indication, "%s", plan->indication->id);
+    snprintf(v.vial.product, sizeof v.vial.product, "%s", plan->product->id);
+    snprintf(v.vial.lot, sizeof v.vial.lot, "%s", opts->lot);
+    snprintf(v.vial.expiry, sizeof v.vial.expiry, "%s", opts->expiry);
+    v.vial.vial_units = plan->vial_units > 0 ? plan->vial_units : -1;
+    v.vial.diluent_ml = plan->diluent_ml >= 0 ? plan->diluent_ml : -1;
+    snprintf(v.vial.reconstituted_at, sizeof v.vial.reconstituted_at, "%s", reconstituted);
+    if (overridden)
+        snprintf(v.override_reason, sizeof v.override_reason, "%s", opts->override_reason);
+    json_t *fj = findings_json(F);
+    v.findings_json = fj ? json_dumps(fj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(fj);
+    v.injections = calloc(plan->n_injections + 1, sizeof *v.injections);
+    if (!v.injections || !v.findings_json) {
+        bont_store_visit_clear(&v);
+        return BONT_ENOMEM;
+    }
+    v.n_injections = plan->n_injections;
+    for (size_t i = 0; i < plan->n_injections; i++) {
+        const bont_injection_t *in = &plan->injections[i];
+        bont_store_injection_t *o = &v.injections[i];
+        snprintf(o->muscle, sizeof o->muscle, "%s", in->muscle->id);
+        snprintf(o->side, sizeof o->side, "%s",
+                 in->side == BONT_SIDE_LEFT    ? "left"
+                 : in->side == BONT_SIDE_RIGHT ? "right"
+                                               : "");
+        o->units = in->units;
+        o->volume_ml = in->volume_ml > 0 ? in->volume_ml : -1;
+        o->sites = in->sites > 0 ? in->sites : 1;
+        snprintf(o->guidance, sizeof o->guidance, "%s",
+                 in->guidance == BONT_GUIDE_UNKNOWN ? "" : bont_guidance_name(in->guidance));
+    }
+    int ret = bont_store_visit_add(store, &v, err);
+    *visit_id = v.id;
+    bont_store_visit_clear(&v);
+    return ret;
+}
+
+static int cmp_severity(const void *a, const void *b)
+{
+    const bont_finding_t *x = a, *y = b;
+    return (int)y->severity - (int)x->severity;
+}
+
+int bont_visit_record(bont_store_t *store, const bont_kb_t *kb, bont_plan_t *plan,
+                      const bont_visit_opts_t *opts, bont_visit_result_t **result,
+                      bont_error_t *err)
+{
+    bont_store_record_t *rec = NULL;
+    bont_history_t *hist = NULL;
+    bont_check_t *chk = NULL;
+    bont_visit_result_t *res = NULL;
+    findings_t F = {0};
+    size_t n_hist = 0;
+    const bont_term_t **conds = NULL, **meds = NULL, **allergies = NULL;
+    bont_patient_t saved = plan->patient;
+    char reconstituted[17] = "", injected[17] = "", now[17];
+    long recon_min = 0, inject_min = 0;
+    int ret = 0;
+    *result = NULL;
+
+    if (!opts->lot || !*opts->lot || !opts->expiry || bont__store_day(opts->expiry, NULL) != 0) {
+        bont_error_setf(err, !opts->lot || !*opts->lot ? "--lot" : "--expiry",
+                        "a visit needs the vial's lot and its expiry date as YYYY-MM-DD (got "
+                        "\"%s\")",
+                        !opts->lot || !*opts->lot ? ""
+                        : opts->expiry            ? opts->expiry
+                                                  : "");
+        return BONT_EINVAL;
+    }
+    if (opts->override_reason &&
+        strspn(opts->override_reason, " \t") == strlen(opts->override_reason)) {
+        bont_error_setf(err, "--override",
+                        "say why the check is overridden: the reason is "
+                        "recorded with the visit");
+        return BONT_EINVAL;
+    }
+    if (opts->now)
+        snprintf(now, sizeof now, "%s", opts->now);
+    else
+        local_now(now);
+    if (opts->injected_at) {
+        if (parse_time(opts->injected_at, plan->date, &inject_min, injected) != 0) {
+            bont_error_setf(err, "--injected", "must be YYYY-MM-DDTHH:MM or HH:MM (got \"%s\")",
+                            opts->injected_at);
+            return BONT_EINVAL;
+        }
+        if (strncmp(injected, plan->date, 10) != 0) {
+            bont_error_setf(err, "--injected", "%s is not on the plan's date %s", injected,
+                            plan->date);
+            return BONT_ECONFLICT;
+        }
+    } else {
+        char t[17];
+        snprintf(t, sizeof t, "%s", strncmp(now, plan->date, 10) == 0 ? now + 11 : "23:59");
+        parse_time(t, plan->date, &inject_min, injected);
+    }
+    if (opts->reconstituted_at) {
+        if (parse_time(opts->reconstituted_at, plan->date, &recon_min, reconstituted) != 0) {
+            bont_error_setf(err, "--reconstituted",
+                            "must be YYYY-MM-DDTHH:MM or HH:MM (got \"%s\")",
+                            opts->reconstituted_at);
+            return BONT_EINVAL;
+        }
+        if (recon_min > inject_min) {
+            bont_error_setf(err, "--reconstituted",
+                            "the vial cannot be reconstituted (%s) after the injection (%s)",
+                            reconstituted, injected);
+            return BONT_ECONFLICT;
+        }
+    }
+
+    if ((ret = bont_store_record_load(store, opts->patient_id, &rec, err)) != 0)
+        goto cleanup;
+    const bont_store_patient_t *sp = &rec->patient;
+
+    /* The stored patient fills what the plan leaves out and is compared with what it gives. */
+    double stored_age = age_years_on(sp->birth_date, plan->date);
+    if (stored_age < 0) {
+        add(&F, BONT_SEV_ERROR, "record.patient_age", NULL, "patient", stored_age, 0, "years",
+            "the plan is dated %s, before patient %lld was born (%s)", plan->date, sp->id,
+            sp->birth_date);
+    } else if (plan->patient.age_years < 0) {
+        plan->patient.age_years = stored_age;
+    } else if (fabs(plan->patient.age_years - stored_age) >= 1.0) {
+        add(&F, BONT_SEV_ERROR, "record.patient_age", NULL, "patient", plan->patient.age_years,
+            stored_age, "years",
+            "the plan gives age %g but patient %lld (%s) was born %s, so is %g on %s: is this "
+            "the right patient?",
+            plan->patient.age_years, sp->id, sp->name, sp->birth_date, stored_age, plan->date);
+    }
+    if (!plan->patient.sex[0] && strcmp(sp->sex, "unknown") != 0)
+        snprintf(plan->patient.sex, sizeof plan->patient.sex, "%s", sp->sex);
+    else if (plan->patient.sex[0] && strcmp(sp->sex, "unknown") != 0 &&
+             strcmp(plan->patient.sex, sp->sex) != 0)
+        add(&F, BONT_SEV_ERROR, "record.patient_sex", NULL, "patient", NAN, NAN, "",
+            "the plan gives sex %s but patient %lld (%s) is recorded as %s: is this the right "
+            "patient?",
+            plan->patient.sex, sp->id, sp->name, sp->sex);
+    if (!(plan->patient.weight_kg > 0) && sp->weight_kg > 0)
+        plan->patient.weight_kg = sp->weight_kg;
+    if ((ret = merge_terms(kb, sp, "condition", saved.conditions, saved.n_conditions, &conds,
+                           &plan->patient.n_conditions, &F)) != 0 ||
+        (ret = merge_terms(kb, sp, "medication", saved.medications, saved.n_medications, &meds,
+                           &plan->patient.n_medications, &F)) != 0 ||
+        (ret = merge_terms(kb, sp, "allergy", saved.allergies, saved.n_allergies, &allergies,
+                           &plan->patient.n_allergies, &F)) != 0)
+        goto cleanup;
+    plan->patient.conditions = conds;
+    plan->patient.medications = meds;
+    plan->patient.allergies = allergies;
+
+    if ((ret = stored_history(kb, plan, rec, &hist, &n_hist, err)) != 0)
+        goto cleanup;
+    bont_check_opts_t copts = {hist, n_hist};
+    if ((ret = bont_check_run(kb, plan, &copts, &chk, err)) != 0)
+        goto cleanup;
+    for (size_t i = 0; i < chk->n_findings; i++) {
+        bont_finding_t *f = slot(&F);
+        if (f)
+            *f = chk->findings[i];
+    }
+
+    /* The vial. */
+    long expiry_day = 0;
+    bont__store_day(opts->expiry, &expiry_day);
+    if (expiry_day < plan->day)
+        add(&F, BONT_SEV_ERROR, "record.lot_expired", NULL, opts->lot,
+            (double)(plan->day - expiry_day), 0, "days",
+            "lot %s expired on %s, %ld day%s before this visit (%s): do not use it", opts->lot,
+            opts->expiry, plan->day - expiry_day, plan->day - expiry_day == 1 ? "" : "s",
+            plan->date);
+    if (reconstituted[0]) {
+        double elapsed_h = (double)(inject_min - recon_min) / 60.0;
+        const bont_product_t *prod = plan->product;
+        if (prod->in_use_h < 0)
+            add(&F, BONT_SEV_WARNING, "record.in_use_unknown", NULL, prod->id, elapsed_h, NAN, "h",
+                "the vial was reconstituted %.1f h before the injection; bont does not know how "
+                "long %s stays usable after reconstitution (%s)",
+                elapsed_h, prod->id, prod->in_use_source ? prod->in_use_source : "no source");
+        else if (elapsed_h > prod->in_use_h)
+            add(&F, BONT_SEV_ERROR, "record.in_use_expired", prod->in_use_source, prod->id,
+                elapsed_h, prod->in_use_h, "h",
+                "the vial was reconstituted at %s, %.1f h before the injection at %s; %s must be "
+                "used within %g h of reconstitution",
+                reconstituted, elapsed_h, injected, prod->id, prod->in_use_h);
+    }
+    interval_any(kb, plan, hist, n_hist, &F);
+    if (F.failed) {
+        ret = BONT_ENOMEM;
+        goto cleanup;
+    }
+    /* Stable: errors first, each severity in the order found. */
+    for (size_t i = 1; i < F.n; i++) {
+        bont_finding_t f = F.items[i];
+        size_t j = i;
+        while (j > 0 && cmp_severity(&F.items[j - 1], &f) > 0) {
+            F.items[j] = F.items[j - 1];
+            j--;
+        }
+        F.items[j] = f;
+    }
+
+    res = calloc(1, sizeof *res);
+    if (!res) {
+        ret = BONT_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t i = 0; i < F.n; i++) {
+        res->n_errors += F.items[i].severity == BONT_SEV_ERROR;
+        res->n_warnings += F.items[i].severity == BONT_SEV_WARNING;
+        res->n_notes += F.items[i].severity == BONT_SEV_NOTE;
+    }
+    snprintf(res->injected_at, sizeof res->injected_at, "%s", injected);
+    res->injected_assumed = opts->injected_at == NULL;
+    bool overridden = res->n_errors > 0 && opts->override_reason;
+    if (res->n_errors == 0 || overridden) {
+        if ((ret = write_visit(store, plan, opts, reconstituted, injected, overridden, &F,
+                               &res->visit_id, err)) != 0)
+            goto cleanup;
+        res->written = true;
+        res->overridden = overridden;
+    }
+    res->findings = F.items;
+    res->n_findings = F.n;
+    F.items = NULL;
+cleanup:
+    plan->patient.conditions = saved.conditions;
+    plan->patient.n_conditions = saved.n_conditions;
+    plan->patient.medications = saved.medications;
+    plan->patient.n_medications = saved.n_medications;
+    plan->patient.allergies = saved.allergies;
+    plan->patient.n_allergies = saved.n_allergies;
+    free(conds);
+    free(meds);
+    free(allergies);
+    free(F.items);
+    free(hist);
+    bont_check_free(&chk);
+    bont_store_record_free(&rec);
+    if (ret != 0) {
+        bont_visit_result_free(&res);
+        return ret;
+    }
+    *result = res;
+    return 0;
+}
+
+void bont_visit_result_free(bont_visit_result_t **result)
+{
+    if (!result || !*result)
+        return;
+    free((*result)->findings);
+    free(*result);
+    *result = NULL;
+}
