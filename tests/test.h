@@ -39,7 +39,7 @@ void bont_test_fail(const char *file, int line, const char *fmt, ...)
     do {                                                                                           \
         long long a_ = (long long)(a), b_ = (long long)(b);                                        \
         if (a_ != b_)                                                                              \
-            bont_test_fail(__FILE__, __LINE__, "%s == %lld, expected %s == %lld", #a, a_, #b, b_);  \
+            bont_test_fail(__FILE__, __LINE__, "%s == %lld, expected %s == %lld", #a, a_, #b, b_); \
     } while (0)
 
 #define CHECK_STR(a, b)                                                                            \

@@ -122,8 +122,8 @@ TEST(check_examples_as_their_files_say)
             CHECK_MSG(strcmp(verdict, plan->expect_verdict) == 0, "%s: verdict %s, expected %s",
                       path, verdict, plan->expect_verdict);
             for (size_t i = 0; i < plan->n_expect_rules; i++)
-                CHECK_MSG(has_rule(chk, plan->expect_rules[i]), "%s: finding %s is missing",
-                          path, plan->expect_rules[i]);
+                CHECK_MSG(has_rule(chk, plan->expect_rules[i]), "%s: finding %s is missing", path,
+                          plan->expect_rules[i]);
             /* An "ok" example may carry notes, but no warning it does not name. */
             for (size_t i = 0; i < chk->n_findings; i++) {
                 int named = 0;

@@ -52,7 +52,8 @@ TEST(cli_unknown_muscle_suggests)
 {
     CHECK_INT(bont("check tests/check/unknown_muscle.json"), 2);
     CHECK_MSG(strstr(err, "did you mean procerus") != NULL, "stderr: %s", err);
-    CHECK_MSG(strstr(err, "unknown_muscle.json:21:17: injections[0].muscle") != NULL, "no position: %s", err);
+    CHECK_MSG(strstr(err, "unknown_muscle.json:21:17: injections[0].muscle") != NULL,
+              "no position: %s", err);
 }
 
 TEST(cli_dilute)

@@ -113,8 +113,10 @@ TEST(kb_refuses_broken_data_with_location)
     char dir[] = "/tmp/bont-kb-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "cp data/*.json %s/ && sed -i 's/\"serotype\": \"B\"/\"serotype\": "
-                              "\"Q\"/' %s/products.json", dir, dir);
+    snprintf(cmd, sizeof cmd,
+             "cp data/*.json %s/ && sed -i 's/\"serotype\": \"B\"/\"serotype\": "
+             "\"Q\"/' %s/products.json",
+             dir, dir);
     CHECK_INT(system(cmd), 0);
     bont_kb_t *kb = NULL;
     bont_error_t err;
@@ -125,8 +127,10 @@ TEST(kb_refuses_broken_data_with_location)
     char msg[1400];
     bont_error_format(&err, msg, sizeof msg);
     CHECK_MSG(strstr(msg, "products.json") && strstr(msg, "serotype"), "message: %s", msg);
-    snprintf(cmd, sizeof cmd, "cp data/*.json %s/ && sed -i 's/\"source\": \"S2 S15\"/\"source\": "
-                              "\"S2 NOPE\"/' %s/rules.json", dir, dir);
+    snprintf(cmd, sizeof cmd,
+             "cp data/*.json %s/ && sed -i 's/\"source\": \"S2 S15\"/\"source\": "
+             "\"S2 NOPE\"/' %s/rules.json",
+             dir, dir);
     CHECK_INT(system(cmd), 0);
     bont_error_clear(&err);
     CHECK_INT(bont_kb_load_dir(&kb, dir, &err), BONT_EKB);
@@ -141,7 +145,8 @@ TEST(util_name_normalize_and_width)
     char *n = bont_name_normalize("  Corrugator -- Supercilii ");
     CHECK_STR(n, "corrugator_supercilii");
     free(n);
-    n = bont_name_normalize("Botox\xe3\x80\x80" "Cosmetic"); /* full-width space */
+    n = bont_name_normalize("Botox\xe3\x80\x80"
+                            "Cosmetic"); /* full-width space */
     CHECK_STR(n, "botox_cosmetic");
     free(n);
     CHECK_INT(bont_utf8_width("procerus"), 8);

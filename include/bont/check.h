@@ -11,14 +11,14 @@
 
 typedef struct bont_finding_t {
     bont_severity_t severity;
-    char rule[96];       /* rule id, e.g. "ona.cumulative.12w" or "contra.milk_protein" */
-    char message[512];   /* one plain sentence */
-    char source[256];    /* source ids, e.g. "S1 S21" */
-    char evidence[32];   /* "label", "practice-guide", ... */
-    char subject[96];    /* what was measured, e.g. "procerus" or "session" */
-    double value;        /* the number compared (NAN when none) */
-    double limit;        /* the limit it was compared with (NAN when none) */
-    char unit[16];       /* unit of value and limit: "U", "mL", "U/kg", "days", "years" */
+    char rule[96];     /* rule id, e.g. "ona.cumulative.12w" or "contra.milk_protein" */
+    char message[512]; /* one plain sentence */
+    char source[256];  /* source ids, e.g. "S1 S21" */
+    char evidence[32]; /* "label", "practice-guide", ... */
+    char subject[96];  /* what was measured, e.g. "procerus" or "session" */
+    double value;      /* the number compared (NAN when none) */
+    double limit;      /* the limit it was compared with (NAN when none) */
+    char unit[16];     /* unit of value and limit: "U", "mL", "U/kg", "days", "years" */
 } bont_finding_t;
 
 typedef struct bont_check_t {

@@ -21,10 +21,10 @@ typedef struct bont_vial_t {
 } bont_vial_t;
 
 typedef struct bont_product_t {
-    const char *id;            /* INN, e.g. "onabotulinumtoxinA" */
-    const char *display;       /* brand shown to people, e.g. "Botox" */
-    char serotype;             /* 'A' or 'B' */
-    const char **aliases;      /* brand names in any language; n_aliases entries */
+    const char *id;       /* INN, e.g. "onabotulinumtoxinA" */
+    const char *display;  /* brand shown to people, e.g. "Botox" */
+    char serotype;        /* 'A' or 'B' */
+    const char **aliases; /* brand names in any language; n_aliases entries */
     size_t n_aliases;
     const bont_vial_t *vials; /* labelled vial sizes; n_vials entries */
     size_t n_vials;
@@ -49,19 +49,19 @@ typedef struct bont_neighbour_t {
 } bont_neighbour_t;
 
 typedef struct bont_muscle_t {
-    const char *id;           /* English snake_case id, e.g. "corrugator_supercilii" */
-    const char *kind;         /* "muscle", "gland", "skin" or "organ" */
-    const char *region;       /* e.g. "face_upper", "neck", "upper_limb" */
-    bool sided;               /* exists on the left and on the right */
-    const char *name_en;      /* first English name */
-    const char *name_zh;      /* first Chinese name */
-    const char *name_ko;      /* first Korean name */
-    const char **aliases;     /* every name in every language, ids included */
+    const char *id;       /* English snake_case id, e.g. "corrugator_supercilii" */
+    const char *kind;     /* "muscle", "gland", "skin" or "organ" */
+    const char *region;   /* e.g. "face_upper", "neck", "upper_limb" */
+    bool sided;           /* exists on the left and on the right */
+    const char *name_en;  /* first English name */
+    const char *name_zh;  /* first Chinese name */
+    const char *name_ko;  /* first Korean name */
+    const char **aliases; /* every name in every language, ids included */
     size_t n_aliases;
-    double volume_ml;         /* approximate volume, mL; <0 when not known */
-    double volume_ml_min;     /* range of published or estimated volumes */
+    double volume_ml;     /* approximate volume, mL; <0 when not known */
+    double volume_ml_min; /* range of published or estimated volumes */
     double volume_ml_max;
-    bool volume_estimate;     /* volume is an estimate (see volume_source) */
+    bool volume_estimate; /* volume is an estimate (see volume_source) */
     const char *volume_source;
     const bont_neighbour_t *neighbours;
     size_t n_neighbours;
@@ -71,20 +71,20 @@ typedef struct bont_muscle_t {
 } bont_muscle_t;
 
 typedef struct bont_indication_t {
-    const char *id;       /* e.g. "glabellar_lines" */
+    const char *id; /* e.g. "glabellar_lines" */
     const char *name_en;
     const char *name_zh;
     const char *name_ko;
     const char **aliases;
     size_t n_aliases;
-    bool pediatric;        /* indication is for children (2-17 y) */
-    bool rules_apply;      /* false for "research": no label rules */
-    bool off_label;        /* off-label for every product (practice values only) */
-    const char **muscles;  /* labelled or usual targets; 0 entries means any */
+    bool pediatric;       /* indication is for children (2-17 y) */
+    bool rules_apply;     /* false for "research": no label rules */
+    bool off_label;       /* off-label for every product (practice values only) */
+    const char **muscles; /* labelled or usual targets; 0 entries means any */
     size_t n_muscles;
     double diluent_ml_max; /* larger total dilution used by this indication's label, or <0 */
     const char *diluent_source;
-    const char *note;      /* e.g. "off-label for every product" */
+    const char *note; /* e.g. "off-label for every product" */
 } bont_indication_t;
 
 typedef enum bont_rule_type_t {
@@ -107,57 +107,57 @@ typedef enum bont_severity_t {
 } bont_severity_t;
 
 typedef struct bont_rule_t {
-    const char *id;            /* stable rule id, e.g. "ona.cd.scm.max" */
+    const char *id; /* stable rule id, e.g. "ona.cd.scm.max" */
     bont_rule_type_t type;
-    const char *product;       /* product id, or NULL for every product */
-    const char **indications;  /* indication ids; n_indications == 0 means every indication */
+    const char *product;      /* product id, or NULL for every product */
+    const char **indications; /* indication ids; n_indications == 0 means every indication */
     size_t n_indications;
-    bool across_indications;   /* CUMULATIVE: count history of every indication (else only the
-                                  rule's indications) */
-    bool both_sides;           /* UNITS_PER_MUSCLE: limit is for left + right together */
-    const char *muscle;        /* muscle id for per-muscle/site rules, or NULL */
-    const char *region;        /* region for per-limb rules ("upper_limb"), or NULL */
-    const char *population;    /* "adult", "pediatric" or NULL for both */
-    double min;                /* lower bound (units, mL, days or years); <0 = none */
-    double max;                /* upper bound; <0 = none */
-    double per_kg_min;         /* lower bound in U/kg; <0 = none */
-    double per_kg_max;         /* upper bound in U/kg; <0 = none */
-    double window_days;        /* for BONT_RULE_CUMULATIVE: the window */
-    bont_severity_t over;      /* severity when above max */
-    bont_severity_t under;     /* severity when below min */
-    const char *evidence;      /* "label", "label-secondary", "trial", "practice-guide",
-                                  "off-label", "weak-secondary" */
-    const char *source;        /* source ids */
-    const char *note;          /* the rule in words, for people */
+    bool across_indications; /* CUMULATIVE: count history of every indication (else only the
+                                rule's indications) */
+    bool both_sides;         /* UNITS_PER_MUSCLE: limit is for left + right together */
+    const char *muscle;      /* muscle id for per-muscle/site rules, or NULL */
+    const char *region;      /* region for per-limb rules ("upper_limb"), or NULL */
+    const char *population;  /* "adult", "pediatric" or NULL for both */
+    double min;              /* lower bound (units, mL, days or years); <0 = none */
+    double max;              /* upper bound; <0 = none */
+    double per_kg_min;       /* lower bound in U/kg; <0 = none */
+    double per_kg_max;       /* upper bound in U/kg; <0 = none */
+    double window_days;      /* for BONT_RULE_CUMULATIVE: the window */
+    bont_severity_t over;    /* severity when above max */
+    bont_severity_t under;   /* severity when below min */
+    const char *evidence;    /* "label", "label-secondary", "trial", "practice-guide",
+                                "off-label", "weak-secondary" */
+    const char *source;      /* source ids */
+    const char *note;        /* the rule in words, for people */
 } bont_rule_t;
 
 typedef struct bont_term_t {
-    const char *id;      /* canonical id, e.g. "myasthenia_gravis", "gentamicin" */
-    const char *kind;    /* "condition", "medication" or "allergy" */
-    const char *group;   /* class it belongs to, e.g. "aminoglycoside", or NULL */
+    const char *id;    /* canonical id, e.g. "myasthenia_gravis", "gentamicin" */
+    const char *kind;  /* "condition", "medication" or "allergy" */
+    const char *group; /* class it belongs to, e.g. "aminoglycoside", or NULL */
     const char **aliases;
     size_t n_aliases;
 } bont_term_t;
 
 typedef struct bont_contra_t {
-    const char *id;          /* e.g. "neuromuscular_disease" */
-    const char *kind;        /* "condition", "medication", "allergy", "pregnancy",
-                                "breastfeeding", "excipient" */
-    const char **matches;    /* term ids or groups that trigger it */
+    const char *id;       /* e.g. "neuromuscular_disease" */
+    const char *kind;     /* "condition", "medication", "allergy", "pregnancy",
+                             "breastfeeding", "excipient" */
+    const char **matches; /* term ids or groups that trigger it */
     size_t n_matches;
-    const char *excipient;   /* for kind "excipient": "albumin" or "milk_protein" */
-    const char **products;   /* products it applies to; n_products == 0 means every product */
+    const char *excipient; /* for kind "excipient": "albumin" or "milk_protein" */
+    const char **products; /* products it applies to; n_products == 0 means every product */
     size_t n_products;
     const char **indications; /* indications it applies to; 0 means every indication */
     size_t n_indications;
     bont_severity_t severity;
-    const char *message;     /* plain sentence for people */
+    const char *message; /* plain sentence for people */
     const char *source;
 } bont_contra_t;
 
 typedef struct bont_source_t {
-    const char *id;    /* e.g. "S1" */
-    const char *kind;  /* "label", "paper", "secondary", "practice-guide", "estimate" */
+    const char *id;   /* e.g. "S1" */
+    const char *kind; /* "label", "paper", "secondary", "practice-guide", "estimate" */
     const char *title;
     const char *url;
 } bont_source_t;

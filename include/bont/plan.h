@@ -26,8 +26,8 @@ typedef struct bont_injection_t {
     int sites;                   /* injection sites (>= 1) */
     double volume_ml;            /* total volume injected, mL (from the dilution or given) */
     bont_guidance_t guidance;
-    double endplate_mm;          /* needle distance from the endplate zone, mm; <0 unknown */
-    int line, column;            /* where the entry starts in the plan file */
+    double endplate_mm; /* needle distance from the endplate zone, mm; <0 unknown */
+    int line, column;   /* where the entry starts in the plan file */
 } bont_injection_t;
 
 typedef struct bont_history_t {
@@ -40,9 +40,9 @@ typedef struct bont_history_t {
 } bont_history_t;
 
 typedef struct bont_patient_t {
-    double age_years;   /* <0 when not given */
-    char sex[16];       /* "female", "male", "other" or "" */
-    double weight_kg;   /* <0 when not given */
+    double age_years; /* <0 when not given */
+    char sex[16];     /* "female", "male", "other" or "" */
+    double weight_kg; /* <0 when not given */
     bool pregnant;
     bool breastfeeding;
     const bont_term_t **conditions; /* recognised terms (kb-owned), n_conditions entries */
@@ -51,7 +51,7 @@ typedef struct bont_patient_t {
     size_t n_medications;
     const bont_term_t **allergies;
     size_t n_allergies;
-    char **unrecognised; /* names given but not in the knowledge base (plan-owned) */
+    char **unrecognised;      /* names given but not in the knowledge base (plan-owned) */
     char **unrecognised_kind; /* "condition", "medication" or "allergy" for each */
     size_t n_unrecognised;
 } bont_patient_t;
@@ -71,10 +71,10 @@ typedef struct bont_plan_t {
     bont_history_t *history;
     size_t n_history;
     /* Optional "expect" block used by examples and tests. */
-    char expect_verdict[16];  /* "ok", "violations", or "" */
-    char **expect_rules;      /* rule ids expected among the findings */
+    char expect_verdict[16]; /* "ok", "violations", or "" */
+    char **expect_rules;     /* rule ids expected among the findings */
     size_t n_expect_rules;
-    char *text;               /* the plan's JSON text as read (plan-owned), for positions */
+    char *text; /* the plan's JSON text as read (plan-owned), for positions */
 } bont_plan_t;
 
 /* Parses a plan from JSON text. filename is used in messages only. On failure *out is NULL and

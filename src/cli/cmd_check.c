@@ -102,8 +102,7 @@ static void print_text(const bont_kb_t *kb, const bont_plan_t *plan, const bont_
         const bont_finding_t *f = &chk->findings[i];
         printf("  %-7s  %s\n           %s", bont_severity_name(f->severity), f->rule, f->message);
         if (f->source[0] || f->evidence[0])
-            printf(" [%s%s%s]", f->evidence, f->evidence[0] && f->source[0] ? "; " : "",
-                   f->source);
+            printf(" [%s%s%s]", f->evidence, f->evidence[0] && f->source[0] ? "; " : "", f->source);
         printf("\n");
     }
     print_sources(kb, chk, stdout);
@@ -131,15 +130,13 @@ static int print_json(const bont_kb_t *kb, const bont_plan_t *plan, const bont_c
         return -1;
     }
     json_object_set_new(root, "verdict", json_string(chk->n_errors ? "violations" : "ok"));
-    json_object_set_new(root, "plan", json_pack("{s:s, s:s, s:s, s:s, s:f}", "file", plan->file,
-                                                "date", plan->date, "indication",
-                                                plan->indication->id, "product",
-                                                plan->product->id, "units_per_ml",
-                                                bont_plan_units_per_ml(plan)));
+    json_object_set_new(root, "plan",
+                        json_pack("{s:s, s:s, s:s, s:s, s:f}", "file", plan->file, "date",
+                                  plan->date, "indication", plan->indication->id, "product",
+                                  plan->product->id, "units_per_ml", bont_plan_units_per_ml(plan)));
     json_object_set_new(root, "counts",
-                        json_pack("{s:I, s:I, s:I}", "error", (json_int_t)chk->n_errors,
-                                  "warning", (json_int_t)chk->n_warnings, "note",
-                                  (json_int_t)chk->n_notes));
+                        json_pack("{s:I, s:I, s:I}", "error", (json_int_t)chk->n_errors, "warning",
+                                  (json_int_t)chk->n_warnings, "note", (json_int_t)chk->n_notes));
     for (size_t i = 0; i < chk->n_findings; i++) {
         const bont_finding_t *f = &chk->findings[i];
         json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "severity",
@@ -164,7 +161,8 @@ static int print_json(const bont_kb_t *kb, const bont_plan_t *plan, const bont_c
     }
     json_object_set_new(root, "findings", findings);
     json_object_set_new(root, "sources", sources);
-    int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    int rc =
+        json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     fputc('\n', stdout);
     json_decref(root);
     return rc;

@@ -82,8 +82,8 @@ int bont_cmd_convert(const bont_kb_t *kb, int argc, char **argv)
                           "product-specific and not interchangeable; this ratio is a "
                           "clinical-literature approximation, never a label value.";
     if (format == 1) {
-        json_t *root = json_pack("{s:s, s:s, s:b, s:s}", "from", from->id, "to", to->id,
-                                 "known", known, "warning", warning);
+        json_t *root = json_pack("{s:s, s:s, s:b, s:s}", "from", from->id, "to", to->id, "known",
+                                 known, "warning", warning);
         if (!root)
             return BONT_EXIT_INTERNAL;
         if (known) {
@@ -111,8 +111,8 @@ int bont_cmd_convert(const bont_kb_t *kb, int argc, char **argv)
         printf("Literature ratio: 1 U of %s ~ %.3g to %.3g U of %s\n", from->display, lo, hi,
                to->display);
         if (units > 0)
-            printf("So %g U of %s ~ %.4g to %.4g U of %s in the literature\n", units,
-                   from->display, units * lo, units * hi, to->display);
+            printf("So %g U of %s ~ %.4g to %.4g U of %s in the literature\n", units, from->display,
+                   units * lo, units * hi, to->display);
         if (from->serotype != to->serotype)
             printf("Serotypes differ (%c vs %c): onset, duration and side effects differ too.\n",
                    from->serotype, to->serotype);

@@ -85,8 +85,8 @@ int bont_cmd_dilute(const bont_kb_t *kb, int argc, char **argv)
             if (fabs(p->vials[i].units - units) < 1e-9)
                 vial = &p->vials[i];
         if (p->n_vials && !vial)
-            snprintf(check, sizeof check, "%s has no %g U vial in bont's knowledge base",
-                     p->id, units);
+            snprintf(check, sizeof check, "%s has no %g U vial in bont's knowledge base", p->id,
+                     units);
         else if (!vial || vial->diluent_ml_max < 0)
             snprintf(check, sizeof check,
                      "the labelled diluent range for this vial of %s is not in bont's knowledge "
@@ -110,23 +110,22 @@ int bont_cmd_dilute(const bont_kb_t *kb, int argc, char **argv)
         if (!root)
             return BONT_EXIT_INTERNAL;
         if (dose > 0)
-            json_object_set_new(root, "dose", json_pack("{s:f, s:f}", "units", dose, "ml",
-                                                        dose / per_ml));
+            json_object_set_new(root, "dose",
+                                json_pack("{s:f, s:f}", "units", dose, "ml", dose / per_ml));
         if (check[0])
             json_object_set_new(root, "product_check", json_string(check));
         json_t *table = json_array();
         for (size_t i = 0; i < sizeof doses / sizeof doses[0]; i++)
             if (doses[i] <= units)
-                json_array_append_new(table, json_pack("{s:f, s:f}", "units", doses[i], "ml",
-                                                       doses[i] / per_ml));
+                json_array_append_new(
+                    table, json_pack("{s:f, s:f}", "units", doses[i], "ml", doses[i] / per_ml));
         json_object_set_new(root, "table", table);
         json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
         fputc('\n', stdout);
         json_decref(root);
         return BONT_EXIT_OK;
     }
-    printf("%g U in %g mL = %.4g U/mL = %.4g U per 0.1 mL\n", units, diluent, per_ml,
-           per_ml / 10);
+    printf("%g U in %g mL = %.4g U/mL = %.4g U per 0.1 mL\n", units, diluent, per_ml, per_ml / 10);
     if (check[0])
         printf("Product: %s\n", check);
     if (dose > 0)

@@ -31,8 +31,8 @@ static void list_products(const bont_kb_t *kb)
         if (p->ratio_min > 0)
             snprintf(ratio, sizeof ratio, p->ratio_min == p->ratio_max ? "%g:1" : "%g-%g:1",
                      p->ratio_min, p->ratio_max);
-        bont_table_rowf(t, "%s\t%s\t%c\t%s\t%s\t%s", p->id, p->display, p->serotype, vials,
-                        inuse, ratio);
+        bont_table_rowf(t, "%s\t%s\t%c\t%s\t%s\t%s", p->id, p->display, p->serotype, vials, inuse,
+                        ratio);
     }
     bont_table_print(t, stdout, 0);
     bont_table_free(&t);
@@ -48,8 +48,8 @@ static void list_muscles(const bont_kb_t *kb)
         if (m->volume_ml >= 0)
             snprintf(vol, sizeof vol, "%s%g", m->volume_estimate ? "~" : "", m->volume_ml);
         bont_table_rowf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s", m->id, m->name_zh ? m->name_zh : "",
-                        m->name_ko ? m->name_ko : "", m->region, m->sided ? "L/R" : "midline",
-                        vol, m->side_effect_label ? m->side_effect_label : "");
+                        m->name_ko ? m->name_ko : "", m->region, m->sided ? "L/R" : "midline", vol,
+                        m->side_effect_label ? m->side_effect_label : "");
     }
     bont_table_print(t, stdout, 0);
     bont_table_free(&t);
@@ -73,8 +73,7 @@ static void list_indications(const bont_kb_t *kb)
     bont_table_free(&t);
 }
 
-static int rule_matches(const bont_rule_t *r, const bont_product_t *p,
-                        const bont_indication_t *ind)
+static int rule_matches(const bont_rule_t *r, const bont_product_t *p, const bont_indication_t *ind)
 {
     if (p && r->product && strcmp(r->product, p->id) != 0)
         return 0;
@@ -147,8 +146,9 @@ static int show(const bont_kb_t *kb, const char *id)
             printf("In use      %s\n", p->in_use_source);
         printf("Excipients  %s\n", p->excipients);
         if (p->ratio_min > 0)
-            printf("Ratio       %g-%g U per onabotulinumtoxinA U (literature, not label): %s [%s]\n",
-                   p->ratio_min, p->ratio_max, p->ratio_note, p->ratio_source);
+            printf(
+                "Ratio       %g-%g U per onabotulinumtoxinA U (literature, not label): %s [%s]\n",
+                p->ratio_min, p->ratio_max, p->ratio_note, p->ratio_source);
         else
             printf("Ratio       none accepted: %s [%s]\n", p->ratio_note, p->ratio_source);
         printf("\nRules\n");
@@ -229,8 +229,7 @@ int bont_cmd_kb(const bont_kb_t *kb, int argc, char **argv)
                 fprintf(stderr, "bont kb: unknown product \"%s\"\n", argv[i + 1]);
                 return BONT_EXIT_USAGE;
             }
-            if (!strcmp(argv[i], "--indication") &&
-                !(ind = bont_kb_indication(kb, argv[i + 1]))) {
+            if (!strcmp(argv[i], "--indication") && !(ind = bont_kb_indication(kb, argv[i + 1]))) {
                 fprintf(stderr, "bont kb: unknown indication \"%s\"\n", argv[i + 1]);
                 return BONT_EXIT_USAGE;
             }

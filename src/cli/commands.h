@@ -6,10 +6,10 @@
 
 /* Exit codes of the bont command (documented in README.md and docs/cli.md). */
 enum {
-    BONT_EXIT_OK = 0,       /* done; for check: no error-level finding */
+    BONT_EXIT_OK = 0,        /* done; for check: no error-level finding */
     BONT_EXIT_VIOLATION = 1, /* the plan breaks a rule (check, visit record) */
-    BONT_EXIT_USAGE = 2,    /* unusable input: bad arguments, malformed or inconsistent file */
-    BONT_EXIT_INTERNAL = 3, /* the program failed (out of memory, I/O, store error) */
+    BONT_EXIT_USAGE = 2,     /* unusable input: bad arguments, malformed or inconsistent file */
+    BONT_EXIT_INTERNAL = 3,  /* the program failed (out of memory, I/O, store error) */
 };
 
 typedef int (*bont_cmd_fn_t)(const bont_kb_t *kb, int argc, char **argv);

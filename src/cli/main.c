@@ -9,7 +9,8 @@
 static const bont_cmd_t commands[] = {
     {"check", bont_cmd_check, "check a plan against label limits, contraindications and history"},
     {"dilute", bont_cmd_dilute, "units per 0.1 mL for a dilution, and mL for a dose"},
-    {"convert", bont_cmd_convert, "literature dose ratio between two products (never a label value)"},
+    {"convert", bont_cmd_convert,
+     "literature dose ratio between two products (never a label value)"},
     {"kb", bont_cmd_kb, "list or show products, muscles and indications"},
 };
 

@@ -56,9 +56,9 @@ typedef struct loader_t {
 } loader_t;
 
 static const char *const rule_type_names[BONT_RULE_TYPE_COUNT] = {
-    "units_per_site",    "volume_per_site", "units_per_muscle",
-    "units_per_limb",    "units_per_session", "cumulative",
-    "min_interval",      "age",             "sites_per_muscle",
+    "units_per_site",    "volume_per_site", "units_per_muscle", "units_per_limb",
+    "units_per_session", "cumulative",      "min_interval",     "age",
+    "sites_per_muscle",
 };
 
 const char *bont_rule_type_name(bont_rule_type_t type)

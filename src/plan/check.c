@@ -14,7 +14,7 @@ typedef struct checker_t {
     const bont_plan_t *plan;
     bont_check_t *out;
     size_t cap;
-    int failed; /* out of memory */
+    int failed;                     /* out of memory */
     const bont_history_t **history; /* plan history + extra history */
     size_t n_history;
 } checker_t;
@@ -297,8 +297,8 @@ static void apply_rule(checker_t *C, const bont_rule_t *r)
             subject_name(inj, 1, subject, sizeof subject);
             size_t n = strlen(subject);
             snprintf(subject + n, sizeof subject - n, ", per site");
-            double v = (r->type == BONT_RULE_UNITS_PER_SITE ? inj->units : inj->volume_ml) /
-                       inj->sites;
+            double v =
+                (r->type == BONT_RULE_UNITS_PER_SITE ? inj->units : inj->volume_ml) / inj->sites;
             compare(C, r, subject, v);
         }
         break;
@@ -361,24 +361,27 @@ static int check_rules(checker_t *C, bont_error_t *err)
          * "covered". */
         if (r->n_indications && r->type != BONT_RULE_AGE && r->type != BONT_RULE_MIN_INTERVAL)
             dose_rules = 1;
-        if (r->n_indications && (!strcmp(r->evidence, "label") ||
-                                 !strcmp(r->evidence, "label-secondary")))
+        if (r->n_indications &&
+            (!strcmp(r->evidence, "label") || !strcmp(r->evidence, "label-secondary")))
             labelled = 1;
         apply_rule(C, r);
     }
     if (plan->indication->off_label)
         add(C, BONT_SEV_NOTE, "plan.off_label", "off-label", NULL, plan->indication->id, NAN, NAN,
-            "", "%s is off-label for every product; the limits used come from papers or "
+            "",
+            "%s is off-label for every product; the limits used come from papers or "
             "practice, not a label",
             plan->indication->id);
     else if (!labelled)
         add(C, BONT_SEV_WARNING, "plan.not_labelled", NULL, NULL, plan->indication->id, NAN, NAN,
-            "", "bont's knowledge base holds no label dosing of %s (%s) for %s: this may be "
+            "",
+            "bont's knowledge base holds no label dosing of %s (%s) for %s: this may be "
             "off-label use",
             plan->product->id, plan->product->display, plan->indication->id);
     if (!dose_rules)
         add(C, BONT_SEV_WARNING, "plan.no_dose_rules", NULL, NULL, plan->indication->id, NAN, NAN,
-            "", "no dose limits for %s in %s are in bont's knowledge base, so the doses were "
+            "",
+            "no dose limits for %s in %s are in bont's knowledge base, so the doses were "
             "not checked against any",
             plan->product->id, plan->indication->id);
     /* Injections outside the indication's usual targets. */
@@ -424,8 +427,7 @@ static void check_contras(checker_t *C)
         const bont_contra_t *c = bont_kb_contra_at(kb, i);
         if (c->n_products && !list_has(c->products, c->n_products, plan->product->id))
             continue;
-        if (c->n_indications &&
-            !list_has(c->indications, c->n_indications, plan->indication->id))
+        if (c->n_indications && !list_has(c->indications, c->n_indications, plan->indication->id))
             continue;
         if (!strcmp(c->kind, "pregnancy")) {
             if (plan->patient.pregnant)
@@ -462,7 +464,8 @@ static void check_contras(checker_t *C)
     const bont_patient_t *pt = &plan->patient;
     for (size_t i = 0; i < pt->n_unrecognised; i++)
         add(C, BONT_SEV_WARNING, "plan.unrecognised_term", NULL, NULL, pt->unrecognised[i], NAN,
-            NAN, "", "%s \"%s\" is not in bont's knowledge base, so it was not checked against "
+            NAN, "",
+            "%s \"%s\" is not in bont's knowledge base, so it was not checked against "
             "contraindications",
             pt->unrecognised_kind[i], pt->unrecognised[i]);
 }
@@ -502,8 +505,8 @@ static void check_vial_and_history(checker_t *C)
         }
     }
     if (latest_other)
-        add(C, BONT_SEV_WARNING, "history.other_product", NULL, "S1 D1 X1", latest_other->product->id,
-            other, NAN, "U",
+        add(C, BONT_SEV_WARNING, "history.other_product", NULL, "S1 D1 X1",
+            latest_other->product->id, other, NAN, "U",
             "the last 12 weeks include %g U of other products (latest %s on %s): units are not "
             "interchangeable, so they were not added to %s's cumulative limit, and their effects "
             "may add up",

@@ -171,8 +171,8 @@ static int get_number(parser_t *P, json_t *obj, const char *key, const char *pat
     if (!isfinite(x) || x < lo || x > hi) {
         if (lo > 0 && x <= 0)
             return perr(P, BONT_ERANGE, field, "%s must be > 0 %s (got %g)", key, unit, x);
-        return perr(P, BONT_ERANGE, field, "%s must be between %g and %g %s (got %g)", key, lo,
-                    hi, unit, x);
+        return perr(P, BONT_ERANGE, field, "%s must be between %g and %g %s (got %g)", key, lo, hi,
+                    unit, x);
     }
     *out = x;
     return BONT_OK;
@@ -239,8 +239,10 @@ static int unknown_name(parser_t *P, const char *field, const char *kind, const 
         snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", sugg[i]);
     }
     if (n)
-        return perr(P, BONT_EUNKNOWN, field, "unknown %s \"%s\"; did you mean %s? (`bont kb %ss` "
-                    "lists them)", kind, name, list, kind);
+        return perr(P, BONT_EUNKNOWN, field,
+                    "unknown %s \"%s\"; did you mean %s? (`bont kb %ss` "
+                    "lists them)",
+                    kind, name, list, kind);
     return perr(P, BONT_EUNKNOWN, field, "unknown %s \"%s\" (`bont kb %ss` lists the known ones)",
                 kind, name, kind);
 }
@@ -304,14 +306,15 @@ static int parse_patient(parser_t *P, json_t *root)
 {
     json_t *p = json_object_get(root, "patient");
     if (!p)
-        return perr(P, BONT_EMISSING, NULL, "missing field \"patient\" (age_years, sex, "
-                                            "weight_kg, ...)");
+        return perr(P, BONT_EMISSING, NULL,
+                    "missing field \"patient\" (age_years, sex, "
+                    "weight_kg, ...)");
     if (!json_is_object(p))
         return perr(P, BONT_EPARSE, "patient", "patient must be an object (got %s)",
                     json_type_name(p));
-    static const char *const keys[] = {"age_years", "sex",        "weight_kg",   "pregnant",
+    static const char *const keys[] = {"age_years",     "sex",        "weight_kg",   "pregnant",
                                        "breastfeeding", "conditions", "medications", "allergies",
-                                       "name",      "id",         NULL};
+                                       "name",          "id",         NULL};
     int rc = check_keys(P, p, "patient", keys);
     bont_patient_t *pt = &P->plan->patient;
     pt->age_years = -1;
@@ -360,12 +363,13 @@ static int parse_vial(parser_t *P, json_t *root)
     bont_plan_t *plan = P->plan;
     json_t *v = json_object_get(root, "vial");
     if (!v)
-        return perr(P, BONT_EMISSING, NULL, "missing field \"vial\" ({\"units\": U, "
-                                            "\"diluent_ml\": mL})");
+        return perr(P, BONT_EMISSING, NULL,
+                    "missing field \"vial\" ({\"units\": U, "
+                    "\"diluent_ml\": mL})");
     if (!json_is_object(v))
         return perr(P, BONT_EPARSE, "vial", "vial must be an object (got %s)", json_type_name(v));
-    static const char *const keys[] = {"units", "diluent_ml", "lot", "expiry", "reconstituted",
-                                       NULL};
+    static const char *const keys[] = {"units",  "diluent_ml",    "lot",
+                                       "expiry", "reconstituted", NULL};
     int rc = check_keys(P, v, "vial", keys);
     if (!rc)
         rc = get_number(P, v, "units", "vial", 1, 1e-9, 1e6, "U", &plan->vial_units);
@@ -423,8 +427,9 @@ static int parse_injections(parser_t *P, json_t *root)
     bont_plan_t *plan = P->plan;
     json_t *arr = json_object_get(root, "injections");
     if (!arr)
-        return perr(P, BONT_EMISSING, NULL, "missing field \"injections\" (a list of {\"muscle\", "
-                                            "\"units\", ...})");
+        return perr(P, BONT_EMISSING, NULL,
+                    "missing field \"injections\" (a list of {\"muscle\", "
+                    "\"units\", ...})");
     if (!json_is_array(arr) || json_array_size(arr) == 0)
         return perr(P, BONT_EPARSE, "injections", "injections must be a non-empty list");
     size_t n = json_array_size(arr);
@@ -439,8 +444,8 @@ static int parse_injections(parser_t *P, json_t *root)
         if (!json_is_object(e))
             return perr(P, BONT_EPARSE, path, "each injection must be an object (got %s)",
                         json_type_name(e));
-        static const char *const keys[] = {"muscle",   "side",        "units", "sites",
-                                           "guidance", "endplate_mm", "volume_ml", "note", NULL};
+        static const char *const keys[] = {"muscle",      "side",      "units", "sites", "guidance",
+                                           "endplate_mm", "volume_ml", "note",  NULL};
         int rc = check_keys(P, e, path, keys);
         if (rc)
             return rc;
@@ -479,8 +484,8 @@ static int parse_injections(parser_t *P, json_t *root)
                             : BONT_SIDE_NONE;
             free(norm);
             if (inj->side == BONT_SIDE_NONE)
-                return perr(P, BONT_EPARSE, field, "side must be \"left\" or \"right\" (got \"%s\")",
-                            side);
+                return perr(P, BONT_EPARSE, field,
+                            "side must be \"left\" or \"right\" (got \"%s\")", side);
         }
         snprintf(field, sizeof field, "%s.units", path);
         json_t *u = json_object_get(e, "units");
@@ -565,8 +570,7 @@ static int parse_history(parser_t *P, json_t *root)
         if (!json_is_object(e))
             return perr(P, BONT_EPARSE, path, "each history entry must be an object (got %s)",
                         json_type_name(e));
-        static const char *const keys[] = {"date", "product", "indication", "units", "note",
-                                           NULL};
+        static const char *const keys[] = {"date", "product", "indication", "units", "note", NULL};
         int rc = check_keys(P, e, path, keys);
         bont_history_t *h = &plan->history[i];
         bont_json_position(P->text, P->len, path, &h->line, &h->column);
@@ -576,8 +580,8 @@ static int parse_history(parser_t *P, json_t *root)
             return rc;
         if (h->day > plan->day) {
             snprintf(field, sizeof field, "%s.date", path);
-            return perr(P, BONT_ECONFLICT, field,
-                        "history date %s is after the session date %s", h->date, plan->date);
+            return perr(P, BONT_ECONFLICT, field, "history date %s is after the session date %s",
+                        h->date, plan->date);
         }
         const char *name = NULL;
         if ((rc = get_string(P, e, "product", path, 1, &name)))
@@ -684,9 +688,9 @@ int bont_plan_parse(const bont_kb_t *kb, const char *text, size_t len, const cha
                   json_type_name(root));
         goto cleanup;
     }
-    static const char *const keys[] = {"patient",    "date",    "indication", "product",
-                                       "vial",       "injections", "history", "title",
-                                       "expect",     "comment", NULL};
+    static const char *const keys[] = {"patient", "date",       "indication", "product",
+                                       "vial",    "injections", "history",    "title",
+                                       "expect",  "comment",    NULL};
     if ((rc = check_keys(&P, root, "", keys)))
         goto cleanup;
     const char *s = NULL;

@@ -15,10 +15,10 @@ size_t bont_edit_distance(const char *a, const char *b, size_t cap);
 
 /* A growing, always NUL-terminated string. */
 typedef struct bont_buf_t {
-    char *data;  /* owned; NULL until the first append */
-    size_t len;  /* bytes used, without the NUL */
-    size_t cap;  /* bytes allocated */
-    int failed;  /* an allocation failed; further appends do nothing */
+    char *data; /* owned; NULL until the first append */
+    size_t len; /* bytes used, without the NUL */
+    size_t cap; /* bytes allocated */
+    int failed; /* an allocation failed; further appends do nothing */
 } bont_buf_t;
 
 void bont_buf_printf(bont_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
