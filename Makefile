@@ -48,7 +48,8 @@ build: deps
 run: build
 	@bash scripts/run.sh $(BONT)
 
-test: deps
+test:
+	@bash scripts/deps.sh test
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BONT) $(BONT_TEST) $(TESTS) $(FUZZERS)
 	@bash scripts/check-format.sh
 	@mkdir -p $(BUILD)/fuzz-corpus
@@ -58,7 +59,8 @@ test: deps
 	  || { tail -40 $(BUILD)/fuzz-plan.log; echo "fuzz: plan parser FAILED"; exit 1; }
 	@BONT=$(BONT_TEST) BONT_REL=$(BONT) $(TESTS)
 
-fuzz: deps
+fuzz:
+	@bash scripts/deps.sh test
 	@$(MAKE) --no-print-directory $(FUZZERS)
 	@mkdir -p $(BUILD)/fuzz-corpus
 	$(FUZZERS) -max_total_time=600 $(BUILD)/fuzz-corpus tests/fuzz/corpus-plan examples tests/check
