@@ -24,6 +24,9 @@ int bont_cmd_check(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_dilute(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_convert(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_kb(const bont_kb_t *kb, int argc, char **argv);
+/* The model (cmd_simulate.c, cmd_validate.c). */
+int bont_cmd_simulate(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_validate(const bont_kb_t *kb, int argc, char **argv);
 
 /* Prints "bont: <formatted error>" on stderr. */
 void bont_cli_error(const bont_error_t *err);

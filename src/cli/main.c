@@ -12,6 +12,8 @@ static const bont_cmd_t commands[] = {
     {"convert", bont_cmd_convert,
      "literature dose ratio between two products (never a label value)"},
     {"kb", bont_cmd_kb, "list or show products, muscles and indications"},
+    {"simulate", bont_cmd_simulate, "effect over time per muscle: onset, peak, duration (model)"},
+    {"validate", bont_cmd_validate, "run the model on every calibration dataset, with errors"},
 };
 
 static void usage(FILE *f)

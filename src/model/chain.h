@@ -1,0 +1,23 @@
+/* chain.h: exact propagator of a linear first-order reaction chain x0 -> x1 -> ... (internal). */
+#ifndef BONT_MODEL_CHAIN_H
+#define BONT_MODEL_CHAIN_H
+
+#include <stddef.h>
+
+#define BONT_CHAIN_MAX 6
+
+/* exp(A h) for the chain with dx_i/dt = k_{i-1} x_{i-1} - k_i x_i, where k[i] >= 0 is the rate
+ * out of state i (the last state may have k = 0). The result is lower triangular; out[i][j] is
+ * how much of x_j at t becomes x_i at t + h. Works for equal or close rates (no closed-form
+ * divisions): scaling and squaring of a Taylor series. */
+void bont_chain_propagator(const double *k, int n, double h,
+                           double out[BONT_CHAIN_MAX][BONT_CHAIN_MAX]);
+
+/* x <- P x for a lower-triangular propagator. */
+void bont_chain_apply(const double p[BONT_CHAIN_MAX][BONT_CHAIN_MAX], int n, double *x);
+
+/* Closed form of the last state of a chain started with x_0 = 1, all rates distinct and the last
+ * one 0 (hypoexponential CDF; Lebeda 2008; model.md section 1.2). Used to test the propagator. */
+double bont_chain_closed_form_last(const double *k, int n, double t);
+
+#endif

@@ -1,0 +1,185 @@
+/* params.c: the model parameter table and its loader from data/model-params.json. */
+#include "bont/model.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb/embedded.h"
+#include "util/text.h"
+
+#define P_(field, name, unit)                                                                      \
+    {                                                                                              \
+        name, unit, offsetof(bont_params_t, field)                                                 \
+    }
+
+static const bont_param_info_t param_table[] = {
+    P_(k_bulk_per_min, "k_bulk_per_min", "1/min"),
+    P_(k_bind_per_min, "k_bind_per_min", "1/min"),
+    P_(k_endo_per_min, "k_endo_per_min", "1/min"),
+    P_(k_transloc_per_min, "k_transloc_per_min", "1/min"),
+    P_(coverage_u_per_ml, "coverage_u_per_ml", "U/mL"),
+    P_(uptake_sat_u_per_ml, "uptake_sat_u_per_ml", "U/mL"),
+    P_(lc_half_life_d[BONT_SERO_A], "lc_half_life_d.A", "d"),
+    P_(lc_half_life_d[BONT_SERO_B], "lc_half_life_d.B", "d"),
+    P_(lc_half_life_d[BONT_SERO_C1], "lc_half_life_d.C1", "d"),
+    P_(lc_half_life_d[BONT_SERO_E], "lc_half_life_d.E", "d"),
+    P_(lc_half_life_d[BONT_SERO_F], "lc_half_life_d.F", "d"),
+    P_(cleave_max_per_d, "cleave_max_per_d", "1/d"),
+    P_(cleave_km_u_per_ml, "cleave_km_u_per_ml", "U/mL"),
+    P_(snare_synth_per_d, "snare_synth_per_d", "1/d"),
+    P_(snare_coop, "snare_coop", "1"),
+    P_(safety_factor_median, "safety_factor_median", "1"),
+    P_(safety_factor_log_sd, "safety_factor_log_sd", "1"),
+    P_(sprout_max[BONT_TISSUE_MUSCLE], "sprout_max.muscle", "1"),
+    P_(sprout_max[BONT_TISSUE_AUTONOMIC], "sprout_max.autonomic", "1"),
+    P_(sprout_rate_per_d[BONT_TISSUE_MUSCLE], "sprout_rate_per_d.muscle", "1/d"),
+    P_(sprout_rate_per_d[BONT_TISSUE_AUTONOMIC], "sprout_rate_per_d.autonomic", "1/d"),
+    P_(atrophy_max, "atrophy_max", "1"),
+    P_(atrophy_rate_per_d, "atrophy_rate_per_d", "1/d"),
+};
+
+#undef P_
+
+#define N_PARAMS (sizeof param_table / sizeof param_table[0])
+
+const bont_param_info_t *bont_params_table(size_t *n)
+{
+    if (n)
+        *n = N_PARAMS;
+    return param_table;
+}
+
+double *bont_params_field(bont_params_t *p, const char *name)
+{
+    if (!p || !name)
+        return NULL;
+    for (size_t i = 0; i < N_PARAMS; i++)
+        if (strcmp(param_table[i].name, name) == 0)
+            return (double *)((char *)p + param_table[i].offset);
+    return NULL;
+}
+
+/* Bounds every parameter must respect for the equations to make sense (docs/model.md). */
+static int check_range(const char *name, double v, bont_error_t *err)
+{
+    int ok = isfinite(v) && v >= 0.0;
+    if (strcmp(name, "snare_coop") == 0 || strcmp(name, "safety_factor_median") == 0)
+        ok = ok && v >= 1.0;
+    else if (strncmp(name, "sprout_max", 10) == 0 || strcmp(name, "atrophy_max") == 0)
+        ok = ok && v <= 1.0;
+    else if (strncmp(name, "sprout_rate", 11) != 0 && strcmp(name, "atrophy_rate_per_d") != 0)
+        ok = ok && v > 0.0; /* rates, half-lives and concentrations must be positive */
+    if (!ok) {
+        bont_error_setf(err, name, "parameter %s = %g is out of range (see docs/model.md)", name,
+                        v);
+        return BONT_ERANGE;
+    }
+    return 0;
+}
+
+int bont_params_parse(bont_params_t *out, const char *text, size_t len, const char *filename,
+                      bont_error_t *err)
+{
+    int rc = 0;
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, 0, &jerr);
+    bool seen[N_PARAMS] = {false};
+    bont_params_t p;
+    memset(&p, 0, sizeof p);
+    if (err)
+        snprintf(err->file, sizeof err->file, "%s", filename ? filename : "");
+    if (!root) {
+        if (err) {
+            err->line = jerr.line;
+            err->column = jerr.column;
+        }
+        bont_error_setf(err, NULL, "not valid JSON: %s", jerr.text);
+        return BONT_EPARSE;
+    }
+    json_t *arr = json_object_get(root, "parameters");
+    if (!json_is_array(arr)) {
+        bont_error_setf(err, "parameters", "expected an array \"parameters\"");
+        rc = BONT_EMISSING;
+        goto cleanup;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "parameters[%zu]", i);
+        const char *name = json_string_value(json_object_get(e, "name"));
+        const char *unit = json_string_value(json_object_get(e, "unit"));
+        const char *source = json_string_value(json_object_get(e, "source"));
+        json_t *val = json_object_get(e, "value");
+        if (!name || !unit || !source || !*source || !json_is_number(val)) {
+            bont_error_setf(err, path, "each parameter needs name, value, unit and source");
+            rc = BONT_EMISSING;
+            goto cleanup;
+        }
+        size_t k = 0;
+        while (k < N_PARAMS && strcmp(param_table[k].name, name) != 0)
+            k++;
+        if (k == N_PARAMS) {
+            bont_error_setf(err, path, "unknown parameter \"%s\"", name);
+            rc = BONT_EUNKNOWN;
+            goto cleanup;
+        }
+        if (seen[k]) {
+            bont_error_setf(err, path, "parameter \"%s\" given twice", name);
+            rc = BONT_ECONFLICT;
+            goto cleanup;
+        }
+        if (strcmp(unit, param_table[k].unit) != 0) {
+            bont_error_setf(err, path, "unit of %s must be \"%s\" (got \"%s\")", name,
+                            param_table[k].unit, unit);
+            rc = BONT_ERANGE;
+            goto cleanup;
+        }
+        double v = json_number_value(val);
+        rc = check_range(name, v, err);
+        if (rc)
+            goto cleanup;
+        seen[k] = true;
+        *(double *)((char *)&p + param_table[k].offset) = v;
+    }
+    for (size_t k = 0; k < N_PARAMS; k++)
+        if (!seen[k]) {
+            bont_error_setf(err, "parameters", "parameter \"%s\" is missing", param_table[k].name);
+            rc = BONT_EMISSING;
+            goto cleanup;
+        }
+    *out = p;
+cleanup:
+    json_decref(root);
+    return rc;
+}
+
+int bont_params_load(bont_params_t *out, bont_error_t *err)
+{
+    const bont_embedded_file_t *f = bont_embedded_find("model-params.json");
+    if (!f) {
+        bont_error_setf(err, NULL, "model-params.json is not embedded in this build");
+        return BONT_ENOTFOUND;
+    }
+    return bont_params_parse(out, f->data, f->size, "data/model-params.json", err);
+}
+
+int bont_params_load_file(bont_params_t *out, const char *path, bont_error_t *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = bont_read_file(path, &text, &len);
+    if (rc) {
+        if (err)
+            snprintf(err->file, sizeof err->file, "%s", path);
+        bont_error_setf(err, NULL, "cannot read the parameter file");
+        return rc;
+    }
+    rc = bont_params_parse(out, text, len, path, err);
+    free(text);
+    return rc;
+}

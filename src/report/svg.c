@@ -1,0 +1,214 @@
+/* svg.c: small SVG line charts for simulated time courses and validation plots. */
+#include "report/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Plot area in SVG user units; fonts are sized for an A4 page at full width. */
+enum { W = 900, PLOT_L = 80, PLOT_T = 70, PLOT_W = 560, PLOT_H = 380, LABEL_GAP = 15 };
+
+/* Colours from the Okabe-Ito palette (distinguishable with colour-vision deficiency), paired
+ * with dash patterns so lines stay apart in black and white. */
+static const char *const colours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                      "#E69F00", "#56B4E9", "#000000", "#F0E442"};
+static const char *const dashes[] = {"", "8 4", "2 3", "10 3 2 3", "4 4", "12 4", "1 2", "6 2 2 2"};
+
+static void xml_text(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '<')
+            fputs("&lt;", f);
+        else if (*s == '>')
+            fputs("&gt;", f);
+        else if (*s == '&')
+            fputs("&amp;", f);
+        else if (*s == '"')
+            fputs("&quot;", f);
+        else
+            fputc(*s, f);
+    }
+}
+
+static double nice_step(double range, int target_ticks)
+{
+    double raw = range / target_ticks;
+    double p = pow(10.0, floor(log10(raw)));
+    double m = raw / p;
+    return (m <= 1.0 ? 1.0 : m <= 2.0 ? 2.0 : m <= 5.0 ? 5.0 : 10.0) * p;
+}
+
+static double day_step(double range)
+{
+    static const double steps[] = {1, 2, 7, 14, 30, 60, 90, 180, 365, 730};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (range / steps[i] <= 10.0)
+            return steps[i];
+    return nice_step(range, 8);
+}
+
+typedef struct end_label_t {
+    double y; /* wanted position (px) */
+    double placed;
+    size_t series;
+} end_label_t;
+
+static int cmp_label(const void *a, const void *b)
+{
+    double d = ((const end_label_t *)a)->y - ((const end_label_t *)b)->y;
+    return d < 0 ? -1 : d > 0;
+}
+
+int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
+{
+    double xr = c->x_max - c->x_min, yr = c->y_max - c->y_min;
+    if (!(xr > 0) || !(yr > 0))
+        return BONT_EINVAL;
+    int h = PLOT_T + PLOT_H + 70 + 18 * (int)c->n_notes;
+#define SX(x) (PLOT_L + ((x)-c->x_min) / xr * PLOT_W)
+#define SY(y) (PLOT_T + PLOT_H - ((y)-c->y_min) / yr * PLOT_H)
+    fprintf(f,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d "
+            "%d\" font-family=\"Helvetica, Arial, sans-serif\">\n",
+            W, h, W, h);
+    fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", W, h);
+    fprintf(f, "<text x=\"%d\" y=\"28\" font-size=\"18\" font-weight=\"bold\">", PLOT_L);
+    xml_text(f, c->title);
+    fprintf(f, "</text>\n");
+    if (c->subtitle) {
+        fprintf(f, "<text x=\"%d\" y=\"50\" font-size=\"13\" fill=\"#333\">", PLOT_L);
+        xml_text(f, c->subtitle);
+        fprintf(f, "</text>\n");
+    }
+    /* Grid and ticks. */
+    double xs = c->x_days ? day_step(xr) : nice_step(xr, 8);
+    double ys = nice_step(yr, 6);
+    for (double x = ceil(c->x_min / xs) * xs; x <= c->x_max + 1e-9 * xr; x += xs) {
+        fprintf(f,
+                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#dddddd\"/>\n"
+                "<text x=\"%.1f\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">%g</text>\n",
+                SX(x), PLOT_T, SX(x), PLOT_T + PLOT_H, SX(x), PLOT_T + PLOT_H + 20, x);
+    }
+    for (double y = ceil(c->y_min / ys) * ys; y <= c->y_max + 1e-9 * yr; y += ys) {
+        fprintf(f,
+                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#dddddd\"/>\n"
+                "<text x=\"%d\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\">%g</text>\n",
+                PLOT_L, SY(y), PLOT_L + PLOT_W, SY(y), PLOT_L - 8, SY(y) + 4, y);
+    }
+    fprintf(f,
+            "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#000\" "
+            "stroke-width=\"1.2\"/>\n",
+            PLOT_L, PLOT_T, PLOT_W, PLOT_H);
+    fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\">",
+            PLOT_L + PLOT_W / 2, PLOT_T + PLOT_H + 44);
+    xml_text(f, c->x_label);
+    fprintf(f,
+            "</text>\n<text transform=\"translate(24 %d) rotate(-90)\" font-size=\"14\" "
+            "text-anchor=\"middle\">",
+            PLOT_T + PLOT_H / 2);
+    xml_text(f, c->y_label);
+    fprintf(f, "</text>\n");
+
+    /* Lines, clipped to the plot area. */
+    fprintf(
+        f,
+        "<clipPath id=\"plot\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/></clipPath>\n",
+        PLOT_L, PLOT_T, PLOT_W, PLOT_H);
+    end_label_t *labels = calloc(c->n_series ? c->n_series : 1, sizeof *labels);
+    size_t n_labels = 0, n_markers = 0;
+    if (!labels)
+        return BONT_ENOMEM;
+    for (size_t i = 0; i < c->n_series; i++) {
+        const bont_svg_series_t *s = &c->series[i];
+        const char *col = colours[i % 8];
+        if (s->markers) {
+            for (size_t k = 0; k < s->n; k++) {
+                if (!isfinite(s->x[k]) || !isfinite(s->y[k]))
+                    continue;
+                if (s->y_lo && s->y_hi && isfinite(s->y_lo[k]) && isfinite(s->y_hi[k]))
+                    fprintf(f,
+                            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                            "stroke-width=\"1.5\" clip-path=\"url(#plot)\"/>\n",
+                            SX(s->x[k]), SY(s->y_lo[k]), SX(s->x[k]), SY(s->y_hi[k]), col);
+                fprintf(f,
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"9\" height=\"9\" fill=\"%s\" "
+                        "stroke=\"#000\" clip-path=\"url(#plot)\"/>\n",
+                        SX(s->x[k]) - 4.5, SY(s->y[k]) - 4.5, col);
+            }
+            int ly = PLOT_T + 16 + 20 * (int)n_markers++;
+            fprintf(f,
+                    "<rect x=\"%d\" y=\"%d\" width=\"9\" height=\"9\" fill=\"%s\" stroke=\"#000\"/>"
+                    "<text x=\"%d\" y=\"%d\" font-size=\"13\">",
+                    PLOT_L + 10, ly - 8, col, PLOT_L + 24, ly);
+            xml_text(f, s->label);
+            fprintf(f, "</text>\n");
+            continue;
+        }
+        fprintf(
+            f,
+            "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.2\" stroke-dasharray=\"%s\" "
+            "clip-path=\"url(#plot)\" points=\"",
+            col, dashes[i % 8]);
+        double last_y = NAN;
+        for (size_t k = 0; k < s->n; k++)
+            if (isfinite(s->x[k]) && isfinite(s->y[k])) {
+                fprintf(f, "%.1f,%.1f ", SX(s->x[k]), SY(s->y[k]));
+                last_y = s->y[k];
+            }
+        fprintf(f, "\"/>\n");
+        if (isfinite(last_y)) {
+            double py = SY(fmin(c->y_max, fmax(c->y_min, last_y)));
+            labels[n_labels++] = (end_label_t){py, py, i};
+        }
+    }
+    /* End-of-line labels, pushed apart so none overlap. */
+    qsort(labels, n_labels, sizeof *labels, cmp_label);
+    for (size_t i = 0; i < n_labels; i++) {
+        labels[i].placed = labels[i].y;
+        if (i > 0 && labels[i].placed < labels[i - 1].placed + LABEL_GAP)
+            labels[i].placed = labels[i - 1].placed + LABEL_GAP;
+    }
+    for (size_t i = 0; i < n_labels; i++) {
+        const bont_svg_series_t *s = &c->series[labels[i].series];
+        const char *col = colours[labels[i].series % 8];
+        fprintf(
+            f,
+            "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.2\" "
+            "stroke-dasharray=\"%s\"/>\n<text x=\"%d\" y=\"%.1f\" font-size=\"13\" fill=\"%s\">",
+            PLOT_L + PLOT_W + 4, labels[i].y, PLOT_L + PLOT_W + 30, labels[i].placed, col,
+            dashes[labels[i].series % 8], PLOT_L + PLOT_W + 34, labels[i].placed + 4, "#000");
+        xml_text(f, s->label);
+        fprintf(f, "</text>\n");
+    }
+    free(labels);
+    for (size_t i = 0; i < c->n_notes; i++) {
+        fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#222\">", PLOT_L,
+                PLOT_T + PLOT_H + 70 + 18 * (int)i);
+        xml_text(f, c->notes[i]);
+        fprintf(f, "</text>\n");
+    }
+    fprintf(f, "</svg>\n");
+#undef SX
+#undef SY
+    return ferror(f) ? BONT_EIO : 0;
+}
+
+int bont_svg_write_file(const char *path, const bont_svg_chart_t *chart, bont_error_t *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        if (err)
+            snprintf(err->file, sizeof err->file, "%s", path);
+        bont_error_setf(err, NULL, "cannot write the SVG file");
+        return BONT_EIO;
+    }
+    int rc = bont_svg_write(f, chart);
+    if (fclose(f) != 0 && rc == 0)
+        rc = BONT_EIO;
+    if (rc) {
+        if (err)
+            snprintf(err->file, sizeof err->file, "%s", path);
+        bont_error_setf(err, NULL, "writing the SVG failed (%s)", bont_strerror(rc));
+    }
+    return rc;
+}
