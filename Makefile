@@ -80,7 +80,8 @@ $(EMBED): tools/embed.c
 
 $(GEN): $(EMBED) $(DATA)
 	@mkdir -p $(@D)
-	$(EMBED) $@ $(DATA)
+	@echo "  EMBED data/*.json"
+	@$(EMBED) $@ $(DATA)
 
 $(BUILD)/rel/gen/kb_data.o: $(GEN)
 	@mkdir -p $(@D)
@@ -92,32 +93,38 @@ $(BUILD)/tst/gen/kb_data.o: $(GEN)
 
 $(BUILD)/rel/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(REL_CFLAGS) -c -o $@ $<
+	@echo "  CC    $<  (rel)"
+	@$(CC) $(REL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tst/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+	@echo "  CC    $<  (tst)"
+	@$(CC) $(TEST_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libbont.a: $(REL_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/libbont-asan.a: $(TST_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BONT): $(patsubst %.c,$(BUILD)/rel/%.o,$(CLI_SRC)) $(BUILD)/libbont.a
-	$(CC) -o $@ $^ $(LIBS)
+	@echo "  LD    $@"
+	@$(CC) -o $@ $^ $(LIBS)
 
 $(BONT_TEST): $(patsubst %.c,$(BUILD)/tst/%.o,$(CLI_SRC)) $(BUILD)/libbont-asan.a
-	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD    $@"
+	@$(CC) $(TEST_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(TESTS): $(patsubst %.c,$(BUILD)/tst/%.o,$(TEST_SRC)) $(BUILD)/libbont-asan.a
-	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD    $@"
+	@$(CC) $(TEST_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/fuzz-plan: tests/fuzz/fuzz_plan.c $(LIB_SRC) $(GEN) $(HDRS)
 	@mkdir -p $(@D)
-	$(CLANG) $(BASEFLAGS) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined -o $@ \
+	@echo "  FUZZ  $@"
+	@$(CLANG) $(BASEFLAGS) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined -o $@ \
 	    tests/fuzz/fuzz_plan.c $(LIB_SRC) $(GEN) $(LIBS)
 
 clean:

@@ -65,6 +65,12 @@ typedef struct bont_plan_t {
     const bont_product_t *product;       /* kb-owned */
     double vial_units;                   /* units in the vial */
     double diluent_ml;                   /* diluent added, mL */
+    char vial_lot[64];                   /* lot number, or "" */
+    bool has_expiry;                     /* vial_expiry_day is set */
+    long vial_expiry_day;                /* expiry date, days since 1970-01-01 */
+    bool has_reconstituted;              /* vial_reconstituted_min is set */
+    bool reconstituted_has_time;         /* the time of day was given, not only the date */
+    long long vial_reconstituted_min;    /* reconstitution time, minutes since 1970-01-01 00:00 */
     bont_patient_t patient;
     bont_injection_t *injections;
     size_t n_injections;

@@ -491,6 +491,43 @@ static void check_vial_and_history(checker_t *C)
         add(C, BONT_SEV_NOTE, "vial.derived_range", NULL, vial->source, "vial", plan->diluent_ml,
             vial->diluent_ml_max, "mL", "diluent range %g-%g mL for this vial is %s",
             vial->diluent_ml_min, vial->diluent_ml_max, vial->note ? vial->note : "derived");
+    if (plan->has_expiry && plan->vial_expiry_day < plan->day) {
+        char exp[11];
+        bont_date_format(plan->vial_expiry_day, exp);
+        add(C, BONT_SEV_ERROR, "vial.expired", "label", prod->source, "vial",
+            (double)(plan->day - plan->vial_expiry_day), 0, "days",
+            "the vial%s%s expired on %s, before the session on %s: do not use it",
+            plan->vial_lot[0] ? " of lot " : "", plan->vial_lot, exp, plan->date);
+    }
+    if (plan->has_reconstituted) {
+        /* The plan gives the session as a date only: the injection lies somewhere in that day,
+         * so the time since reconstitution is known within a range. */
+        long long day_start = (long long)plan->day * 1440;
+        double lo_h = (double)(day_start - plan->vial_reconstituted_min) / 60.0;
+        double hi_h = lo_h + 24.0;
+        if (!plan->reconstituted_has_time)
+            lo_h -= 24.0; /* reconstituted at any time of its day */
+        if (lo_h < 0)
+            lo_h = 0;
+        if (prod->in_use_h < 0)
+            add(C, BONT_SEV_WARNING, "vial.in_use_unknown", NULL, NULL, "vial", lo_h, NAN, "h",
+                "the in-use time of %s after reconstitution is not in bont's knowledge base (%s): "
+                "check the label",
+                prod->id, prod->in_use_source);
+        else if (lo_h > prod->in_use_h)
+            add(C, BONT_SEV_ERROR, "vial.in_use", "label", prod->in_use_source, "vial", lo_h,
+                prod->in_use_h, "h",
+                "the vial was reconstituted at least %.0f h before the session, past the %g h "
+                "in-use "
+                "time of %s",
+                lo_h, prod->in_use_h, prod->id);
+        else if (hi_h > prod->in_use_h)
+            add(C, BONT_SEV_WARNING, "vial.in_use", "label", prod->in_use_source, "vial", hi_h,
+                prod->in_use_h, "h",
+                "the vial may be up to %.0f h old at injection, past the %g h in-use time of %s: "
+                "check the clock time",
+                hi_h, prod->in_use_h, prod->id);
+    }
     /* Other products within 12 weeks: their units cannot be added to this product's. */
     double other = 0;
     const bont_history_t *latest_other = NULL;

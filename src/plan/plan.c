@@ -375,6 +375,41 @@ static int parse_vial(parser_t *P, json_t *root)
         rc = get_number(P, v, "units", "vial", 1, 1e-9, 1e6, "U", &plan->vial_units);
     if (rc)
         return rc;
+    const char *lot = NULL, *expiry = NULL, *recon = NULL;
+    if ((rc = get_string(P, v, "lot", "vial", 0, &lot)) ||
+        (rc = get_string(P, v, "expiry", "vial", 0, &expiry)) ||
+        (rc = get_string(P, v, "reconstituted", "vial", 0, &recon)))
+        return rc;
+    if (lot)
+        snprintf(plan->vial_lot, sizeof plan->vial_lot, "%s", lot);
+    if (expiry) {
+        if (bont_date_parse(expiry, &plan->vial_expiry_day) != 0)
+            return perr(P, BONT_EPARSE, "vial.expiry",
+                        "expiry must be a real date written YYYY-MM-DD (got \"%s\")", expiry);
+        plan->has_expiry = true;
+    }
+    if (recon) {
+        /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" (a space may stand for the T). */
+        char date[11] = "";
+        long day = 0;
+        unsigned hh = 0, mm = 0;
+        size_t n = strlen(recon);
+        int ok = n >= 10 && (snprintf(date, sizeof date, "%.10s", recon), 1) &&
+                 bont_date_parse(date, &day) == 0;
+        if (ok && n > 10)
+            ok = n == 16 && (recon[10] == 'T' || recon[10] == ' ') && recon[13] == ':' &&
+                 sscanf(recon + 11, "%2u:%2u", &hh, &mm) == 2 && hh < 24 && mm < 60;
+        if (!ok)
+            return perr(P, BONT_EPARSE, "vial.reconstituted",
+                        "reconstituted must be YYYY-MM-DD or YYYY-MM-DDTHH:MM (got \"%s\")", recon);
+        if (day > plan->day)
+            return perr(P, BONT_ECONFLICT, "vial.reconstituted",
+                        "the vial was reconstituted (%s) after the session date %s", recon,
+                        plan->date);
+        plan->has_reconstituted = true;
+        plan->reconstituted_has_time = n > 10;
+        plan->vial_reconstituted_min = (long long)day * 1440 + hh * 60 + mm;
+    }
     const bont_product_t *prod = plan->product;
     const bont_vial_t *vial = find_vial(prod, plan->vial_units);
     if (prod->n_vials > 0 && !vial) {
