@@ -27,6 +27,16 @@ int bont_cmd_kb(const bont_kb_t *kb, int argc, char **argv);
 /* The model (cmd_simulate.c, cmd_validate.c). */
 int bont_cmd_simulate(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_validate(const bont_kb_t *kb, int argc, char **argv);
+/* The record store (cmd_patient.c, cmd_visit.c, cmd_outcome.c, cmd_history.c, cmd_export.c). */
+int bont_cmd_patient(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_visit(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_outcome(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_ae(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_history(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_recall(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_due(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_export(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_backup(const bont_kb_t *kb, int argc, char **argv);
 
 /* Prints "bont: <formatted error>" on stderr. */
 void bont_cli_error(const bont_error_t *err);

@@ -14,6 +14,15 @@ static const bont_cmd_t commands[] = {
     {"kb", bont_cmd_kb, "list or show products, muscles and indications"},
     {"simulate", bont_cmd_simulate, "effect over time per muscle: onset, peak, duration (model)"},
     {"validate", bont_cmd_validate, "run the model on every calibration dataset, with errors"},
+    {"patient", bont_cmd_patient, "add, list or show patients in the record store"},
+    {"visit", bont_cmd_visit, "record a visit: full check with the stored history, then write"},
+    {"outcome", bont_cmd_outcome, "record an outcome score or the date an effect wore off"},
+    {"ae", bont_cmd_ae, "record an adverse event after a visit"},
+    {"history", bont_cmd_history, "a patient's timeline: visits, doses per muscle, outcomes"},
+    {"recall", bont_cmd_recall, "every patient and visit that received a lot"},
+    {"due", bont_cmd_due, "patients whose effect is predicted to wear off soon"},
+    {"export", bont_cmd_export, "a patient's record as a FHIR R4 JSON Bundle"},
+    {"backup", bont_cmd_backup, "a consistent copy of the record store, while in use"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,139 @@
+/* cmd_visit.c: `bont visit record`: check a plan against the patient's stored history and write
+ * the visit only when it passes, or as a conscious, reasoned exception. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bont/plan.h"
+#include "cli/commands.h"
+#include "cli/store_cli.h"
+
+static void usage(FILE *f)
+{
+    fprintf(
+        f, "usage: bont visit record PLAN.json --patient ID --lot LOT --expiry YYYY-MM-DD\n"
+           "                         [--reconstituted TIME] [--injected TIME]\n"
+           "                         [--override REASON] [--db FILE] [--format text|json]\n"
+           "Runs the full check of the plan with the patient's stored visits as history (minimum\n"
+           "interval and cumulative windows across every indication and product), the patient's\n"
+           "recorded conditions, medications and allergies, the vial's expiry, and the time since\n"
+           "reconstitution against the product's in-use time. TIME is YYYY-MM-DDTHH:MM or HH:MM\n"
+           "on the plan's date; --injected defaults to now when the plan is dated today, else\n"
+           "to 23:59 of its date. The visit is written (in one transaction) only when no finding\n"
+           "is an error; --override REASON records it anyway, with the reason.\n"
+           "Prints the visit id. Exit: 0 recorded, 1 refused (nothing written), 2 unusable\n"
+           "input, 3 store failure.\n");
+}
+
+static void print_findings(const bont_visit_result_t *r, FILE *out)
+{
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const bont_finding_t *f = &r->findings[i];
+        fprintf(out, "  %-7s  %s\n           %s", bont_severity_name(f->severity), f->rule,
+                f->message);
+        if (f->source[0] || f->evidence[0])
+            fprintf(out, " [%s%s%s]", f->evidence, f->evidence[0] && f->source[0] ? "; " : "",
+                    f->source);
+        fprintf(out, "\n");
+    }
+}
+
+static int visit_record(const bont_kb_t *kb, bont_store_args_t *a, int argc, char **argv)
+{
+    const char *plan_path = NULL, *patient = NULL;
+    bont_visit_opts_t o = {0};
+    for (int i = 1; i < argc; i++) {
+        int m;
+        if ((m = bont_cli_common(a, argc, argv, &i)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--patient", &patient)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--lot", &o.lot)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--expiry", &o.expiry)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--reconstituted", &o.reconstituted_at)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--injected", &o.injected_at)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--override", &o.override_reason)) == 0) {
+            if ((argv[i][0] == '-' && argv[i][1]) || plan_path)
+                return bont_cli_usage_error(a, "unexpected argument %s", argv[i]);
+            plan_path = argv[i];
+            m = 1;
+        }
+        if (m < 0)
+            return BONT_EXIT_USAGE;
+    }
+    if (!plan_path)
+        return bont_cli_usage_error(a, "give the plan file");
+    if (!(o.patient_id = bont_cli_id(patient)))
+        return bont_cli_usage_error(a, "--patient needs the patient's id (bont patient list)");
+    if (!o.lot || !o.expiry)
+        return bont_cli_usage_error(a, "--lot and --expiry are required: every vial is traced");
+
+    bont_error_t err;
+    bont_error_clear(&err);
+    bont_plan_t *plan = NULL;
+    bont_store_t *s = NULL;
+    bont_visit_result_t *r = NULL;
+    int rc = bont_plan_load(kb, plan_path, &plan, &err);
+    if (rc != 0) {
+        bont_cli_error(&err);
+        return rc == BONT_ENOMEM ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
+    }
+    int code = bont_cli_store_open(a, &s);
+    if (code != 0)
+        goto cleanup;
+    if ((rc = bont_visit_record(s, kb, plan, &o, &r, &err)) != 0) {
+        code = bont_cli_fail(a, rc, &err);
+        goto cleanup;
+    }
+    code = r->written ? BONT_EXIT_OK : BONT_EXIT_VIOLATION;
+    if (a->json) {
+        bont_cli_print_json(json_pack(
+            "{s:b, s:o, s:b, s:o, s:I, s:s, s:s, s:b, s:s, s:{s:I, s:I, s:I}, s:o}", "written",
+            r->written, "visit_id", r->written ? json_integer(r->visit_id) : json_null(),
+            "overridden", r->overridden, "override_reason",
+            r->overridden ? json_string(o.override_reason) : json_null(), "patient",
+            (json_int_t)o.patient_id, "plan", plan->file, "injected_at", r->injected_at,
+            "injected_at_assumed", r->injected_assumed, "verdict",
+            r->n_errors ? "violations" : "ok", "counts", "error", (json_int_t)r->n_errors,
+            "warning", (json_int_t)r->n_warnings, "note", (json_int_t)r->n_notes, "findings",
+            bont_cli_findings_json(r->findings, r->n_findings)));
+        goto cleanup;
+    }
+    /* stdout carries only the id, so `id=$(bont visit record ...)` works; the findings are
+     * diagnostics and go to stderr. */
+    if (r->n_findings) {
+        fprintf(stderr, "Findings for %s (patient %lld, injected %s%s):\n", plan->file,
+                o.patient_id, r->injected_at, r->injected_assumed ? ", assumed" : "");
+        print_findings(r, stderr);
+    }
+    if (r->written) {
+        if (r->overridden)
+            fprintf(stderr,
+                    "bont visit record: recorded despite %zu error%s, with the reason \"%s\"\n",
+                    r->n_errors, r->n_errors == 1 ? "" : "s", o.override_reason);
+        printf("%lld\n", r->visit_id);
+    } else {
+        fprintf(stderr,
+                "bont visit record: refused: %zu error%s; nothing was written. Fix the plan, or "
+                "record a conscious exception with --override REASON.\n",
+                r->n_errors, r->n_errors == 1 ? "" : "s");
+    }
+cleanup:
+    bont_visit_result_free(&r);
+    bont_store_close(&s);
+    bont_plan_free(&plan);
+    return code;
+}
+
+int bont_cmd_visit(const bont_kb_t *kb, int argc, char **argv)
+{
+    bont_store_args_t a = {NULL, 0, "visit record"};
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return BONT_EXIT_OK;
+        }
+    if (argc < 2 || strcmp(argv[1], "record") != 0) {
+        fprintf(stderr, "bont visit: the action is record\n");
+        usage(stderr);
+        return BONT_EXIT_USAGE;
+    }
+    return visit_record(kb, &a, argc - 1, argv + 1);
+}

@@ -1,0 +1,47 @@
+/* store_cli.h: what the record-store commands share: options, opening the store, output. */
+#ifndef BONT_CLI_STORE_CLI_H
+#define BONT_CLI_STORE_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "bont/store.h"
+
+/* Options every store command takes. */
+typedef struct bont_store_args_t {
+    const char *db;      /* --db FILE, or NULL for the default path */
+    int json;            /* --format json */
+    const char *command; /* "patient add", for messages */
+} bont_store_args_t;
+
+/* Takes "--name VALUE" or "--name=VALUE" at argv[*i]: returns 1 and sets *value (advancing *i)
+ * when it matches, 0 when argv[*i] is another option, -1 after printing an error when the value
+ * is missing. */
+int bont_cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
+
+/* Takes --db and --format at argv[*i]; same returns as bont_cli_opt. */
+int bont_cli_common(bont_store_args_t *a, int argc, char **argv, int *i);
+
+/* Opens the store named by --db, or the default one (creating its folder). Returns an exit
+ * code: 0, or BONT_EXIT_USAGE / BONT_EXIT_INTERNAL after printing the reason. */
+int bont_cli_store_open(const bont_store_args_t *a, bont_store_t **store);
+
+/* Prints err and maps the library's rc to the command's exit code. */
+int bont_cli_fail(const bont_store_args_t *a, int rc, const bont_error_t *err);
+
+/* Prints "bont COMMAND: message" and returns BONT_EXIT_USAGE. */
+int bont_cli_usage_error(const bont_store_args_t *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A positive record id from text; 0 when it is not one. */
+long long bont_cli_id(const char *text);
+
+/* Prints root as indented JSON on stdout and drops it. */
+void bont_cli_print_json(json_t *root);
+
+/* JSON for the records (a new reference each). */
+json_t *bont_cli_patient_json(const bont_store_patient_t *p);
+json_t *bont_cli_visit_json(const bont_store_visit_t *v);
+json_t *bont_cli_findings_json(const bont_finding_t *f, size_t n);
+
+#endif
