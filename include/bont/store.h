@@ -268,8 +268,8 @@ int bont_store_fhir_export(const bont_kb_t *kb, const bont_store_record_t *rec, 
 
 typedef struct bont_visit_opts_t {
     long long patient_id;
-    const char *lot;              /* lot number printed on the vial */
-    const char *expiry;           /* vial expiry, YYYY-MM-DD */
+    const char *lot;              /* lot number printed on the vial; NULL: the plan's vial.lot */
+    const char *expiry;           /* vial expiry, YYYY-MM-DD; NULL: the plan's vial.expiry */
     const char *reconstituted_at; /* "YYYY-MM-DDTHH:MM", "YYYY-MM-DD HH:MM" or "HH:MM" (on the
                                      plan's date); NULL when not recorded */
     const char *injected_at;      /* same forms; NULL: now when the plan is dated today, else
@@ -290,9 +290,10 @@ typedef struct bont_visit_result_t {
 
 /* Runs the full check of plan with the patient's stored record: the checker's rules with every
  * stored visit as history (bont_check_opts_t.extra_history), the patient's recorded
- * conditions, medications and allergies, and the store's own checks: the minimum interval
- * after a session for any indication or product, an expired lot, a reconstituted vial past its
- * product's in-use time, and a plan whose age or sex contradicts the stored patient. Writes the
+ * conditions, medications and allergies, the vial's lot, expiry and reconstitution time (set
+ * into the plan's vial fields, which the checker judges: vial.expired, vial.in_use), and the
+ * store's own checks: the minimum interval after a session for any indication or product
+ * (record.interval_any), and a plan whose age or sex contradicts the stored patient. Writes the
  * visit (one transaction) only when no finding is an error, or when override_reason is given.
  * Returns 0 whether or not it wrote (see result->written); a negative code only for unusable
  * input or a store failure, with nothing written. */

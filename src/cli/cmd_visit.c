@@ -17,7 +17,9 @@ static void usage(FILE *f)
            "interval and cumulative windows across every indication and product), the patient's\n"
            "recorded conditions, medications and allergies, the vial's expiry, and the time since\n"
            "reconstitution against the product's in-use time. TIME is YYYY-MM-DDTHH:MM or HH:MM\n"
-           "on the plan's date; --injected defaults to now when the plan is dated today, else\n"
+           "on the plan's date. --lot, --expiry and --reconstituted may instead be in the plan's\n"
+           "vial block (lot, expiry, reconstituted). --injected defaults to now when the plan is "
+           "dated today, else\n"
            "to 23:59 of its date. The visit is written (in one transaction) only when no finding\n"
            "is an error; --override REASON records it anyway, with the reason.\n"
            "Prints the visit id. Exit: 0 recorded, 1 refused (nothing written), 2 unusable\n"
@@ -62,8 +64,6 @@ static int visit_record(const bont_kb_t *kb, bont_store_args_t *a, int argc, cha
         return bont_cli_usage_error(a, "give the plan file");
     if (!(o.patient_id = bont_cli_id(patient)))
         return bont_cli_usage_error(a, "--patient needs the patient's id (bont patient list)");
-    if (!o.lot || !o.expiry)
-        return bont_cli_usage_error(a, "--lot and --expiry are required: every vial is traced");
 
     bont_error_t err;
     bont_error_clear(&err);

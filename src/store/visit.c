@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "store/internal.h"
@@ -265,8 +266,8 @@ static int write_visit(bont_store_t *store, const bont_plan_t *plan, const bont_
     snprintf(v.injected_at, sizeof v.injected_at, "%s", injected);
     snprintf(v.indication, sizeof v.indication, "%s", plan->indication->id);
     snprintf(v.vial.product, sizeof v.vial.product, "%s", plan->product->id);
-    snprintf(v.vial.lot, sizeof v.vial.lot, "%s", opts->lot);
-    snprintf(v.vial.expiry, sizeof v.vial.expiry, "%s", opts->expiry);
+    snprintf(v.vial.lot, sizeof v.vial.lot, "%s", plan->vial_lot);
+    bont__store_format_day(plan->vial_expiry_day, v.vial.expiry);
     v.vial.vial_units = plan->vial_units > 0 ? plan->vial_units : -1;
     v.vial.diluent_ml = plan->diluent_ml >= 0 ? plan->diluent_ml : -1;
     snprintf(v.vial.reconstituted_at, sizeof v.vial.reconstituted_at, "%s", reconstituted);
@@ -324,15 +325,40 @@ int bont_visit_record(bont_store_t *store, const bont_kb_t *kb, bont_plan_t *pla
     int ret = 0;
     *result = NULL;
 
-    if (!opts->lot || !*opts->lot || !opts->expiry || bont__store_day(opts->expiry, NULL) != 0) {
-        bont_error_setf(err, !opts->lot || !*opts->lot ? "--lot" : "--expiry",
-                        "a visit needs the vial's lot and its expiry date as YYYY-MM-DD (got "
-                        "\"%s\")",
-                        !opts->lot || !*opts->lot ? ""
-                        : opts->expiry            ? opts->expiry
-                                                  : "");
-        return BONT_EINVAL;
+    /* The vial's lot, expiry and reconstitution come from the options or from the plan's vial
+     * block; they go into the plan so that the checker judges them (vial.expired,
+     * vial.in_use), and into the record. */
+    char expiry[11] = "";
+    if (plan->has_expiry)
+        bont__store_format_day(plan->vial_expiry_day, expiry);
+    if (opts->lot && plan->vial_lot[0] && strcasecmp(opts->lot, plan->vial_lot) != 0) {
+        bont_error_setf(err, "--lot", "the plan's vial is lot %s but --lot says %s", plan->vial_lot,
+                        opts->lot);
+        return BONT_ECONFLICT;
     }
+    if (opts->expiry && expiry[0] && strcmp(opts->expiry, expiry) != 0) {
+        bont_error_setf(err, "--expiry", "the plan's vial expires %s but --expiry says %s", expiry,
+                        opts->expiry);
+        return BONT_ECONFLICT;
+    }
+    if (opts->lot)
+        snprintf(plan->vial_lot, sizeof plan->vial_lot, "%s", opts->lot);
+    if (opts->expiry)
+        snprintf(expiry, sizeof expiry, "%s", opts->expiry);
+    if (!plan->vial_lot[0] || strspn(plan->vial_lot, " \t") == strlen(plan->vial_lot)) {
+        bont_error_setf(err, "--lot",
+                        "a visit needs the vial's lot number, so that a recall "
+                        "can find the patient");
+        return BONT_EMISSING;
+    }
+    if (bont__store_day(expiry, &plan->vial_expiry_day) != 0) {
+        bont_error_setf(err, "--expiry",
+                        "a visit needs the vial's expiry date as YYYY-MM-DD "
+                        "(got \"%s\")",
+                        expiry);
+        return expiry[0] ? BONT_EINVAL : BONT_EMISSING;
+    }
+    plan->has_expiry = true;
     if (opts->override_reason &&
         strspn(opts->override_reason, " \t") == strlen(opts->override_reason)) {
         bont_error_setf(err, "--override",
@@ -367,12 +393,31 @@ int bont_visit_record(bont_store_t *store, const bont_kb_t *kb, bont_plan_t *pla
                             opts->reconstituted_at);
             return BONT_EINVAL;
         }
-        if (recon_min > inject_min) {
+        if (plan->has_reconstituted && plan->vial_reconstituted_min != recon_min) {
             bont_error_setf(err, "--reconstituted",
-                            "the vial cannot be reconstituted (%s) after the injection (%s)",
-                            reconstituted, injected);
+                            "the plan's vial block gives another reconstitution time than %s",
+                            reconstituted);
             return BONT_ECONFLICT;
         }
+        plan->has_reconstituted = true;
+        plan->reconstituted_has_time = true;
+        plan->vial_reconstituted_min = recon_min;
+    } else if (plan->has_reconstituted) {
+        long long m = plan->vial_reconstituted_min;
+        char day[11];
+        bont__store_format_day((long)(m / 1440), day);
+        if (plan->reconstituted_has_time)
+            snprintf(reconstituted, sizeof reconstituted, "%sT%02d:%02d", day, (int)(m % 1440 / 60),
+                     (int)(m % 60));
+        else
+            snprintf(reconstituted, sizeof reconstituted, "%s", day);
+        recon_min = m;
+    }
+    if (plan->has_reconstituted && recon_min > inject_min) {
+        bont_error_setf(err, "--reconstituted",
+                        "the vial cannot be reconstituted (%s) after the injection (%s)",
+                        reconstituted, injected);
+        return BONT_ECONFLICT;
     }
 
     if ((ret = bont_store_record_load(store, opts->patient_id, &rec, err)) != 0)
@@ -426,30 +471,6 @@ int bont_visit_record(bont_store_t *store, const bont_kb_t *kb, bont_plan_t *pla
             *f = chk->findings[i];
     }
 
-    /* The vial. */
-    long expiry_day = 0;
-    bont__store_day(opts->expiry, &expiry_day);
-    if (expiry_day < plan->day)
-        add(&F, BONT_SEV_ERROR, "record.lot_expired", NULL, opts->lot,
-            (double)(plan->day - expiry_day), 0, "days",
-            "lot %s expired on %s, %ld day%s before this visit (%s): do not use it", opts->lot,
-            opts->expiry, plan->day - expiry_day, plan->day - expiry_day == 1 ? "" : "s",
-            plan->date);
-    if (reconstituted[0]) {
-        double elapsed_h = (double)(inject_min - recon_min) / 60.0;
-        const bont_product_t *prod = plan->product;
-        if (prod->in_use_h < 0)
-            add(&F, BONT_SEV_WARNING, "record.in_use_unknown", NULL, prod->id, elapsed_h, NAN, "h",
-                "the vial was reconstituted %.1f h before the injection; bont does not know how "
-                "long %s stays usable after reconstitution (%s)",
-                elapsed_h, prod->id, prod->in_use_source ? prod->in_use_source : "no source");
-        else if (elapsed_h > prod->in_use_h)
-            add(&F, BONT_SEV_ERROR, "record.in_use_expired", prod->in_use_source, prod->id,
-                elapsed_h, prod->in_use_h, "h",
-                "the vial was reconstituted at %s, %.1f h before the injection at %s; %s must be "
-                "used within %g h of reconstitution",
-                reconstituted, elapsed_h, injected, prod->id, prod->in_use_h);
-    }
     interval_any(kb, plan, hist, n_hist, &F);
     if (F.failed) {
         ret = BONT_ENOMEM;
