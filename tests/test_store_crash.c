@@ -229,3 +229,58 @@ TEST_TIMEOUT(store_backup_while_writing, 120)
     bont_store_close(&s);
     store_test_rmdir(dir);
 }
+
+/* The same through the command: `bont visit record` killed at random moments. Every run that
+ * finished has its visit in the file; a killed run left its whole visit or none of it. */
+TEST_TIMEOUT(store_cli_visit_record_survives_sigkill, 240)
+{
+    char dir[64], path[128], arg_db[160];
+    bont_error_t err;
+    bont_store_t *s = NULL;
+    const int rounds = 80;
+    int finished = 0, killed = 0, failed = 0;
+    double t0 = now_s();
+    store_test_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/cli.db", dir);
+    snprintf(arg_db, sizeof arg_db, "--db=%s", path);
+    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    bont_store_patient_t p = store_test_patient("Killed Often");
+    snprintf(p.birth_date, sizeof p.birth_date, "1974-03-02");
+    CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
+    bont_store_close(&s);
+    srand((unsigned)time(NULL) ^ (unsigned)getpid());
+    for (int round = 0; round < rounds; round++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            freopen("/dev/null", "w", stdout);
+            freopen("/dev/null", "w", stderr);
+            execl(bont_test_bin(), "bont", "visit", "record", "tests/golden/store/cd-visit1.json",
+                  "--patient", "1", "--lot", "KILL1", "--expiry", "2027-01-01", "--injected",
+                  "10:00", "--override", "crash test: same plan recorded again", arg_db,
+                  (char *)NULL);
+            _exit(127);
+        }
+        sleep_us(rand() % 90000);
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        if (WIFSIGNALED(status))
+            killed++;
+        else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            finished++;
+        else
+            failed++;
+    }
+    CHECK_INT(failed, 0);
+    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    int rc = bont_store_verify(s, &err);
+    CHECK_MSG(rc == 0, "%s", err.message);
+    bont_store_close(&s);
+    long long visits = count(path, "SELECT count(*) FROM visits");
+    CHECK(visits >= finished);
+    CHECK(visits <= finished + killed);
+    CHECK_INT(count(path, "SELECT count(*) FROM injections"), visits * 4);
+    printf("    cli sigkill: %d runs killed, %d finished, %lld visits whole, %.1f s\n", killed,
+           finished, visits, now_s() - t0);
+    store_test_rmdir(dir);
+}
