@@ -284,3 +284,25 @@ TEST_TIMEOUT(store_cli_visit_record_survives_sigkill, 240)
            finished, visits, now_s() - t0);
     store_test_rmdir(dir);
 }
+
+/* Two shells adding patients through the command at the same time: every add succeeds. */
+TEST_TIMEOUT(store_cli_two_writers, 240)
+{
+    char dir[64], cmd[2048], out[4096], err[4096];
+    const int n = 40;
+    double t0 = now_s();
+    store_test_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "w() { i=0; while [ $i -lt %d ]; do i=$((i+1)); %s patient add --name \"$1 $i\" "
+             "--birth 1980-01-01 --sex female --db %s/two.db >/dev/null || exit 1; done; }; "
+             "w A & a=$!; w B & b=$!; wait $a && wait $b",
+             n, bont_test_bin(), dir);
+    int rc = bont_test_run(cmd, out, sizeof out, err, sizeof err);
+    CHECK_MSG(rc == 0, "a writer failed (exit %d): %s", rc, err);
+    snprintf(cmd, sizeof cmd, "%s/two.db", dir);
+    CHECK_INT(count(cmd, "SELECT count(*) FROM patients"), 2 * n);
+    CHECK_INT(count(cmd, "SELECT count(DISTINCT name) FROM patients"), 2 * n);
+    printf("    cli two writers: %d + %d patient adds, none failed or lost, %.1f s\n", n, n,
+           now_s() - t0);
+    store_test_rmdir(dir);
+}
