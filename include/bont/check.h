@@ -3,6 +3,7 @@
 #ifndef BONT_CHECK_H
 #define BONT_CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "bont/error.h"
@@ -31,6 +32,9 @@ typedef struct bont_check_t {
 typedef struct bont_check_opts_t {
     const bont_history_t *extra_history;
     size_t n_extra_history;
+    bool has_session_time; /* session_min below is set (the exact injection time is known) */
+    long long session_min; /* injection time, minutes since 1970-01-01 00:00; makes the
+                              in-use check exact instead of within a day */
 } bont_check_opts_t;
 
 /* Runs every check. *out is owned by the caller (bont_check_free). */

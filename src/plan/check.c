@@ -12,6 +12,7 @@
 typedef struct checker_t {
     const bont_kb_t *kb;
     const bont_plan_t *plan;
+    const bont_check_opts_t *opts; /* may be NULL */
     bont_check_t *out;
     size_t cap;
     int failed;                     /* out of memory */
@@ -281,6 +282,35 @@ static void min_interval(checker_t *C, const bont_rule_t *r)
     compare(C, r, subject, days);
 }
 
+/* The labels state their intervals per indication. A recent session for another indication (any
+ * product) is not a label violation, but the toxin exposures overlap and short intervals raise
+ * the risk of neutralising antibodies (G3), so it is shown against the plan's longest interval. */
+static void interval_other_indications(checker_t *C, const bont_rule_t *longest)
+{
+    const bont_plan_t *plan = C->plan;
+    const bont_history_t *last = NULL;
+    for (size_t i = 0; i < C->n_history; i++) {
+        const bont_history_t *h = C->history[i];
+        if (h->indication == plan->indication || h->day >= plan->day)
+            continue;
+        if (!last || h->day > last->day)
+            last = h;
+    }
+    if (!last || (double)(plan->day - last->day) >= longest->min)
+        return;
+    char subject[128];
+    snprintf(subject, sizeof subject, "since %s (%s, %s)", last->date, last->product->id,
+             last->indication ? last->indication->id : "no indication");
+    add(C, BONT_SEV_WARNING, "history.interval_other_indication", "paper", "G3 G4", subject,
+        (double)(plan->day - last->day), longest->min, "days",
+        "%s: %ld days since a session for %s (%g U of %s), shorter than the %g days %s asks "
+        "between treatments for %s; labels state intervals per indication, but the exposures "
+        "overlap and short intervals raise the risk of neutralising antibodies",
+        subject, plan->day - last->day,
+        last->indication ? last->indication->id : "an unrecorded indication", last->units,
+        last->product->id, longest->min, longest->id, plan->indication->id);
+}
+
 static void apply_rule(checker_t *C, const bont_rule_t *r)
 {
     const bont_plan_t *plan = C->plan;
@@ -345,6 +375,7 @@ static int check_rules(checker_t *C, bont_error_t *err)
         return BONT_OK;
     }
     int dose_rules = 0, labelled = 0;
+    const bont_rule_t *longest_interval = NULL;
     for (size_t i = 0; i < bont_kb_n_rules(kb); i++) {
         const bont_rule_t *r = bont_kb_rule_at(kb, i);
         if (!rule_applies(C, r))
@@ -364,8 +395,13 @@ static int check_rules(checker_t *C, bont_error_t *err)
         if (r->n_indications &&
             (!strcmp(r->evidence, "label") || !strcmp(r->evidence, "label-secondary")))
             labelled = 1;
+        if (r->type == BONT_RULE_MIN_INTERVAL &&
+            (!longest_interval || r->min > longest_interval->min))
+            longest_interval = r;
         apply_rule(C, r);
     }
+    if (longest_interval)
+        interval_other_indications(C, longest_interval);
     if (plan->indication->off_label)
         add(C, BONT_SEV_NOTE, "plan.off_label", "off-label", NULL, plan->indication->id, NAN, NAN,
             "",
@@ -507,6 +543,9 @@ static void check_vial_and_history(checker_t *C)
         double hi_h = lo_h + 24.0;
         if (!plan->reconstituted_has_time)
             lo_h -= 24.0; /* reconstituted at any time of its day */
+        int exact = C->opts && C->opts->has_session_time && plan->reconstituted_has_time;
+        if (exact)
+            lo_h = hi_h = (double)(C->opts->session_min - plan->vial_reconstituted_min) / 60.0;
         if (lo_h < 0)
             lo_h = 0;
         if (prod->in_use_h < 0)
@@ -572,7 +611,7 @@ int bont_check_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_chec
     *out = NULL;
     if (!kb || !plan)
         return BONT_EINVAL;
-    checker_t C = {kb, plan, calloc(1, sizeof(bont_check_t)), 0, 0, NULL, 0};
+    checker_t C = {kb, plan, opts, calloc(1, sizeof(bont_check_t)), 0, 0, NULL, 0};
     int rc = BONT_OK;
     if (!C.out)
         return BONT_ENOMEM;

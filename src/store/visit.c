@@ -183,62 +183,6 @@ static int stored_history(const bont_kb_t *kb, const bont_plan_t *plan,
     return 0;
 }
 
-/* The longest minimum interval the knowledge base holds for this product and indication. */
-static const bont_rule_t *interval_rule(const bont_kb_t *kb, const bont_plan_t *plan)
-{
-    const bont_rule_t *best = NULL;
-    for (size_t i = 0; i < bont_kb_n_rules(kb); i++) {
-        const bont_rule_t *r = bont_kb_rule_at(kb, i);
-        if (r->type != BONT_RULE_MIN_INTERVAL || r->min < 0)
-            continue;
-        if (r->product && strcmp(r->product, plan->product->id) != 0)
-            continue;
-        int listed = r->n_indications == 0;
-        for (size_t k = 0; k < r->n_indications; k++)
-            listed |= strcmp(r->indications[k], plan->indication->id) == 0;
-        if (!listed)
-            continue;
-        if (!best || r->min > best->min)
-            best = r;
-    }
-    return best;
-}
-
-/* The checker applies a minimum interval within one indication. A session for another
- * indication or with another product also exposes the patient to toxin (and antibodies form
- * more with short intervals, clinical-facts.md section 6), so the store holds the plan's
- * interval against every stored session. Sessions on the plan's own date are the same session
- * and are covered by the cumulative limits instead. */
-static void interval_any(const bont_kb_t *kb, const bont_plan_t *plan, const bont_history_t *h,
-                         size_t n, findings_t *F)
-{
-    const bont_rule_t *r = interval_rule(kb, plan);
-    if (!r)
-        return;
-    const bont_history_t *last = NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (h[i].day >= plan->day)
-            continue;
-        if (h[i].indication == plan->indication && h[i].product == plan->product)
-            continue; /* the checker's own interval rule covers it */
-        if (!last || h[i].day > last->day)
-            last = &h[i];
-    }
-    if (!last || (double)(plan->day - last->day) >= r->min)
-        return;
-    char subject[128];
-    snprintf(subject, sizeof subject, "since %s (%s, %s, %g U)", last->date, last->product->id,
-             last->indication ? last->indication->id : "no indication", last->units);
-    add(F, r->under, "record.interval_any", r->source, subject, (double)(plan->day - last->day),
-        r->min, "days",
-        "only %ld days since the last botulinum toxin session (%s, %s for %s); %s asks for at "
-        "least %g days between treatments (rule %s), counted here across every indication and "
-        "product",
-        plan->day - last->day, last->date, last->product->id,
-        last->indication ? last->indication->id : "an unrecorded indication", plan->product->id,
-        r->min, r->id);
-}
-
 static json_t *findings_json(const findings_t *F)
 {
     json_t *arr = json_array();
@@ -462,7 +406,8 @@ int bont_visit_record(bont_store_t *store, const bont_kb_t *kb, bont_plan_t *pla
 
     if ((ret = stored_history(kb, plan, rec, &hist, &n_hist, err)) != 0)
         goto cleanup;
-    bont_check_opts_t copts = {hist, n_hist};
+    /* The exact injection time makes the checker's in-use test exact. */
+    bont_check_opts_t copts = {hist, n_hist, true, (long long)inject_min};
     if ((ret = bont_check_run(kb, plan, &copts, &chk, err)) != 0)
         goto cleanup;
     for (size_t i = 0; i < chk->n_findings; i++) {
@@ -471,7 +416,6 @@ int bont_visit_record(bont_store_t *store, const bont_kb_t *kb, bont_plan_t *pla
             *f = chk->findings[i];
     }
 
-    interval_any(kb, plan, hist, n_hist, &F);
     if (F.failed) {
         ret = BONT_ENOMEM;
         goto cleanup;
