@@ -246,6 +246,25 @@ static int add_alias(bont_kb_t *kb, const char *name, int kind, size_t index)
     return BONT_OK;
 }
 
+/* Registers every alias of entry index; a name that already names another entry is an error. */
+static int add_aliases(loader_t *L, const char **aliases, size_t n, int kind, size_t index,
+                       const char *path)
+{
+    static const char *const what[KIND_COUNT] = {"product", "muscle", "indication", "term"};
+    for (size_t k = 0; k < n; k++) {
+        int rc = add_alias(L->kb, aliases[k], kind, index);
+        if (rc == BONT_ECONFLICT) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "name \"%.60s\" names two entries of kind %s", aliases[k],
+                     what[kind]);
+            return fail(L, BONT_EKB, path, "%s", msg);
+        }
+        if (rc)
+            return rc;
+    }
+    return BONT_OK;
+}
+
 /* Collects "names": {"en": [...], "zh": [...], "ko": [...]} (plus the id) as aliases, and the
  * first name of each language for display. */
 static const char **names_field(loader_t *L, json_t *obj, const char *id, const char *path,
@@ -275,8 +294,13 @@ static const char **names_field(loader_t *L, json_t *obj, const char *id, const 
         size_t m = 0;
         snprintf(field, sizeof field, "%s.names.%s", path, langs[l]);
         const char **list = str_list(L, json_object_get(names, langs[l]), &m, rc, field);
-        for (size_t i = 0; i < m; i++)
-            a[k++] = list[i];
+        for (size_t i = 0; i < m; i++) {
+            int dup = 0;
+            for (size_t j = 0; j < k && !dup; j++)
+                dup = strcmp(a[j], list[i]) == 0;
+            if (!dup)
+                a[k++] = list[i];
+        }
         if (m > 0)
             *firsts[l] = list[0];
     }
@@ -422,11 +446,8 @@ static int load_products(loader_t *L, json_t *arr)
         p->source = str_field(L, e, "source", 1, path, &rc);
         if (rc)
             return rc;
-        for (size_t k = 0; k < p->n_aliases; k++) {
-            int arc = add_alias(kb, p->aliases[k], KIND_PRODUCT, i);
-            if (arc)
-                return fail(L, arc, path, "alias \"%s\" names two products", p->aliases[k]);
-        }
+        if ((rc = add_aliases(L, p->aliases, p->n_aliases, KIND_PRODUCT, i, path)))
+            return rc;
         kb->n_products++;
     }
     return rc;
@@ -486,11 +507,8 @@ static int load_muscles(loader_t *L, json_t *arr)
         m->side_effect_label = str_field(L, se, "label", 0, field, &rc);
         if (rc)
             return rc;
-        for (size_t k = 0; k < m->n_aliases; k++) {
-            int arc = add_alias(kb, m->aliases[k], KIND_MUSCLE, i);
-            if (arc)
-                return fail(L, arc, path, "name \"%s\" names two muscles", m->aliases[k]);
-        }
+        if ((rc = add_aliases(L, m->aliases, m->n_aliases, KIND_MUSCLE, i, path)))
+            return rc;
         kb->n_muscles++;
     }
     return rc;
@@ -528,11 +546,8 @@ static int load_indications(loader_t *L, json_t *arr)
         ind->note = str_field(L, e, "note", 0, path, &rc);
         if (rc)
             return rc;
-        for (size_t k = 0; k < ind->n_aliases; k++) {
-            int arc = add_alias(kb, ind->aliases[k], KIND_INDICATION, i);
-            if (arc)
-                return fail(L, arc, path, "name \"%s\" names two indications", ind->aliases[k]);
-        }
+        if ((rc = add_aliases(L, ind->aliases, ind->n_aliases, KIND_INDICATION, i, path)))
+            return rc;
         kb->n_indications++;
     }
     return rc;
@@ -562,11 +577,8 @@ static int load_terms(loader_t *L, json_t *arr)
         t->aliases = names_field(L, e, t->id, path, &t->n_aliases, &en, &zh, &ko, &rc);
         if (rc)
             return rc;
-        for (size_t k = 0; k < t->n_aliases; k++) {
-            int arc = add_alias(kb, t->aliases[k], KIND_TERM, i);
-            if (arc)
-                return fail(L, arc, path, "name \"%s\" names two terms", t->aliases[k]);
-        }
+        if ((rc = add_aliases(L, t->aliases, t->n_aliases, KIND_TERM, i, path)))
+            return rc;
         kb->n_terms++;
     }
     return rc;
