@@ -44,15 +44,18 @@ const char *bont_tissue_name(bont_tissue_t t);
  * per-patient set (issue 4) and change fields freely. */
 typedef struct bont_params_t {
     /* Uptake chain (Lebeda 2008 four-step, BIOMD0000000178; Simpson 1980 rates). */
-    double k_bulk_per_min;     /* kS: bulk tissue -> free toxin near terminals */
-    double k_bind_per_min;     /* kB: binding (Simpson step 1) */
-    double k_endo_per_min;     /* kT: Simpson "translocation", BioModels "endocytosis" */
-    double k_transloc_per_min; /* kL: Simpson "lytic", BioModels "translocation" */
+    double k_bulk_per_min;        /* kS: bulk tissue -> free toxin near terminals (human) */
+    double k_bulk_rodent_per_min; /* kS for rodent intramuscular injection (validation only) */
+    double k_bind_per_min;        /* kB: binding (Simpson step 1) */
+    double k_endo_per_min;        /* kT: Simpson "translocation", BioModels "endocytosis" */
+    double k_transloc_per_min;    /* kL: Simpson "lytic", BioModels "translocation" */
     /* Exposure (docs/model.md section 1). */
     double coverage_u_per_ml;   /* c_cov: coverage = 1 - exp(-c / c_cov) */
     double uptake_sat_u_per_ml; /* c_sat: captured amount u = c_sat ln(1 + c / c_sat) */
     /* Light chain persistence in the terminal, per serotype (Foran 2003). */
     double lc_half_life_d[BONT_SERO_COUNT];
+    double lc_slow_fraction; /* share of translocated light chain in a long-lived pool */
+    double lc_slow_factor;   /* its half-life, as a multiple of the serotype's half-life */
     /* SNARE cleavage against resynthesis (section 3). */
     double cleave_max_per_d;   /* k_cl: cleavage rate constant at saturating light chain */
     double cleave_km_u_per_ml; /* K: light chain giving half the maximal cleavage rate */

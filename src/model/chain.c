@@ -22,17 +22,18 @@ static void mat_mul(const mat_t a, const mat_t b, int n, mat_t out)
     memcpy(out, r, sizeof r);
 }
 
-void bont_chain_propagator(const double *k, int n, double h,
-                           double out[BONT_CHAIN_MAX][BONT_CHAIN_MAX])
+void bont_expm_lower(const double a_in[BONT_CHAIN_MAX][BONT_CHAIN_MAX], int n, double h,
+                     double out[BONT_CHAIN_MAX][BONT_CHAIN_MAX])
 {
     mat_t a, term, sum;
     memset(a, 0, sizeof a);
     double norm = 0.0;
     for (int i = 0; i < n; i++) {
-        a[i][i] = -k[i] * h;
-        if (i > 0)
-            a[i][i - 1] = k[i - 1] * h;
-        double row = fabs(a[i][i]) + (i > 0 ? fabs(a[i][i - 1]) : 0.0);
+        double row = 0.0;
+        for (int j = 0; j <= i; j++) {
+            a[i][j] = a_in[i][j] * h;
+            row += fabs(a[i][j]);
+        }
         if (row > norm)
             norm = row;
     }
@@ -64,6 +65,19 @@ void bont_chain_propagator(const double *k, int n, double h,
     for (int i = 0; i < n; i++)
         for (int j = 0; j <= i; j++)
             out[i][j] = sum[i][j];
+}
+
+void bont_chain_propagator(const double *k, int n, double h,
+                           double out[BONT_CHAIN_MAX][BONT_CHAIN_MAX])
+{
+    mat_t a;
+    memset(a, 0, sizeof a);
+    for (int i = 0; i < n; i++) {
+        a[i][i] = -k[i];
+        if (i > 0)
+            a[i][i - 1] = k[i - 1];
+    }
+    bont_expm_lower(a, n, h, out);
 }
 
 void bont_chain_apply(const double p[BONT_CHAIN_MAX][BONT_CHAIN_MAX], int n, double *x)

@@ -13,6 +13,11 @@
 void bont_chain_propagator(const double *k, int n, double h,
                            double out[BONT_CHAIN_MAX][BONT_CHAIN_MAX]);
 
+/* exp(A h) for any lower-triangular A (a[i][j] = rate from state j into state i for j < i, and
+ * a[i][i] = minus the total rate out of state i), by the same method. */
+void bont_expm_lower(const double a[BONT_CHAIN_MAX][BONT_CHAIN_MAX], int n, double h,
+                     double out[BONT_CHAIN_MAX][BONT_CHAIN_MAX]);
+
 /* x <- P x for a lower-triangular propagator. */
 void bont_chain_apply(const double p[BONT_CHAIN_MAX][BONT_CHAIN_MAX], int n, double *x);
 

@@ -8,7 +8,8 @@
 #include "model/chain.h"
 
 #define MIN_PER_DAY 1440.0
-#define CHAIN_N     5 /* bulk, free, bound, translocated, light chain */
+#define CHAIN_N     5 /* Lebeda chain: bulk, free, bound, translocated, lytic */
+#define BONT_N      6 /* bont: bulk, free, bound, translocated, light chain, long-lived light chain */
 
 static int check_trace(const bont_trace_t *tr, bont_error_t *err)
 {
@@ -140,7 +141,7 @@ static double relax_step(const relax_t *r, double y, double g0, double g1)
 
 typedef struct channel_t {
     int sero;
-    double x[CHAIN_N];
+    double x[BONT_N];
     double prop[BONT_CHAIN_MAX][BONT_CHAIN_MAX];
 } channel_t;
 
@@ -169,7 +170,7 @@ static void derive_light(const bont_consts_t *c, const channel_t *ch, int n_ch, 
 {
     double l[2] = {0.0, 0.0};
     for (int i = 0; i < n_ch; i++)
-        l[substrate_of(ch[i].sero)] += ch[i].x[CHAIN_N - 1];
+        l[substrate_of(ch[i].sero)] += ch[i].x[4] + ch[i].x[5];
     for (int s = 0; s < 2; s++)
         q[s] = l[s] > 0.0 ? l[s] / (l[s] + c->km) : 0.0;
 }
@@ -234,11 +235,22 @@ static int run_bont(const bont_params_t *p, const bont_target_t *target, const b
             channel_t *cc = &ch[n_ch++];
             memset(cc, 0, sizeof *cc);
             cc->sero = (int)doses[i].serotype;
-            double k[CHAIN_N] = {p->k_bulk_per_min * MIN_PER_DAY, p->k_bind_per_min * MIN_PER_DAY,
-                                 p->k_endo_per_min * MIN_PER_DAY,
-                                 p->k_transloc_per_min * MIN_PER_DAY,
-                                 M_LN2 / p->lc_half_life_d[cc->sero]};
-            bont_chain_propagator(k, CHAIN_N, h, cc->prop);
+            /* Section 2: the Lebeda chain, then light chain in two pools with the serotype's
+             * persistence (Foran 2003) and a long-lived share (Whitemarsh 2014). */
+            double a[BONT_CHAIN_MAX][BONT_CHAIN_MAX] = {{0}};
+            double k[4] = {p->k_bulk_per_min * MIN_PER_DAY, p->k_bind_per_min * MIN_PER_DAY,
+                           p->k_endo_per_min * MIN_PER_DAY, p->k_transloc_per_min * MIN_PER_DAY};
+            double k_lc = M_LN2 / p->lc_half_life_d[cc->sero];
+            for (int r = 0; r < 4; r++) {
+                a[r][r] = -k[r];
+                if (r > 0)
+                    a[r][r - 1] = k[r - 1];
+            }
+            a[4][3] = (1.0 - p->lc_slow_fraction) * k[3];
+            a[5][3] = p->lc_slow_fraction * k[3];
+            a[4][4] = -k_lc;
+            a[5][5] = -k_lc / p->lc_slow_factor;
+            bont_expm_lower(a, BONT_N, h, cc->prop);
         }
     }
 
@@ -275,7 +287,7 @@ static int run_bont(const bont_params_t *p, const bont_target_t *target, const b
         /* Light chain (section 2), then cleavage against resynthesis with the rate averaged
          * over the step (section 3). */
         for (int m = 0; m < n_ch; m++)
-            bont_chain_apply(ch[m].prop, CHAIN_N, ch[m].x);
+            bont_chain_apply(ch[m].prop, BONT_N, ch[m].x);
         double q[2];
         derive_light(&c, ch, n_ch, q);
         for (int s = 0; s < 2; s++) {

@@ -17,6 +17,7 @@
 
 static const bont_param_info_t param_table[] = {
     P_(k_bulk_per_min, "k_bulk_per_min", "1/min"),
+    P_(k_bulk_rodent_per_min, "k_bulk_rodent_per_min", "1/min"),
     P_(k_bind_per_min, "k_bind_per_min", "1/min"),
     P_(k_endo_per_min, "k_endo_per_min", "1/min"),
     P_(k_transloc_per_min, "k_transloc_per_min", "1/min"),
@@ -27,6 +28,8 @@ static const bont_param_info_t param_table[] = {
     P_(lc_half_life_d[BONT_SERO_C1], "lc_half_life_d.C1", "d"),
     P_(lc_half_life_d[BONT_SERO_E], "lc_half_life_d.E", "d"),
     P_(lc_half_life_d[BONT_SERO_F], "lc_half_life_d.F", "d"),
+    P_(lc_slow_fraction, "lc_slow_fraction", "1"),
+    P_(lc_slow_factor, "lc_slow_factor", "1"),
     P_(cleave_max_per_d, "cleave_max_per_d", "1/d"),
     P_(cleave_km_u_per_ml, "cleave_km_u_per_ml", "U/mL"),
     P_(snare_synth_per_d, "snare_synth_per_d", "1/d"),
@@ -68,9 +71,11 @@ static int check_range(const char *name, double v, bont_error_t *err)
     int ok = isfinite(v) && v >= 0.0;
     if (strcmp(name, "snare_coop") == 0 || strcmp(name, "safety_factor_median") == 0)
         ok = ok && v >= 1.0;
-    else if (strncmp(name, "sprout_max", 10) == 0 || strcmp(name, "atrophy_max") == 0)
+    else if (strncmp(name, "sprout_max", 10) == 0 || strcmp(name, "atrophy_max") == 0 ||
+             strcmp(name, "lc_slow_fraction") == 0)
         ok = ok && v <= 1.0;
-    else if (strncmp(name, "sprout_rate", 11) != 0 && strcmp(name, "atrophy_rate_per_d") != 0)
+    else if (strncmp(name, "sprout_rate", 11) != 0 && strcmp(name, "atrophy_rate_per_d") != 0 &&
+             strcmp(name, "lc_slow_fraction") != 0)
         ok = ok && v > 0.0; /* rates, half-lives and concentrations must be positive */
     if (!ok) {
         bont_error_setf(err, name, "parameter %s = %g is out of range (see docs/model.md)", name,
