@@ -9,6 +9,7 @@
 #include "bont/error.h"
 #include "bont/check.h"
 #include "bont/kb.h"
+#include "bont/model.h"
 #include "bont/plan.h"
 
 /* The schema version this build writes. A file with a higher version is refused untouched. */
@@ -222,6 +223,23 @@ int bont_duration_prior_load(bont_duration_prior_t *prior, bont_error_t *err);
 int bont_duration_table(void *ctx, const bont_store_visit_t *visit, double *days,
                         bont_error_t *err);
 
+/* The mechanistic model's duration for a visit (bont_duration_model): the median patient's
+ * time until the effect falls below half its peak, weighted by units over the structures
+ * injected. ctx is a bont_duration_model_ctx_t. */
+typedef struct bont_duration_model_ctx_t {
+    const bont_kb_t *kb;       /* borrowed */
+    const bont_model_t *model; /* borrowed, e.g. bont_model_bont */
+    bont_params_t params;      /* the model's parameters (copied) */
+    bool used_table;           /* set by bont_duration_model_or_table: the last duration came
+                                  from the table, not the model */
+} bont_duration_model_ctx_t;
+
+int bont_duration_model(void *ctx, const bont_store_visit_t *visit, double *days,
+                        bont_error_t *err);
+/* The model's duration, or the table's when the model gives none (ctx may be NULL). */
+int bont_duration_model_or_table(void *ctx, const bont_store_visit_t *visit, double *days,
+                                 bont_error_t *err);
+
 /* Posterior of the log factor from n pairs of observed and expected durations (days > 0). */
 int bont_duration_posterior(const bont_duration_prior_t *prior, const double *observed_days,
                             const double *expected_days, size_t n, bont_duration_post_t *out,
@@ -235,7 +253,8 @@ typedef struct bont_due_t {
     char visit_date[11];
     char indication[64];
     char product[64];
-    double expected_days; /* population duration of the latest visit */
+    double expected_days; /* expected duration of the latest visit (model or table) */
+    char basis[8];        /* where expected_days comes from: "model", "table" or "custom" */
     double personal_days; /* expected_days * post.factor */
     bont_duration_post_t post;
     char wear_off_date[11]; /* predicted (or recorded, when observed) */

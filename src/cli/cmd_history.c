@@ -47,7 +47,7 @@ static int one_positional(bont_store_args_t *a, int argc, char **argv, const cha
     return 0;
 }
 
-static void print_prediction_text(const bont_due_t *d)
+static void print_prediction_text(const bont_due_t *d, const char *basis)
 {
     printf("\nNext wear-off\n");
     if (d->observed) {
@@ -55,9 +55,9 @@ static void print_prediction_text(const bont_due_t *d)
                d->wear_off_date);
         return;
     }
-    printf("  predicted %s: %.0f days after %s (population %.0f days for %s x %.2f personal "
+    printf("  predicted %s: %.0f days after %s (%s %.0f days for this visit x %.2f personal "
            "factor from %zu recorded wear-off%s)\n",
-           d->wear_off_date, d->personal_days, d->visit_date, d->expected_days, d->indication,
+           d->wear_off_date, d->personal_days, d->visit_date, basis, d->expected_days,
            d->post.factor, d->post.n_obs, d->post.n_obs == 1 ? "" : "s");
 }
 
@@ -176,23 +176,24 @@ static void print_history_text(const bont_store_record_t *rec, const bont_due_t 
         bont_table_free(&t);
     }
     if (pred)
-        print_prediction_text(pred);
+        print_prediction_text(pred, !strcmp(pred->basis, "model") ? "model" : "population table");
 }
 
 static json_t *due_json(const bont_due_t *d)
 {
-    return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:f, s:f, s:{s:f, s:f, s:f, s:I}, s:s, "
-                     "s:b, s:I}",
+    return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:f, s:s, s:f, s:{s:f, s:f, s:f, s:I}, "
+                     "s:s, s:b, s:I}",
                      "patient_id", (json_int_t)d->patient_id, "name", d->name, "visit_id",
                      (json_int_t)d->visit_id, "visit_date", d->visit_date, "indication",
-                     d->indication, "product", d->product, "population_days", d->expected_days,
-                     "personal_days", d->personal_days, "personal_factor", "log_mean", d->post.mean,
-                     "log_sd", d->post.sd, "factor", d->post.factor, "n_wear_offs",
-                     (json_int_t)d->post.n_obs, "wear_off_date", d->wear_off_date, "observed",
-                     d->observed, "days_left", (json_int_t)d->days_left);
+                     d->indication, "product", d->product, "expected_days", d->expected_days,
+                     "expected_basis", d->basis, "personal_days", d->personal_days,
+                     "personal_factor", "log_mean", d->post.mean, "log_sd", d->post.sd, "factor",
+                     d->post.factor, "n_wear_offs", (json_int_t)d->post.n_obs, "wear_off_date",
+                     d->wear_off_date, "observed", d->observed, "days_left",
+                     (json_int_t)d->days_left);
 }
 
-static int history(bont_store_args_t *a, int argc, char **argv)
+static int history(const bont_kb_t *kb, bont_store_args_t *a, int argc, char **argv)
 {
     const char *id_text = NULL, *today_opt = NULL;
     int code = one_positional(a, argc, argv, &id_text, "--today", &today_opt, NULL, NULL);
@@ -214,12 +215,16 @@ static int history(bont_store_args_t *a, int argc, char **argv)
     bont_error_clear(&err);
     if ((code = bont_cli_store_open(a, &s)) != 0)
         return code;
+    bont_duration_model_ctx_t mctx = {.kb = kb, .model = bont_model_bont};
     int rc = bont_store_record_load(s, id, &rec, &err);
     if (rc == 0)
         rc = bont_duration_prior_load(&prior, &err);
+    if (rc == 0)
+        rc = bont_params_load(&mctx.params, &err);
     int have_pred = 0;
     if (rc == 0 && rec->n_visits) {
-        rc = bont_store_predict(rec, NULL, NULL, &prior, today, &pred, &err);
+        rc = bont_store_predict(rec, bont_duration_model_or_table, &mctx, &prior, today, &pred,
+                                &err);
         have_pred = rc == 0;
     }
     if (rc != 0) {
@@ -313,7 +318,7 @@ static int recall(bont_store_args_t *a, int argc, char **argv)
     return code;
 }
 
-static int due(bont_store_args_t *a, int argc, char **argv)
+static int due(const bont_kb_t *kb, bont_store_args_t *a, int argc, char **argv)
 {
     const char *within_opt = NULL, *today_opt = NULL, *none = NULL;
     int code = one_positional(a, argc, argv, &none, "--within", &within_opt, "--today", &today_opt);
@@ -342,9 +347,13 @@ static int due(bont_store_args_t *a, int argc, char **argv)
     bont_error_clear(&err);
     if ((code = bont_cli_store_open(a, &s)) != 0)
         return code;
+    bont_duration_model_ctx_t mctx = {.kb = kb, .model = bont_model_bont};
     int rc = bont_duration_prior_load(&prior, &err);
     if (rc == 0)
-        rc = bont_store_due(s, NULL, NULL, &prior, today, (int)within, &list, &n, &err);
+        rc = bont_params_load(&mctx.params, &err);
+    if (rc == 0)
+        rc = bont_store_due(s, bont_duration_model_or_table, &mctx, &prior, today, (int)within,
+                            &list, &n, &err);
     if (rc != 0) {
         code = bont_cli_fail(a, rc, &err);
     } else if (a->json) {
@@ -380,7 +389,6 @@ static int due(bont_store_args_t *a, int argc, char **argv)
 
 int bont_cmd_history(const bont_kb_t *kb, int argc, char **argv)
 {
-    (void)kb;
     bont_store_args_t a = {NULL, 0, "history"};
     if (wants_help(argc, argv)) {
         printf("usage: bont history ID [--today YYYY-MM-DD] [--db FILE] [--format text|json]\n"
@@ -388,7 +396,7 @@ int bont_cmd_history(const bont_kb_t *kb, int argc, char **argv)
                "events, wear-off dates, and the predicted wear-off of the last visit.\n");
         return BONT_EXIT_OK;
     }
-    return history(&a, argc, argv);
+    return history(kb, &a, argc, argv);
 }
 
 int bont_cmd_recall(const bont_kb_t *kb, int argc, char **argv)
@@ -405,7 +413,6 @@ int bont_cmd_recall(const bont_kb_t *kb, int argc, char **argv)
 
 int bont_cmd_due(const bont_kb_t *kb, int argc, char **argv)
 {
-    (void)kb;
     bont_store_args_t a = {NULL, 0, "due"};
     if (wants_help(argc, argv)) {
         printf("usage: bont due [--within DAYS] [--today YYYY-MM-DD] [--db FILE] [--format "
@@ -416,5 +423,5 @@ int bont_cmd_due(const bont_kb_t *kb, int argc, char **argv)
                "wear-off dates (bont outcome add --visit ID --wore-off DATE; docs/store.md).\n");
         return BONT_EXIT_OK;
     }
-    return due(&a, argc, argv);
+    return due(kb, &a, argc, argv);
 }

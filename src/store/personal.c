@@ -133,6 +133,13 @@ int bont_store_predict(const bont_store_record_t *rec, bont_duration_fn_t durati
     snprintf(out->product, sizeof out->product, "%s", last->vial.product);
     if ((ret = duration(ctx, last, &out->expected_days, err)) != 0)
         goto cleanup;
+    /* Say where the expected duration came from, for people reading the prediction. */
+    if (duration == bont_duration_model_or_table && ctx)
+        snprintf(out->basis, sizeof out->basis, "%s",
+                 ((bont_duration_model_ctx_t *)ctx)->used_table ? "table" : "model");
+    else
+        snprintf(out->basis, sizeof out->basis, "%s",
+                 duration == bont_duration_table ? "table" : "custom");
     out->personal_days = out->expected_days * out->post.factor;
     long start = 0, end;
     bont__store_day(last->date, &start);
