@@ -6,9 +6,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bont/error.h"
 #include "bont/kb.h"
+#include "bont/model.h"
 #include "bont/plan.h"
 
 /* Spread and risk parameters (data/spread-params.json, each with value, unit and source). */
@@ -18,7 +20,8 @@ int bont_spread_load(bont_spread_t **out, bont_error_t *err);
 void bont_spread_free(bont_spread_t **sp);
 
 /* How many independent standard-normal deviates one virtual patient needs for the variability
- * of spread and placement (0 when none). */
+ * of spread and placement (0 when none). z[0] scales the spread length (log-normal), z[1] the
+ * placement accuracy (logit-normal); both apply to every injection of the patient. */
 size_t bont_spread_n_random(const bont_spread_t *sp);
 
 /* One structure an injection reaches. */
@@ -28,30 +31,89 @@ typedef struct bont_reach_t {
     bool spread;                 /* reached only by spread from a neighbour (role "spread") */
     size_t injection;            /* index of the source in plan->injections */
     double share;                /* share of that injection's units that acts here, 0..1 */
+    double volume_ml;            /* tissue volume the structure's dose acts in: the atlas volume
+                                    for injected structures, the layer spread reaches (at most
+                                    the atlas volume) for spread-only ones; the same for every
+                                    entry of one structure and independent of z */
+    double effect_scale;         /* volume_ml / atlas volume: the structure's effect is the
+                                    effect in that volume times this (1 for injected ones) */
 } bont_reach_t;
 
 /* Every structure the plan reaches, with its share of each injection, for one virtual patient:
  * z holds bont_spread_n_random(sp) standard-normal deviates, or is NULL for the median patient.
  * The list always holds the same structures in the same order whatever z is (shares change,
  * the set does not), so a population can be laid out once. *out is an array the caller frees
- * with free(). */
+ * with free(). Entries come injection by injection: the target first, then its atlas
+ * neighbours in atlas order (both sides of a sided neighbour of a midline target). */
 int bont_spread_reach(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
                       const double *z, bont_reach_t **out, size_t *n, bont_error_t *err);
+
+/* The model target for the structure of r: tissue from the atlas kind, volume r->volume_ml, role
+ * "spread" when r->spread, else "target". Use it instead of bont_target_from_muscle for
+ * structures from bont_spread_reach, so a spread-only neighbour's dose acts in the layer it
+ * reaches; multiply that target's effect by r->effect_scale for the structure's effect (the
+ * share of the whole structure's function lost), which is what bont_risk_assess expects. */
+int bont_spread_target(const bont_reach_t *r, bont_target_t *out, bont_error_t *err);
 
 /* A side effect's risk for one structure. */
 typedef struct bont_risk_t {
     char effect[32];             /* atlas side_effect id: "dysphagia", "ptosis", ... */
     const bont_muscle_t *muscle; /* the structure whose weakness causes it (kb-owned) */
     bont_side_t side;
-    double probability;          /* share of virtual patients past the threshold, 0..1 */
-    double threshold_pct;        /* clinical threshold on that structure's effect_pct */
-    char reason[256];            /* short reason, e.g. "SCM 120 U bilateral; 0.5 mL per site" */
+    double probability;   /* share of virtual patients past the threshold, 0..1 */
+    double threshold_pct; /* clinical threshold on that structure's effect_pct */
+    char reason[256];     /* short reason, e.g. "SCM 120 U bilateral; 0.5 mL per site" */
 } bont_risk_t;
 
-/* Risk for structure m (side) from each virtual patient's peak effect there (percent,
- * n_patients values). *has_risk is false when m's weakness causes no known side effect. */
+/* Risk for structure m (side) from each virtual patient's peak effect there (percent of the
+ * whole structure, see effect_scale; n_patients values). *has_risk is false when m's weakness
+ * causes no known side effect, and when m is itself injected in the plan (its weakening is then the
+ * intent, not a side effect). */
 int bont_risk_assess(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
                      const bont_muscle_t *m, bont_side_t side, const float *peak_effect_pct,
                      size_t n_patients, bont_risk_t *out, bool *has_risk, bont_error_t *err);
+
+/* Threshold on effect_pct for an atlas side-effect id (the "default" entry when the effect has
+ * none of its own). */
+double bont_spread_threshold_pct(const bont_spread_t *sp, const char *effect);
+
+/* Pointer to a named parameter of data/spread-params.json ("spread_length_mm",
+ * "accuracy.palpation", "threshold.dysphagia" for a threshold, ...), or NULL; for calibration
+ * and tests. */
+double *bont_spread_field(bont_spread_t *sp, const char *name);
+
+/* ---- Risk of a plan without the population engine --------------------------------------------
+ */
+
+/* Options of bont_risk_plan. Zero-initialised options mean: embedded median model parameters,
+ * the bont model, 400 patients, seed 1, 180 days. */
+typedef struct bont_risk_opts_t {
+    const bont_params_t *params; /* median model parameters (borrowed), or NULL for embedded */
+    size_t n_patients;           /* virtual patients (stratified spread deviates), 0 = 400 */
+    uint64_t seed;               /* seed of the deviates; same seed, same result */
+    int days;                    /* horizon for the peak, 0 = 180 */
+} bont_risk_opts_t;
+
+/* Every side-effect risk of the plan's session (history is not included): virtual patients
+ * differ in their spread deviates only; each reached structure's peak effect comes from the
+ * median model. *out (caller frees with free()) holds one entry per structure with a risk,
+ * most probable first. n_patients = 400 runs in a few milliseconds. BONT_ERANGE when the
+ * product's units cannot be converted (no accepted ratio). */
+int bont_risk_plan(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
+                   const bont_risk_opts_t *opts, bont_risk_t **out, size_t *n, bont_error_t *err);
+
+/* Probability that a virtual patient has the side effect effect in any structure (e.g. ptosis
+ * on either side), with the same population as bont_risk_plan. */
+int bont_risk_plan_effect(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
+                          const bont_risk_opts_t *opts, const char *effect, double *probability,
+                          bont_error_t *err);
+
+/* Every virtual patient's peak effect (percent) in each reached structure, with the population
+ * of bont_risk_plan: *structs receives each distinct structure (its first reach entry, in reach
+ * order) and *peak_pct n_structs rows of n_patients values. With opts->n_patients = 1 the one
+ * patient is the median patient (z = 0). Both arrays are the caller's (free()). */
+int bont_risk_plan_peaks(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
+                         const bont_risk_opts_t *opts, bont_reach_t **structs, float **peak_pct,
+                         size_t *n_structs, size_t *n_patients, bont_error_t *err);
 
 #endif

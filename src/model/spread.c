@@ -1,0 +1,496 @@
+/* spread.c: the share of each injection that acts in its target and in each atlas neighbour,
+ * from dose volume, distances, fascia and needle placement (docs/model.md, section Spread);
+ * parameters from data/spread-params.json. */
+#include "bont/spread.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb/embedded.h"
+
+#define N_GUIDE      5 /* bont_guidance_t values */
+#define MAX_THRESH   32
+#define MM_PER_CM    10.0
+#define N_RANDOM     2 /* z[0] spread, z[1] placement */
+#define MAX_NEIGHBOR 64
+
+typedef struct threshold_t {
+    char effect[32];
+    double pct;
+} threshold_t;
+
+struct bont_spread_t {
+    double length_mm;         /* lambda: decay length of toxin leaving the bolus */
+    double log_sd;            /* SD of ln(distance factor) between patients (z[0]) */
+    double edge_muscle;       /* share reaching a neighbour at the bolus edge, intramuscular */
+    double edge_skin;         /* the same from an intradermal injection */
+    double fascia;            /* transfer factor across a fascial plane */
+    double septum;            /* further factor into the orbit (orbital septum) */
+    double depth_mm;          /* depth of the layer a spread-only neighbour's dose acts in */
+    double accuracy[N_GUIDE]; /* share of the dose placed in the target, by guidance */
+    double accuracy_logit_sd; /* SD of logit(accuracy) between patients (z[1]) */
+    double miss_mm;           /* how much nearer the neighbours a misplaced bolus lies */
+    double endplate_half_mm;  /* distance from the endplate band that halves the acting share */
+    double endplate_ref_mm;   /* distance of the calibration's reference injections */
+    double site_ref_ml;       /* per-site volume of the reference injection */
+    threshold_t thresholds[MAX_THRESH];
+    size_t n_thresholds;
+    double threshold_default;
+};
+
+/* ---- Parameters --------------------------------------------------------------------------- */
+
+typedef struct field_t {
+    const char *name;
+    const char *unit;
+    size_t offset;
+    double lo, hi; /* valid range, inclusive */
+} field_t;
+
+#define F_(member, name, unit, lo, hi)                                                             \
+    {                                                                                              \
+        name, unit, offsetof(struct bont_spread_t, member), lo, hi                                 \
+    }
+
+static const field_t fields[] = {
+    F_(length_mm, "spread_length_mm", "mm", 0.1, 100.0),
+    F_(log_sd, "proximity_log_sd", "1", 0.0, 5.0),
+    F_(edge_muscle, "edge_share.muscle", "1", 0.0, 1.0),
+    F_(edge_skin, "edge_share.skin", "1", 0.0, 1.0),
+    F_(fascia, "fascia_factor", "1", 0.0, 1.0),
+    F_(septum, "orbital_septum_factor", "1", 0.0, 1.0),
+    F_(depth_mm, "reach_depth_mm", "mm", 0.1, 100.0),
+    F_(accuracy[BONT_GUIDE_UNKNOWN], "accuracy.unknown", "1", 0.01, 0.99),
+    F_(accuracy[BONT_GUIDE_PALPATION], "accuracy.palpation", "1", 0.01, 0.99),
+    F_(accuracy[BONT_GUIDE_EMG], "accuracy.emg", "1", 0.01, 0.99),
+    F_(accuracy[BONT_GUIDE_STIMULATION], "accuracy.stimulation", "1", 0.01, 0.99),
+    F_(accuracy[BONT_GUIDE_ULTRASOUND], "accuracy.ultrasound", "1", 0.01, 0.99),
+    F_(accuracy_logit_sd, "accuracy_logit_sd", "1", 0.0, 5.0),
+    F_(miss_mm, "miss_distance_mm", "mm", 0.0, 50.0),
+    F_(endplate_half_mm, "endplate_half_mm", "mm", 0.1, 100.0),
+    F_(endplate_ref_mm, "endplate_ref_mm", "mm", 0.0, 100.0),
+    F_(site_ref_ml, "site_volume_ref_ml", "mL", 0.001, 10.0),
+};
+
+#undef F_
+
+#define N_FIELDS (sizeof fields / sizeof fields[0])
+
+static int parse_thresholds(bont_spread_t *sp, json_t *arr, bont_error_t *err)
+{
+    size_t i;
+    json_t *e;
+    bool have_default = false;
+    if (!json_is_array(arr)) {
+        bont_error_setf(err, "thresholds", "expected an array \"thresholds\"");
+        return BONT_EMISSING;
+    }
+    json_array_foreach(arr, i, e)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "thresholds[%zu]", i);
+        const char *effect = json_string_value(json_object_get(e, "effect"));
+        const char *source = json_string_value(json_object_get(e, "source"));
+        json_t *val = json_object_get(e, "threshold_pct");
+        if (!effect || !*effect || !source || !*source || !json_is_number(val)) {
+            bont_error_setf(err, path, "each threshold needs effect, threshold_pct and source");
+            return BONT_EMISSING;
+        }
+        double v = json_number_value(val);
+        if (!(v > 0.0 && v < 100.0)) {
+            bont_error_setf(err, path, "threshold_pct must be between 0 and 100 (got %g)", v);
+            return BONT_ERANGE;
+        }
+        if (strcmp(effect, "default") == 0) {
+            sp->threshold_default = v;
+            have_default = true;
+            continue;
+        }
+        if (sp->n_thresholds == MAX_THRESH || strlen(effect) >= sizeof sp->thresholds[0].effect) {
+            bont_error_setf(err, path, "too many thresholds or effect id too long");
+            return BONT_ERANGE;
+        }
+        threshold_t *t = &sp->thresholds[sp->n_thresholds++];
+        snprintf(t->effect, sizeof t->effect, "%s", effect);
+        t->pct = v;
+    }
+    if (!have_default) {
+        bont_error_setf(err, "thresholds", "a threshold with effect \"default\" is needed");
+        return BONT_EMISSING;
+    }
+    return 0;
+}
+
+static int spread_parse(bont_spread_t *sp, const char *text, size_t len, const char *filename,
+                        bont_error_t *err)
+{
+    int rc = 0;
+    bool seen[N_FIELDS] = {false};
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, 0, &jerr);
+    if (err)
+        snprintf(err->file, sizeof err->file, "%s", filename);
+    if (!root) {
+        if (err) {
+            err->line = jerr.line;
+            err->column = jerr.column;
+        }
+        bont_error_setf(err, NULL, "not valid JSON: %s", jerr.text);
+        return BONT_EPARSE;
+    }
+    json_t *arr = json_object_get(root, "parameters");
+    if (!json_is_array(arr)) {
+        bont_error_setf(err, "parameters", "expected an array \"parameters\"");
+        rc = BONT_EMISSING;
+        goto cleanup;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "parameters[%zu]", i);
+        const char *name = json_string_value(json_object_get(e, "name"));
+        const char *unit = json_string_value(json_object_get(e, "unit"));
+        const char *source = json_string_value(json_object_get(e, "source"));
+        json_t *val = json_object_get(e, "value");
+        if (!name || !unit || !source || !*source || !json_is_number(val)) {
+            bont_error_setf(err, path, "each parameter needs name, value, unit and source");
+            rc = BONT_EMISSING;
+            goto cleanup;
+        }
+        size_t k = 0;
+        while (k < N_FIELDS && strcmp(fields[k].name, name) != 0)
+            k++;
+        if (k == N_FIELDS) {
+            bont_error_setf(err, path, "unknown parameter \"%s\"", name);
+            rc = BONT_EUNKNOWN;
+            goto cleanup;
+        }
+        if (seen[k]) {
+            bont_error_setf(err, path, "parameter \"%s\" given twice", name);
+            rc = BONT_ECONFLICT;
+            goto cleanup;
+        }
+        if (strcmp(unit, fields[k].unit) != 0) {
+            bont_error_setf(err, path, "unit of %s must be \"%s\" (got \"%s\")", name,
+                            fields[k].unit, unit);
+            rc = BONT_ERANGE;
+            goto cleanup;
+        }
+        double v = json_number_value(val);
+        if (!(v >= fields[k].lo && v <= fields[k].hi)) {
+            bont_error_setf(err, path, "%s = %g is outside %g..%g", name, v, fields[k].lo,
+                            fields[k].hi);
+            rc = BONT_ERANGE;
+            goto cleanup;
+        }
+        seen[k] = true;
+        *(double *)((char *)sp + fields[k].offset) = v;
+    }
+    for (size_t k = 0; k < N_FIELDS; k++)
+        if (!seen[k]) {
+            bont_error_setf(err, "parameters", "parameter \"%s\" is missing", fields[k].name);
+            rc = BONT_EMISSING;
+            goto cleanup;
+        }
+    rc = parse_thresholds(sp, json_object_get(root, "thresholds"), err);
+cleanup:
+    json_decref(root);
+    return rc;
+}
+
+int bont_spread_load(bont_spread_t **out, bont_error_t *err)
+{
+    *out = NULL;
+    const bont_embedded_file_t *f = bont_embedded_find("spread-params.json");
+    if (!f) {
+        bont_error_setf(err, NULL, "spread-params.json is not embedded in this build");
+        return BONT_ENOTFOUND;
+    }
+    bont_spread_t *sp = calloc(1, sizeof *sp);
+    if (!sp) {
+        bont_error_setf(err, NULL, "out of memory");
+        return BONT_ENOMEM;
+    }
+    int rc = spread_parse(sp, f->data, f->size, "data/spread-params.json", err);
+    if (rc) {
+        free(sp);
+        return rc;
+    }
+    *out = sp;
+    return 0;
+}
+
+void bont_spread_free(bont_spread_t **sp)
+{
+    if (!sp)
+        return;
+    free(*sp);
+    *sp = NULL;
+}
+
+size_t bont_spread_n_random(const bont_spread_t *sp)
+{
+    return sp ? N_RANDOM : 0;
+}
+
+double bont_spread_threshold_pct(const bont_spread_t *sp, const char *effect)
+{
+    for (size_t i = 0; sp && effect && i < sp->n_thresholds; i++)
+        if (strcmp(sp->thresholds[i].effect, effect) == 0)
+            return sp->thresholds[i].pct;
+    return sp ? sp->threshold_default : NAN;
+}
+
+double *bont_spread_field(bont_spread_t *sp, const char *name)
+{
+    if (!sp || !name)
+        return NULL;
+    for (size_t k = 0; k < N_FIELDS; k++)
+        if (strcmp(fields[k].name, name) == 0)
+            return (double *)((char *)sp + fields[k].offset);
+    if (strncmp(name, "threshold.", 10) == 0) {
+        if (strcmp(name + 10, "default") == 0)
+            return &sp->threshold_default;
+        for (size_t i = 0; i < sp->n_thresholds; i++)
+            if (strcmp(sp->thresholds[i].effect, name + 10) == 0)
+                return &sp->thresholds[i].pct;
+    }
+    return NULL;
+}
+
+/* ---- Geometry (docs/model.md, Spread) ------------------------------------------------------
+ */
+
+/* Radius of the sphere of volume v_ml, mm. */
+static double radius_mm(double v_ml)
+{
+    return v_ml > 0.0 ? MM_PER_CM * cbrt(3.0 * v_ml / (4.0 * M_PI)) : 0.0;
+}
+
+static bool simulatable(const bont_muscle_t *m)
+{
+    bont_tissue_t t;
+    return m && m->volume_ml > 0.0 && bont_tissue_of_kind(m->kind, &t) == 0;
+}
+
+/* Number of entries one neighbour adds: both sides of a sided neighbour of a midline target. */
+static int sides_of(const bont_muscle_t *nb, bont_side_t target_side, bont_side_t out[2])
+{
+    if (!nb->sided) {
+        out[0] = BONT_SIDE_NONE;
+        return 1;
+    }
+    if (target_side == BONT_SIDE_NONE) {
+        out[0] = BONT_SIDE_LEFT;
+        out[1] = BONT_SIDE_RIGHT;
+        return 2;
+    }
+    out[0] = target_side;
+    return 1;
+}
+
+static bool is_injected(const bont_plan_t *plan, const bont_muscle_t *m, bont_side_t side)
+{
+    for (size_t i = 0; i < plan->n_injections; i++)
+        if (plan->injections[i].muscle == m && plan->injections[i].side == side)
+            return true;
+    return false;
+}
+
+/* The layer a spread-only neighbour's dose acts in: toxin arrives by bulk flow along tissue
+ * planes and binds within minutes, so it acts in a layer reach_depth_mm deep behind the face
+ * the structure turns to the injection (the disc of its equivalent sphere), never more than
+ * the structure. */
+static double reached_volume_ml(const bont_spread_t *sp, const bont_muscle_t *m)
+{
+    double r = radius_mm(m->volume_ml);
+    return fmin(m->volume_ml, M_PI * r * r * sp->depth_mm / 1000.0);
+}
+
+static double logistic(double x)
+{
+    return 1.0 / (1.0 + exp(-x));
+}
+
+static bool is_orbit(const bont_muscle_t *m)
+{
+    return m->region && strcmp(m->region, "orbit") == 0;
+}
+
+/* Share of all directions from a point that meet a disc of radius r_mm facing it at d_mm (the
+ * solid angle over 2 pi, 1 for a large structure touching the point): the face a neighbour turns
+ * to the injection, seen as the disc of its equivalent sphere. */
+static double face_share(double d_mm, double r_mm)
+{
+    return 1.0 - d_mm / sqrt(d_mm * d_mm + r_mm * r_mm);
+}
+
+/* Share of a bolus of radius bolus_mm that acts in a structure of radius r_mm whose edge lies
+ * d_mm from the bolus centre: edge share times the face it turns to the bolus, exponential
+ * fall-off beyond the bolus edge, barriers. */
+static double edge_transfer(double edge, double barrier, double d_mm, double r_mm, double bolus_mm,
+                            double length_mm)
+{
+    return edge * barrier * face_share(d_mm, r_mm) * exp(-fmax(0.0, d_mm - bolus_mm) / length_mm);
+}
+
+typedef struct nb_t {
+    const bont_muscle_t *m;
+    const bont_neighbour_t *info;
+    bont_side_t sides[2];
+    int n_sides;
+} nb_t;
+
+/* Fills entries[0..] for injection i and returns how many; entries may be NULL to count. */
+static size_t reach_injection(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
+                              size_t i, const double *z, bont_reach_t *entries)
+{
+    const bont_injection_t *inj = &plan->injections[i];
+    const bont_muscle_t *t = inj->muscle;
+    nb_t nbs[MAX_NEIGHBOR];
+    size_t n_nb = 0, n_entries = 1;
+    for (size_t k = 0; k < t->n_neighbours && n_nb < MAX_NEIGHBOR; k++) {
+        const bont_muscle_t *m = bont_kb_muscle(kb, t->neighbours[k].id);
+        if (!simulatable(m))
+            continue;
+        nb_t *nb = &nbs[n_nb++];
+        nb->m = m;
+        nb->info = &t->neighbours[k];
+        nb->n_sides = sides_of(m, inj->side, nb->sides);
+        n_entries += (size_t)nb->n_sides;
+    }
+    if (!entries)
+        return n_entries;
+
+    /* Patient deviates: z[0] brings every neighbour nearer or farther (log-normal factor on
+     * the atlas distances: anatomy, needle depth, tissue planes); z[1] moves the placement
+     * accuracy on the logit scale. */
+    double z_near = z ? z[0] : 0.0, z_place = z ? z[1] : 0.0;
+    double d_factor = exp(-sp->log_sd * z_near);
+    bool skin = t->kind && strcmp(t->kind, "skin") == 0;
+    double edge = skin ? sp->edge_skin : sp->edge_muscle;
+    double a = sp->accuracy[(unsigned)inj->guidance < N_GUIDE ? inj->guidance : 0];
+    a = logistic(log(a / (1.0 - a)) + sp->accuracy_logit_sd * z_place);
+    int sites = inj->sites > 0 ? inj->sites : 1;
+    double bolus = radius_mm(inj->volume_ml / sites);
+    double len = sp->length_mm;
+
+    /* A well-placed bolus sits in the target; a misplaced one (share 1 - a) lies miss_mm nearer
+     * the neighbours, outside the target's fascia. */
+    double out_placed = 0.0, out_total = 0.0;
+    size_t e = 1;
+    for (size_t k = 0; k < n_nb; k++) {
+        double d = nbs[k].info->distance_mm * d_factor;
+        double barrier = (nbs[k].info->fascia ? sp->fascia : 1.0) *
+                         (is_orbit(nbs[k].m) && !is_orbit(t) ? sp->septum : 1.0);
+        double r = radius_mm(nbs[k].m->volume_ml);
+        double placed = edge_transfer(edge, barrier, d, r, bolus, len);
+        double missed = edge_transfer(edge, barrier, fmax(0.0, d - sp->miss_mm), r, bolus, len);
+        double share = a * placed + (1.0 - a) * missed;
+        for (int s = 0; s < nbs[k].n_sides; s++) {
+            bont_reach_t *o = &entries[e++];
+            o->muscle = nbs[k].m;
+            o->side = nbs[k].sides[s];
+            o->injection = i;
+            o->share = share;
+            o->spread = !is_injected(plan, o->muscle, o->side);
+            o->volume_ml = o->spread ? reached_volume_ml(sp, o->muscle) : o->muscle->volume_ml;
+            o->effect_scale = o->volume_ml / o->muscle->volume_ml;
+            out_placed += placed;
+            out_total += share;
+        }
+    }
+    if (out_total > 1.0) { /* many close neighbours cannot take more than the dose */
+        for (size_t k = 1; k < e; k++)
+            entries[k].share /= out_total;
+        out_placed /= out_total;
+        out_total = 1.0;
+    }
+    /* What the neighbours do not take stays in the target; of a misplaced bolus only what
+     * crosses back over the target's fascia acts there, the rest is lost to tissue the atlas
+     * does not list (fat, fascial planes, vessels). */
+    double back = edge_transfer(edge, sp->fascia, sp->miss_mm, radius_mm(t->volume_ml), bolus, len);
+    double in_target = a * fmax(0.0, 1.0 - out_placed) + (1.0 - a) * back;
+    /* Distance from the endplate band (Lapatki 2011): relative to the reference injection of
+     * the model's calibration, counted from the bolus edge, so a larger bolus reaches the band
+     * from further away. */
+    double ep = inj->endplate_mm >= 0.0 ? inj->endplate_mm : sp->endplate_ref_mm;
+    double ep_ref = fmax(0.0, sp->endplate_ref_mm - radius_mm(sp->site_ref_ml));
+    in_target *= exp2((ep_ref - fmax(0.0, ep - bolus)) / sp->endplate_half_mm);
+    in_target = fmin(in_target, fmax(0.0, 1.0 - out_total));
+
+    bont_reach_t *o = &entries[0];
+    o->muscle = t;
+    o->side = inj->side;
+    o->spread = false;
+    o->injection = i;
+    o->share = in_target;
+    o->volume_ml = t->volume_ml;
+    o->effect_scale = 1.0;
+    return e;
+}
+
+static int check_plan(const bont_plan_t *plan, const bont_spread_t *sp, bont_error_t *err)
+{
+    if (!plan || !sp) {
+        bont_error_setf(err, NULL, "a plan and spread parameters are needed");
+        return BONT_EINVAL;
+    }
+    for (size_t i = 0; i < plan->n_injections; i++) {
+        const bont_injection_t *inj = &plan->injections[i];
+        if (!simulatable(inj->muscle)) {
+            if (err) {
+                err->line = inj->line;
+                err->column = inj->column;
+            }
+            bont_error_setf(err, "injections[].muscle",
+                            "%s has no atlas volume or a kind the model does not simulate",
+                            inj->muscle ? inj->muscle->id : "(none)");
+            return BONT_ERANGE;
+        }
+    }
+    return 0;
+}
+
+int bont_spread_reach(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
+                      const double *z, bont_reach_t **out, size_t *n, bont_error_t *err)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = check_plan(plan, sp, err);
+    if (rc)
+        return rc;
+    size_t total = 0;
+    for (size_t i = 0; i < plan->n_injections; i++)
+        total += reach_injection(kb, plan, sp, i, z, NULL);
+    bont_reach_t *r = calloc(total ? total : 1, sizeof *r);
+    if (!r) {
+        bont_error_setf(err, NULL, "out of memory");
+        return BONT_ENOMEM;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < plan->n_injections; i++)
+        at += reach_injection(kb, plan, sp, i, z, r + at);
+    *out = r;
+    *n = at;
+    return 0;
+}
+
+int bont_spread_target(const bont_reach_t *r, bont_target_t *out, bont_error_t *err)
+{
+    if (!r) {
+        bont_error_setf(err, NULL, "no reach entry given");
+        return BONT_EINVAL;
+    }
+    int rc = bont_target_from_muscle(r->muscle, r->side, out, err);
+    if (rc)
+        return rc;
+    out->volume_ml = r->volume_ml > 0.0 ? r->volume_ml : out->volume_ml;
+    out->role = r->spread ? "spread" : "target";
+    return 0;
+}
