@@ -1,5 +1,6 @@
 /* test_spread.c: spread shares, needle placement and side-effect risk (include/bont/spread.h,
  * docs/model.md sections Spread and Side-effect risk). */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -408,4 +409,39 @@ TEST(spread_risk_plan_reproducible)
         bont_plan_free(&dax);
     }
     teardown(&f);
+}
+
+/* bont check shows the risks next to the rule findings; the exit code follows the rules. */
+TEST(spread_check_shows_risks)
+{
+    static char out[1 << 16], err[1 << 12];
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s check examples/cervical_dystonia.json", bont_test_bin());
+    CHECK_INT(bont_test_run(cmd, out, sizeof out, err, sizeof err), 0);
+    CHECK(strstr(out, "Side-effect risk") != NULL);
+    CHECK_MSG(strstr(out, "dysphagia") != NULL && strstr(out, "pharyngeal_constrictors") != NULL,
+              "%s", out);
+    CHECK(strstr(out, "sternocleidomastoid 40 U left") != NULL);
+    CHECK(strstr(out, "Verdict: ok") != NULL);
+    snprintf(cmd, sizeof cmd, "%s check examples/dysport_milk_allergy.json --format json",
+             bont_test_bin());
+    CHECK_INT(bont_test_run(cmd, out, sizeof out, err, sizeof err), 1); /* a rule, not a risk */
+    json_error_t jerr;
+    json_t *root = json_loads(out, 0, &jerr);
+    CHECK_MSG(root != NULL, "not JSON: %s", jerr.text);
+    json_t *risks = json_object_get(root, "risks");
+    CHECK(json_is_array(risks) && json_array_size(risks) > 0);
+    json_t *first = json_array_get(risks, 0);
+    CHECK_STR(json_string_value(json_object_get(first, "effect")), "dysphagia");
+    CHECK_STR(json_string_value(json_object_get(first, "muscle")), "pharyngeal_constrictors");
+    CHECK(json_is_null(json_object_get(first, "side")));
+    double p = json_number_value(json_object_get(first, "probability"));
+    CHECK(p > 0.0 && p < 1.0);
+    CHECK(json_string_length(json_object_get(first, "reason")) > 10);
+    json_decref(root);
+    /* A product without a unit ratio: the risks are not computed, and check still works. */
+    snprintf(cmd, sizeof cmd, "%s check tests/spread/daxxify_cd.json", bont_test_bin());
+    int rc = bont_test_run(cmd, out, sizeof out, err, sizeof err);
+    CHECK_MSG(rc == 0 || rc == 1, "rc %d: %s", rc, err);
+    CHECK_MSG(strstr(out, "not computed") != NULL, "%s", out);
 }

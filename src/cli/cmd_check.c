@@ -2,10 +2,12 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bont/check.h"
 #include "bont/plan.h"
+#include "bont/spread.h"
 #include "cli/commands.h"
 #include "util/table.h"
 
@@ -13,9 +15,72 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: bont check PLAN.json [--format text|json]\n"
                "Checks a plan against label limits per site, muscle, limb, session, kg and time\n"
-               "window, the minimum interval, age, contraindications and the plan's history.\n"
+               "window, the minimum interval, age, contraindications and the plan's history,\n"
+               "and shows the side-effect risk of the structures the injections reach\n"
+               "(docs/model.md, Side-effect risk; it never changes the exit code).\n"
                "PLAN may be - for standard input. Exit: 0 no error-level finding, 1 the plan\n"
                "breaks a rule, 2 unusable input.\n");
+}
+
+/* Side-effect risks of the session, for the report next to the rule findings. A plan the
+ * model cannot convert (no unit ratio) gets no risks and a reason instead. */
+typedef struct check_risks_t {
+    bont_risk_t *risks; /* owned */
+    size_t n;
+    size_t n_patients;
+    char why_none[256]; /* why no risks were computed, or "" */
+} check_risks_t;
+
+#define CHECK_RISK_PATIENTS 400
+#define CHECK_RISK_SHOWN    0.005 /* text lists risks from 0.5 % up */
+
+static void compute_risks(const bont_kb_t *kb, const bont_plan_t *plan, check_risks_t *cr)
+{
+    memset(cr, 0, sizeof *cr);
+    bont_error_t err;
+    bont_error_clear(&err);
+    bont_spread_t *sp = NULL;
+    bont_risk_opts_t opts = {.n_patients = CHECK_RISK_PATIENTS, .seed = 1};
+    int rc = bont_spread_load(&sp, &err);
+    if (rc == 0)
+        rc = bont_risk_plan(kb, plan, sp, &opts, &cr->risks, &cr->n, &err);
+    if (rc)
+        snprintf(cr->why_none, sizeof cr->why_none, "%s",
+                 err.message[0] ? err.message : bont_strerror(rc));
+    cr->n_patients = opts.n_patients;
+    bont_spread_free(&sp);
+}
+
+static void print_risks_text(const check_risks_t *cr)
+{
+    printf("\nSide-effect risk\n");
+    if (cr->why_none[0]) {
+        printf("  not computed: %s\n", cr->why_none);
+        return;
+    }
+    size_t shown = 0;
+    for (size_t i = 0; i < cr->n; i++) {
+        const bont_risk_t *r = &cr->risks[i];
+        if (r->probability < CHECK_RISK_SHOWN)
+            continue;
+        char where[160];
+        snprintf(where, sizeof where, "%s%s%s", r->muscle->id, r->side == BONT_SIDE_NONE ? "" : " ",
+                 r->side == BONT_SIDE_NONE ? "" : bont_side_name(r->side));
+        printf("  %5.1f %%  %-20s %s\n           %s\n", 100.0 * r->probability, r->effect, where,
+               r->reason);
+        shown++;
+    }
+    if (shown == 0)
+        printf("  none above 0.5 %% among the %zu structure%s with a known side effect that the "
+               "injections reach\n",
+               cr->n, cr->n == 1 ? "" : "s");
+    else if (shown < cr->n)
+        printf("  %zu more reached structure%s below 0.5 %%\n", cr->n - shown,
+               cr->n - shown == 1 ? "" : "s");
+    printf("  Share of %zu virtual patients (spread and needle placement vary) whose weakness\n"
+           "  there passes the side effect's threshold; calibration and limits in\n"
+           "  docs/validation.md. Not a rule: it does not change the verdict.\n",
+           cr->n_patients);
 }
 
 static void print_sources(const bont_kb_t *kb, const bont_check_t *chk, FILE *out)
@@ -47,7 +112,8 @@ static void print_sources(const bont_kb_t *kb, const bont_check_t *chk, FILE *ou
     }
 }
 
-static void print_text(const bont_kb_t *kb, const bont_plan_t *plan, const bont_check_t *chk)
+static void print_text(const bont_kb_t *kb, const bont_plan_t *plan, const bont_check_t *chk,
+                       const check_risks_t *cr)
 {
     const bont_indication_t *ind = plan->indication;
     const bont_product_t *prod = plan->product;
@@ -105,6 +171,7 @@ static void print_text(const bont_kb_t *kb, const bont_plan_t *plan, const bont_
             printf(" [%s%s%s]", f->evidence, f->evidence[0] && f->source[0] ? "; " : "", f->source);
         printf("\n");
     }
+    print_risks_text(cr);
     print_sources(kb, chk, stdout);
     printf("\nVerdict: %s (%zu error%s, %zu warning%s, %zu note%s)\n",
            chk->n_errors ? "violations" : "ok", chk->n_errors, chk->n_errors == 1 ? "" : "s",
@@ -118,7 +185,25 @@ static json_t *num_or_null(double x)
     return isnan(x) ? json_null() : json_real(x);
 }
 
-static int print_json(const bont_kb_t *kb, const bont_plan_t *plan, const bont_check_t *chk)
+static json_t *risks_json(const check_risks_t *cr)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < cr->n; i++) {
+        const bont_risk_t *r = &cr->risks[i];
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:f, s:f, s:s}", "effect", r->effect, "muscle",
+                      r->muscle->id, "side", bont_side_name(r->side), "probability", r->probability,
+                      "threshold_pct", r->threshold_pct, "reason", r->reason);
+        if (o && r->side == BONT_SIDE_NONE) /* midline structure */
+            json_object_set_new(o, "side", json_null());
+        if (o)
+            json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static int print_json(const bont_kb_t *kb, const bont_plan_t *plan, const bont_check_t *chk,
+                      const check_risks_t *cr)
 {
     json_t *root = json_object();
     json_t *findings = json_array();
@@ -160,6 +245,9 @@ static int print_json(const bont_kb_t *kb, const bont_plan_t *plan, const bont_c
         }
     }
     json_object_set_new(root, "findings", findings);
+    json_object_set_new(root, "risks", risks_json(cr));
+    if (cr->why_none[0])
+        json_object_set_new(root, "risks_not_computed", json_string(cr->why_none));
     json_object_set_new(root, "sources", sources);
     int rc =
         json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
@@ -210,10 +298,14 @@ int bont_cmd_check(const bont_kb_t *kb, int argc, char **argv)
         bont_plan_free(&plan);
         return rc == BONT_ENOMEM ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
     }
+    /* Risks are shown next to the rule findings; the exit code follows the rules alone. */
+    check_risks_t cr;
+    compute_risks(kb, plan, &cr);
     if (format == 1)
-        print_json(kb, plan, chk);
+        print_json(kb, plan, chk, &cr);
     else
-        print_text(kb, plan, chk);
+        print_text(kb, plan, chk, &cr);
+    free(cr.risks);
     int exit_code = chk->n_errors ? BONT_EXIT_VIOLATION : BONT_EXIT_OK;
     bont_check_free(&chk);
     bont_plan_free(&plan);
