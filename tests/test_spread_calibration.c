@@ -188,7 +188,7 @@ static double cal_norm_error(const cal_check_t *c)
 
 static void cal_print(const cal_t *C)
 {
-    printf("    %-26s %-8s %-13s %-15s %s\n", "check", "status", "predicted %", "observed %",
+    printf("    %-34s %-8s %-13s %-15s %s\n", "check", "status", "predicted %", "observed %",
            "allowed %");
     for (size_t i = 0; i < C->n; i++) {
         const cal_check_t *c = &C->checks[i];
@@ -199,7 +199,7 @@ static void cal_print(const cal_t *C)
             snprintf(obs, sizeof obs, "%.1f", c->lo_pct);
         else
             snprintf(obs, sizeof obs, "%.1f-%.1f", c->lo_pct, c->hi_pct);
-        printf("    %-26s %-8s %-13.1f %-15s %.1f-%.1f\n", c->id,
+        printf("    %-34s %-8s %-13.1f %-15s %.1f-%.1f\n", c->id,
                !c->scored      ? "shown"
                : cal_within(c) ? "pass"
                                : "FAIL",
