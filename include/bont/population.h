@@ -1,0 +1,123 @@
+/* bont/population.h: virtual patients (issue 4): log-normal parameter variability, the bont
+ * model run for many patients at once, and percentiles of the effect and its readouts per
+ * structure, with the side-effect risks of the structures the plan reaches
+ * (docs/performance.md, "Population"). */
+#ifndef BONT_POPULATION_H
+#define BONT_POPULATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bont/error.h"
+#include "bont/kb.h"
+#include "bont/model.h"
+#include "bont/plan.h"
+#include "bont/spread.h"
+
+/* ---- Variability (data/variability.json) ---------------------------------------------------
+ */
+
+/* Between-patient spread of model parameters: each entry is one standard-normal deviate z per
+ * patient that moves one or more parameters together, p = median * exp(sd * z) ("log") or
+ * logit(p) = logit(median) + sd * z ("logit", for fractions). */
+typedef struct bont_variability_t bont_variability_t;
+
+/* The embedded data/variability.json, a file, or text. Every parameter named must be in
+ * bont_params_table(); sd must be finite and >= 0; each entry needs a source. */
+int bont_variability_load(bont_variability_t **out, bont_error_t *err);
+int bont_variability_load_file(bont_variability_t **out, const char *path, bont_error_t *err);
+int bont_variability_parse(bont_variability_t **out, const char *text, size_t len,
+                           const char *filename, bont_error_t *err);
+void bont_variability_free(bont_variability_t **v);
+
+/* Number of deviates (entries); the name of entry i; a pointer to its sd (for calibration). */
+size_t bont_variability_n_random(const bont_variability_t *v);
+const char *bont_variability_name(const bont_variability_t *v, size_t i);
+double *bont_variability_sd(bont_variability_t *v, size_t i);
+
+/* One patient's parameters: median moved by the deviates z[0..n_random). */
+void bont_variability_apply(const bont_variability_t *v, const bont_params_t *median,
+                            const double *z, bont_params_t *out);
+
+/* Standard-normal deviate number `index` of virtual patient `patient` under seed: a pure
+ * function of the three (splitmix64 hashing, then the inverse normal CDF), so any thread may
+ * draw any patient and the population does not depend on the thread count. */
+double bont_pop_normal(uint64_t seed, uint64_t patient, uint32_t index);
+
+/* ---- Population runs ---------------------------------------------------------------------- */
+
+typedef enum bont_pop_engine_t {
+    BONT_POP_BATCHED = 0, /* the bont model, 16 patients per vector, float, adaptive grid */
+    BONT_POP_SCALAR,      /* model->run per patient and structure at 10 steps a day (double) */
+} bont_pop_engine_t;
+
+/* Called from the calling thread now and then with the share of the work done (0..1). */
+typedef void (*bont_pop_progress_cb)(double done, void *user);
+
+/* Options; zero-initialised options mean 1000 patients, seed 0, one thread per core, 180 days,
+ * no history, the bont model with the embedded parameters and variability, no spread. */
+typedef struct bont_pop_opts_t {
+    size_t n_patients;                     /* virtual patients, 1..BONT_POP_MAX_PATIENTS */
+    uint64_t seed;                         /* same seed, plan and options: same output */
+    int threads;                           /* worker threads, 0 = one per online core */
+    int days;                              /* horizon, 1..3650 */
+    bool with_history;                     /* as bont_sim_add_plan */
+    const bont_model_t *model;             /* NULL = bont; other models use BONT_POP_SCALAR */
+    const bont_params_t *params;           /* median parameters (borrowed), NULL = embedded */
+    const bont_variability_t *variability; /* borrowed, NULL = embedded */
+    const bont_spread_t *spread; /* borrowed; NULL: the injected targets only, share 1 each */
+    bont_pop_engine_t engine;
+    bont_pop_progress_cb progress; /* may be NULL */
+    void *progress_user;
+} bont_pop_opts_t;
+
+/* Limits: patients, and patients x (days + 1), which sets the memory of the daily percentiles
+ * (4 bytes per patient and day during a run). */
+#define BONT_POP_MAX_PATIENTS 1000000
+#define BONT_POP_MAX_CELLS    50000000
+#define BONT_POP_N_QUANTILES  19 /* 5th, 10th, ..., 95th percentile */
+
+/* Readouts in bont_pop_result_t.readout_q (order of bont_readouts_t). */
+typedef enum bont_pop_readout_t {
+    BONT_POP_ONSET = 0,
+    BONT_POP_PEAK_DAY,
+    BONT_POP_PEAK_EFFECT,
+    BONT_POP_DURATION,
+    BONT_POP_N_READOUTS
+} bont_pop_readout_t;
+
+/* One structure reached by the plan, over the virtual patients. Percentiles interpolate
+ * linearly between order statistics (numpy's default, "type 7"). A readout a patient does not
+ * have (no effect; effect not yet below half its peak at the horizon) counts as later than any
+ * value, so a percentile that falls among them is NAN ("not reached"). */
+typedef struct bont_pop_result_t {
+    bont_target_t target;   /* role "target" or "spread" */
+    double dose_ona_u;      /* median over patients of the ona-equivalent units acting here */
+    double *p5, *p50, *p95; /* effect percent per day, days + 1 entries each (pop-owned) */
+    double readout_q[BONT_POP_N_READOUTS][BONT_POP_N_QUANTILES];
+    bont_readouts_t readouts;     /* the medians (readout_q[.][9]) */
+    const float *peak_effect_pct; /* each patient's peak effect, percent (pop-owned) */
+    bool has_risk;                /* risk holds this structure's side-effect risk */
+    bont_risk_t risk;
+} bont_pop_result_t;
+
+typedef struct bont_pop_t bont_pop_t;
+
+/* Simulates the plan for opts->n_patients virtual patients. Structures come in the order of
+ * bont_spread_reach (injected targets in plan order without spread). Risks are assessed with
+ * bont_risk_assess when opts->spread is given. */
+int bont_pop_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_pop_opts_t *opts,
+                 bont_pop_t **out, bont_error_t *err);
+void bont_pop_free(bont_pop_t **pop);
+
+size_t bont_pop_n_results(const bont_pop_t *pop);
+const bont_pop_result_t *bont_pop_result(const bont_pop_t *pop, size_t i);
+int bont_pop_days(const bont_pop_t *pop);
+size_t bont_pop_n_patients(const bont_pop_t *pop);
+uint64_t bont_pop_seed(const bont_pop_t *pop);
+const bont_model_t *bont_pop_model(const bont_pop_t *pop);
+/* Each patient's readout r of result i (n_patients values, NAN when undefined). */
+const float *bont_pop_patient_readouts(const bont_pop_t *pop, size_t i, bont_pop_readout_t r);
+
+#endif

@@ -1,0 +1,430 @@
+/* pop_kernel_impl.h: the vector body of the population kernel, included by pop_kernel.c once
+ * per instruction set with POP_W lanes per vector and POP_SUFFIX naming its functions. Every
+ * variant performs the same float operations in the same order on each lane (no lane ever
+ * reads another, and ISO C mode forbids contracting a*b+c), so all give bit-identical results
+ * and a block of BONT_POP_LANES patients is simply processed BONT_POP_LANES / POP_W lanes at a
+ * time. */
+
+#define CAT2_(a, b) a##b
+#define CAT2(a, b)  CAT2_(a, b)
+#define FN(name)    CAT2(name, POP_SUFFIX)
+#define vf          FN(vf_)
+#define vi          FN(vi_)
+
+typedef float vf __attribute__((vector_size(4 * POP_W)));
+typedef int32_t vi __attribute__((vector_size(4 * POP_W)));
+
+static inline vf FN(vs)(float x)
+{
+    return (vf){0} + x;
+}
+
+static inline vf FN(vld)(const float *p)
+{
+    vf v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void FN(vst)(float *p, vf v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+static inline vf FN(vsel)(vi m, vf a, vf b)
+{
+    return (vf)((m & (vi)a) | (~m & (vi)b));
+}
+
+static inline vf FN(vmin)(vf a, vf b)
+{
+    return FN(vsel)(a < b, a, b);
+}
+
+static inline vf FN(vmax)(vf a, vf b)
+{
+    return FN(vsel)(a > b, a, b);
+}
+
+/* exp: Cody-Waite reduction by ln 2 and the Cephes expf polynomial (relative error about 1e-7);
+ * the argument is clamped to the normal range, so underflow gives 2^-126 rather than 0. */
+static inline vf FN(vexp)(vf x)
+{
+    x = FN(vmin)(FN(vmax)(x, FN(vs)(-87.3f)), FN(vs)(88.3f));
+    vf n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f; /* round to nearest */
+    vf r = x - n * 0.693359375f;
+    r = r + n * 2.12194440e-4f;
+    vf z = r * r;
+    vf p = FN(vs)(1.9875691500e-4f);
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * z + r + 1.0f;
+    vi e = (__builtin_convertvector(n, vi) + 127) << 23;
+    return p * (vf)e;
+}
+
+/* log of a positive normal number: frexp by bit fields and the Cephes logf polynomial. */
+static inline vf FN(vlog)(vf x)
+{
+    vi xi = (vi)x;
+    vi e = ((xi >> 23) & 0xff) - 126;
+    vf m = (vf)((xi & 0x007fffff) | 0x3f000000); /* [0.5, 1) */
+    vi lt = m < 0.707106781186547524f;
+    e = e + lt; /* lt is -1 where true */
+    m = m + FN(vsel)(lt, m, FN(vs)(0.0f)) - 1.0f;
+    vf z = m * m;
+    vf y = FN(vs)(7.0376836292e-2f);
+    y = y * m - 1.1514610310e-1f;
+    y = y * m + 1.1676998740e-1f;
+    y = y * m - 1.2420140846e-1f;
+    y = y * m + 1.4249322787e-1f;
+    y = y * m - 1.6668057665e-1f;
+    y = y * m + 2.0000714765e-1f;
+    y = y * m - 2.4999993993e-1f;
+    y = y * m + 3.3333331174e-1f;
+    y = y * m * z;
+    vf fe = __builtin_convertvector(e, vf);
+    y = y + fe * -2.12194440e-4f;
+    y = y - 0.5f * z;
+    return m + y + fe * 0.693359375f;
+}
+
+/* erfc: Abramowitz and Stegun 7.1.26 (absolute error below 1.5e-7 in exact arithmetic). The
+ * junction needs Phi to about 1e-5 (0.001 percentage points of effect), so the five-term form
+ * does, at half the cost of a relative-accuracy fit. */
+static inline vf FN(verfc)(vf x)
+{
+    vf z = (vf)((vi)x & 0x7fffffff);
+    vf t = 1.0f / (1.0f + 0.3275911f * z);
+    vf p = FN(vs)(1.061405429f);
+    p = p * t - 1.453152027f;
+    p = p * t + 1.421413741f;
+    p = p * t - 0.284496736f;
+    p = p * t + 0.254829592f;
+    vf ans = t * p * FN(vexp)(-z * z);
+    return FN(vsel)(x >= 0.0f, ans, 2.0f - ans);
+}
+
+static void FN(math_array)(int which, const float *x, float *y, size_t n)
+{
+    for (size_t i = 0; i < n; i += POP_W) {
+        float in[POP_W], res[POP_W];
+        size_t m = n - i < POP_W ? n - i : POP_W;
+        for (size_t l = 0; l < POP_W; l++)
+            in[l] = x[i + (l < m ? l : 0)];
+        vf v = FN(vld)(in);
+        v = which == 0 ? FN(vexp)(v) : which == 1 ? FN(vlog)(v) : FN(verfc)(v);
+        FN(vst)(res, v);
+        memcpy(y + i, res, m * sizeof *y);
+    }
+}
+
+/* Share of reached fibres that fail at release r (section 5; models.c fail_fraction), 0 above
+ * the lane's r_cut. */
+/* Whether any lane of a comparison is true. */
+static inline bool FN(vany)(vi m)
+{
+    uint64_t w[POP_W / 2], acc = 0;
+    memcpy(w, &m, sizeof w);
+    for (int i = 0; i < POP_W / 2; i++)
+        acc |= w[i];
+    return acc != 0;
+}
+
+static inline vf FN(fail_fraction)(const bont_pop_block_t *b, size_t o, vf r)
+{
+    vi low = r < FN(vld)(b->r_cut + o);
+    bool any = FN(vany)(low);
+    if (!any)
+        return FN(vs)(0.0f);
+    vf rr = FN(vmin)(FN(vmax)(r, FN(vs)(1e-30f)), FN(vs)(1.0f));
+    vf z = (-FN(vlog)(rr) - FN(vld)(b->mu + o)) * FN(vld)(b->inv_sigma + o);
+    vf phi = 0.5f * FN(verfc)(-z * 0.70710678118654752f);
+    vf f = (phi - FN(vld)(b->phi0 + o)) * FN(vld)(b->inv_1m_phi0 + o);
+    f = FN(vsel)(low, f, FN(vs)(0.0f));
+    return FN(vsel)(r <= 0.0f, FN(vs)(1.0f), f);
+}
+
+static void FN(impulse)(const bont_pop_grid_t *g, const bont_pop_prop_t *prop, size_t k_dose,
+                        float *out)
+{
+    const size_t K = g->n_steps;
+    for (size_t o = 0; o < BONT_POP_LANES; o += POP_W) {
+        for (size_t k = 0; k <= k_dose && k <= K; k++)
+            FN(vst)(out + k * BONT_POP_LANES + o, FN(vs)(0.0f));
+        vf x0 = FN(vs)(1.0f), x1 = FN(vs)(0.0f), x2 = x1, x3 = x1, x4 = x1, x5 = x1;
+        for (size_t k = k_dose; k < K; k++) {
+            const float(*p)[BONT_POP_LANES] = prop->p[g->h_class[k]];
+#define P(i) FN(vld)(p[i] + o)
+            vf y0 = P(0) * x0;
+            vf y1 = P(1) * x0 + P(2) * x1;
+            vf y2 = P(3) * x0 + P(4) * x1 + P(5) * x2;
+            vf y3 = P(6) * x0 + P(7) * x1 + P(8) * x2 + P(9) * x3;
+            vf y4 = P(10) * x0 + P(11) * x1 + P(12) * x2 + P(13) * x3 + P(14) * x4;
+            vf y5 = P(15) * x0 + P(16) * x1 + P(17) * x2 + P(18) * x3 + P(19) * x4 + P(20) * x5;
+#undef P
+            x0 = y0;
+            x1 = y1;
+            x2 = y2;
+            x3 = y3;
+            x4 = y4;
+            x5 = y5;
+            FN(vst)(out + (k + 1) * BONT_POP_LANES + o, x4 + x5);
+        }
+    }
+}
+
+/* Captured amounts (section 1) of the events at step k, into u; returns the session's total
+ * concentration. */
+static inline vf FN(dose_events)(const bont_pop_block_t *b, const bont_pop_target_in_t *in,
+                                 size_t o, size_t k, size_t *next, size_t n_ev, vf *u)
+{
+    vf ctot = FN(vs)(0.0f);
+    for (; *next < n_ev && in->event_step[*next] == k; (*next)++) {
+        size_t e = *next;
+        if (u)
+            for (int l = 0; l < POP_W; l++) {
+                float c = in->conc[e * BONT_POP_LANES + o + (size_t)l];
+                double csat = b->csat[o + (size_t)l];
+                if (c > 0.0f)
+                    u[e][l] = (float)(csat * log1p((double)c / csat));
+            }
+        ctot += FN(vld)(in->conc + e * BONT_POP_LANES + o);
+    }
+    return ctot;
+}
+
+/* One structure for lanes o..o+POP_W of a block (pop_kernel.c bont_pop_kernel), in passes over
+ * the grid so that only the short recurrences run step by step and the costly functions
+ * (exp, log, erfc) stream through independent samples, which the processor overlaps. */
+static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
+                            const bont_pop_target_in_t *in, size_t o, float *effect, float *cmap,
+                            float *scratch)
+{
+    const bool muscle = in->tissue == BONT_TISSUE_MUSCLE;
+    const size_t K = g->n_steps, L = BONT_POP_LANES, N = (K + 1) * L;
+    const size_t n_ev = in->n_events < BONT_POP_MAX_EVENTS ? in->n_events : BONT_POP_MAX_EVENTS;
+    bool has_sub[2] = {false, false};
+    for (size_t e = 0; e < n_ev; e++)
+        has_sub[in->event_substrate[e]] = true;
+    const vf zero = FN(vs)(0.0f), one = FN(vs)(1.0f);
+    const vf km = FN(vld)(b->km + o), kcl = FN(vld)(b->kcl + o), ksyn = FN(vld)(b->ksyn + o);
+    /* Scratch: per substrate, the equilibrium and decay of each step's cleavage update. */
+    float *eq_s[2] = {scratch, scratch + 2 * N}, *dec_s[2] = {scratch + N, scratch + 3 * N};
+
+    /* Pass 1: light chain at the end of each step from the events' impulse responses (section
+     * 2), and the cleavage rate averaged over the step (section 3). */
+    vf u[BONT_POP_MAX_EVENTS]; /* captured amount of each event, 0 until it happens */
+    for (size_t e = 0; e < n_ev; e++)
+        u[e] = zero;
+    vf qp0 = zero, qp1 = zero;
+    size_t next = 0;
+    for (size_t k = 0; k < K; k++) {
+        if (next < n_ev && in->event_step[next] == k)
+            (void)FN(dose_events)(b, in, o, k, &next, n_ev, u);
+        const float h = (float)bont_pop_h_days[g->h_class[k]];
+        vf light0 = zero, light1 = zero;
+        for (size_t e = 0; e < n_ev; e++) {
+            vf l_e = u[e] * FN(vld)(in->imp[e] + (k + 1) * L + o);
+            if (in->event_substrate[e])
+                light1 += l_e;
+            else
+                light0 += l_e;
+        }
+#define CLEAVE(v, light, qp)                                                                       \
+    do {                                                                                           \
+        vf q = FN(vsel)(light > 0.0f, light / (light + km), zero);                                 \
+        vf lam = ksyn + kcl * 0.5f * (qp + q);                                                     \
+        FN(vst)(eq_s[v] + k * L + o, ksyn / lam);                                                  \
+        FN(vst)(dec_s[v] + k * L + o, FN(vexp)(-lam * h));                                         \
+        qp = q;                                                                                    \
+    } while (0)
+        if (has_sub[0])
+            CLEAVE(0, light0, qp0);
+        if (has_sub[1])
+            CLEAVE(1, light1, qp1);
+#undef CLEAVE
+    }
+
+    /* Pass 2: intact substrate, parent release, sprouts (section 4); total release r at each
+     * sample into effect[] for now. */
+    const vf sm = FN(vld)(b->spmax[in->tissue] + o);
+    vf s0 = one, s1 = one, rp = one, sp1 = zero, sp2 = zero;
+    FN(vst)(effect + o, one);
+    for (size_t k = 0; k < K; k++) {
+        const int hc = g->h_class[k];
+        const vf rp0 = rp;
+        if (has_sub[0]) {
+            vf eq = FN(vld)(eq_s[0] + k * L + o);
+            s0 = eq + (s0 - eq) * FN(vld)(dec_s[0] + k * L + o);
+        }
+        if (has_sub[1]) {
+            vf eq = FN(vld)(eq_s[1] + k * L + o);
+            s1 = eq + (s1 - eq) * FN(vld)(dec_s[1] + k * L + o);
+        }
+        vf x = s0 * s1;
+        rp = b->coop3 ? x * x * x
+                      : FN(vexp)(FN(vld)(b->coop + o) * FN(vlog)(FN(vmax)(x, FN(vs)(1e-30f))));
+        const float(*spr)[BONT_POP_LANES] = b->sprout[in->tissue][hc];
+        const vf sd = FN(vld)(spr[0] + o), w0 = FN(vld)(spr[1] + o), w1 = FN(vld)(spr[2] + o);
+        vf sp1_old = sp1;
+        sp1 = sd * sp1 + w0 * (sm * (1.0f - rp0)) + w1 * (sm * (1.0f - rp));
+        sp2 = sd * sp2 + w0 * sp1_old + w1 * sp1;
+        FN(vst)(effect + (k + 1) * L + o, FN(vmin)(one, rp + sp2));
+    }
+
+    /* Pass 3 (muscle): share of reached fibres failing at each sample (section 5), in place. */
+    if (muscle)
+        for (size_t k = 0; k <= K; k++)
+            FN(vst)(effect + k * L + o, FN(fail_fraction)(b, o, FN(vld)(effect + k * L + o)));
+
+    /* Pass 4: coverage from the sessions, atrophy (section 6) and the outputs; at a session
+     * the outputs are the state just before it. */
+    const vf amax = FN(vld)(b->amax + o);
+    vf cov = zero, atr = zero, fail = zero;
+    next = 0;
+    for (size_t k = 0;; k++) {
+        vf cur = FN(vld)(effect + k * L + o); /* F(r) for muscle, r otherwise */
+        if (muscle) {
+            vf active = 1.0f - fail;
+            FN(vst)(effect + k * L + o, 1.0f - active * (1.0f - atr));
+            if (cmap)
+                FN(vst)(cmap + k * L + o, active);
+        } else {
+            FN(vst)(effect + k * L + o, cov * (1.0f - cur));
+        }
+        if (k == K)
+            break;
+        if (next < n_ev && in->event_step[next] == k) {
+            vf ctot = FN(dose_events)(b, in, o, k, &next, n_ev, NULL);
+            for (int l = 0; l < POP_W; l++)
+                if (ctot[l] > 0.0f)
+                    cov[l] =
+                        fmaxf(cov[l], (float)-expm1(-(double)ctot[l] / b->ccov[o + (size_t)l]));
+        }
+        if (muscle) {
+            const vf fail0 = cov * cur;
+            fail = cov * FN(vld)(effect + (k + 1) * L + o);
+            const float(*ar)[BONT_POP_LANES] = b->atro[g->h_class[k]];
+            atr = FN(vld)(ar[0] + o) * atr + FN(vld)(ar[1] + o) * (amax * fail0) +
+                  FN(vld)(ar[2] + o) * (amax * fail);
+        }
+    }
+}
+
+static void FN(kernel)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
+                       const bont_pop_target_in_t *in, float *effect, float *cmap, float *scratch)
+{
+    for (size_t o = 0; o < BONT_POP_LANES; o += POP_W)
+        FN(kernel_part)(g, b, in, o, effect, cmap, scratch);
+}
+
+/* Readouts of lanes o..o+POP_W (pop_kernel.c bont_pop_readouts). */
+static void FN(readouts_part)(const bont_pop_grid_t *g, const float *e, size_t k0, double t0,
+                              size_t o, bont_readouts_t *out, float *peak_frac)
+{
+    const size_t K = g->n_steps, L = BONT_POP_LANES;
+    vf pk = FN(vld)(e + k0 * L + o);
+    vi kp = (vi){0} + (int32_t)k0;
+    for (size_t k = k0 + 1; k <= K; k++) {
+        vf v = FN(vld)(e + k * L + o);
+        vi m = v > pk;
+        pk = FN(vsel)(m, v, pk);
+        kp = (m & ((vi){0} + (int32_t)k)) | (~m & kp);
+    }
+    int32_t kp_max = (int32_t)k0, kp_min = (int32_t)K;
+    for (int l = 0; l < POP_W; l++) {
+        kp_max = kp[l] > kp_max ? kp[l] : kp_max;
+        kp_min = kp[l] < kp_min ? kp[l] : kp_min;
+    }
+    /* First sample at or above a quarter of the peak, up to the peak; first after the peak
+     * below half of it. */
+    vf thr_on = 0.25f * pk, thr_du = 0.5f * pk;
+    vi kon = (vi){0} - 1, kdu = (vi){0} - 1;
+    for (size_t k = k0; k <= (size_t)kp_max; k++) {
+        vf v = FN(vld)(e + k * L + o);
+        vi kk = (vi){0} + (int32_t)k;
+        vi m = (kon < 0) & (v >= thr_on) & (kk <= kp);
+        kon = (m & kk) | (~m & kon);
+    }
+    for (size_t k = (size_t)kp_min + 1; k <= K; k++) {
+        vf v = FN(vld)(e + k * L + o);
+        vi kk = (vi){0} + (int32_t)k;
+        vi m = (kdu < 0) & (v < thr_du) & (kk > kp);
+        kdu = (m & kk) | (~m & kdu);
+    }
+    for (int l = 0; l < POP_W; l++) {
+        size_t lane = o + (size_t)l;
+        bont_readouts_t *ro = &out[lane];
+        double peak = pk[l];
+        peak_frac[lane] = pk[l];
+        ro->onset_day = ro->peak_day = ro->duration_days = NAN;
+        ro->peak_effect_pct = round1(100.0 * peak);
+        if (!(peak >= 5e-4))
+            continue;
+        ro->peak_day = floor(g->t_days[kp[l]] - t0 + 0.5);
+        if (kon[l] >= 0) {
+            size_t k = (size_t)kon[l];
+            double t = g->t_days[k];
+            float ek = e[k * L + lane], ep = k > k0 ? e[(k - 1) * L + lane] : 0.0f;
+            if (k > k0 && ek > ep)
+                t = g->t_days[k - 1] + (double)(thr_on[l] - ep) / (double)(ek - ep) *
+                                           (g->t_days[k] - g->t_days[k - 1]);
+            ro->onset_day = round1(t - t0);
+        }
+        if (kdu[l] >= 0) {
+            size_t k = (size_t)kdu[l];
+            float ek = e[k * L + lane], ep = e[(k - 1) * L + lane];
+            double t = g->t_days[k - 1] + (double)(ep - thr_du[l]) / (double)(ep - ek) *
+                                              (g->t_days[k] - g->t_days[k - 1]);
+            ro->duration_days = round1(t - t0);
+        }
+    }
+}
+
+static void FN(readouts)(const bont_pop_grid_t *g, const float *e, size_t k0, double t0,
+                         bont_readouts_t *out, float *peak_frac)
+{
+    for (size_t o = 0; o < BONT_POP_LANES; o += POP_W)
+        FN(readouts_part)(g, e, k0, t0, o, out, peak_frac);
+}
+
+/* Daily samples as 16-bit fractions (round(f * 65535), f clamped to 0..1) into day rows:
+ * rows[d * stride + col + l] for lanes l < lanes. */
+static void FN(quantize_days)(const float *samples, const size_t *day_step, int days,
+                              uint16_t *rows, size_t stride, size_t col, size_t lanes)
+{
+    typedef uint16_t vu16 __attribute__((vector_size(2 * POP_W)));
+    for (int d = 0; d <= days; d++) {
+        const float *v = samples + day_step[d] * BONT_POP_LANES;
+        uint16_t q[BONT_POP_LANES];
+        for (size_t o = 0; o < BONT_POP_LANES; o += POP_W) {
+            vf f = FN(vmin)(FN(vmax)(FN(vld)(v + o), FN(vs)(0.0f)), FN(vs)(1.0f));
+            vi i = __builtin_convertvector(f * 65535.0f + 0.5f, vi);
+            vu16 h = __builtin_convertvector(i, vu16);
+            memcpy(q + o, &h, sizeof h);
+        }
+        if (lanes == BONT_POP_LANES)
+            memcpy(rows + (size_t)d * stride + col, q, sizeof q);
+        else
+            memcpy(rows + (size_t)d * stride + col, q, lanes * sizeof *q);
+    }
+}
+
+static const pop_impl_t FN(impl_) = {
+    .name = POP_NAME,
+    .kernel = FN(kernel),
+    .impulse = FN(impulse),
+    .readouts = FN(readouts),
+    .math_array = FN(math_array),
+    .quantize_days = FN(quantize_days),
+};
+
+#undef vf
+#undef vi
+#undef FN
+#undef CAT2
+#undef CAT2_
