@@ -336,10 +336,20 @@ TEST(spread_risk_assess_threshold_and_reason)
         const bont_muscle_t *scm = bont_kb_muscle(f.kb, "sternocleidomastoid");
         const bont_muscle_t *plat = bont_kb_muscle(f.kb, "platysma");
         double thr = bont_spread_threshold_pct(f.sp, "dysphagia");
-        float peaks[4] = {0.0f, (float)thr, (float)(thr * 0.5), 80.0f};
+        /* Peaks are the reached layer's; the threshold is on the whole structure. */
+        bont_reach_t *r = NULL;
+        size_t n = 0;
+        double scale = 0.0;
+        bont_error_t err;
+        if (bont_spread_reach(f.kb, plan, f.sp, NULL, &r, &n, &err) == 0)
+            for (size_t k = 0; k < n; k++)
+                if (r[k].muscle == ph)
+                    scale = r[k].effect_scale;
+        free(r);
+        CHECK(scale > 0.0 && scale < 1.0);
+        float peaks[4] = {0.0f, (float)(thr / scale * 1.001), (float)(thr / scale * 0.5), 100.0f};
         bont_risk_t risk;
         bool has = false;
-        bont_error_t err;
         CHECK(bont_risk_assess(f.kb, plan, f.sp, ph, BONT_SIDE_NONE, peaks, 4, &risk, &has, &err) ==
               0);
         CHECK(has);

@@ -35,8 +35,9 @@ typedef struct bont_reach_t {
                                     for injected structures, the layer spread reaches (at most
                                     the atlas volume) for spread-only ones; the same for every
                                     entry of one structure and independent of z */
-    double effect_scale;         /* volume_ml / atlas volume: the structure's effect is the
-                                    effect in that volume times this (1 for injected ones) */
+    double effect_scale;         /* volume_ml / atlas volume: the whole structure's loss of
+                                    function is the effect in volume_ml times this (1 for
+                                    injected ones); bont_risk_assess applies it itself */
 } bont_reach_t;
 
 /* Every structure the plan reaches, with its share of each injection, for one virtual patient:
@@ -51,8 +52,8 @@ int bont_spread_reach(const bont_kb_t *kb, const bont_plan_t *plan, const bont_s
 /* The model target for the structure of r: tissue from the atlas kind, volume r->volume_ml, role
  * "spread" when r->spread, else "target". Use it instead of bont_target_from_muscle for
  * structures from bont_spread_reach, so a spread-only neighbour's dose acts in the layer it
- * reaches; multiply that target's effect by r->effect_scale for the structure's effect (the
- * share of the whole structure's function lost), which is what bont_risk_assess expects. */
+ * reaches. Its effect is the layer's: pass that to bont_risk_assess as it is; multiply it by
+ * r->effect_scale to report the whole structure's loss of function. */
 int bont_spread_target(const bont_reach_t *r, bont_target_t *out, bont_error_t *err);
 
 /* A side effect's risk for one structure. */
@@ -65,10 +66,11 @@ typedef struct bont_risk_t {
     char reason[256];     /* short reason, e.g. "SCM 120 U bilateral; 0.5 mL per site" */
 } bont_risk_t;
 
-/* Risk for structure m (side) from each virtual patient's peak effect there (percent of the
- * whole structure, see effect_scale; n_patients values). *has_risk is false when m's weakness
- * causes no known side effect, and when m is itself injected in the plan (its weakening is then the
- * intent, not a side effect). */
+/* Risk for structure m (side) from each virtual patient's peak effect there (percent, of the
+ * model target bont_spread_target builds: the reached layer for a spread-only structure, which
+ * this call scales by its effect_scale to the whole structure before the threshold;
+ * n_patients values). *has_risk is false when m's weakness causes no known side effect, and when
+ * m is itself injected in the plan (its weakening is then the intent, not a side effect). */
 int bont_risk_assess(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
                      const bont_muscle_t *m, bont_side_t side, const float *peak_effect_pct,
                      size_t n_patients, bont_risk_t *out, bool *has_risk, bont_error_t *err);
@@ -108,10 +110,11 @@ int bont_risk_plan_effect(const bont_kb_t *kb, const bont_plan_t *plan, const bo
                           const bont_risk_opts_t *opts, const char *effect, double *probability,
                           bont_error_t *err);
 
-/* Every virtual patient's peak effect (percent) in each reached structure, with the population
- * of bont_risk_plan: *structs receives each distinct structure (its first reach entry, in reach
- * order) and *peak_pct n_structs rows of n_patients values. With opts->n_patients = 1 the one
- * patient is the median patient (z = 0). Both arrays are the caller's (free()). */
+/* Every virtual patient's peak effect (percent of the whole structure: layer effect times
+ * effect_scale) in each reached structure, with the population of bont_risk_plan: *structs receives
+ * each distinct structure (its first reach entry, in reach order) and *peak_pct n_structs rows of
+ * n_patients values. With opts->n_patients = 1 the one patient is the median patient (z = 0). Both
+ * arrays are the caller's (free()). */
 int bont_risk_plan_peaks(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
                          const bont_risk_opts_t *opts, bont_reach_t **structs, float **peak_pct,
                          size_t *n_structs, size_t *n_patients, bont_error_t *err);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/spread_internal.h"
+
 #define DEFAULT_PATIENTS 400
 #define DEFAULT_DAYS     180
 #define MAX_RANDOM       8
@@ -105,9 +107,11 @@ int bont_risk_assess(const bont_kb_t *kb, const bont_plan_t *plan, const bont_sp
     out->muscle = m;
     out->side = side;
     out->threshold_pct = bont_spread_threshold_pct(sp, m->side_effect);
+    /* The peaks are of the reached layer; the threshold is on the whole structure. */
+    double scale = bont_spread_effect_scale_(plan, sp, m, side);
     size_t past = 0;
     for (size_t i = 0; i < n_patients; i++)
-        past += peak_effect_pct[i] >= out->threshold_pct;
+        past += peak_effect_pct[i] * scale >= out->threshold_pct;
     out->probability = n_patients ? (double)past / (double)n_patients : 0.0;
     reason_of(kb, plan, sp, m, side, out->reason, sizeof out->reason);
     *has_risk = true;
@@ -367,9 +371,7 @@ static int population_run(population_t *P, const bont_kb_t *kb, const bont_plan_
             dose[P->entry_struct[k]] += r[k].share * P->ona_u[r[k].injection];
         for (size_t s = 0; s < P->n_structs; s++)
             P->peak_pct[s * P->n_pat + p] =
-                (float)(table_peak(P, P->structs[s].tissue,
-                                   dose[s] / P->structs[s].first.volume_ml) *
-                        P->structs[s].first.effect_scale);
+                (float)table_peak(P, P->structs[s].tissue, dose[s] / P->structs[s].first.volume_ml);
         free(r);
     }
     free(z);
@@ -441,7 +443,8 @@ int bont_risk_plan_effect(const bont_kb_t *kb, const bont_plan_t *plan, const bo
         for (size_t s = 0; s < P.n_structs && !any; s++) {
             const bont_reach_t *f = &P.structs[s].first;
             any = f->muscle->side_effect && strcmp(f->muscle->side_effect, effect) == 0 &&
-                  !injected(plan, f->muscle, f->side) && P.peak_pct[s * P.n_pat + p] >= thr;
+                  !injected(plan, f->muscle, f->side) &&
+                  P.peak_pct[s * P.n_pat + p] * f->effect_scale >= thr;
         }
         hit += any;
     }
@@ -467,8 +470,11 @@ int bont_risk_plan_peaks(const bont_kb_t *kb, const bont_plan_t *plan, const bon
         bont_error_setf(err, NULL, "out of memory");
         return BONT_ENOMEM;
     }
-    for (size_t s = 0; s < P.n_structs; s++)
+    for (size_t s = 0; s < P.n_structs; s++) {
         st[s] = P.structs[s].first;
+        for (size_t p = 0; p < P.n_pat; p++) /* the whole structure's loss of function */
+            P.peak_pct[s * P.n_pat + p] *= (float)st[s].effect_scale;
+    }
     *structs = st;
     *peak_pct = P.peak_pct; /* handed over */
     P.peak_pct = NULL;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kb/embedded.h"
+#include "model/spread_internal.h"
 
 #define N_GUIDE      5 /* bont_guidance_t values */
 #define MAX_THRESH   32
@@ -479,6 +480,14 @@ int bont_spread_reach(const bont_kb_t *kb, const bont_plan_t *plan, const bont_s
     *out = r;
     *n = at;
     return 0;
+}
+
+double bont_spread_effect_scale_(const bont_plan_t *plan, const bont_spread_t *sp,
+                                 const bont_muscle_t *m, bont_side_t side)
+{
+    if (!plan || !sp || !m || !(m->volume_ml > 0.0) || is_injected(plan, m, side))
+        return 1.0;
+    return reached_volume_ml(sp, m) / m->volume_ml;
 }
 
 int bont_spread_target(const bont_reach_t *r, bont_target_t *out, bont_error_t *err)
