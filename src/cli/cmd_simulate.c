@@ -4,9 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "bont/model.h"
 #include "bont/plan.h"
+#include "bont/population.h"
+#include "bont/spread.h"
 #include "cli/commands.h"
 #include "report/report.h"
 
@@ -14,6 +18,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: bont simulate PLAN.json [--days N] [--model NAME] [--format text|json|csv]\n"
                "                     [--svg FILE] [--history] [--params FILE]\n"
+               "                     [--patients N [--seed S] [--threads T]]\n"
                "Simulates the plan's injections and prints, per muscle, the effect over time and\n"
                "its readouts: onset (first day the effect reaches 25%% of its peak), peak day and\n"
                "peak effect, duration (days until the effect falls below 50%% of its peak).\n"
@@ -27,6 +32,11 @@ static void usage(FILE *f)
                "  --history      add the plan's earlier sessions of the same indication, split\n"
                "                 over the plan's muscles in the plan's proportions\n"
                "  --params FILE  a model-params.json to use instead of the built-in one\n"
+               "  --patients N   N virtual patients (1..1000000) with parameter variability\n"
+               "                 (data/variability.json) and spread: the median and 5-95%% range\n"
+               "                 of every readout, p5/p50/p95 curves, side-effect risks\n"
+               "  --seed S       seed of the virtual patients (default 1); same seed, same output\n"
+               "  --threads T    worker threads (default: one per core); never changes output\n"
                "PLAN may be - for standard input. Exit: 0 done, 2 unusable input.\n");
 }
 
@@ -44,6 +54,100 @@ static int parse_days(const char *s, int *out)
     *out = (int)v;
     return 0;
 }
+
+/* ---- Virtual patients (issue 4) ---------------------------------------------------------- */
+
+/* A whole number from lo to hi for option name, or -1 after a usage message. */
+static int parse_count(const char *name, const char *s, unsigned long long lo,
+                       unsigned long long hi, unsigned long long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = s && *s != '-' ? strtoull(s, &end, 10) : 0;
+    if (!s || !*s || *s == '-' || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "bont simulate: %s must be a whole number from %llu to %llu (got \"%s\")\n",
+                name, lo, hi, s ? s : "");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+typedef struct progress_t {
+    double t0; /* start, seconds */
+    int shown; /* percent last drawn, -1 before the first */
+} progress_t;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A bar on stderr once the run has taken a second (only when stderr is a terminal). */
+static void progress_draw(double done, void *user)
+{
+    progress_t *p = user;
+    int pct = (int)(100.0 * done);
+    if (pct == p->shown || now_s() - p->t0 < 1.0)
+        return;
+    p->shown = pct;
+    char bar[41];
+    int n = pct * 40 / 100;
+    memset(bar, '#', (size_t)n);
+    memset(bar + n, '.', (size_t)(40 - n));
+    bar[40] = '\0';
+    fprintf(stderr, "\rbont simulate: [%s] %3d%%", bar, pct);
+    fflush(stderr);
+}
+
+static int simulate_population(const bont_kb_t *kb, const bont_plan_t *plan,
+                               const bont_model_t *model, const bont_params_t *params,
+                               bont_pop_opts_t *opts, int format, const char *svg,
+                               const char *title)
+{
+    bont_error_t err;
+    bont_error_clear(&err);
+    bont_spread_t *sp = NULL;
+    bont_pop_t *pop = NULL;
+    progress_t prog = {.t0 = now_s(), .shown = -1};
+    opts->model = model;
+    opts->params = params;
+    if (isatty(fileno(stderr))) {
+        opts->progress = progress_draw;
+        opts->progress_user = &prog;
+    }
+    int rc = bont_spread_load(&sp, &err);
+    if (rc == 0) {
+        opts->spread = sp;
+        rc = bont_pop_run(kb, plan, opts, &pop, &err);
+    }
+    if (prog.shown >= 0)
+        fprintf(stderr, "\r%60s\r", "");
+    int exit_code = BONT_EXIT_OK;
+    if (rc) {
+        bont_cli_error(&err);
+        exit_code = rc == BONT_ENOMEM || rc == BONT_ENUMERIC ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
+        goto cleanup;
+    }
+    if (format == 1)
+        bont_report_pop_json(stdout, pop);
+    else if (format == 2)
+        bont_report_pop_csv(stdout, pop);
+    else
+        bont_report_pop_text(stdout, pop, title);
+    if (svg && (rc = bont_report_pop_svg(svg, pop, plan->title ? plan->title : plan->file, &err))) {
+        bont_cli_error(&err);
+        exit_code = BONT_EXIT_INTERNAL;
+    }
+cleanup:
+    bont_pop_free(&pop);
+    bont_spread_free(&sp);
+    return exit_code;
+}
+
+/* ---- end of virtual patients ------------------------------------------------------------- */
 
 /* The value of an option given as "--opt VALUE" or "--opt=VALUE"; advances *i. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
@@ -65,6 +169,8 @@ int bont_cmd_simulate(const bont_kb_t *kb, int argc, char **argv)
     const char *path = NULL, *svg = NULL, *params_path = NULL, *v;
     const bont_model_t *model = bont_model_bont;
     bool history = false;
+    bont_pop_opts_t pop_opts = {.seed = 1}; /* --patients N > 0: virtual patients (issue 4) */
+    unsigned long long nv;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
@@ -88,6 +194,18 @@ int bont_cmd_simulate(const bont_kb_t *kb, int argc, char **argv)
             svg = v;
         } else if ((v = opt_value(argc, argv, &i, "--params"))) {
             params_path = v;
+        } else if ((v = opt_value(argc, argv, &i, "--patients"))) {
+            if (parse_count("--patients", v, 1, BONT_POP_MAX_PATIENTS, &nv))
+                return BONT_EXIT_USAGE;
+            pop_opts.n_patients = (size_t)nv;
+        } else if ((v = opt_value(argc, argv, &i, "--seed"))) {
+            if (parse_count("--seed", v, 0, UINT64_MAX, &nv))
+                return BONT_EXIT_USAGE;
+            pop_opts.seed = (uint64_t)nv;
+        } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
+            if (parse_count("--threads", v, 1, 256, &nv))
+                return BONT_EXIT_USAGE;
+            pop_opts.threads = (int)nv;
         } else if (!strcmp(argv[i], "--history")) {
             history = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -115,6 +233,15 @@ int bont_cmd_simulate(const bont_kb_t *kb, int argc, char **argv)
                          : bont_params_load(&params, &err);
     if (rc == 0)
         rc = bont_plan_load(kb, path, &plan, &err);
+    if (rc == 0 && pop_opts.n_patients > 0) {
+        char ptitle[512];
+        snprintf(ptitle, sizeof ptitle, "%s%s%s%s", plan->file, plan->title ? " (" : "",
+                 plan->title ? plan->title : "", plan->title ? ")" : "");
+        pop_opts.days = days;
+        pop_opts.with_history = history;
+        exit_code = simulate_population(kb, plan, model, &params, &pop_opts, format, svg, ptitle);
+        goto cleanup;
+    }
     if (rc == 0)
         rc = bont_sim_new(&sim, model, &params, &err);
     if (rc == 0)

@@ -9,6 +9,7 @@
 
 #include "bont/error.h"
 #include "bont/model.h"
+#include "bont/population.h"
 
 /* One line (or set of markers) of a chart; arrays are borrowed. */
 typedef struct bont_svg_series_t {
@@ -19,6 +20,8 @@ typedef struct bont_svg_series_t {
     bool markers;       /* draw points with their own symbol instead of a line */
     const double *y_lo; /* optional error bars for markers (NULL for none) */
     const double *y_hi;
+    const double *band_lo; /* optional shaded band around a line, e.g. 5-95 % (issue 4) */
+    const double *band_hi;
 } bont_svg_series_t;
 
 typedef struct bont_svg_chart_t {
@@ -47,6 +50,13 @@ void bont_report_sim_text(FILE *f, const bont_sim_t *sim, const char *title);
 void bont_report_sim_json(FILE *f, const bont_sim_t *sim);
 void bont_report_sim_csv(FILE *f, const bont_sim_t *sim);
 int bont_report_sim_svg(const char *path, const bont_sim_t *sim, const char *title,
+                        bont_error_t *err);
+
+/* Population output (`bont simulate --patients N`, issue 4; popout.c). */
+void bont_report_pop_text(FILE *f, const bont_pop_t *pop, const char *title);
+void bont_report_pop_json(FILE *f, const bont_pop_t *pop);
+void bont_report_pop_csv(FILE *f, const bont_pop_t *pop);
+int bont_report_pop_svg(const char *path, const bont_pop_t *pop, const char *title,
                         bont_error_t *err);
 
 #endif

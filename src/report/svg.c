@@ -144,6 +144,19 @@ int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
             fprintf(f, "</text>\n");
             continue;
         }
+        if (s->band_lo && s->band_hi) { /* the band under its line (issue 4) */
+            fprintf(f,
+                    "<polygon fill=\"%s\" fill-opacity=\"0.15\" stroke=\"none\" "
+                    "clip-path=\"url(#plot)\" points=\"",
+                    col);
+            for (size_t k = 0; k < s->n; k++)
+                if (isfinite(s->x[k]) && isfinite(s->band_hi[k]))
+                    fprintf(f, "%.1f,%.1f ", SX(s->x[k]), SY(s->band_hi[k]));
+            for (size_t k = s->n; k-- > 0;)
+                if (isfinite(s->x[k]) && isfinite(s->band_lo[k]))
+                    fprintf(f, "%.1f,%.1f ", SX(s->x[k]), SY(s->band_lo[k]));
+            fprintf(f, "\"/>\n");
+        }
         fprintf(
             f,
             "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.2\" stroke-dasharray=\"%s\" "

@@ -1,0 +1,363 @@
+/* popout.c: `bont simulate --patients N` output: the median and 5-95 % range of each readout as
+ * an aligned table, JSON (the single-patient contract plus p5/p50/p95 and readout_quantiles),
+ * CSV, and the SVG with each structure's median line and 5-95 % band. */
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "util/table.h"
+
+static const char *side_name(bont_side_t s)
+{
+    return s == BONT_SIDE_LEFT ? "left" : s == BONT_SIDE_RIGHT ? "right" : "midline";
+}
+
+static void label_of(const bont_target_t *t, char *buf, size_t size)
+{
+    if (t->side == BONT_SIDE_NONE)
+        snprintf(buf, size, "%s", t->muscle);
+    else
+        snprintf(buf, size, "%s (%s)", t->muscle, side_name(t->side));
+}
+
+/* A number with one decimal, or "null" when undefined; -0.0 prints as 0.0. */
+static void num1(FILE *f, double v)
+{
+    if (!isfinite(v))
+        fputs("null", f);
+    else
+        fprintf(f, "%.1f", fabs(v) < 0.05 ? 0.0 : v);
+}
+
+static void fmt1(char *buf, size_t size, double v, const char *undefined)
+{
+    if (!isfinite(v))
+        snprintf(buf, size, "%s", undefined);
+    else
+        snprintf(buf, size, "%.1f", fabs(v) < 0.05 ? 0.0 : v);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static const char *const readout_keys[BONT_POP_N_READOUTS] = {"onset_day", "peak_day",
+                                                              "peak_effect_pct", "duration_days"};
+
+/* The median peak day in whole days, as the single-patient readouts give it. */
+static double whole_day(double v)
+{
+    return isfinite(v) ? floor(v + 0.5) : v;
+}
+
+/* "median (p5-p95)" of readout k; beyond the horizon shows as "> days". */
+static void range_cell(char *buf, size_t size, const bont_pop_result_t *r, int k, int days)
+{
+    const double *q = r->readout_q[k];
+    char m[32], lo[32], hi[32];
+    char beyond[32];
+    snprintf(beyond, sizeof beyond, k == BONT_POP_DURATION ? "> %d" : "-", days);
+    bool whole = k == BONT_POP_PEAK_DAY;
+    double med = whole ? whole_day(q[9]) : q[9];
+    double a = whole ? whole_day(q[0]) : q[0];
+    double b = whole ? whole_day(q[BONT_POP_N_QUANTILES - 1]) : q[BONT_POP_N_QUANTILES - 1];
+    fmt1(m, sizeof m, med, beyond);
+    fmt1(lo, sizeof lo, a, beyond);
+    fmt1(hi, sizeof hi, b, beyond);
+    if (whole) { /* whole days */
+        if (isfinite(med))
+            snprintf(m, sizeof m, "%.0f", med);
+        if (isfinite(a))
+            snprintf(lo, sizeof lo, "%.0f", a);
+        if (isfinite(b))
+            snprintf(hi, sizeof hi, "%.0f", b);
+    }
+    if (!isfinite(q[0]) && !isfinite(q[BONT_POP_N_QUANTILES - 1]) && !isfinite(med))
+        snprintf(buf, size, "%s", m);
+    else
+        snprintf(buf, size, "%s (%s to %s)", m, lo, hi);
+}
+
+void bont_report_pop_text(FILE *f, const bont_pop_t *pop, const char *title)
+{
+    const bont_model_t *m = bont_pop_model(pop);
+    int days = bont_pop_days(pop);
+    if (title)
+        fprintf(f, "Plan        %s\n", title);
+    fprintf(f, "Model       %s: %s\n", m->name, m->title);
+    fprintf(f,
+            "Horizon     %d days, %zu virtual patients (seed %llu): median (5th to 95th "
+            "percentile)\n\n",
+            days, bont_pop_n_patients(pop), (unsigned long long)bont_pop_seed(pop));
+    bont_table_t *t = bont_table_new(8, "lllrllll");
+    if (!t)
+        return;
+    bont_table_rowf(t, "muscle\tside\trole\tdose (ona-eq U)\tonset (d)\tpeak (d)\tpeak effect "
+                       "(%%)\tduration (d)");
+    for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
+        const bont_pop_result_t *r = bont_pop_result(pop, i);
+        char c[BONT_POP_N_READOUTS][96];
+        for (int k = 0; k < BONT_POP_N_READOUTS; k++)
+            range_cell(c[k], sizeof c[k], r, k, days);
+        bont_table_rowf(t, "%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s", r->target.muscle,
+                        side_name(r->target.side), r->target.role, r->dose_ona_u, c[0], c[1], c[2],
+                        c[3]);
+    }
+    bont_table_print(t, f, 0);
+    bont_table_free(&t);
+
+    /* The median course, with its range, at a few landmark days. */
+    static const int marks[] = {0, 7, 14, 28, 56, 84, 112, 140, 180, 270, 365};
+    int n_marks = 0, cols[16];
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (marks[i] <= days)
+            cols[n_marks++] = marks[i];
+    if (cols[n_marks - 1] != days && n_marks < 16)
+        cols[n_marks++] = days;
+    char align[24];
+    memset(align, 'r', sizeof align);
+    align[0] = 'l';
+    align[n_marks + 1] = '\0';
+    t = bont_table_new(n_marks + 1, align);
+    const char **cells = calloc((size_t)n_marks + 1, sizeof *cells);
+    char(*bufs)[64] = calloc((size_t)n_marks + 1, sizeof *bufs);
+    if (t && cells && bufs) {
+        snprintf(bufs[0], sizeof bufs[0], "effect (%%) on day: median (5-95)");
+        for (int c = 0; c < n_marks; c++)
+            snprintf(bufs[c + 1], sizeof bufs[0], "%d", cols[c]);
+        for (int c = 0; c <= n_marks; c++)
+            cells[c] = bufs[c];
+        bont_table_row(t, cells);
+        for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
+            const bont_pop_result_t *r = bont_pop_result(pop, i);
+            label_of(&r->target, bufs[0], sizeof bufs[0]);
+            for (int c = 0; c < n_marks; c++) {
+                int d = cols[c];
+                snprintf(bufs[c + 1], sizeof bufs[0], "%.0f (%.0f-%.0f)", r->p50[d], r->p5[d],
+                         r->p95[d]);
+            }
+            bont_table_row(t, cells);
+        }
+        fputc('\n', f);
+        bont_table_print(t, f, 0);
+    }
+    free(cells);
+    free(bufs);
+    bont_table_free(&t);
+
+    size_t n_risk = 0;
+    for (size_t i = 0; i < bont_pop_n_results(pop); i++)
+        n_risk += bont_pop_result(pop, i)->has_risk;
+    if (n_risk) {
+        t = bont_table_new(5, "llrrl");
+        if (t) {
+            bont_table_rowf(t, "side effect\tstructure\tprobability\tthreshold (%%)\treason");
+            for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
+                const bont_pop_result_t *r = bont_pop_result(pop, i);
+                if (!r->has_risk)
+                    continue;
+                char lab[160];
+                label_of(&r->target, lab, sizeof lab);
+                bont_table_rowf(t, "%s\t%s\t%.1f %%\t%.0f\t%s", r->risk.effect, lab,
+                                100.0 * r->risk.probability, r->risk.threshold_pct, r->risk.reason);
+            }
+            fprintf(f, "\nSide-effect risk: share of virtual patients whose peak weakness of the "
+                       "structure passes the threshold\n");
+            bont_table_print(t, f, 0);
+            bont_table_free(&t);
+        }
+    }
+    fprintf(f, "\nEach virtual patient has its own model parameters (data/variability.json) and "
+               "spread;\npercentiles are over patients, day by day and readout by readout. Role "
+               "\"spread\": reached\nonly by spread from an injected neighbour. Onset: 25%% of the "
+               "peak; duration: below 50%% of it.\n");
+}
+
+static void json_days(FILE *f, const char *key, const double *v, int days)
+{
+    fprintf(f, "   \"%s\": [", key);
+    for (int d = 0; d <= days; d++) {
+        fputs(d ? ", " : "", f);
+        num1(f, v[d]);
+    }
+    fprintf(f, "],\n");
+}
+
+void bont_report_pop_json(FILE *f, const bont_pop_t *pop)
+{
+    int days = bont_pop_days(pop);
+    fprintf(f, "{\"model\": \"%s\", \"days\": %d, \"patients\": %zu, \"seed\": %llu,\n",
+            bont_pop_model(pop)->name, days, bont_pop_n_patients(pop),
+            (unsigned long long)bont_pop_seed(pop));
+    fprintf(f, " \"quantile_levels_pct\": [");
+    for (int i = 0; i < BONT_POP_N_QUANTILES; i++)
+        fprintf(f, "%s%d", i ? ", " : "", 5 * (i + 1));
+    fprintf(f, "],\n \"muscles\": [");
+    for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
+        const bont_pop_result_t *r = bont_pop_result(pop, i);
+        fprintf(f, "%s\n  {\"muscle\": ", i ? "," : "");
+        json_str(f, r->target.muscle);
+        fprintf(f, ", \"side\": \"%s\", \"role\": ", side_name(r->target.side));
+        json_str(f, r->target.role);
+        fprintf(f, ", \"dose_ona_u\": ");
+        num1(f, r->dose_ona_u);
+        fprintf(f, ",\n   \"day\": [");
+        for (int d = 0; d <= days; d++)
+            fprintf(f, "%s%d", d ? ", " : "", d);
+        fprintf(f, "],\n");
+        json_days(f, "effect_pct", r->p50, days);
+        json_days(f, "p5", r->p5, days);
+        json_days(f, "p50", r->p50, days);
+        json_days(f, "p95", r->p95, days);
+        fprintf(f, "   \"readouts\": {\"onset_day\": ");
+        num1(f, r->readouts.onset_day);
+        fprintf(f, ", \"peak_day\": ");
+        if (isfinite(r->readouts.peak_day))
+            fprintf(f, "%.0f", whole_day(r->readouts.peak_day));
+        else
+            fputs("null", f);
+        fprintf(f, ", \"peak_effect_pct\": ");
+        num1(f, r->readouts.peak_effect_pct);
+        fprintf(f, ", \"duration_days\": ");
+        num1(f, r->readouts.duration_days);
+        fprintf(f, "},\n   \"readout_quantiles\": {");
+        for (int k = 0; k < BONT_POP_N_READOUTS; k++) {
+            fprintf(f, "%s\"%s\": [", k ? ",\n                         " : "", readout_keys[k]);
+            for (int q = 0; q < BONT_POP_N_QUANTILES; q++) {
+                fputs(q ? ", " : "", f);
+                num1(f, r->readout_q[k][q]);
+            }
+            fputc(']', f);
+        }
+        fprintf(f, "}}");
+    }
+    fprintf(f, "\n ],\n \"risks\": [");
+    size_t n = 0;
+    for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
+        const bont_pop_result_t *r = bont_pop_result(pop, i);
+        if (!r->has_risk)
+            continue;
+        fprintf(f, "%s\n  {\"effect\": ", n++ ? "," : "");
+        json_str(f, r->risk.effect);
+        fprintf(f, ", \"muscle\": ");
+        json_str(f, r->target.muscle);
+        fprintf(f, ", \"side\": \"%s\", \"probability\": %.3f, \"threshold_pct\": ",
+                side_name(r->target.side), r->risk.probability);
+        num1(f, r->risk.threshold_pct);
+        fprintf(f, ", \"reason\": ");
+        json_str(f, r->risk.reason);
+        fputc('}', f);
+    }
+    fprintf(f, "%s]}\n", n ? "\n " : "");
+}
+
+void bont_report_pop_csv(FILE *f, const bont_pop_t *pop)
+{
+    int days = bont_pop_days(pop);
+    fprintf(f, "model,muscle,side,role,day,effect_p5,effect_p50,effect_p95,onset_day,peak_day,"
+               "peak_effect_pct,duration_days\n");
+    for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
+        const bont_pop_result_t *r = bont_pop_result(pop, i);
+        char on[32], pk[32], pe[32], du[32];
+        fmt1(on, sizeof on, r->readouts.onset_day, "");
+        fmt1(pe, sizeof pe, r->readouts.peak_effect_pct, "");
+        fmt1(du, sizeof du, r->readouts.duration_days, "");
+        if (isfinite(r->readouts.peak_day))
+            snprintf(pk, sizeof pk, "%.0f", whole_day(r->readouts.peak_day));
+        else
+            pk[0] = '\0';
+        for (int d = 0; d <= days; d++) {
+            char a[32], b[32], c[32];
+            fmt1(a, sizeof a, r->p5[d], "");
+            fmt1(b, sizeof b, r->p50[d], "");
+            fmt1(c, sizeof c, r->p95[d], "");
+            fprintf(f, "%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,%s\n", bont_pop_model(pop)->name,
+                    r->target.muscle, side_name(r->target.side), r->target.role, d, a, b, c, on, pk,
+                    pe, du);
+        }
+    }
+}
+
+/* Spread structures whose 95th percentile never reaches this are left out of the plot. */
+#define SVG_MIN_SPREAD_PCT 5.0
+
+int bont_report_pop_svg(const char *path, const bont_pop_t *pop, const char *title,
+                        bont_error_t *err)
+{
+    int days = bont_pop_days(pop);
+    size_t n = bont_pop_n_results(pop), n_series = 0, n_hidden = 0;
+    double *x = malloc(((size_t)days + 1) * sizeof *x);
+    bont_svg_series_t *s = calloc(n ? n : 1, sizeof *s);
+    char(*labels)[160] = calloc(n ? n : 1, sizeof *labels);
+    int rc = BONT_ENOMEM;
+    if (!x || !s || !labels) {
+        bont_error_setf(err, NULL, "out of memory");
+        goto cleanup;
+    }
+    for (int d = 0; d <= days; d++)
+        x[d] = d;
+    for (size_t i = 0; i < n; i++) {
+        const bont_pop_result_t *r = bont_pop_result(pop, i);
+        double top = 0.0;
+        for (int d = 0; d <= days; d++)
+            top = fmax(top, r->p95[d]);
+        if (strcmp(r->target.role, "spread") == 0 && top < SVG_MIN_SPREAD_PCT) {
+            n_hidden++;
+            continue;
+        }
+        char name[128];
+        label_of(&r->target, name, sizeof name);
+        size_t k = n_series++;
+        snprintf(labels[k], sizeof labels[0], "%s%s %.0f%%", name,
+                 strcmp(r->target.role, "spread") == 0 ? " [spread]" : "",
+                 r->readouts.peak_effect_pct);
+        s[k] = (bont_svg_series_t){.label = labels[k],
+                                   .x = x,
+                                   .y = r->p50,
+                                   .n = (size_t)days + 1,
+                                   .band_lo = r->p5,
+                                   .band_hi = r->p95};
+    }
+    char sub[256], note[256];
+    snprintf(sub, sizeof sub,
+             "model %s, %zu virtual patients: median line, 5-95 %% band; effect = loss of force "
+             "(muscle) or secretion (gland)",
+             bont_pop_model(pop)->name, bont_pop_n_patients(pop));
+    snprintf(note, sizeof note,
+             "%zu structure%s reached only by spread with a 95th percentile below %.0f %% not "
+             "drawn.",
+             n_hidden, n_hidden == 1 ? "" : "s", SVG_MIN_SPREAD_PCT);
+    const char *notes[1] = {note};
+    bont_svg_chart_t chart = {.title = title ? title : "Simulated effect",
+                              .subtitle = sub,
+                              .x_label = "days after injection",
+                              .y_label = "effect (% of baseline function lost)",
+                              .x_min = 0,
+                              .x_max = days,
+                              .y_min = 0,
+                              .y_max = 100,
+                              .x_days = true,
+                              .series = s,
+                              .n_series = n_series,
+                              .notes = n_hidden ? notes : NULL,
+                              .n_notes = n_hidden ? 1 : 0};
+    rc = bont_svg_write_file(path, &chart, err);
+cleanup:
+    free(x);
+    free(s);
+    free(labels);
+    return rc;
+}
