@@ -232,3 +232,391 @@ TEST_TIMEOUT(pop_kernel_matches_model_run, 300)
     CHECK_MSG(de.duration_d <= 0.2, "duration differs by %.2f d", de.duration_d);
     CHECK_INT(de.undefined_diff, 0);
 }
+
+/* The kernel's own exp, log and erfc against libm over the ranges the model uses. */
+TEST(pop_math_functions)
+{
+    enum { N = 4000 };
+    static float x[N], y[N];
+    double worst = 0;
+    for (int i = 0; i < N; i++)
+        x[i] = -80.0f + 160.0f * (float)i / N;
+    bont_pop_exp_array(x, y, N);
+    for (int i = 0; i < N; i++)
+        worst = fmax(worst, fabs(y[i] - exp(x[i])) / exp(x[i]));
+    CHECK_MSG(worst < 3e-7, "exp relative error %.3g", worst);
+    worst = 0;
+    for (int i = 0; i < N; i++)
+        x[i] = (float)exp(-60.0 + 60.0 * i / (N - 1)); /* 1e-26 .. 1 */
+    bont_pop_log_array(x, y, N);
+    for (int i = 0; i < N; i++)
+        worst = fmax(worst, fabs(y[i] - log((double)x[i])) / fmax(1e-3, fabs(log((double)x[i]))));
+    CHECK_MSG(worst < 3e-7, "log error %.3g", worst);
+    worst = 0;
+    for (int i = 0; i < N; i++)
+        x[i] = -6.0f + 12.0f * (float)i / N;
+    bont_pop_erfc_array(x, y, N);
+    for (int i = 0; i < N; i++)
+        worst = fmax(worst, fabs(y[i] - erfc(x[i])));
+    CHECK_MSG(worst < 5e-7, "erfc absolute error %.3g", worst);
+}
+
+/* Every instruction set gives bit-identical samples (so the output never depends on the
+ * machine's vector width or on which thread ran a block). */
+TEST(pop_kernel_same_bits_on_every_isa)
+{
+    bont_params_t m = median_params(), ps[L];
+    for (int l = 0; l < L; l++)
+        ps[l] = random_params(&m);
+    static const char *const isas[] = {"generic", "avx2", "avx512"};
+    float *first = NULL;
+    size_t n_first = 0;
+    int ran = 0;
+    for (int i = 0; i < 3; i++) {
+        if (bont_pop_isa_force(isas[i]) != 0)
+            continue;
+        double sess[1] = {0};
+        bont_pop_grid_t g;
+        CHECK_INT(bont_pop_grid_build(sess, 1, 0, 200, &g), 0);
+        bont_pop_block_t *b = aligned_alloc(64, sizeof *b);
+        bont_pop_prop_t *pr = aligned_alloc(64, sizeof *pr);
+        memset(b, 0, sizeof *b);
+        memset(pr, 0, sizeof *pr);
+        int sero[1] = {BONT_SERO_A};
+        for (int l = 0; l < L; l++)
+            bont_pop_block_set_lane(b, pr, sero, 1, l, &ps[l]);
+        bont_pop_block_finish(b);
+        size_t ns = (g.n_steps + 1) * L;
+        float *imp = aligned_alloc(64, ns * sizeof(float));
+        float *eff = aligned_alloc(64, ns * sizeof(float));
+        float *scr = aligned_alloc(64, BONT_POP_SCRATCH(g.n_steps) * sizeof(float));
+        bont_pop_impulse(&g, pr, 0, imp);
+        float conc[L];
+        for (int l = 0; l < L; l++)
+            conc[l] = 0.05f * (float)(l + 1);
+        size_t step = 0;
+        int sub = 0;
+        const float *imps[1] = {imp};
+        bont_pop_target_in_t in = {.tissue = BONT_TISSUE_MUSCLE,
+                                   .n_events = 1,
+                                   .event_step = &step,
+                                   .event_substrate = &sub,
+                                   .conc = conc,
+                                   .imp = imps};
+        bont_pop_kernel(&g, b, &in, eff, NULL, scr);
+        if (!first) {
+            first = eff;
+            n_first = ns;
+            eff = NULL;
+        } else {
+            CHECK_MSG(n_first == ns && memcmp(first, eff, ns * sizeof *eff) == 0,
+                      "%s differs from generic", isas[i]);
+        }
+        ran++;
+        free(eff);
+        free(imp);
+        free(scr);
+        free(b);
+        free(pr);
+        bont_pop_grid_clear(&g);
+    }
+    bont_pop_isa_force(NULL);
+    free(first);
+    CHECK(ran >= 1);
+    printf("    instruction sets compared: %d (in use: %s)\n", ran, bont_pop_isa());
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+static int cmp_f(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    if (isnan(x) || isnan(y))
+        return isnan(x) - isnan(y);
+    return (x > y) - (x < y);
+}
+
+/* Percentiles by radix selection equal numpy's linear interpolation on the sorted values, for
+ * sizes 1..3000, spread and clustered data, ties, and NANs (as "later than any value"). */
+TEST(pop_quantiles_exact)
+{
+    const double p[5] = {0.0, 0.05, 0.5, 0.95, 1.0};
+    for (int rep = 0; rep < 60; rep++) {
+        size_t n = rep < 5 ? (size_t)rep + 1 : (size_t)(urand() * 3000) + 1;
+        uint16_t *x = malloc(n * sizeof *x), *s = malloc(n * sizeof *s);
+        float *f = malloc(n * sizeof *f), *fs = malloc(n * sizeof *fs);
+        uint32_t *scratch = malloc(2 * n * sizeof *scratch);
+        int kind = rep % 3;
+        for (size_t i = 0; i < n; i++) {
+            x[i] = kind == 0   ? (uint16_t)(urand() * 65536)
+                   : kind == 1 ? (uint16_t)(30000 + urand() * 40) /* clustered, ties */
+                               : (uint16_t)(urand() < 0.7 ? 0 : urand() * 65536);
+            f[i] = urand() < 0.1 ? NAN : (float)(urand() * 100.0 - 20.0);
+        }
+        memcpy(s, x, n * sizeof *x);
+        qsort(s, n, sizeof *s, cmp_u16);
+        memcpy(fs, f, n * sizeof *f);
+        qsort(fs, n, sizeof *fs, cmp_f);
+        double got[5], gotf[5];
+        bont_pop_quantiles_u16(x, n, p, 5, got);
+        bont_pop_quantiles_f32(f, n, p, 5, gotf, scratch);
+        for (int q = 0; q < 5; q++) {
+            double h = (double)(n - 1) * p[q];
+            size_t r = (size_t)floor(h);
+            size_t r1 = r + 1 < n ? r + 1 : r;
+            double want = s[r] + (h - (double)r) * ((double)s[r1] - s[r]);
+            CHECK_MSG(got[q] == want, "n %zu p %g: %g, want %g", n, p[q], got[q], want);
+            double wf = (isnan(fs[r]) || (h > (double)r && isnan(fs[r1]))) ? NAN
+                        : h > (double)r ? fs[r] + (h - (double)r) * ((double)fs[r1] - fs[r])
+                                        : fs[r];
+            CHECK_MSG((isnan(wf) && isnan(gotf[q])) || fabs(gotf[q] - wf) <= 1e-12 * fabs(wf),
+                      "float n %zu p %g: %g, want %g (sorted %g %g %g)", n, p[q], gotf[q], wf,
+                      fs[0], fs[n / 2], fs[n - 1]);
+        }
+        free(x);
+        free(s);
+        free(f);
+        free(fs);
+        free(scratch);
+    }
+}
+
+/* Deviates are a pure function of (seed, patient, index), standard normal. */
+TEST(pop_deviates)
+{
+    CHECK(bont_pop_normal(7, 123, 2) == bont_pop_normal(7, 123, 2));
+    CHECK(bont_pop_normal(7, 123, 2) != bont_pop_normal(8, 123, 2));
+    CHECK(bont_pop_normal(7, 123, 2) != bont_pop_normal(7, 124, 2));
+    CHECK(bont_pop_normal(7, 123, 2) != bont_pop_normal(7, 123, 3));
+    double s = 0, s2 = 0, below = 0;
+    const int n = 200000;
+    for (int i = 0; i < n; i++) {
+        double z = bont_pop_normal(1, (uint64_t)i, 0);
+        s += z;
+        s2 += z * z;
+        below += z < -1.6448536269514722;
+    }
+    double mean = s / n, var = s2 / n - mean * mean;
+    CHECK_MSG(fabs(mean) < 0.01, "mean %g", mean);
+    CHECK_MSG(fabs(var - 1.0) < 0.01, "variance %g", var);
+    CHECK_MSG(fabs(below / n - 0.05) < 0.002, "P(z < z_0.05) = %g", below / n);
+}
+
+TEST(pop_variability_file)
+{
+    bont_error_t err;
+    bont_variability_t *v = NULL;
+    CHECK_INT(bont_variability_load(&v, &err), 0);
+    CHECK(bont_variability_n_random(v) >= 3);
+    bont_params_t m = median_params(), out;
+    double z[32] = {0};
+    bont_variability_apply(v, &m, z, &out);
+    CHECK(memcmp(&m, &out, sizeof m) == 0); /* z = 0: the median patient */
+    bont_variability_free(&v);
+    CHECK(v == NULL);
+    static const struct {
+        const char *text;
+        int rc;
+    } bad[] = {
+        {"{", BONT_EPARSE},
+        {"{\"parameters\": 3}", BONT_EMISSING},
+        {"{\"parameters\": [{\"name\": \"a\", \"sd\": 0.1, \"params\": [\"nope\"], \"source\": "
+         "\"x\"}]}",
+         BONT_EUNKNOWN},
+        {"{\"parameters\": [{\"name\": \"a\", \"sd\": -1, \"params\": [\"k_bulk_per_min\"], "
+         "\"source\": \"x\"}]}",
+         BONT_ERANGE},
+        {"{\"parameters\": [{\"name\": \"a\", \"sd\": 0.1, \"params\": [\"k_bulk_per_min\"]}]}",
+         BONT_EMISSING},
+        {"{\"parameters\": [{\"name\": \"a\", \"sd\": 0.1, \"params\": [\"k_bulk_per_min\"], "
+         "\"source\": \"x\"}, {\"name\": \"b\", \"sd\": 0.1, \"params\": [\"k_bulk_per_min\"], "
+         "\"source\": \"x\"}]}",
+         BONT_ECONFLICT},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        bont_error_clear(&err);
+        int rc = bont_variability_parse(&v, bad[i].text, strlen(bad[i].text), "t.json", &err);
+        CHECK_MSG(rc == bad[i].rc, "case %zu: rc %d, want %d (%s)", i, rc, bad[i].rc, err.message);
+        CHECK(v == NULL);
+        CHECK(err.message[0] != '\0');
+    }
+}
+
+/* ---- Whole runs ---------------------------------------------------------------------------- */
+
+typedef struct fixture_t {
+    bont_kb_t *kb;
+    bont_plan_t *plan;
+    bont_spread_t *sp;
+} fixture_t;
+
+static int fixture(fixture_t *fx, const char *path)
+{
+    bont_error_t err;
+    memset(fx, 0, sizeof *fx);
+    if (bont_kb_load(&fx->kb, &err) || bont_plan_load(fx->kb, path, &fx->plan, &err) ||
+        bont_spread_load(&fx->sp, &err)) {
+        bont_test_fail(__FILE__, __LINE__, "fixture %s: %s", path, err.message);
+        return -1;
+    }
+    return 0;
+}
+
+static void fixture_free(fixture_t *fx)
+{
+    bont_spread_free(&fx->sp);
+    bont_plan_free(&fx->plan);
+    bont_kb_free(&fx->kb);
+}
+
+/* Everything a run reports, compared bit for bit. */
+static int same_pop(const bont_pop_t *a, const bont_pop_t *b)
+{
+    if (bont_pop_n_results(a) != bont_pop_n_results(b) || bont_pop_days(a) != bont_pop_days(b))
+        return 0;
+    size_t nd = (size_t)bont_pop_days(a) + 1, np = bont_pop_n_patients(a);
+    for (size_t i = 0; i < bont_pop_n_results(a); i++) {
+        const bont_pop_result_t *x = bont_pop_result(a, i), *y = bont_pop_result(b, i);
+        if (memcmp(x->p5, y->p5, nd * sizeof(double)) || memcmp(x->p50, y->p50, nd * 8) ||
+            memcmp(x->p95, y->p95, nd * 8) ||
+            memcmp(x->readout_q, y->readout_q, sizeof x->readout_q) ||
+            memcmp(x->peak_effect_pct, y->peak_effect_pct, np * sizeof(float)) ||
+            x->has_risk != y->has_risk || x->risk.probability != y->risk.probability ||
+            x->dose_ona_u != y->dose_ona_u)
+            return 0;
+        for (int r = 0; r < BONT_POP_N_READOUTS; r++)
+            if (memcmp(bont_pop_patient_readouts(a, i, (bont_pop_readout_t)r),
+                       bont_pop_patient_readouts(b, i, (bont_pop_readout_t)r), np * sizeof(float)))
+                return 0;
+    }
+    return 1;
+}
+
+/* Bands and risks are reproducible per seed whatever the thread count (issue 4, done-when). */
+TEST_TIMEOUT(pop_same_seed_same_result_any_threads, 300)
+{
+    fixture_t fx;
+    if (fixture(&fx, "examples/cervical_dystonia.json"))
+        return;
+    bont_error_t err;
+    bont_pop_t *pop[4] = {NULL};
+    const int threads[4] = {1, 2, 3, 1};
+    for (int i = 0; i < 4; i++) {
+        bont_pop_opts_t o = {.n_patients = 333, /* not a multiple of the block */
+                             .seed = i < 3 ? 42 : 43,
+                             .threads = threads[i],
+                             .days = 120,
+                             .spread = fx.sp};
+        CHECK_INT(bont_pop_run(fx.kb, fx.plan, &o, &pop[i], &err), 0);
+    }
+    if (pop[0] && pop[1] && pop[2] && pop[3]) {
+        CHECK_MSG(same_pop(pop[0], pop[1]), "1 and 2 threads differ");
+        CHECK_MSG(same_pop(pop[0], pop[2]), "1 and 3 threads differ");
+        CHECK_MSG(!same_pop(pop[0], pop[3]), "another seed gave the same population");
+        size_t n_risk = 0;
+        for (size_t i = 0; i < bont_pop_n_results(pop[0]); i++)
+            n_risk += bont_pop_result(pop[0], i)->has_risk;
+        CHECK(n_risk > 0);
+    }
+    for (int i = 0; i < 4; i++)
+        bont_pop_free(&pop[i]);
+    fixture_free(&fx);
+}
+
+/* The batched engine and the scalar one (model->run per patient, double, 10 steps a day) give
+ * the same percentiles within the differential test's tolerances. */
+TEST_TIMEOUT(pop_batched_matches_scalar_engine, 300)
+{
+    fixture_t fx;
+    if (fixture(&fx, "examples/glabellar_lines.json"))
+        return;
+    bont_error_t err;
+    bont_pop_t *a = NULL, *b = NULL;
+    bont_pop_opts_t o = {.n_patients = 200, .seed = 5, .days = 180, .spread = fx.sp};
+    CHECK_INT(bont_pop_run(fx.kb, fx.plan, &o, &a, &err), 0);
+    o.engine = BONT_POP_SCALAR;
+    CHECK_INT(bont_pop_run(fx.kb, fx.plan, &o, &b, &err), 0);
+    double worst_day = 0, worst_ro[BONT_POP_N_READOUTS] = {0};
+    for (size_t i = 0; a && b && i < bont_pop_n_results(a); i++) {
+        const bont_pop_result_t *x = bont_pop_result(a, i), *y = bont_pop_result(b, i);
+        CHECK_STR(x->target.muscle, y->target.muscle);
+        for (int d = 0; d <= 180; d++) {
+            worse(&worst_day, x->p5[d], y->p5[d]);
+            worse(&worst_day, x->p50[d], y->p50[d]);
+            worse(&worst_day, x->p95[d], y->p95[d]);
+        }
+        /* Near 100 % the top is flat for weeks and its day is not defined by the curve. */
+        bool flat_top = x->readout_q[BONT_POP_PEAK_EFFECT][9] >= 95.0;
+        for (int k = 0; k < BONT_POP_N_READOUTS; k++)
+            for (int q = 0; q < BONT_POP_N_QUANTILES; q++)
+                if (k != BONT_POP_PEAK_DAY || !flat_top)
+                    worse(&worst_ro[k], x->readout_q[k][q], y->readout_q[k][q]);
+    }
+    printf("    batched vs scalar engine: daily percentiles %.3f pts; readouts onset %.2f d, "
+           "peak day %.1f d, peak %.2f pts, duration %.2f d\n",
+           worst_day, worst_ro[0], worst_ro[1], worst_ro[2], worst_ro[3]);
+    CHECK(worst_day <= 0.25);
+    CHECK(worst_ro[BONT_POP_ONSET] <= 0.2);
+    CHECK(worst_ro[BONT_POP_PEAK_DAY] <= 1.0);
+    CHECK(worst_ro[BONT_POP_PEAK_EFFECT] <= 0.15);
+    CHECK(worst_ro[BONT_POP_DURATION] <= 0.2);
+    bont_pop_free(&a);
+    bont_pop_free(&b);
+    fixture_free(&fx);
+}
+
+TEST(pop_rejects_bad_options)
+{
+    fixture_t fx;
+    if (fixture(&fx, "examples/glabellar_lines.json"))
+        return;
+    bont_error_t err;
+    bont_pop_t *pop = NULL;
+    bont_pop_opts_t o = {.n_patients = BONT_POP_MAX_PATIENTS + 1};
+    CHECK_INT(bont_pop_run(fx.kb, fx.plan, &o, &pop, &err), BONT_ERANGE);
+    CHECK(pop == NULL);
+    o = (bont_pop_opts_t){.n_patients = 10, .days = 5000};
+    CHECK_INT(bont_pop_run(fx.kb, fx.plan, &o, &pop, &err), BONT_ERANGE);
+    o = (bont_pop_opts_t){.n_patients = 100000, .days = 3650};
+    CHECK_INT(bont_pop_run(fx.kb, fx.plan, &o, &pop, &err), BONT_ERANGE);
+    CHECK(strstr(err.message, "patient-days") != NULL);
+    fixture_free(&fx);
+}
+
+/* The command: JSON contract, byte-identical output for any thread count, text table. */
+TEST_TIMEOUT(pop_cli_json_and_threads, 300)
+{
+    char cmd[512], *out1 = malloc(4 << 20), *out2 = malloc(4 << 20), err[4096];
+    snprintf(cmd, sizeof cmd,
+             "%s simulate examples/blepharospasm.json --patients 300 --seed 9 --days 120 "
+             "--format json --threads 1",
+             bont_test_bin());
+    int st1 = bont_test_run(cmd, out1, 4 << 20, err, sizeof err);
+    snprintf(cmd, sizeof cmd,
+             "%s simulate examples/blepharospasm.json --patients 300 --seed 9 --days 120 "
+             "--format json --threads 3",
+             bont_test_bin());
+    int st2 = bont_test_run(cmd, out2, 4 << 20, err, sizeof err);
+    CHECK_INT(st1, 0);
+    CHECK_INT(st2, 0);
+    CHECK_MSG(strcmp(out1, out2) == 0, "JSON differs between 1 and 3 threads");
+    CHECK(strstr(out1, "\"patients\": 300") != NULL);
+    CHECK(strstr(out1, "\"p5\": [") && strstr(out1, "\"p50\": [") && strstr(out1, "\"p95\": ["));
+    CHECK(strstr(out1, "\"readout_quantiles\": {\"onset_day\": [") != NULL);
+    CHECK(strstr(out1, "\"risks\": [") != NULL);
+    snprintf(cmd, sizeof cmd,
+             "%s simulate examples/blepharospasm.json --patients 100 --days 90 --format text",
+             bont_test_bin());
+    CHECK_INT(bont_test_run(cmd, out1, 4 << 20, err, sizeof err), 0);
+    CHECK(strstr(out1, "100 virtual patients") != NULL);
+    CHECK(strstr(out1, " to ") != NULL);
+    snprintf(cmd, sizeof cmd, "%s simulate examples/blepharospasm.json --patients 0",
+             bont_test_bin());
+    CHECK_INT(bont_test_run(cmd, out1, 4 << 20, err, sizeof err), 2);
+    CHECK(strstr(err, "--patients") != NULL);
+    free(out1);
+    free(out2);
+}

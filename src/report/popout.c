@@ -291,7 +291,7 @@ void bont_report_pop_csv(FILE *f, const bont_pop_t *pop)
     }
 }
 
-/* Spread structures whose 95th percentile never reaches this are left out of the plot. */
+/* Spread structures whose median effect never reaches this are left out of the plot. */
 #define SVG_MIN_SPREAD_PCT 5.0
 
 int bont_report_pop_svg(const char *path, const bont_pop_t *pop, const char *title,
@@ -313,7 +313,7 @@ int bont_report_pop_svg(const char *path, const bont_pop_t *pop, const char *tit
         const bont_pop_result_t *r = bont_pop_result(pop, i);
         double top = 0.0;
         for (int d = 0; d <= days; d++)
-            top = fmax(top, r->p95[d]);
+            top = fmax(top, r->p50[d]);
         if (strcmp(r->target.role, "spread") == 0 && top < SVG_MIN_SPREAD_PCT) {
             n_hidden++;
             continue;
@@ -337,7 +337,7 @@ int bont_report_pop_svg(const char *path, const bont_pop_t *pop, const char *tit
              "(muscle) or secretion (gland)",
              bont_pop_model(pop)->name, bont_pop_n_patients(pop));
     snprintf(note, sizeof note,
-             "%zu structure%s reached only by spread with a 95th percentile below %.0f %% not "
+             "%zu structure%s reached only by spread with a median effect below %.0f %% not "
              "drawn.",
              n_hidden, n_hidden == 1 ? "" : "s", SVG_MIN_SPREAD_PCT);
     const char *notes[1] = {note};
