@@ -63,6 +63,9 @@ typedef struct bont_risk_t {
     bont_side_t side;
     double probability;   /* share of virtual patients past the threshold, 0..1 */
     double threshold_pct; /* clinical threshold on that structure's effect_pct */
+    bool calibrated;      /* the effect's rates were checked against a published rate; when
+                             false, probability is uncalibrated model output (an exposure
+                             index), not a rate to quote */
     char reason[256];     /* short reason, e.g. "SCM 120 U bilateral; 0.5 mL per site" */
 } bont_risk_t;
 
@@ -118,5 +121,9 @@ int bont_risk_plan_effect(const bont_kb_t *kb, const bont_plan_t *plan, const bo
 int bont_risk_plan_peaks(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
                          const bont_risk_opts_t *opts, bont_reach_t **structs, float **peak_pct,
                          size_t *n_structs, size_t *n_patients, bont_error_t *err);
+
+/* Whether the effect's predicted rates were compared with a published rate
+ * (data/spread-params.json, calibrated_effects). */
+bool bont_spread_effect_calibrated(const bont_spread_t *sp, const char *effect);
 
 #endif

@@ -107,6 +107,7 @@ int bont_risk_assess(const bont_kb_t *kb, const bont_plan_t *plan, const bont_sp
     out->muscle = m;
     out->side = side;
     out->threshold_pct = bont_spread_threshold_pct(sp, m->side_effect);
+    out->calibrated = bont_spread_effect_calibrated(sp, m->side_effect);
     /* The peaks are of the reached layer; the threshold is on the whole structure. */
     double scale = bont_spread_effect_scale_(plan, sp, m, side);
     size_t past = 0;

@@ -40,9 +40,36 @@ struct bont_spread_t {
     threshold_t thresholds[MAX_THRESH];
     size_t n_thresholds;
     double threshold_default;
+    char calibrated[MAX_THRESH][32]; /* effects whose rates were checked against a published rate */
+    size_t n_calibrated;
 };
 
 /* ---- Parameters --------------------------------------------------------------------------- */
+
+/* The side effects whose predicted rates were compared with published ones; each names what it
+ * was compared against. */
+static int parse_calibrated(bont_spread_t *sp, json_t *arr, bont_error_t *err)
+{
+    size_t i;
+    json_t *e;
+    if (!json_is_array(arr)) {
+        bont_error_setf(err, "calibrated_effects", "expected an array \"calibrated_effects\"");
+        return BONT_EMISSING;
+    }
+    json_array_foreach(arr, i, e)
+    {
+        const char *effect = json_string_value(json_object_get(e, "effect"));
+        const char *against = json_string_value(json_object_get(e, "against"));
+        if (!effect || !against || !*against || strlen(effect) >= sizeof sp->calibrated[0] ||
+            sp->n_calibrated == MAX_THRESH) {
+            bont_error_setf(err, "calibrated_effects",
+                            "entry %zu needs an effect id and what it was calibrated against", i);
+            return BONT_EMISSING;
+        }
+        snprintf(sp->calibrated[sp->n_calibrated++], sizeof sp->calibrated[0], "%s", effect);
+    }
+    return 0;
+}
 
 typedef struct field_t {
     const char *name;
@@ -199,6 +226,8 @@ static int spread_parse(bont_spread_t *sp, const char *text, size_t len, const c
             goto cleanup;
         }
     rc = parse_thresholds(sp, json_object_get(root, "thresholds"), err);
+    if (rc == 0)
+        rc = parse_calibrated(sp, json_object_get(root, "calibrated_effects"), err);
 cleanup:
     json_decref(root);
     return rc;
@@ -237,6 +266,14 @@ void bont_spread_free(bont_spread_t **sp)
 size_t bont_spread_n_random(const bont_spread_t *sp)
 {
     return sp ? N_RANDOM : 0;
+}
+
+bool bont_spread_effect_calibrated(const bont_spread_t *sp, const char *effect)
+{
+    for (size_t i = 0; sp && effect && i < sp->n_calibrated; i++)
+        if (strcmp(sp->calibrated[i], effect) == 0)
+            return true;
+    return false;
 }
 
 double bont_spread_threshold_pct(const bont_spread_t *sp, const char *effect)
