@@ -70,6 +70,10 @@ typedef struct bont_pop_opts_t {
     bont_pop_engine_t engine;
     bont_pop_progress_cb progress; /* may be NULL */
     void *progress_user;
+    /* For benchmarks and reference solutions (bench/): keep the daily effect of the first
+     * trace_patients patients, and each patient's parameters and doses (keep_inputs). */
+    size_t trace_patients;
+    bool keep_inputs;
 } bont_pop_opts_t;
 
 /* Limits: patients, and patients x (days + 1), which sets the memory of the daily percentiles
@@ -119,5 +123,15 @@ uint64_t bont_pop_seed(const bont_pop_t *pop);
 const bont_model_t *bont_pop_model(const bont_pop_t *pop);
 /* Each patient's readout r of result i (n_patients values, NAN when undefined). */
 const float *bont_pop_patient_readouts(const bont_pop_t *pop, size_t i, bont_pop_readout_t r);
+
+/* With opts.trace_patients: patient p's effect percent on days 0..days in result i, or NULL. */
+const float *bont_pop_patient_days(const bont_pop_t *pop, size_t i, size_t p);
+/* With opts.keep_inputs: patient p's parameters, and its doses into result i's structure (one
+ * per dose event, ona-eq units, times from the run's first session; output day 0 is at
+ * bont_pop_day0). *n_doses receives the count (at most max are written). BONT_EINVAL without
+ * keep_inputs. */
+int bont_pop_patient_inputs(const bont_pop_t *pop, size_t p, size_t i, bont_params_t *params,
+                            bont_dose_t *doses, size_t max, size_t *n_doses);
+double bont_pop_day0(const bont_pop_t *pop);
 
 #endif

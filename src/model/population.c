@@ -280,6 +280,15 @@ struct bont_pop_t {
     double *daily;   /* n_res x 3 x (days + 1): p5, p50, p95 */
     float *readouts; /* n_res x BONT_POP_N_READOUTS x n_patients */
     float *peaks;    /* n_res x n_patients, percent */
+    float *trace;    /* n_res x n_trace x (days + 1): opts.trace_patients' daily effect */
+    size_t n_trace;
+    /* opts.keep_inputs: */
+    bont_params_t *pp; /* n_pad patients' parameters */
+    double *dose;      /* n_res x n_events x n_pad: ona-eq units */
+    size_t n_pad, n_events;
+    double ev_t[64]; /* event times */
+    int ev_sero[64]; /* event serotypes */
+    double day0;
 };
 
 void bont_pop_free(bont_pop_t **pp)
@@ -291,6 +300,9 @@ void bont_pop_free(bont_pop_t **pp)
     free(p->daily);
     free(p->readouts);
     free(p->peaks);
+    free(p->trace);
+    free(p->pp);
+    free(p->dose);
     free(p);
     *pp = NULL;
 }
@@ -330,6 +342,38 @@ const float *bont_pop_patient_readouts(const bont_pop_t *pop, size_t i, bont_pop
     if (!pop || i >= pop->n_res || (unsigned)r >= BONT_POP_N_READOUTS)
         return NULL;
     return pop->readouts + (i * BONT_POP_N_READOUTS + (size_t)r) * pop->n_patients;
+}
+
+const float *bont_pop_patient_days(const bont_pop_t *pop, size_t i, size_t p)
+{
+    if (!pop || !pop->trace || i >= pop->n_res || p >= pop->n_trace)
+        return NULL;
+    return pop->trace + (i * pop->n_trace + p) * ((size_t)pop->days + 1);
+}
+
+int bont_pop_patient_inputs(const bont_pop_t *pop, size_t p, size_t i, bont_params_t *params,
+                            bont_dose_t *doses, size_t max, size_t *n_doses)
+{
+    if (!pop || !pop->pp || p >= pop->n_patients || i >= pop->n_res)
+        return BONT_EINVAL;
+    if (params)
+        *params = pop->pp[p];
+    size_t n = 0;
+    for (size_t e = 0; e < pop->n_events; e++) {
+        double u = pop->dose[(i * pop->n_events + e) * pop->n_pad + p];
+        if (u > 0.0 && n < max && doses)
+            doses[n] = (bont_dose_t){
+                .t_days = pop->ev_t[e], .serotype = (bont_serotype_t)pop->ev_sero[e], .ona_u = u};
+        n += u > 0.0;
+    }
+    if (n_doses)
+        *n_doses = n;
+    return 0;
+}
+
+double bont_pop_day0(const bont_pop_t *pop)
+{
+    return pop ? pop->day0 : 0.0;
 }
 
 /* ---- Run state ----------------------------------------------------------------------------- */
@@ -907,6 +951,10 @@ static void kernel_batched(run_t *r, size_t b, thread_buf_t *tb)
     for (size_t l = 0; l < lanes; l++)
         keep_patient(r, j, b * W + l, &ro[l], peak[l]);
     keep_days(r, b, tb->effect, r->q_eff);
+    for (size_t l = 0; l < lanes && b * W + l < r->pop->n_trace; l++)
+        for (int d = 0; d <= r->o.days; d++)
+            r->pop->trace[(j * r->pop->n_trace + b * W + l) * ((size_t)r->o.days + 1) + (size_t)d] =
+                100.0f * tb->effect[r->grid.day_step[d] * W + l];
 }
 
 /* The scalar engine: model->run per patient, as bont simulate runs one patient. */
@@ -948,6 +996,9 @@ static void kernel_scalar(run_t *r, size_t b, thread_buf_t *tb)
         for (int d = 0; d <= r->o.days; d++) {
             size_t k = shift_steps + (size_t)d * SPD_SCALAR;
             r->q_eff[(size_t)d * r->n + p] = quantize((float)tr.effect_frac[k]);
+            if (p < r->pop->n_trace)
+                r->pop->trace[(j * r->pop->n_trace + p) * ((size_t)r->o.days + 1) + (size_t)d] =
+                    (float)(100.0 * tr.effect_frac[k]);
         }
     }
 }
@@ -1085,6 +1136,11 @@ static int alloc_run(run_t *r, bont_error_t *err)
     pop->daily = calloc(r->n_struct * 3 * nd, sizeof *pop->daily);
     pop->readouts = calloc(r->n_struct * BONT_POP_N_READOUTS * r->n, sizeof *pop->readouts);
     pop->peaks = calloc(r->n_struct * r->n, sizeof *pop->peaks);
+    pop->n_trace = r->o.trace_patients < r->n ? r->o.trace_patients : r->n;
+    if (pop->n_trace && !(pop->trace = calloc(r->n_struct * pop->n_trace * nd, sizeof(float)))) {
+        bont_error_setf(err, NULL, "out of memory");
+        return BONT_ENOMEM;
+    }
     bool ok = r->pp && r->dose && (!batched || (r->blocks && r->imp)) && r->q_eff && r->tb &&
               pop->res && pop->daily && pop->readouts && pop->peaks;
     for (int t = 0; ok && t < r->o.threads; t++) {
@@ -1282,6 +1338,19 @@ int bont_pop_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_pop_op
         finish_result(r, j);
     if (r->o.spread && (rc = assess_risks(r, err)))
         goto cleanup;
+    if (r->o.keep_inputs) {
+        pop->pp = r->pp;
+        pop->dose = r->dose;
+        r->pp = NULL;
+        r->dose = NULL;
+        pop->n_pad = r->n_pad;
+        pop->n_events = r->n_sess;
+        for (size_t e = 0; e < r->n_sess; e++) {
+            pop->ev_t[e] = r->sess[e].t_days;
+            pop->ev_sero[e] = r->sero[r->sess[e].channel];
+        }
+    }
+    pop->day0 = r->t_shift;
     *out = r->pop;
     r->pop = NULL;
 cleanup:
