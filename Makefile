@@ -73,7 +73,7 @@ format:
 
 bench: build
 	@bash bench/run.sh
-	@bash bench/run_population.sh $(BONT)
+	@BUILD=$(BUILD) bash bench/run_population.sh $(BONT)
 
 $(EMBED): tools/embed.c
 	@mkdir -p $(@D)
