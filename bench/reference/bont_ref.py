@@ -166,6 +166,8 @@ class BontTarget:
                 y[6 * ch] += P["uptake_sat_u_per_ml"] * math.log1p(c / P["uptake_sat_u_per_ml"])
         if ctot > 0:
             self.cov = max(self.cov, -math.expm1(-ctot / P["coverage_u_per_ml"]))
+            o = 6 * self.nc
+            y[o + 2] = y[o + 3] = 0.0  # a new session silences the last session's sprouts
 
     def solve(self, days):
         """Piecewise dense solutions between dose times: list of (t0, t1, sol, cov)."""

@@ -197,12 +197,12 @@ DATASETS = [
                    "are shown (rodent uptake, otherwise human parameters); the ratios between injection counts are "
                    "scored because they do not depend on the species' time scale.",
         "scenarios": {
-            "one": {"model": "bont", "uptake": "rodent", "days": 400, "targets": [
+            "one": {"model": "bont", "uptake": "rodent", "days": 600, "targets": [
                 {"dose_for_block": PARALYSING, "serotype": "A", "tissue": "muscle"}]},
-            "two": {"model": "bont", "uptake": "rodent", "days": 500, "targets": [
+            "two": {"model": "bont", "uptake": "rodent", "days": 800, "targets": [
                 {"dose_for_block": PARALYSING, "serotype": "A", "tissue": "muscle",
                  "at_days": [0, 105]}]},
-            "three": {"model": "bont", "uptake": "rodent", "days": 600, "targets": [
+            "three": {"model": "bont", "uptake": "rodent", "days": 1000, "targets": [
                 {"dose_for_block": PARALYSING, "serotype": "A", "tissue": "muscle",
                  "at_days": [0, 105, 210]}]},
         },
@@ -511,12 +511,14 @@ DATASETS = [
                 {"muscle": "axilla", "side": "left", "product": "onabotulinumtoxinA", "units": 50}]},
         },
         "checks": [
-            C("glabellar_onset", "glabellar 20 U: onset 2-3 days [G14][D16]", "d", [2, 3], "scored",
-              "1 day: clinical onset (first noticed) against 25 % of peak.", "glabellar_ona20",
-              "onset_day", 1),
-            C("glabellar_duration", "glabellar 20 U: effect lasts 3-4 months [G9][S15]", "d",
-              [90, 120], "scored", "14 days: 'up to 4 months' against the fall below half of "
-              "peak.", "glabellar_ona20", "duration_days", 14),
+            C("glabellar_onset", "glabellar 20 U: onset 2-4 days [G14][D16][X13]", "d", [2, 4],
+              "scored", "0.05 day: the range already spans the sources (2-3 days atlas and label, "
+              "2-4 days single-arm trial) and is the issue's acceptance range; onset is reported "
+              "to 0.1 day, so anything that reports as 2.0 is in it.", "glabellar_ona20",
+              "onset_day", 0.05),
+            C("glabellar_duration", "glabellar 20 U: most of the effect gone by 3-4 months [G9][S15]",
+              "d", [90, 120], "scored", "0: 'up to 4 months' read as below half of the peak by "
+              "day 120, the issue's acceptance range.", "glabellar_ona20", "duration_days", 0),
             C("cd_peak", "cervical dystonia Dysport 500 U: peak at 2-4 weeks [D1]", "d", [14, 28],
               "scored", "7 days: visits are weekly at best.", "cd_dysport500", "peak_day", 7),
             C("bleph_peak", "blepharospasm 7.5 U per eye: peak 1-2 weeks [S10]", "d", [7, 14],

@@ -169,13 +169,14 @@ int bont_target_from_muscle(const bont_muscle_t *m, bont_side_t side, bont_targe
 /* ---- Readouts ---------------------------------------------------------------------------------
  */
 
-/* Readouts of one effect time course (docs/model.md section 8). NAN when not defined: no effect
- * at all, or (duration) the effect has not yet fallen below half its peak in the horizon. */
+/* Readouts of one effect time course (docs/model.md section 8), unrounded (outputs print onset
+ * and duration to 0.1 day and the peak day to a whole day). NAN when not defined: no effect at
+ * all, or (duration) the effect has not yet fallen below half its peak in the horizon. */
 typedef struct bont_readouts_t {
-    double onset_day;       /* first time effect >= 25 % of its peak, to 0.1 day */
-    double peak_day;        /* time of the peak, whole days */
+    double onset_day;       /* first time effect >= 25 % of its peak */
+    double peak_day;        /* time of the peak */
     double peak_effect_pct; /* the peak, percent */
-    double duration_days;   /* first time after the peak that effect < 50 % of it, to 0.1 day */
+    double duration_days;   /* first time after the peak that effect < 50 % of it */
 } bont_readouts_t;
 
 /* Readouts from samples effect_frac[0..n_steps] at steps_per_day. t0_day: measure from this day

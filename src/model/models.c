@@ -142,7 +142,8 @@ static double relax_step(const relax_t *r, double y, double g0, double g1)
 typedef struct channel_t {
     int sero;
     double x[BONT_N];
-    double prop[BONT_CHAIN_MAX][BONT_CHAIN_MAX];
+    double prop[BONT_CHAIN_MAX][BONT_CHAIN_MAX];      /* exp(A h) */
+    double prop_half[BONT_CHAIN_MAX][BONT_CHAIN_MAX]; /* exp(A h/2), for the step's midpoint */
 } channel_t;
 
 typedef struct junction_t {
@@ -175,9 +176,18 @@ static void derive_light(const bont_consts_t *c, const channel_t *ch, int n_ch, 
         q[s] = l[s] > 0.0 ? l[s] / (l[s] + c->km) : 0.0;
 }
 
+/* Parent-terminal release (section 5): intact^n, with a fast path for whole n. */
+static double parent_release(const bont_consts_t *c, const junction_t *j)
+{
+    double x = j->s[0] * j->s[1];
+    if (c->n == 3.0)
+        return x * x * x;
+    return pow(x, c->n);
+}
+
 static void derive_release(const bont_consts_t *c, const junction_t *j, derived_t *d)
 {
-    d->rp = pow(j->s[0] * j->s[1], c->n);
+    d->rp = parent_release(c, j);
     d->r = fmin(1.0, d->rp + j->sp2);
     d->fail = c->muscle ? j->cov * fail_fraction(d->r, c->mu, c->sigma, c->phi0) : 0.0;
 }
@@ -251,6 +261,7 @@ static int run_bont(const bont_params_t *p, const bont_target_t *target, const b
             a[4][4] = -k_lc;
             a[5][5] = -k_lc / p->lc_slow_factor;
             bont_expm_lower(a, BONT_N, h, cc->prop);
+            bont_expm_lower(a, BONT_N, 0.5 * h, cc->prop_half);
         }
     }
 
@@ -280,24 +291,37 @@ static int run_bont(const bont_params_t *p, const bont_target_t *target, const b
                     ch[m].x[0] += p->uptake_sat_u_per_ml * log1p(cs / p->uptake_sat_u_per_ml);
             }
             j.cov = fmax(j.cov, -expm1(-c_total / p->coverage_u_per_ml));
+            /* Sprouts are terminals too: the new session's toxin, which saturates cleavage at
+             * tiny amounts (section 3), silences those of the last session, and the junction
+             * must sprout again (section 4; Rogozhin 2008). */
+            j.sp1 = j.sp2 = 0.0;
             derive_release(&c, &j, &d);
         }
         derived_t d0 = d;
 
-        /* Light chain (section 2), then cleavage against resynthesis with the rate averaged
-         * over the step (section 3). */
-        for (int m = 0; m < n_ch; m++)
+        /* Light chain (section 2), exact at the step's midpoint and end; then cleavage against
+         * resynthesis with the cleavage rate averaged over the step by Simpson's rule (it
+         * saturates within hours of a dose, so a trapezoid is too coarse there; section 7). */
+        channel_t mid[BONT_SERO_COUNT];
+        for (int m = 0; m < n_ch; m++) {
+            memcpy(mid[m].x, ch[m].x, sizeof mid[m].x);
+            mid[m].sero = ch[m].sero;
+            bont_chain_apply(ch[m].prop_half, BONT_N, mid[m].x);
             bont_chain_apply(ch[m].prop, BONT_N, ch[m].x);
-        double q[2];
+        }
+        double q[2], qm[2];
+        derive_light(&c, mid, n_ch, qm);
         derive_light(&c, ch, n_ch, q);
         for (int s = 0; s < 2; s++) {
-            double lam = c.ksyn + c.kcl * 0.5 * (q_prev[s] + q[s]);
+            if (q_prev[s] == 0.0 && q[s] == 0.0 && j.s[s] == 1.0)
+                continue; /* substrate of no serotype present: stays intact */
+            double lam = c.ksyn + c.kcl * (q_prev[s] + 4.0 * qm[s] + q[s]) / 6.0;
             double eq = c.ksyn / lam;
             j.s[s] = eq + (j.s[s] - eq) * exp(-lam * h);
             q_prev[s] = q[s];
         }
         /* Sprouts follow the parent's loss of release through two stages (section 4). */
-        double rp1 = pow(j.s[0] * j.s[1], c.n);
+        double rp1 = parent_release(&c, &j);
         double sp1_old = j.sp1;
         j.sp1 =
             relax_step(&sprout, j.sp1, c.sprout_max * (1.0 - d0.rp), c.sprout_max * (1.0 - rp1));

@@ -105,11 +105,6 @@ int bont_target_from_muscle(const bont_muscle_t *m, bont_side_t side, bont_targe
 
 /* ---- Readouts (section 8) -------------------------------------------------------------------- */
 
-static double round1(double x)
-{
-    return floor(x * 10.0 + 0.5) / 10.0;
-}
-
 void bont_readouts_compute(const double *e, size_t n, int spd, double t0_day, bont_readouts_t *out)
 {
     out->onset_day = out->peak_day = out->duration_days = NAN;
@@ -122,11 +117,11 @@ void bont_readouts_compute(const double *e, size_t n, int spd, double t0_day, bo
         if (e[k] > e[kp])
             kp = k;
     double peak = e[kp];
-    out->peak_effect_pct = round1(100.0 * peak);
+    out->peak_effect_pct = 100.0 * peak;
     /* Below 0.05 % there is nothing a readout could describe. */
     if (!(peak >= 5e-4))
         return;
-    out->peak_day = floor((double)kp / spd - t0_day + 0.5);
+    out->peak_day = (double)kp / spd - t0_day;
     /* Crossing times by linear interpolation between samples. */
     double thr = 0.25 * peak;
     for (size_t k = k0; k <= kp; k++)
@@ -134,14 +129,14 @@ void bont_readouts_compute(const double *e, size_t n, int spd, double t0_day, bo
             double t = (double)k;
             if (k > k0 && e[k] > e[k - 1])
                 t = (double)(k - 1) + (thr - e[k - 1]) / (e[k] - e[k - 1]);
-            out->onset_day = round1(t / spd - t0_day);
+            out->onset_day = t / spd - t0_day;
             break;
         }
     thr = 0.5 * peak;
     for (size_t k = kp + 1; k <= n; k++)
         if (e[k] < thr) {
             double t = (double)(k - 1) + (e[k - 1] - thr) / (e[k - 1] - e[k]);
-            out->duration_days = round1(t / spd - t0_day);
+            out->duration_days = t / spd - t0_day;
             break;
         }
 }

@@ -1,0 +1,383 @@
+/* test_model.c: the model library: Lebeda closed forms, the chain propagator, parameters,
+ * exposure, readouts and the mechanisms of the bont model (docs/model.md). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bont/model.h"
+#include "model/chain.h"
+#include "test.h"
+
+#define MIN_PER_DAY 1440.0
+
+static bont_params_t params(void)
+{
+    bont_params_t p;
+    bont_error_t err;
+    bont_error_clear(&err);
+    int rc = bont_params_load(&p, &err);
+    CHECK_MSG(rc == 0, "params: %s", err.message);
+    return p;
+}
+
+/* Runs a Lebeda model from t = 0 for `days` at one sample per minute; caller frees. */
+static double *run_lebeda(const bont_model_t *m, const bont_params_t *p, double days, size_t *n)
+{
+    *n = (size_t)(days * MIN_PER_DAY);
+    double *e = calloc(*n + 1, sizeof *e);
+    bont_trace_t tr = {.steps_per_day = (int)MIN_PER_DAY, .n_steps = *n, .effect_frac = e};
+    bont_target_t t = {.muscle = "x", .tissue = BONT_TISSUE_MUSCLE, .volume_ml = 1};
+    bont_dose_t d = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 1};
+    CHECK_INT(m->run(p, &t, &d, 1, &tr, NULL), 0);
+    return e;
+}
+
+/* The lebeda4 model (stepped with the matrix-exponential propagator) against the closed-form
+ * hypoexponential solution of BIOMD0000000178, to a relative 1e-9, for the BioModels kS and the
+ * two other kS values of the reference table. */
+TEST(lebeda4_matches_closed_form)
+{
+    bont_params_t p = params();
+    const double ks[] = {1.5e-4, 1e-3, 1e-2};
+    for (int v = 0; v < 3; v++) {
+        p.k_bulk_per_min = ks[v];
+        size_t n;
+        double *e = run_lebeda(bont_model_lebeda4, &p, 12, &n);
+        double k[5] = {p.k_bulk_per_min, p.k_bind_per_min, p.k_endo_per_min, p.k_transloc_per_min,
+                       0};
+        double worst = 0;
+        for (size_t i = 10; i <= n; i++) { /* from 10 min: below, lytic is ~1e-9 of its end */
+            double exact = bont_chain_closed_form_last(k, 5, (double)i);
+            double rel = fabs(e[i] - exact) / exact;
+            if (rel > worst)
+                worst = rel;
+        }
+        CHECK_MSG(worst <= 1e-9, "kS %g: worst relative error %.3g", ks[v], worst);
+        free(e);
+    }
+}
+
+TEST(lebeda3_matches_closed_form)
+{
+    bont_params_t p = params();
+    size_t n;
+    double *e = run_lebeda(bont_model_lebeda3, &p, 1, &n);
+    double k[4] = {p.k_bind_per_min, p.k_endo_per_min, p.k_transloc_per_min, 0};
+    for (size_t i = 10; i <= n; i++)
+        CHECK_REL(e[i], bont_chain_closed_form_last(k, 4, (double)i), 1e-9);
+    free(e);
+}
+
+/* Time at which the closed form reaches level, by bisection (minutes). */
+static double closed_form_time(const double *k, int n, double level)
+{
+    double lo = 0, hi = 1e6;
+    for (int i = 0; i < 200; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (bont_chain_closed_form_last(k, n, mid) < level)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+/* The reference times of calibration/lebeda2008_ode_reference_times.csv (COMPUTED there; printed
+ * to 0.1 min), from the model's closed form and from the stepped model. */
+TEST(lebeda_reference_times)
+{
+    bont_params_t p = params();
+    static const struct {
+        double ks; /* 0: three-step */
+        double t[3];
+    } rows[] = {{0, {26.8, 79.5, 204.1}},
+                {0.01, {68.6, 173.0, 370.9}},
+                {0.001, {200.2, 797.7, 2407.1}},
+                {0.00015, {804.1, 4722.7, 15452.3}}};
+    const double levels[3] = {0.1, 0.5, 0.9};
+    for (int r = 0; r < 4; r++) {
+        double k[5];
+        int n = 0;
+        if (rows[r].ks > 0)
+            k[n++] = rows[r].ks;
+        k[n++] = p.k_bind_per_min;
+        k[n++] = p.k_endo_per_min;
+        k[n++] = p.k_transloc_per_min;
+        k[n++] = 0;
+        bont_params_t q = p;
+        q.k_bulk_per_min = rows[r].ks;
+        size_t ns;
+        double *e =
+            run_lebeda(rows[r].ks > 0 ? bont_model_lebeda4 : bont_model_lebeda3, &q, 12, &ns);
+        for (int l = 0; l < 3; l++) {
+            double t = closed_form_time(k, n, levels[l]);
+            CHECK_MSG(fabs(t - rows[r].t[l]) <= 0.05, "kS %g level %g: %.3f min, table %.1f",
+                      rows[r].ks, levels[l], t, rows[r].t[l]);
+            /* The stepped model crosses the level in the same minute. */
+            size_t i = 0;
+            while (i < ns && e[i] < levels[l])
+                i++;
+            CHECK_MSG(fabs((double)i - t) <= 1.0, "stepped crossing %zu min vs %.2f", i, t);
+        }
+        free(e);
+    }
+}
+
+/* Equal rates break the closed form (division by k_j - k_i); the propagator must not care.
+ * Two equal rates k: x1(t) = k t exp(-k t) (Erlang). */
+TEST(chain_propagator_equal_rates)
+{
+    double k[3] = {0.7, 0.7, 0.0};
+    double prop[BONT_CHAIN_MAX][BONT_CHAIN_MAX];
+    bont_chain_propagator(k, 3, 0.25, prop);
+    double x[3] = {1, 0, 0};
+    for (int s = 1; s <= 40; s++) {
+        bont_chain_apply(prop, 3, x);
+        double t = 0.25 * s;
+        CHECK_REL(x[0], exp(-0.7 * t), 1e-12);
+        CHECK_REL(x[1], 0.7 * t * exp(-0.7 * t), 1e-12);
+        CHECK_REL(x[0] + x[1] + x[2], 1.0, 1e-12);
+    }
+    /* A stiff step (rate x step = 300) keeps mass and stays non-negative. */
+    double k2[2] = {3000.0, 0.0};
+    bont_chain_propagator(k2, 2, 0.1, prop);
+    double y[2] = {1, 0};
+    bont_chain_apply(prop, 2, y);
+    CHECK(y[0] >= 0 && y[0] < 1e-100);
+    CHECK_REL(y[1], 1.0, 1e-12);
+}
+
+TEST(params_embedded_and_errors)
+{
+    bont_params_t p = params();
+    CHECK_REL(p.k_bind_per_min, 0.058, 1e-12);
+    CHECK_REL(p.lc_half_life_d[BONT_SERO_A], 31, 1e-12);
+    CHECK_REL(p.lc_half_life_d[BONT_SERO_B], 10, 1e-12);
+    size_t n;
+    const bont_param_info_t *t = bont_params_table(&n);
+    CHECK(n >= 20);
+    for (size_t i = 0; i < n; i++)
+        CHECK(bont_params_field(&p, t[i].name) != NULL);
+    CHECK(bont_params_field(&p, "no_such") == NULL);
+
+    bont_error_t err;
+    bont_params_t q;
+    const char *bad_unit = "{\"parameters\": [{\"name\": \"k_bind_per_min\", \"value\": 0.058, "
+                           "\"unit\": \"1/s\", \"source\": \"x\"}]}";
+    CHECK_INT(bont_params_parse(&q, bad_unit, strlen(bad_unit), "t.json", &err), BONT_ERANGE);
+    CHECK(strstr(err.message, "1/min") != NULL);
+    const char *missing = "{\"parameters\": []}";
+    CHECK_INT(bont_params_parse(&q, missing, strlen(missing), "t.json", &err), BONT_EMISSING);
+    const char *nosrc = "{\"parameters\": [{\"name\": \"k_bind_per_min\", \"value\": 1, "
+                        "\"unit\": \"1/min\", \"source\": \"\"}]}";
+    CHECK_INT(bont_params_parse(&q, nosrc, strlen(nosrc), "t.json", &err), BONT_EMISSING);
+}
+
+TEST(exposure_uses_literature_ratio)
+{
+    bont_product_t abo = {
+        .id = "abobotulinumtoxinA", .serotype = 'A', .ratio_min = 2.5, .ratio_max = 3.0};
+    bont_product_t daxi = {
+        .id = "daxibotulinumtoxinA", .serotype = 'A', .ratio_min = -1, .ratio_max = -1};
+    double u;
+    bont_error_t err;
+    CHECK_INT(bont_exposure_ona_u(&abo, 500, &u, &err), 0);
+    CHECK_REL(u, 500 / sqrt(7.5), 1e-12);
+    CHECK_INT(bont_exposure_ona_u(&daxi, 40, &u, &err), BONT_ERANGE);
+    CHECK(strstr(err.message, "no accepted unit ratio") != NULL);
+    bont_serotype_t s;
+    bont_product_t rima = {.id = "rimabotulinumtoxinB", .serotype = 'B'};
+    CHECK_INT(bont_product_serotype(&rima, &s, &err), 0);
+    CHECK_INT(s, BONT_SERO_B);
+}
+
+TEST(readouts_of_a_known_curve)
+{
+    /* effect = t/10 up to day 10 (peak 1.0), then falls 1 % a day: onset 2.5, peak 10,
+     * below half at day 60. */
+    int spd = 10;
+    size_t n = 100 * (size_t)spd;
+    double *e = malloc((n + 1) * sizeof *e);
+    for (size_t k = 0; k <= n; k++) {
+        double t = (double)k / spd;
+        e[k] = t <= 10 ? t / 10 : 1.0 - 0.01 * (t - 10);
+    }
+    bont_readouts_t r;
+    bont_readouts_compute(e, n, spd, 0, &r);
+    CHECK_REL(r.onset_day, 2.5, 1e-12);
+    CHECK_REL(r.peak_day, 10, 1e-12);
+    CHECK_REL(r.peak_effect_pct, 100, 1e-12);
+    CHECK_REL(r.duration_days, 60, 1e-9);
+    /* No fall below half within the horizon: duration undefined. */
+    bont_readouts_compute(e, 40 * (size_t)spd, spd, 0, &r);
+    CHECK(isnan(r.duration_days));
+    memset(e, 0, (n + 1) * sizeof *e);
+    bont_readouts_compute(e, n, spd, 0, &r);
+    CHECK(isnan(r.onset_day) && isnan(r.peak_day));
+    free(e);
+}
+
+/* ---- Mechanisms of the bont model -------------------------------------------------------------
+ */
+
+typedef struct course_t {
+    double *effect, *cmap, *release, *atrophy;
+    size_t n;
+    bont_readouts_t ro;
+} course_t;
+
+static course_t run_bont(const bont_params_t *p, bont_tissue_t tissue, double vol_ml,
+                         const bont_dose_t *doses, size_t n_doses, int days, double t0)
+{
+    course_t c;
+    c.n = (size_t)days * 10;
+    c.effect = calloc(4 * (c.n + 1), sizeof(double));
+    c.cmap = c.effect + c.n + 1;
+    c.release = c.cmap + c.n + 1;
+    c.atrophy = c.release + c.n + 1;
+    bont_trace_t tr = {.steps_per_day = 10,
+                       .n_steps = c.n,
+                       .effect_frac = c.effect,
+                       .cmap_frac = c.cmap,
+                       .release_frac = c.release,
+                       .atrophy_frac = c.atrophy};
+    bont_target_t t = {.muscle = "x", .tissue = tissue, .volume_ml = vol_ml, .role = "target"};
+    bont_error_t err;
+    CHECK_INT(bont_model_bont->run(p, &t, doses, n_doses, &tr, &err), 0);
+    bont_readouts_compute(c.effect, c.n, 10, t0, &c.ro);
+    return c;
+}
+
+TEST(bont_effect_bounded_and_zero_without_dose)
+{
+    bont_params_t p = params();
+    bont_dose_t d = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 20};
+    course_t c = run_bont(&p, BONT_TISSUE_MUSCLE, 5, &d, 1, 365, 0);
+    for (size_t k = 0; k <= c.n; k++) {
+        CHECK(c.effect[k] >= 0 && c.effect[k] <= 1);
+        CHECK(c.cmap[k] >= 0 && c.cmap[k] <= 1);
+        CHECK(c.release[k] >= 0 && c.release[k] <= 1);
+    }
+    CHECK(c.effect[0] == 0);
+    free(c.effect);
+    c = run_bont(&p, BONT_TISSUE_MUSCLE, 5, NULL, 0, 30, 0);
+    for (size_t k = 0; k <= c.n; k++)
+        CHECK(c.effect[k] == 0);
+    free(c.effect);
+}
+
+/* Dose per volume (section 1): the same units weaken a small muscle more than a large one. */
+TEST(bont_small_muscles_weaken_more)
+{
+    bont_params_t p = params();
+    bont_dose_t d = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 20};
+    course_t small = run_bont(&p, BONT_TISSUE_MUSCLE, 10, &d, 1, 200, 0);
+    course_t large = run_bont(&p, BONT_TISSUE_MUSCLE, 100, &d, 1, 200, 0);
+    CHECK(small.ro.peak_effect_pct > large.ro.peak_effect_pct + 10);
+    free(small.effect);
+    free(large.effect);
+}
+
+/* Section 1: weakness grows with dose toward a plateau (each doubling adds less). */
+TEST(bont_dose_response_saturates)
+{
+    bont_params_t p = params();
+    double prev = 0, prev_gain = 1e9;
+    for (double u = 2.5; u <= 80; u *= 2) {
+        bont_dose_t d = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = u};
+        course_t c = run_bont(&p, BONT_TISSUE_MUSCLE, 8, &d, 1, 60, 0);
+        double peak = 1 - c.cmap[0];
+        for (size_t k = 0; k <= c.n; k++)
+            peak = fmax(peak, 1 - c.cmap[k]);
+        double gain = peak - prev;
+        CHECK_MSG(gain >= -1e-9, "CMAP decrement fell from %g to %g at %g U", prev, peak, u);
+        if (u > 10)
+            CHECK_MSG(gain <= prev_gain + 1e-9, "gain grew at %g U", u);
+        prev = peak;
+        prev_gain = gain;
+        free(c.effect);
+    }
+}
+
+/* Sessions add up (section 2): a second session 12 weeks after the first lasts longer than the
+ * first did, measured from its own day. */
+TEST(bont_repeated_sessions_add_up)
+{
+    bont_params_t p = params();
+    bont_dose_t d[2] = {{.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 40},
+                        {.t_days = 84, .serotype = BONT_SERO_A, .ona_u = 40}};
+    course_t one = run_bont(&p, BONT_TISSUE_MUSCLE, 40, d, 1, 400, 0);
+    course_t two = run_bont(&p, BONT_TISSUE_MUSCLE, 40, d, 2, 400, 84);
+    CHECK_MSG(two.ro.duration_days > one.ro.duration_days, "second %g d, first %g d",
+              two.ro.duration_days, one.ro.duration_days);
+    /* And the light chain left from the first session shows before the second one. */
+    CHECK(two.effect[84 * 10] > 0);
+    free(one.effect);
+    free(two.effect);
+}
+
+/* Sections 3-5: release falls below what the median fibre needs (1/SF50), sprouts then carry part
+ * of it, and in the end (after the long-lived light chain is gone) release and force return. */
+TEST(bont_release_recovers)
+{
+    bont_params_t p = params();
+    bont_dose_t d = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 40};
+    course_t c = run_bont(&p, BONT_TISSUE_MUSCLE, 20, &d, 1, 2500, 0);
+    double min_r = 1;
+    for (size_t k = 0; k <= c.n; k++)
+        min_r = fmin(min_r, c.release[k]);
+    CHECK_MSG(min_r < 1.0 / p.safety_factor_median, "lowest release %g", min_r);
+    CHECK_MSG(c.release[c.n] > 0.95, "release after 2500 d: %g", c.release[c.n]);
+    CHECK(c.effect[c.n] < 0.01);
+    free(c.effect);
+}
+
+/* A session 12 weeks after the first works again (its toxin silences the sprouts of the first,
+ * section 4) and, on top of what is left of the first, weakens more than it did alone. */
+TEST(bont_reinjection_works)
+{
+    bont_params_t p = params();
+    bont_dose_t d[2] = {{.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 40},
+                        {.t_days = 84, .serotype = BONT_SERO_A, .ona_u = 40}};
+    course_t one = run_bont(&p, BONT_TISSUE_MUSCLE, 40, d, 1, 300, 0);
+    course_t two = run_bont(&p, BONT_TISSUE_MUSCLE, 40, d, 2, 300, 84);
+    CHECK_MSG(two.ro.peak_effect_pct >= one.ro.peak_effect_pct, "second peak %g, first %g",
+              two.ro.peak_effect_pct, one.ro.peak_effect_pct);
+    free(one.effect);
+    free(two.effect);
+}
+
+/* Serotype persistence (section 2): at the same dose, E wears off much sooner than A. */
+TEST(bont_serotype_e_recovers_sooner)
+{
+    bont_params_t p = params();
+    bont_dose_t a = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 40};
+    bont_dose_t e = {.t_days = 0, .serotype = BONT_SERO_E, .ona_u = 40};
+    course_t ca = run_bont(&p, BONT_TISSUE_MUSCLE, 20, &a, 1, 300, 0);
+    course_t ce = run_bont(&p, BONT_TISSUE_MUSCLE, 20, &e, 1, 300, 0);
+    CHECK(isfinite(ce.ro.duration_days));
+    CHECK(!isfinite(ca.ro.duration_days) || ce.ro.duration_days < 0.5 * ca.ro.duration_days);
+    free(ca.effect);
+    free(ce.effect);
+}
+
+TEST(bont_rejects_bad_input)
+{
+    bont_params_t p = params();
+    double e[11];
+    bont_trace_t tr = {.steps_per_day = 1, .n_steps = 10, .effect_frac = e};
+    bont_target_t t = {.muscle = "x", .tissue = BONT_TISSUE_MUSCLE, .volume_ml = 0};
+    bont_dose_t d = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 1};
+    bont_error_t err;
+    CHECK_INT(bont_model_bont->run(&p, &t, &d, 1, &tr, &err), BONT_EINVAL);
+    t.volume_ml = 1;
+    d.t_days = -1;
+    CHECK_INT(bont_model_bont->run(&p, &t, &d, 1, &tr, &err), BONT_EINVAL);
+    d.t_days = 0;
+    tr.steps_per_day = 0;
+    CHECK_INT(bont_model_bont->run(&p, &t, &d, 1, &tr, &err), BONT_EINVAL);
+    CHECK(bont_model_find("bont") == bont_model_bont);
+    CHECK(bont_model_find("lebeda4") == bont_model_lebeda4);
+    CHECK(bont_model_find("nope") == NULL);
+    CHECK_INT(bont_model_count(), 3);
+}
