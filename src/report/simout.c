@@ -194,6 +194,7 @@ int bont_report_sim_svg(const char *path, const bont_sim_t *sim, const char *tit
     double *x = malloc(((size_t)days + 1) * sizeof *x);
     bont_svg_series_t *s = calloc(n ? n : 1, sizeof *s);
     char(*labels)[160] = calloc(n ? n : 1, sizeof *labels);
+    size_t *order = NULL;
     int rc = BONT_ENOMEM;
     if (!x || !s || !labels) {
         bont_error_setf(err, NULL, "out of memory");
@@ -201,8 +202,19 @@ int bont_report_sim_svg(const char *path, const bont_sim_t *sim, const char *tit
     }
     for (int d = 0; d <= days; d++)
         x[d] = d;
+    /* Legend rows in order of peak effect, as the lines stack in the plot. */
+    order = calloc(n ? n : 1, sizeof *order);
+    if (!order)
+        goto cleanup;
     for (size_t i = 0; i < n; i++) {
-        const bont_sim_result_t *r = bont_sim_result(sim, i);
+        size_t j = i;
+        double pk = bont_sim_result(sim, i)->readouts.peak_effect_pct;
+        for (; j > 0 && bont_sim_result(sim, order[j - 1])->readouts.peak_effect_pct < pk; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const bont_sim_result_t *r = bont_sim_result(sim, order[i]);
         char name[128];
         bont_report_target_label(r, name, sizeof name);
         if (isfinite(r->readouts.peak_day))
@@ -230,6 +242,7 @@ int bont_report_sim_svg(const char *path, const bont_sim_t *sim, const char *tit
                               .n_series = n};
     rc = bont_svg_write_file(path, &chart, err);
 cleanup:
+    free(order);
     free(x);
     free(s);
     free(labels);

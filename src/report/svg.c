@@ -6,12 +6,13 @@
 #include <string.h>
 
 /* Plot area in SVG user units; fonts are sized for an A4 page at full width. */
-enum { W = 900, PLOT_L = 80, PLOT_T = 70, PLOT_W = 560, PLOT_H = 380, LABEL_GAP = 15 };
+enum { W = 900, PLOT_L = 80, PLOT_T = 70, PLOT_W = 560, PLOT_H = 380, LEGEND_ROW = 20 };
 
-/* Colours from the Okabe-Ito palette (distinguishable with colour-vision deficiency), paired
+/* Colours from the Okabe-Ito palette (distinguishable with colour-vision deficiency; its yellow,
+ * too pale on paper, replaced by purple), paired
  * with dash patterns so lines stay apart in black and white. */
 static const char *const colours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
-                                      "#E69F00", "#56B4E9", "#000000", "#F0E442"};
+                                      "#E69F00", "#56B4E9", "#000000", "#7F3C8D"};
 static const char *const dashes[] = {"", "8 4", "2 3", "10 3 2 3", "4 4", "12 4", "1 2", "6 2 2 2"};
 
 static void xml_text(FILE *f, const char *s)
@@ -47,16 +48,19 @@ static double day_step(double range)
     return nice_step(range, 8);
 }
 
-typedef struct end_label_t {
-    double y; /* wanted position (px) */
-    double placed;
-    size_t series;
-} end_label_t;
-
-static int cmp_label(const void *a, const void *b)
+/* Legend rows needed for the line series (markers have their own legend inside the plot). */
+static size_t n_line_series(const bont_svg_chart_t *c, size_t *max_label)
 {
-    double d = ((const end_label_t *)a)->y - ((const end_label_t *)b)->y;
-    return d < 0 ? -1 : d > 0;
+    size_t n = 0;
+    *max_label = 0;
+    for (size_t i = 0; i < c->n_series; i++)
+        if (!c->series[i].markers) {
+            n++;
+            size_t l = c->series[i].label ? strlen(c->series[i].label) : 0;
+            if (l > *max_label)
+                *max_label = l;
+        }
+    return n;
 }
 
 int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
@@ -64,14 +68,30 @@ int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
     double xr = c->x_max - c->x_min, yr = c->y_max - c->y_min;
     if (!(xr > 0) || !(yr > 0))
         return BONT_EINVAL;
+    /* The legend sits right of the plot, one row per line, so labels never overlap however the
+     * lines bunch up; the picture grows to hold it. */
+    size_t max_label, n_lines = n_line_series(c, &max_label);
+    int legend_h = PLOT_T + 10 + LEGEND_ROW * (int)n_lines;
     int h = PLOT_T + PLOT_H + 70 + 18 * (int)c->n_notes;
+    int w = PLOT_L + PLOT_W + 60 + 8 * (int)(max_label > 60 ? 60 : max_label);
+    for (size_t i = 0; i < c->n_notes; i++) {
+        int nw = PLOT_L + 20 + (int)(6.8 * (double)strlen(c->notes[i]));
+        if (nw > w)
+            w = nw;
+    }
+    if (w < W)
+        w = W;
+    if (legend_h + 20 > PLOT_T + PLOT_H + 50) {
+        int extra = legend_h + 20 - (PLOT_T + PLOT_H + 50);
+        h += extra;
+    }
 #define SX(x) (PLOT_L + ((x)-c->x_min) / xr * PLOT_W)
 #define SY(y) (PLOT_T + PLOT_H - ((y)-c->y_min) / yr * PLOT_H)
     fprintf(f,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d "
             "%d\" font-family=\"Helvetica, Arial, sans-serif\">\n",
-            W, h, W, h);
-    fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", W, h);
+            w, h, w, h);
+    fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w, h);
     fprintf(f, "<text x=\"%d\" y=\"28\" font-size=\"18\" font-weight=\"bold\">", PLOT_L);
     xml_text(f, c->title);
     fprintf(f, "</text>\n");
@@ -114,10 +134,7 @@ int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
         f,
         "<clipPath id=\"plot\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/></clipPath>\n",
         PLOT_L, PLOT_T, PLOT_W, PLOT_H);
-    end_label_t *labels = calloc(c->n_series ? c->n_series : 1, sizeof *labels);
-    size_t n_labels = 0, n_markers = 0;
-    if (!labels)
-        return BONT_ENOMEM;
+    size_t n_markers = 0, row = 0;
     for (size_t i = 0; i < c->n_series; i++) {
         const bont_svg_series_t *s = &c->series[i];
         const char *col = colours[i % 8];
@@ -162,38 +179,21 @@ int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
             "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.2\" stroke-dasharray=\"%s\" "
             "clip-path=\"url(#plot)\" points=\"",
             col, dashes[i % 8]);
-        double last_y = NAN;
         for (size_t k = 0; k < s->n; k++)
-            if (isfinite(s->x[k]) && isfinite(s->y[k])) {
+            if (isfinite(s->x[k]) && isfinite(s->y[k]))
                 fprintf(f, "%.1f,%.1f ", SX(s->x[k]), SY(s->y[k]));
-                last_y = s->y[k];
-            }
         fprintf(f, "\"/>\n");
-        if (isfinite(last_y)) {
-            double py = SY(fmin(c->y_max, fmax(c->y_min, last_y)));
-            labels[n_labels++] = (end_label_t){py, py, i};
-        }
-    }
-    /* End-of-line labels, pushed apart so none overlap. */
-    qsort(labels, n_labels, sizeof *labels, cmp_label);
-    for (size_t i = 0; i < n_labels; i++) {
-        labels[i].placed = labels[i].y;
-        if (i > 0 && labels[i].placed < labels[i - 1].placed + LABEL_GAP)
-            labels[i].placed = labels[i - 1].placed + LABEL_GAP;
-    }
-    for (size_t i = 0; i < n_labels; i++) {
-        const bont_svg_series_t *s = &c->series[labels[i].series];
-        const char *col = colours[labels[i].series % 8];
-        fprintf(
-            f,
-            "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.2\" "
-            "stroke-dasharray=\"%s\"/>\n<text x=\"%d\" y=\"%.1f\" font-size=\"13\" fill=\"%s\">",
-            PLOT_L + PLOT_W + 4, labels[i].y, PLOT_L + PLOT_W + 30, labels[i].placed, col,
-            dashes[labels[i].series % 8], PLOT_L + PLOT_W + 34, labels[i].placed + 4, "#000");
+        /* Its legend row: a sample of the line, then the label. */
+        int ly = PLOT_T + 10 + LEGEND_ROW * (int)row++;
+        fprintf(f,
+                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+                "stroke-width=\"2.2\" stroke-dasharray=\"%s\"/>\n<text x=\"%d\" y=\"%d\" "
+                "font-size=\"13\">",
+                PLOT_L + PLOT_W + 12, ly, PLOT_L + PLOT_W + 44, ly, col, dashes[i % 8],
+                PLOT_L + PLOT_W + 50, ly + 4);
         xml_text(f, s->label);
         fprintf(f, "</text>\n");
     }
-    free(labels);
     for (size_t i = 0; i < c->n_notes; i++) {
         fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#222\">", PLOT_L,
                 PLOT_T + PLOT_H + 70 + 18 * (int)i);
