@@ -47,9 +47,13 @@ the masseter thickness (MS1).
 
 `bench/reference/calibrate.py` fits the parameters marked "calibrated" in
 `data/model-params.json` (12 of 26) by minimising the sum over scored checks of
-(error / tolerance)^2, as `bont validate` computes them (the C binary is the scorer). Nelder-Mead
-then Powell, in log space within physical bounds, from two starts (the current file, and
-BioModels kS with mid-range values). Literature, derived and design parameters are never fitted.
+(error / tolerance)^2, steeper beyond 90 % of a tolerance, with the errors exactly as
+`bont validate` computes them (the C binary is the scorer, so fit and report cannot disagree).
+Trust-region least squares then Nelder-Mead, in log space within physical bounds, from the current
+file and (unless `--single`) from BioModels kS with mid-range values. Literature, derived and
+design parameters are never fitted. The fit ends with every scored check inside its tolerance;
+two parameters sit at an edge (docs/model.md section 11: kS at its lower bound, glabellar onset at
+2.0 days).
 One parameter set serves every dataset; the only scenario-specific settings are the published
 kS values of the Lebeda verification table (that table is a function of kS) and the rodent kS for
 rodent datasets (a property of the preparation, `k_bulk_rodent_per_min`, Lebeda 2008).
