@@ -53,17 +53,15 @@ void bont_pop_quantiles_u16(const uint16_t *x, size_t n, const double *p, size_t
         if (!slot_of[b])
             slot_of[b] = (uint8_t)++n_slots;
     }
-    /* Pass 2: low bytes within those buckets. */
-    uint32_t lo[2 * MAX_Q][256];
-    memset(lo, 0, (size_t)n_slots * sizeof lo[0]);
-    for (i = 0; i < n; i++) {
-        uint8_t s = slot_of[x[i] >> 8];
-        if (s)
-            lo[s - 1][x[i] & 255]++;
-    }
+    /* Pass 2: low bytes within those buckets; every other value goes to table 0, unread, so
+     * the loop has no branch to mispredict. */
+    uint32_t lo[2 * MAX_Q + 1][256];
+    memset(lo, 0, (size_t)(n_slots + 1) * sizeof lo[0]);
+    for (i = 0; i < n; i++)
+        lo[slot_of[x[i] >> 8]][x[i] & 255]++;
     uint16_t value[2 * MAX_Q];
     for (size_t k = 0; k < n_ranks; k++) {
-        const uint32_t *h = lo[slot_of[bucket[k]] - 1];
+        const uint32_t *h = lo[slot_of[bucket[k]]];
         size_t left = ranks[k] - below[bucket[k]], c = 0;
         int v = 0;
         while (c + h[v] <= left)
