@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -214,6 +215,25 @@ int bont_store_default_path(char *buf, size_t size, bool create_dir, bont_error_
     return 0;
 }
 
+/* The application id and user version from the 100-byte header of a SQLite file (file format:
+ * big-endian at offsets 68 and 60), for a file a read-only connection cannot open. */
+static int header_ids(const char *path, long long *app, long long *version)
+{
+    unsigned char h[100];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return SQLITE_CANTOPEN;
+    size_t n = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (n < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+        return SQLITE_NOTADB;
+    *version =
+        (long long)((uint32_t)h[60] << 24 | (uint32_t)h[61] << 16 | (uint32_t)h[62] << 8 | h[63]);
+    *app = (long long)(int32_t)((uint32_t)h[68] << 24 | (uint32_t)h[69] << 16 |
+                                (uint32_t)h[70] << 8 | h[71]);
+    return SQLITE_OK;
+}
+
 /* Reads the schema version and application id of an existing file without writing to it, so a
  * file this build cannot use is refused before anything touches it. */
 static int precheck(const char *path, bont_error_t *err)
@@ -231,6 +251,16 @@ static int precheck(const char *path, bont_error_t *err)
     }
     if (rc == SQLITE_OK)
         rc = pragma_int(db, "PRAGMA user_version", &version);
+    if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_BUSY ||
+        (rc & 0xff) == SQLITE_CANTOPEN) {
+        /* A file left by a crash (a hot journal, a WAL that needs recovery) cannot be read by a
+         * read-only connection; its header still says whose it is and which schema it has. */
+        sqlite3_close(db);
+        db = NULL;
+        rc = header_ids(path, &app, &version);
+        if (rc == SQLITE_OK && app == 0 && version == 0)
+            return 0; /* a store that was being created when the crash came */
+    }
     if (rc != SQLITE_OK) {
         set_file(err, path);
         if ((rc & 0xff) == SQLITE_NOTADB) {
