@@ -23,11 +23,6 @@ static const double h_until_days[BONT_POP_NH - 1] = {4.0, 10.0, 30.0};
 
 #define MIN_PER_DAY 1440.0
 
-static double round1(double x)
-{
-    return floor(x * 10.0 + 0.5) / 10.0;
-}
-
 /* One instruction set's kernels (pop_kernel_impl.h). */
 typedef struct pop_impl_t {
     const char *name;
@@ -313,9 +308,9 @@ void bont_pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const 
         for (int i = 0; i < 3; i++)
             b->atro[c][i][lane] = (float)w[i];
     }
-    /* Uptake chain and light-chain pools (section 2), as in run_bont; the propagator of the
-     * shortest step by scaling and squaring, each longer one as the square of the one before
-     * (the steps double). */
+    /* Uptake chain and light-chain pools (section 2), as in run_bont, over each step and its
+     * first half: the propagator of half the shortest step by scaling and squaring, each longer
+     * one as the square of the one before (the steps double). */
     for (int s = 0; s < n_sero; s++) {
         mat_t a, prop;
         memset(a, 0, sizeof a);
@@ -331,11 +326,14 @@ void bont_pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const 
         a[5][3] = p->lc_slow_fraction * k[3];
         a[4][4] = -k_lc;
         a[5][5] = -k_lc / p->lc_slow_factor;
-        bont_expm_lower(a, BONT_POP_NX, bont_pop_h_days[0], prop);
+        bont_expm_lower(a, BONT_POP_NX, 0.5 * bont_pop_h_days[0], prop);
         for (int c = 0; c < BONT_POP_NH; c++) {
-            if (c > 0)
-                mat_square_lower(prop, prop);
             int e = 0;
+            for (int i = 0; i < BONT_POP_NX; i++)
+                for (int j = 0; j <= i; j++)
+                    props[s].half[c][e++][lane] = (float)prop[i][j];
+            mat_square_lower(prop, prop);
+            e = 0;
             for (int i = 0; i < BONT_POP_NX; i++)
                 for (int j = 0; j <= i; j++)
                     props[s].p[c][e++][lane] = (float)prop[i][j];

@@ -54,9 +54,10 @@ typedef struct bont_pop_block_t {
 } bont_pop_block_t;
 
 /* Propagators of the uptake chain of one serotype for one block: [h class][entry][lane],
- * entries of exp(A h) row by row (lower triangle). */
+ * entries of exp(A h) and of exp(A h / 2) (the step's midpoint) row by row (lower triangle). */
 typedef struct bont_pop_prop_t {
     _Alignas(64) float p[BONT_POP_NH][BONT_POP_NPROP][BONT_POP_LANES];
+    float half[BONT_POP_NH][BONT_POP_NPROP][BONT_POP_LANES];
 } bont_pop_prop_t;
 
 /* Fills lane `lane` of b (and of props[c] for each of the n_sero serotypes sero[c]) from one
@@ -68,7 +69,10 @@ void bont_pop_block_finish(bont_pop_block_t *b);
 
 /* The uptake chain is linear and the same in every structure of a patient (section 2), so its
  * light chain (both pools) per unit captured at sample k_dose is computed once per patient and
- * serotype: out[k * LANES + lane], k = 0..K, is 0 up to k_dose and then the light chain. */
+ * serotype: out[k * LANES + lane], k = 0..K, is 0 up to k_dose and then the light chain at the
+ * sample; out[(K + 1 + k) * LANES + lane], k = 0..K-1, the same at the midpoint of step k.
+ * BONT_POP_IMPULSE(K) floats. */
+#define BONT_POP_IMPULSE(K) ((2 * (size_t)(K) + 1) * BONT_POP_LANES)
 void bont_pop_impulse(const bont_pop_grid_t *g, const bont_pop_prop_t *prop, size_t k_dose,
                       float *out);
 
@@ -90,8 +94,8 @@ void bont_pop_kernel(const bont_pop_grid_t *g, const bont_pop_block_t *b,
                      const bont_pop_target_in_t *in, float *effect, float *cmap, float *scratch);
 
 /* Readouts of each lane of a block's effect samples, measured from sample k0 (time t0_days),
- * with the rules of bont_readouts_compute on the grid's own samples. peak_frac receives the
- * unrounded peak of each lane. */
+ * with the rules of bont_readouts_compute on the grid's own samples (unrounded). peak_frac
+ * receives the peak of each lane. */
 void bont_pop_readouts(const bont_pop_grid_t *g, const float *effect, size_t k0, double t0_days,
                        bont_readouts_t out[BONT_POP_LANES], float peak_frac[BONT_POP_LANES]);
 

@@ -152,12 +152,24 @@ static void FN(impulse)(const bont_pop_grid_t *g, const bont_pop_prop_t *prop, s
                         float *out)
 {
     const size_t K = g->n_steps;
+    float *mid = out + (K + 1) * BONT_POP_LANES;
     for (size_t o = 0; o < BONT_POP_LANES; o += POP_W) {
-        for (size_t k = 0; k <= k_dose && k <= K; k++)
+        for (size_t k = 0; k <= k_dose && k <= K; k++) {
             FN(vst)(out + k * BONT_POP_LANES + o, FN(vs)(0.0f));
+            if (k < k_dose && k < K)
+                FN(vst)(mid + k * BONT_POP_LANES + o, FN(vs)(0.0f));
+        }
         vf x0 = FN(vs)(1.0f), x1 = FN(vs)(0.0f), x2 = x1, x3 = x1, x4 = x1, x5 = x1;
         for (size_t k = k_dose; k < K; k++) {
-            const float(*p)[BONT_POP_LANES] = prop->p[g->h_class[k]];
+            const int hc = g->h_class[k];
+            /* The midpoint (not carried on), then the step. */
+            const float(*q)[BONT_POP_LANES] = prop->half[hc];
+#define Q(i) FN(vld)(q[i] + o)
+            vf m4 = Q(10) * x0 + Q(11) * x1 + Q(12) * x2 + Q(13) * x3 + Q(14) * x4;
+            vf m5 = Q(15) * x0 + Q(16) * x1 + Q(17) * x2 + Q(18) * x3 + Q(19) * x4 + Q(20) * x5;
+#undef Q
+            FN(vst)(mid + k * BONT_POP_LANES + o, m4 + m5);
+            const float(*p)[BONT_POP_LANES] = prop->p[hc];
 #define P(i) FN(vld)(p[i] + o)
             vf y0 = P(0) * x0;
             vf y1 = P(1) * x0 + P(2) * x1;
@@ -226,26 +238,32 @@ static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
         if (next < n_ev && in->event_step[next] == k)
             (void)FN(dose_events)(b, in, o, k, &next, n_ev, u);
         const float h = (float)bont_pop_h_days[g->h_class[k]];
-        vf light0 = zero, light1 = zero;
+        vf light0 = zero, light1 = zero, mid0 = zero, mid1 = zero;
         for (size_t e = 0; e < n_ev; e++) {
             vf l_e = u[e] * FN(vld)(in->imp[e] + (k + 1) * L + o);
-            if (in->event_substrate[e])
+            vf m_e = u[e] * FN(vld)(in->imp[e] + (K + 1 + k) * L + o);
+            if (in->event_substrate[e]) {
                 light1 += l_e;
-            else
+                mid1 += m_e;
+            } else {
                 light0 += l_e;
+                mid0 += m_e;
+            }
         }
-#define CLEAVE(v, light, qp)                                                                       \
+        /* Simpson's rule over the step: saturation at its start, midpoint and end. */
+#define CLEAVE(v, light, mid, qp)                                                                  \
     do {                                                                                           \
         vf q = FN(vsel)(light > 0.0f, light / (light + km), zero);                                 \
-        vf lam = ksyn + kcl * 0.5f * (qp + q);                                                     \
+        vf qm = FN(vsel)(mid > 0.0f, mid / (mid + km), zero);                                      \
+        vf lam = ksyn + kcl * (qp + 4.0f * qm + q) / 6.0f;                                         \
         FN(vst)(eq_s[v] + k * L + o, ksyn / lam);                                                  \
         FN(vst)(dec_s[v] + k * L + o, FN(vexp)(-lam * h));                                         \
         qp = q;                                                                                    \
     } while (0)
         if (has_sub[0])
-            CLEAVE(0, light0, qp0);
+            CLEAVE(0, light0, mid0, qp0);
         if (has_sub[1])
-            CLEAVE(1, light1, qp1);
+            CLEAVE(1, light1, mid1, qp1);
 #undef CLEAVE
     }
 
@@ -253,10 +271,17 @@ static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
      * sample into effect[] for now. */
     const vf sm = FN(vld)(b->spmax[in->tissue] + o);
     vf s0 = one, s1 = one, rp = one, sp1 = zero, sp2 = zero;
+    vf r_reset[BONT_POP_MAX_EVENTS]; /* release at each event once its sprouts are silenced */
     FN(vst)(effect + o, one);
+    next = 0;
     for (size_t k = 0; k < K; k++) {
         const int hc = g->h_class[k];
         const vf rp0 = rp;
+        /* A new session's toxin silences the last session's sprouts (section 4). */
+        for (; next < n_ev && in->event_step[next] == k; next++) {
+            sp1 = sp2 = zero;
+            r_reset[next] = FN(vmin)(one, rp);
+        }
         if (has_sub[0]) {
             vf eq = FN(vld)(eq_s[0] + k * L + o);
             s0 = eq + (s0 - eq) * FN(vld)(dec_s[0] + k * L + o);
@@ -298,15 +323,18 @@ static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
         }
         if (k == K)
             break;
+        vf f0 = cur; /* F(r) just after the step's start; a session resets the sprouts */
         if (next < n_ev && in->event_step[next] == k) {
+            size_t first = next;
             vf ctot = FN(dose_events)(b, in, o, k, &next, n_ev, NULL);
             for (int l = 0; l < POP_W; l++)
                 if (ctot[l] > 0.0f)
                     cov[l] =
                         fmaxf(cov[l], (float)-expm1(-(double)ctot[l] / b->ccov[o + (size_t)l]));
+            f0 = muscle ? FN(fail_fraction)(b, o, r_reset[first]) : cur;
         }
         if (muscle) {
-            const vf fail0 = cov * cur;
+            const vf fail0 = cov * f0;
             fail = cov * FN(vld)(effect + (k + 1) * L + o);
             const float(*ar)[BONT_POP_LANES] = b->atro[g->h_class[k]];
             atr = FN(vld)(ar[0] + o) * atr + FN(vld)(ar[1] + o) * (amax * fail0) +
@@ -362,10 +390,10 @@ static void FN(readouts_part)(const bont_pop_grid_t *g, const float *e, size_t k
         double peak = pk[l];
         peak_frac[lane] = pk[l];
         ro->onset_day = ro->peak_day = ro->duration_days = NAN;
-        ro->peak_effect_pct = round1(100.0 * peak);
+        ro->peak_effect_pct = 100.0 * peak;
         if (!(peak >= 5e-4))
             continue;
-        ro->peak_day = floor(g->t_days[kp[l]] - t0 + 0.5);
+        ro->peak_day = g->t_days[kp[l]] - t0;
         if (kon[l] >= 0) {
             size_t k = (size_t)kon[l];
             double t = g->t_days[k];
@@ -373,14 +401,14 @@ static void FN(readouts_part)(const bont_pop_grid_t *g, const float *e, size_t k
             if (k > k0 && ek > ep)
                 t = g->t_days[k - 1] + (double)(thr_on[l] - ep) / (double)(ek - ep) *
                                            (g->t_days[k] - g->t_days[k - 1]);
-            ro->onset_day = round1(t - t0);
+            ro->onset_day = t - t0;
         }
         if (kdu[l] >= 0) {
             size_t k = (size_t)kdu[l];
             float ek = e[k * L + lane], ep = e[(k - 1) * L + lane];
             double t = g->t_days[k - 1] + (double)(ep - thr_du[l]) / (double)(ep - ek) *
                                               (g->t_days[k] - g->t_days[k - 1]);
-            ro->duration_days = round1(t - t0);
+            ro->duration_days = t - t0;
         }
     }
 }

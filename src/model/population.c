@@ -422,7 +422,7 @@ struct run_t {
     bont_params_t *pp; /* n_pad */
     double *dose;      /* n_struct x n_sess x n_pad: ona-eq units reaching the structure */
     bont_pop_block_t *blocks;
-    float *imp; /* n_blocks x n_sess x (K + 1) x W: light chain per unit captured */
+    float *imp; /* n_blocks x n_sess x BONT_POP_IMPULSE(K): light chain per unit captured */
     /* Spread layouts: each patient's spread deviates fall in one of M^d strata, and the spread
      * model runs once per stratum present (see spread_strata). */
     uint64_t *combo_key; /* n_pad: each patient's stratum */
@@ -855,7 +855,7 @@ static const double *patient_shares(const run_t *r, size_t p)
 
 static float *block_imp(const run_t *r, size_t b, size_t event)
 {
-    return r->imp + (b * r->n_sess + event) * (r->grid.n_steps + 1) * W;
+    return r->imp + (b * r->n_sess + event) * BONT_POP_IMPULSE(r->grid.n_steps);
 }
 
 /* Block b: each patient's parameters and the units reaching each structure in each dose
@@ -1127,7 +1127,8 @@ static int alloc_run(run_t *r, bont_error_t *err)
     bool batched = r->o.engine == BONT_POP_BATCHED;
     if (batched) {
         r->blocks = aligned_calloc(r->n_blocks, sizeof *r->blocks);
-        r->imp = aligned_calloc(r->n_blocks * r->n_sess * n_samples * W, sizeof *r->imp);
+        r->imp = aligned_calloc(r->n_blocks * r->n_sess * BONT_POP_IMPULSE(r->grid.n_steps),
+                                sizeof *r->imp);
     }
     r->q_eff = calloc(nd * r->n, sizeof *r->q_eff);
 
