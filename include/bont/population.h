@@ -80,7 +80,8 @@ typedef struct bont_pop_opts_t {
  * (4 bytes per patient and day during a run). */
 #define BONT_POP_MAX_PATIENTS 1000000
 #define BONT_POP_MAX_CELLS    50000000
-#define BONT_POP_N_QUANTILES  19 /* 5th, 10th, ..., 95th percentile */
+#define BONT_POP_MAX_BYTES    2e9 /* a run that would need more memory is refused */
+#define BONT_POP_N_QUANTILES  19  /* 5th, 10th, ..., 95th percentile */
 
 /* Readouts in bont_pop_result_t.readout_q (order of bont_readouts_t). */
 typedef enum bont_pop_readout_t {

@@ -1110,6 +1110,28 @@ static int check_opts(const bont_pop_opts_t *in, bont_pop_opts_t *o, bont_error_
     return 0;
 }
 
+/* The run's largest allocations, so a request that cannot fit fails at once with a reason. */
+static int check_memory(const run_t *r, bont_error_t *err)
+{
+    double nd = (double)r->o.days + 1, ns = (double)r->n_struct, nev = (double)r->n_sess;
+    double bytes = (double)r->n * nd * 2.0                               /* daily values */
+                   + (double)r->n * ns * (BONT_POP_N_READOUTS + 1) * 4.0 /* readouts, peaks */
+                   + (double)r->n_pad * nev * ns * 8.0                   /* doses */
+                   + (double)r->n_pad * sizeof(bont_params_t);
+    if (r->o.engine == BONT_POP_BATCHED)
+        bytes += (double)r->n_pad / W *
+                 (sizeof(bont_pop_block_t) + nev * BONT_POP_IMPULSE(r->grid.n_steps) * 4.0);
+    if (bytes > BONT_POP_MAX_BYTES) {
+        bont_error_setf(
+            err, "patients",
+            "%zu patients over %d days would need about %.0f MB; at most %.0f MB (fewer "
+            "patients, days or history sessions)",
+            r->n, r->o.days, bytes / 1e6, BONT_POP_MAX_BYTES / 1e6);
+        return BONT_ERANGE;
+    }
+    return 0;
+}
+
 static void *aligned_calloc(size_t n, size_t size)
 {
     size_t bytes = n * size;
@@ -1294,7 +1316,7 @@ int bont_pop_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_pop_op
     r->n_blocks = (r->n + W - 1) / W;
     r->n_pad = r->n_blocks * W;
     if ((rc = layout_sessions(r, err)) || (rc = layout_structures(r, err)) ||
-        (rc = build_grid(r, err)))
+        (rc = build_grid(r, err)) || (rc = check_memory(r, err)))
         goto cleanup;
     r->pop = calloc(1, sizeof *r->pop);
     if (!r->pop) {
