@@ -165,18 +165,24 @@ void bont_report_pop_text(FILE *f, const bont_pop_t *pop, const char *title)
         t = bont_table_new(5, "llrrl");
         if (t) {
             bont_table_rowf(t, "side effect\tstructure\tprobability\tthreshold (%%)\treason");
+            size_t n_uncal = 0;
             for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
                 const bont_pop_result_t *r = bont_pop_result(pop, i);
                 if (!r->has_risk)
                     continue;
                 char lab[160];
                 label_of(&r->target, lab, sizeof lab);
-                bont_table_rowf(t, "%s\t%s\t%.1f %%\t%.0f\t%s", r->risk.effect, lab,
-                                100.0 * r->risk.probability, r->risk.threshold_pct, r->risk.reason);
+                n_uncal += !r->risk.calibrated;
+                bont_table_rowf(t, "%s\t%s\t%.1f %%%s\t%.0f\t%s", r->risk.effect, lab,
+                                100.0 * r->risk.probability, r->risk.calibrated ? "" : " *",
+                                r->risk.threshold_pct, r->risk.reason);
             }
             fprintf(f, "\nSide-effect risk: share of virtual patients whose peak weakness of the "
                        "structure passes the threshold\n");
             bont_table_print(t, f, 0);
+            if (n_uncal)
+                fprintf(f, "* not calibrated against a published rate: an exposure index of the "
+                           "model, not a rate to quote\n");
             bont_table_free(&t);
         }
     }
@@ -254,8 +260,11 @@ void bont_report_pop_json(FILE *f, const bont_pop_t *pop)
         json_str(f, r->risk.effect);
         fprintf(f, ", \"muscle\": ");
         json_str(f, r->target.muscle);
-        fprintf(f, ", \"side\": \"%s\", \"probability\": %.3f, \"threshold_pct\": ",
-                side_name(r->target.side), r->risk.probability);
+        fprintf(f,
+                ", \"side\": \"%s\", \"probability\": %.3f, \"calibrated\": %s, "
+                "\"threshold_pct\": ",
+                side_name(r->target.side), r->risk.probability,
+                r->risk.calibrated ? "true" : "false");
         num1(f, r->risk.threshold_pct);
         fprintf(f, ", \"reason\": ");
         json_str(f, r->risk.reason);
