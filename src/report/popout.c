@@ -333,17 +333,20 @@ int bont_report_pop_svg(const char *path, const bont_pop_t *pop, const char *tit
         snprintf(labels[k], sizeof labels[0], "%s%s %.0f%%", name,
                  strcmp(r->target.role, "spread") == 0 ? " [spread]" : "",
                  r->readouts.peak_effect_pct);
+        /* Bands for the injected muscles only: a band per spread structure too buries the
+         * chart (their medians still show where spread acts). */
+        bool spread = strcmp(r->target.role, "spread") == 0;
         s[k] = (bont_svg_series_t){.label = labels[k],
                                    .x = x,
                                    .y = r->p50,
                                    .n = (size_t)days + 1,
-                                   .band_lo = r->p5,
-                                   .band_hi = r->p95};
+                                   .band_lo = spread ? NULL : r->p5,
+                                   .band_hi = spread ? NULL : r->p95};
     }
     char sub[256], note[256];
     snprintf(sub, sizeof sub,
-             "model %s, %zu virtual patients: median line, 5-95 %% band; effect = loss of force "
-             "(muscle) or secretion (gland)",
+             "model %s, %zu virtual patients: median lines; 5-95 %% bands of the injected "
+             "muscles; effect = loss of force (muscle) or secretion (gland)",
              bont_pop_model(pop)->name, bont_pop_n_patients(pop));
     snprintf(note, sizeof note,
              "%zu structure%s reached only by spread with a median effect below %.0f %% not "
