@@ -657,6 +657,13 @@ TEST_TIMEOUT(pop_cli_json_and_threads, 300)
              bont_test_bin());
     CHECK_INT(bont_test_run(cmd, out1, 4 << 20, err, sizeof err), 2);
     CHECK(strstr(err, "--patients") != NULL);
+    /* A product the model cannot convert: the error names the plan, where and why. */
+    snprintf(cmd, sizeof cmd, "%s simulate tests/check/albumin_free_daxxify.json --patients 10",
+             bont_test_bin());
+    CHECK_INT(bont_test_run(cmd, out1, 4 << 20, err, sizeof err), 2);
+    CHECK_MSG(strstr(err, "tests/check/albumin_free_daxxify.json:") != NULL &&
+                  strstr(err, "no accepted unit ratio") != NULL,
+              "error: %s", err);
     free(out1);
     free(out2);
 }

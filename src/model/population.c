@@ -1289,8 +1289,6 @@ int bont_pop_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_pop_op
         rc = BONT_EINVAL;
         goto cleanup;
     }
-    if (err && plan->file)
-        snprintf(err->file, sizeof err->file, "%s", plan->file);
     r->kb = kb;
     r->plan = plan;
     if ((rc = check_opts(opts, &r->o, err)))
@@ -1315,6 +1313,9 @@ int bont_pop_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_pop_op
     r->n = r->o.n_patients;
     r->n_blocks = (r->n + W - 1) / W;
     r->n_pad = r->n_blocks * W;
+    /* From here on, errors are about the plan (the loaders above name their own files). */
+    if (err)
+        snprintf(err->file, sizeof err->file, "%s", plan->file ? plan->file : "");
     if ((rc = layout_sessions(r, err)) || (rc = layout_structures(r, err)) ||
         (rc = build_grid(r, err)) || (rc = check_memory(r, err)))
         goto cleanup;
