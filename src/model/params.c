@@ -1,6 +1,8 @@
 /* params.c: the model parameter table and its loader from data/model-params.json. */
 #include "bont/model.h"
 
+#include "model/paramfile.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -85,80 +87,25 @@ static int check_range(const char *name, double v, bont_error_t *err)
     return 0;
 }
 
+static int check_one(size_t i, const char *name, double v, const void *ctx, bont_error_t *err)
+{
+    (void)i;
+    (void)ctx;
+    return check_range(name, v, err);
+}
+
 int bont_params_parse(bont_params_t *out, const char *text, size_t len, const char *filename,
                       bont_error_t *err)
 {
-    int rc = 0;
-    json_error_t jerr;
-    json_t *root = json_loadb(text, len, 0, &jerr);
-    bool seen[N_PARAMS] = {false};
+    json_t *root = bont_json_parse_text(text, len, filename, err);
+    if (!root)
+        return BONT_EPARSE;
     bont_params_t p;
     memset(&p, 0, sizeof p);
-    if (err)
-        snprintf(err->file, sizeof err->file, "%s", filename ? filename : "");
-    if (!root) {
-        if (err) {
-            err->line = jerr.line;
-            err->column = jerr.column;
-        }
-        bont_error_setf(err, NULL, "not valid JSON: %s", jerr.text);
-        return BONT_EPARSE;
-    }
-    json_t *arr = json_object_get(root, "parameters");
-    if (!json_is_array(arr)) {
-        bont_error_setf(err, "parameters", "expected an array \"parameters\"");
-        rc = BONT_EMISSING;
-        goto cleanup;
-    }
-    size_t i;
-    json_t *e;
-    json_array_foreach(arr, i, e)
-    {
-        char path[64];
-        snprintf(path, sizeof path, "parameters[%zu]", i);
-        const char *name = json_string_value(json_object_get(e, "name"));
-        const char *unit = json_string_value(json_object_get(e, "unit"));
-        const char *source = json_string_value(json_object_get(e, "source"));
-        json_t *val = json_object_get(e, "value");
-        if (!name || !unit || !source || !*source || !json_is_number(val)) {
-            bont_error_setf(err, path, "each parameter needs name, value, unit and source");
-            rc = BONT_EMISSING;
-            goto cleanup;
-        }
-        size_t k = 0;
-        while (k < N_PARAMS && strcmp(param_table[k].name, name) != 0)
-            k++;
-        if (k == N_PARAMS) {
-            bont_error_setf(err, path, "unknown parameter \"%s\"", name);
-            rc = BONT_EUNKNOWN;
-            goto cleanup;
-        }
-        if (seen[k]) {
-            bont_error_setf(err, path, "parameter \"%s\" given twice", name);
-            rc = BONT_ECONFLICT;
-            goto cleanup;
-        }
-        if (strcmp(unit, param_table[k].unit) != 0) {
-            bont_error_setf(err, path, "unit of %s must be \"%s\" (got \"%s\")", name,
-                            param_table[k].unit, unit);
-            rc = BONT_ERANGE;
-            goto cleanup;
-        }
-        double v = json_number_value(val);
-        rc = check_range(name, v, err);
-        if (rc)
-            goto cleanup;
-        seen[k] = true;
-        *(double *)((char *)&p + param_table[k].offset) = v;
-    }
-    for (size_t k = 0; k < N_PARAMS; k++)
-        if (!seen[k]) {
-            bont_error_setf(err, "parameters", "parameter \"%s\" is missing", param_table[k].name);
-            rc = BONT_EMISSING;
-            goto cleanup;
-        }
-    *out = p;
-cleanup:
+    int rc = bont_param_array_read(root, param_table, N_PARAMS, sizeof param_table[0], &p,
+                                   check_one, NULL, err);
+    if (rc == 0)
+        *out = p;
     json_decref(root);
     return rc;
 }

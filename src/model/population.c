@@ -2,6 +2,7 @@
  * counter-based deviates, each patient's spread, the batched kernel over blocks of patients on
  * worker threads, and exact percentiles per structure and day (docs/performance.md). */
 #include "bont/population.h"
+#include "model/paramfile.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -56,18 +57,9 @@ int bont_variability_parse(bont_variability_t **out, const char *text, size_t le
 {
     *out = NULL;
     int rc = 0;
-    json_error_t jerr;
-    if (err)
-        snprintf(err->file, sizeof err->file, "%s", filename ? filename : "");
-    json_t *root = json_loadb(text, len, 0, &jerr);
-    if (!root) {
-        if (err) {
-            err->line = jerr.line;
-            err->column = jerr.column;
-        }
-        bont_error_setf(err, NULL, "not valid JSON: %s", jerr.text);
+    json_t *root = bont_json_parse_text(text, len, filename, err);
+    if (!root)
         return BONT_EPARSE;
-    }
     bont_variability_t *v = calloc(1, sizeof *v);
     json_t *arr = json_object_get(root, "parameters");
     if (!v) {

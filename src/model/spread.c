@@ -2,6 +2,7 @@
  * from dose volume, distances, fascia and needle placement (docs/model.md, section Spread);
  * parameters from data/spread-params.json. */
 #include "bont/spread.h"
+#include "model/paramfile.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -72,15 +73,13 @@ static int parse_calibrated(bont_spread_t *sp, json_t *arr, bont_error_t *err)
 }
 
 typedef struct field_t {
-    const char *name;
-    const char *unit;
-    size_t offset;
-    double lo, hi; /* valid range, inclusive */
+    bont_param_info_t info; /* name, unit, offset in struct bont_spread_t */
+    double lo, hi;          /* valid range, inclusive */
 } field_t;
 
 #define F_(member, name, unit, lo, hi)                                                             \
     {                                                                                              \
-        name, unit, offsetof(struct bont_spread_t, member), lo, hi                                 \
+        {name, unit, offsetof(struct bont_spread_t, member)}, lo, hi                               \
     }
 
 static const field_t fields[] = {
@@ -152,83 +151,29 @@ static int parse_thresholds(bont_spread_t *sp, json_t *arr, bont_error_t *err)
     return 0;
 }
 
+static int check_field(size_t i, const char *name, double v, const void *ctx, bont_error_t *err)
+{
+    (void)ctx;
+    if (!(v >= fields[i].lo && v <= fields[i].hi)) {
+        bont_error_setf(err, name, "%s = %g is outside %g..%g", name, v, fields[i].lo,
+                        fields[i].hi);
+        return BONT_ERANGE;
+    }
+    return 0;
+}
+
 static int spread_parse(bont_spread_t *sp, const char *text, size_t len, const char *filename,
                         bont_error_t *err)
 {
-    int rc = 0;
-    bool seen[N_FIELDS] = {false};
-    json_error_t jerr;
-    json_t *root = json_loadb(text, len, 0, &jerr);
-    if (err)
-        snprintf(err->file, sizeof err->file, "%s", filename);
-    if (!root) {
-        if (err) {
-            err->line = jerr.line;
-            err->column = jerr.column;
-        }
-        bont_error_setf(err, NULL, "not valid JSON: %s", jerr.text);
+    json_t *root = bont_json_parse_text(text, len, filename, err);
+    if (!root)
         return BONT_EPARSE;
-    }
-    json_t *arr = json_object_get(root, "parameters");
-    if (!json_is_array(arr)) {
-        bont_error_setf(err, "parameters", "expected an array \"parameters\"");
-        rc = BONT_EMISSING;
-        goto cleanup;
-    }
-    size_t i;
-    json_t *e;
-    json_array_foreach(arr, i, e)
-    {
-        char path[64];
-        snprintf(path, sizeof path, "parameters[%zu]", i);
-        const char *name = json_string_value(json_object_get(e, "name"));
-        const char *unit = json_string_value(json_object_get(e, "unit"));
-        const char *source = json_string_value(json_object_get(e, "source"));
-        json_t *val = json_object_get(e, "value");
-        if (!name || !unit || !source || !*source || !json_is_number(val)) {
-            bont_error_setf(err, path, "each parameter needs name, value, unit and source");
-            rc = BONT_EMISSING;
-            goto cleanup;
-        }
-        size_t k = 0;
-        while (k < N_FIELDS && strcmp(fields[k].name, name) != 0)
-            k++;
-        if (k == N_FIELDS) {
-            bont_error_setf(err, path, "unknown parameter \"%s\"", name);
-            rc = BONT_EUNKNOWN;
-            goto cleanup;
-        }
-        if (seen[k]) {
-            bont_error_setf(err, path, "parameter \"%s\" given twice", name);
-            rc = BONT_ECONFLICT;
-            goto cleanup;
-        }
-        if (strcmp(unit, fields[k].unit) != 0) {
-            bont_error_setf(err, path, "unit of %s must be \"%s\" (got \"%s\")", name,
-                            fields[k].unit, unit);
-            rc = BONT_ERANGE;
-            goto cleanup;
-        }
-        double v = json_number_value(val);
-        if (!(v >= fields[k].lo && v <= fields[k].hi)) {
-            bont_error_setf(err, path, "%s = %g is outside %g..%g", name, v, fields[k].lo,
-                            fields[k].hi);
-            rc = BONT_ERANGE;
-            goto cleanup;
-        }
-        seen[k] = true;
-        *(double *)((char *)sp + fields[k].offset) = v;
-    }
-    for (size_t k = 0; k < N_FIELDS; k++)
-        if (!seen[k]) {
-            bont_error_setf(err, "parameters", "parameter \"%s\" is missing", fields[k].name);
-            rc = BONT_EMISSING;
-            goto cleanup;
-        }
-    rc = parse_thresholds(sp, json_object_get(root, "thresholds"), err);
+    int rc =
+        bont_param_array_read(root, fields, N_FIELDS, sizeof fields[0], sp, check_field, NULL, err);
+    if (rc == 0)
+        rc = parse_thresholds(sp, json_object_get(root, "thresholds"), err);
     if (rc == 0)
         rc = parse_calibrated(sp, json_object_get(root, "calibrated_effects"), err);
-cleanup:
     json_decref(root);
     return rc;
 }
@@ -289,8 +234,8 @@ double *bont_spread_field(bont_spread_t *sp, const char *name)
     if (!sp || !name)
         return NULL;
     for (size_t k = 0; k < N_FIELDS; k++)
-        if (strcmp(fields[k].name, name) == 0)
-            return (double *)((char *)sp + fields[k].offset);
+        if (strcmp(fields[k].info.name, name) == 0)
+            return (double *)((char *)sp + fields[k].info.offset);
     if (strncmp(name, "threshold.", 10) == 0) {
         if (strcmp(name + 10, "default") == 0)
             return &sp->threshold_default;
