@@ -3,6 +3,7 @@
  * worker threads, and exact percentiles per structure and day (docs/performance.md). */
 #include "bont/population.h"
 #include "model/paramfile.h"
+#include "util/normal.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -218,46 +219,12 @@ static uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
-/* Inverse of the standard normal CDF: Acklam's rational approximation (relative error 1.15e-9)
- * polished by one Halley step on erfc, to about 1e-15. */
-static double normal_quantile(double p)
-{
-    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
-                               -2.759285104469687e+02, 1.383577518672690e+02,
-                               -3.066479806614716e+01, 2.506628277459239e+00};
-    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
-                               -1.556989798598866e+02, 6.680131188771972e+01,
-                               -1.328068155288572e+01};
-    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
-                               -2.400758277161838e+00, -2.549732539343734e+00,
-                               4.374664141464968e+00,  2.938163982698783e+00};
-    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                               3.754408661907416e+00};
-    double x;
-    if (p < 0.02425) {
-        double q = sqrt(-2.0 * log(p));
-        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
-    } else if (p > 1.0 - 0.02425) {
-        double q = sqrt(-2.0 * log1p(-p));
-        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
-    } else {
-        double q = p - 0.5, r = q * q;
-        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
-    }
-    double e = 0.5 * erfc(-x / M_SQRT2) - p;
-    double u = e * sqrt(2.0 * M_PI) * exp(0.5 * x * x);
-    return x - u / (1.0 + 0.5 * x * u);
-}
-
 double bont_pop_normal(uint64_t seed, uint64_t patient, uint32_t index)
 {
     uint64_t h = mix64(mix64(seed ^ 0x5851f42d4c957f2dull) + patient * 0x9e3779b97f4a7c15ull);
     h = mix64(h + ((uint64_t)index + 1) * 0xd1b54a32d192ed03ull);
     double u = ((double)(h >> 11) + 0.5) * 0x1.0p-53; /* (0, 1), never 0 or 1 */
-    return normal_quantile(u);
+    return bont_normal_quantile(u);
 }
 
 /* ---- The population ------------------------------------------------------------------------ */
@@ -751,8 +718,9 @@ static double normal_pdf(double z)
  * its edges a, b. */
 static double stratum_mean(int s)
 {
-    double a = s == 0 ? -INFINITY : normal_quantile((double)s / SPREAD_STRATA);
-    double b = s == SPREAD_STRATA - 1 ? INFINITY : normal_quantile((double)(s + 1) / SPREAD_STRATA);
+    double a = s == 0 ? -INFINITY : bont_normal_quantile((double)s / SPREAD_STRATA);
+    double b =
+        s == SPREAD_STRATA - 1 ? INFINITY : bont_normal_quantile((double)(s + 1) / SPREAD_STRATA);
     return (normal_pdf(a) - normal_pdf(b)) * SPREAD_STRATA;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/spread_internal.h"
+#include "util/normal.h"
 
 #define DEFAULT_PATIENTS 400
 #define DEFAULT_DAYS     180
@@ -130,41 +131,6 @@ static uint64_t splitmix64(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-/* Standard normal quantile (Acklam's rational approximation, one Newton step: |error| < 1e-12
- * in double). */
-static double normal_quantile(double p)
-{
-    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
-                               -2.759285104469687e+02, 1.383577518672690e+02,
-                               -3.066479806614716e+01, 2.506628277459239e+00};
-    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
-                               -1.556989798598866e+02, 6.680131188771972e+01,
-                               -1.328068155288572e+01};
-    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
-                               -2.400758277161838e+00, -2.549732539343734e+00,
-                               4.374664141464968e+00,  2.938163982698783e+00};
-    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                               3.754408661907416e+00};
-    double q, x;
-    if (p < 0.02425) {
-        q = sqrt(-2 * log(p));
-        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    } else if (p > 1 - 0.02425) {
-        q = sqrt(-2 * log(1 - p));
-        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    } else {
-        q = p - 0.5;
-        double r = q * q;
-        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-    }
-    double e = 0.5 * erfc(-x / M_SQRT2) - p;
-    double u = e * sqrt(2 * M_PI) * exp(x * x / 2);
-    return x - u / (1 + x * u / 2);
-}
-
 /* Latin-hypercube standard-normal deviates, n rows of dims: each dimension takes the midpoint
  * quantile of each of n equal strata once, in an order shuffled by the seed. Deterministic per
  * seed, and far less noisy than plain sampling for a few hundred patients. */
@@ -184,7 +150,7 @@ static int stratified_normals(size_t n, size_t dims, uint64_t seed, double *z)
             perm[j] = t;
         }
         for (size_t i = 0; i < n; i++)
-            z[i * dims + d] = normal_quantile(((double)perm[i] + 0.5) / (double)n);
+            z[i * dims + d] = bont_normal_quantile(((double)perm[i] + 0.5) / (double)n);
     }
     free(perm);
     return 0;
