@@ -9,49 +9,12 @@
 #include "report/report.h"
 #include "util/table.h"
 
-static const char *side_name(bont_side_t s)
-{
-    return s == BONT_SIDE_LEFT ? "left" : s == BONT_SIDE_RIGHT ? "right" : "midline";
-}
-
 static void label_of(const bont_target_t *t, char *buf, size_t size)
 {
     if (t->side == BONT_SIDE_NONE)
         snprintf(buf, size, "%s", t->muscle);
     else
-        snprintf(buf, size, "%s (%s)", t->muscle, side_name(t->side));
-}
-
-/* A number with one decimal, or "null" when undefined; -0.0 prints as 0.0. */
-static void num1(FILE *f, double v)
-{
-    if (!isfinite(v))
-        fputs("null", f);
-    else
-        fprintf(f, "%.1f", fabs(v) < 0.05 ? 0.0 : v);
-}
-
-static void fmt1(char *buf, size_t size, double v, const char *undefined)
-{
-    if (!isfinite(v))
-        snprintf(buf, size, "%s", undefined);
-    else
-        snprintf(buf, size, "%.1f", fabs(v) < 0.05 ? 0.0 : v);
-}
-
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
+        snprintf(buf, size, "%s (%s)", t->muscle, bont_report_side_name(t->side));
 }
 
 static const char *const readout_keys[BONT_POP_N_READOUTS] = {"onset_day", "peak_day",
@@ -74,9 +37,9 @@ static void range_cell(char *buf, size_t size, const bont_pop_result_t *r, int k
     double med = whole ? whole_day(q[9]) : q[9];
     double a = whole ? whole_day(q[0]) : q[0];
     double b = whole ? whole_day(q[BONT_POP_N_QUANTILES - 1]) : q[BONT_POP_N_QUANTILES - 1];
-    fmt1(m, sizeof m, med, beyond);
-    fmt1(lo, sizeof lo, a, beyond);
-    fmt1(hi, sizeof hi, b, beyond);
+    bont_report_fmt1(m, sizeof m, med, beyond);
+    bont_report_fmt1(lo, sizeof lo, a, beyond);
+    bont_report_fmt1(hi, sizeof hi, b, beyond);
     if (whole) { /* whole days */
         if (isfinite(med))
             snprintf(m, sizeof m, "%.0f", med);
@@ -113,8 +76,8 @@ void bont_report_pop_text(FILE *f, const bont_pop_t *pop, const char *title)
         for (int k = 0; k < BONT_POP_N_READOUTS; k++)
             range_cell(c[k], sizeof c[k], r, k, days);
         bont_table_rowf(t, "%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s", r->target.muscle,
-                        side_name(r->target.side), r->target.role, r->dose_ona_u, c[0], c[1], c[2],
-                        c[3]);
+                        bont_report_side_name(r->target.side), r->target.role, r->dose_ona_u, c[0],
+                        c[1], c[2], c[3]);
     }
     bont_table_print(t, f, 0);
     bont_table_free(&t);
@@ -197,7 +160,7 @@ static void json_days(FILE *f, const char *key, const double *v, int days)
     fprintf(f, "   \"%s\": [", key);
     for (int d = 0; d <= days; d++) {
         fputs(d ? ", " : "", f);
-        num1(f, v[d]);
+        bont_report_num1(f, v[d]);
     }
     fprintf(f, "],\n");
 }
@@ -215,11 +178,11 @@ void bont_report_pop_json(FILE *f, const bont_pop_t *pop)
     for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
         const bont_pop_result_t *r = bont_pop_result(pop, i);
         fprintf(f, "%s\n  {\"muscle\": ", i ? "," : "");
-        json_str(f, r->target.muscle);
-        fprintf(f, ", \"side\": \"%s\", \"role\": ", side_name(r->target.side));
-        json_str(f, r->target.role);
+        bont_report_json_str(f, r->target.muscle);
+        fprintf(f, ", \"side\": \"%s\", \"role\": ", bont_report_side_name(r->target.side));
+        bont_report_json_str(f, r->target.role);
         fprintf(f, ", \"dose_ona_u\": ");
-        num1(f, r->dose_ona_u);
+        bont_report_num1(f, r->dose_ona_u);
         fprintf(f, ",\n   \"day\": [");
         for (int d = 0; d <= days; d++)
             fprintf(f, "%s%d", d ? ", " : "", d);
@@ -229,22 +192,22 @@ void bont_report_pop_json(FILE *f, const bont_pop_t *pop)
         json_days(f, "p50", r->p50, days);
         json_days(f, "p95", r->p95, days);
         fprintf(f, "   \"readouts\": {\"onset_day\": ");
-        num1(f, r->readouts.onset_day);
+        bont_report_num1(f, r->readouts.onset_day);
         fprintf(f, ", \"peak_day\": ");
         if (isfinite(r->readouts.peak_day))
             fprintf(f, "%.0f", whole_day(r->readouts.peak_day));
         else
             fputs("null", f);
         fprintf(f, ", \"peak_effect_pct\": ");
-        num1(f, r->readouts.peak_effect_pct);
+        bont_report_num1(f, r->readouts.peak_effect_pct);
         fprintf(f, ", \"duration_days\": ");
-        num1(f, r->readouts.duration_days);
+        bont_report_num1(f, r->readouts.duration_days);
         fprintf(f, "},\n   \"readout_quantiles\": {");
         for (int k = 0; k < BONT_POP_N_READOUTS; k++) {
             fprintf(f, "%s\"%s\": [", k ? ",\n                         " : "", readout_keys[k]);
             for (int q = 0; q < BONT_POP_N_QUANTILES; q++) {
                 fputs(q ? ", " : "", f);
-                num1(f, r->readout_q[k][q]);
+                bont_report_num1(f, r->readout_q[k][q]);
             }
             fputc(']', f);
         }
@@ -257,17 +220,17 @@ void bont_report_pop_json(FILE *f, const bont_pop_t *pop)
         if (!r->has_risk)
             continue;
         fprintf(f, "%s\n  {\"effect\": ", n++ ? "," : "");
-        json_str(f, r->risk.effect);
+        bont_report_json_str(f, r->risk.effect);
         fprintf(f, ", \"muscle\": ");
-        json_str(f, r->target.muscle);
+        bont_report_json_str(f, r->target.muscle);
         fprintf(f,
                 ", \"side\": \"%s\", \"probability\": %.3f, \"calibrated\": %s, "
                 "\"threshold_pct\": ",
-                side_name(r->target.side), r->risk.probability,
+                bont_report_side_name(r->target.side), r->risk.probability,
                 r->risk.calibrated ? "true" : "false");
-        num1(f, r->risk.threshold_pct);
+        bont_report_num1(f, r->risk.threshold_pct);
         fprintf(f, ", \"reason\": ");
-        json_str(f, r->risk.reason);
+        bont_report_json_str(f, r->risk.reason);
         fputc('}', f);
     }
     fprintf(f, "%s]}\n", n ? "\n " : "");
@@ -281,21 +244,21 @@ void bont_report_pop_csv(FILE *f, const bont_pop_t *pop)
     for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
         const bont_pop_result_t *r = bont_pop_result(pop, i);
         char on[32], pk[32], pe[32], du[32];
-        fmt1(on, sizeof on, r->readouts.onset_day, "");
-        fmt1(pe, sizeof pe, r->readouts.peak_effect_pct, "");
-        fmt1(du, sizeof du, r->readouts.duration_days, "");
+        bont_report_fmt1(on, sizeof on, r->readouts.onset_day, "");
+        bont_report_fmt1(pe, sizeof pe, r->readouts.peak_effect_pct, "");
+        bont_report_fmt1(du, sizeof du, r->readouts.duration_days, "");
         if (isfinite(r->readouts.peak_day))
             snprintf(pk, sizeof pk, "%.0f", whole_day(r->readouts.peak_day));
         else
             pk[0] = '\0';
         for (int d = 0; d <= days; d++) {
             char a[32], b[32], c[32];
-            fmt1(a, sizeof a, r->p5[d], "");
-            fmt1(b, sizeof b, r->p50[d], "");
-            fmt1(c, sizeof c, r->p95[d], "");
+            bont_report_fmt1(a, sizeof a, r->p5[d], "");
+            bont_report_fmt1(b, sizeof b, r->p50[d], "");
+            bont_report_fmt1(c, sizeof c, r->p95[d], "");
             fprintf(f, "%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,%s\n", bont_pop_model(pop)->name,
-                    r->target.muscle, side_name(r->target.side), r->target.role, d, a, b, c, on, pk,
-                    pe, du);
+                    r->target.muscle, bont_report_side_name(r->target.side), r->target.role, d, a,
+                    b, c, on, pk, pe, du);
         }
     }
 }

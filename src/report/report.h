@@ -39,6 +39,15 @@ typedef struct bont_svg_chart_t {
 
 /* Writes a self-contained SVG (white background, black axes, grey grid, each line its own colour
  * and dash pattern so it stays readable when printed in black and white). */
+/* "left", "right" or "midline". */
+const char *bont_report_side_name(bont_side_t s);
+/* A number with one decimal, or "null" when undefined; -0.0 prints as 0.0. */
+void bont_report_num1(FILE *f, double v);
+/* The same into buf, or undefined when v is not finite. */
+void bont_report_fmt1(char *buf, size_t size, double v, const char *undefined);
+/* s as a JSON string literal. */
+void bont_report_json_str(FILE *f, const char *s);
+
 int bont_svg_write(FILE *f, const bont_svg_chart_t *chart);
 int bont_svg_write_file(const char *path, const bont_svg_chart_t *chart, bont_error_t *err);
 

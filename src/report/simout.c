@@ -7,34 +7,12 @@
 #include "report/report.h"
 #include "util/table.h"
 
-static const char *side_name(bont_side_t s)
-{
-    return s == BONT_SIDE_LEFT ? "left" : s == BONT_SIDE_RIGHT ? "right" : "midline";
-}
-
 void bont_report_target_label(const bont_sim_result_t *r, char *buf, size_t size)
 {
     if (r->target.side == BONT_SIDE_NONE)
         snprintf(buf, size, "%s", r->target.muscle);
     else
-        snprintf(buf, size, "%s (%s)", r->target.muscle, side_name(r->target.side));
-}
-
-/* A number with one decimal, or "null" when undefined; -0.0 prints as 0.0. */
-static void num1(FILE *f, double v)
-{
-    if (!isfinite(v))
-        fputs("null", f);
-    else
-        fprintf(f, "%.1f", fabs(v) < 0.05 ? 0.0 : v);
-}
-
-static void fmt1(char *buf, size_t size, double v, const char *undefined)
-{
-    if (!isfinite(v))
-        snprintf(buf, size, "%s", undefined);
-    else
-        snprintf(buf, size, "%.1f", fabs(v) < 0.05 ? 0.0 : v);
+        snprintf(buf, size, "%s (%s)", r->target.muscle, bont_report_side_name(r->target.side));
 }
 
 void bont_report_sim_text(FILE *f, const bont_sim_t *sim, const char *title)
@@ -53,11 +31,11 @@ void bont_report_sim_text(FILE *f, const bont_sim_t *sim, const char *title)
     for (size_t i = 0; i < bont_sim_n_targets(sim); i++) {
         const bont_sim_result_t *r = bont_sim_result(sim, i);
         char on[32], pk[32], pe[32], du[32];
-        fmt1(on, sizeof on, r->readouts.onset_day, "-");
-        fmt1(pk, sizeof pk, r->readouts.peak_day, "-");
-        fmt1(pe, sizeof pe, r->readouts.peak_effect_pct, "-");
+        bont_report_fmt1(on, sizeof on, r->readouts.onset_day, "-");
+        bont_report_fmt1(pk, sizeof pk, r->readouts.peak_day, "-");
+        bont_report_fmt1(pe, sizeof pe, r->readouts.peak_effect_pct, "-");
         if (isfinite(r->readouts.duration_days))
-            fmt1(du, sizeof du, r->readouts.duration_days, "-");
+            bont_report_fmt1(du, sizeof du, r->readouts.duration_days, "-");
         else if (isfinite(r->readouts.peak_day))
             snprintf(du, sizeof du, "> %d", days);
         else
@@ -65,7 +43,7 @@ void bont_report_sim_text(FILE *f, const bont_sim_t *sim, const char *title)
         if (isfinite(r->readouts.peak_day))
             snprintf(pk, sizeof pk, "%.0f", r->readouts.peak_day);
         bont_table_rowf(t, "%s\t%s\t%s\t%.1f\t%.2f\t%s\t%s\t%s\t%s", r->target.muscle,
-                        side_name(r->target.side), r->target.role, r->dose_ona_u,
+                        bont_report_side_name(r->target.side), r->target.role, r->dose_ona_u,
                         r->dose_ona_u / r->target.volume_ml, on, pk, pe, du);
     }
     bont_table_print(t, f, 0);
@@ -99,7 +77,7 @@ void bont_report_sim_text(FILE *f, const bont_sim_t *sim, const char *title)
             const bont_sim_result_t *r = bont_sim_result(sim, i);
             bont_report_target_label(r, bufs[0], sizeof bufs[0]);
             for (int c = 0; c < n_marks; c++)
-                fmt1(bufs[c + 1], sizeof bufs[0], r->effect_pct[cols[c]], "-");
+                bont_report_fmt1(bufs[c + 1], sizeof bufs[0], r->effect_pct[cols[c]], "-");
             bont_table_row(t, cells);
         }
         fputc('\n', f);
@@ -124,34 +102,35 @@ void bont_report_sim_json(FILE *f, const bont_sim_t *sim)
     for (size_t i = 0; i < bont_sim_n_targets(sim); i++) {
         const bont_sim_result_t *r = bont_sim_result(sim, i);
         fprintf(f, "%s\n  {\"muscle\": \"%s\", \"side\": \"%s\", \"role\": \"%s\",\n   \"day\": [",
-                i ? "," : "", r->target.muscle, side_name(r->target.side), r->target.role);
+                i ? "," : "", r->target.muscle, bont_report_side_name(r->target.side),
+                r->target.role);
         for (int d = 0; d <= days; d++)
             fprintf(f, "%s%d", d ? ", " : "", d);
         fprintf(f, "],\n   \"effect_pct\": [");
         for (int d = 0; d <= days; d++) {
             fputs(d ? ", " : "", f);
-            num1(f, r->effect_pct[d]);
+            bont_report_num1(f, r->effect_pct[d]);
         }
         fprintf(f, "],\n");
         if (r->cmap_pct) {
             fprintf(f, "   \"cmap_pct\": [");
             for (int d = 0; d <= days; d++) {
                 fputs(d ? ", " : "", f);
-                num1(f, r->cmap_pct[d]);
+                bont_report_num1(f, r->cmap_pct[d]);
             }
             fprintf(f, "],\n");
         }
         fprintf(f, "   \"readouts\": {\"onset_day\": ");
-        num1(f, r->readouts.onset_day);
+        bont_report_num1(f, r->readouts.onset_day);
         fprintf(f, ", \"peak_day\": ");
         if (isfinite(r->readouts.peak_day))
             fprintf(f, "%.0f", r->readouts.peak_day);
         else
             fputs("null", f);
         fprintf(f, ", \"peak_effect_pct\": ");
-        num1(f, r->readouts.peak_effect_pct);
+        bont_report_num1(f, r->readouts.peak_effect_pct);
         fprintf(f, ", \"duration_days\": ");
-        num1(f, r->readouts.duration_days);
+        bont_report_num1(f, r->readouts.duration_days);
         fprintf(f, "}}");
     }
     fprintf(f, "\n ],\n \"risks\": []}\n");
@@ -165,23 +144,23 @@ void bont_report_sim_csv(FILE *f, const bont_sim_t *sim)
     for (size_t i = 0; i < bont_sim_n_targets(sim); i++) {
         const bont_sim_result_t *r = bont_sim_result(sim, i);
         char on[32], pe[32], du[32], pk[32];
-        fmt1(on, sizeof on, r->readouts.onset_day, "");
-        fmt1(pe, sizeof pe, r->readouts.peak_effect_pct, "");
-        fmt1(du, sizeof du, r->readouts.duration_days, "");
+        bont_report_fmt1(on, sizeof on, r->readouts.onset_day, "");
+        bont_report_fmt1(pe, sizeof pe, r->readouts.peak_effect_pct, "");
+        bont_report_fmt1(du, sizeof du, r->readouts.duration_days, "");
         if (isfinite(r->readouts.peak_day))
             snprintf(pk, sizeof pk, "%.0f", r->readouts.peak_day);
         else
             pk[0] = '\0';
         for (int d = 0; d <= days; d++) {
             char e[32], c[32];
-            fmt1(e, sizeof e, r->effect_pct[d], "");
+            bont_report_fmt1(e, sizeof e, r->effect_pct[d], "");
             if (r->cmap_pct)
-                fmt1(c, sizeof c, r->cmap_pct[d], "");
+                bont_report_fmt1(c, sizeof c, r->cmap_pct[d], "");
             else
                 c[0] = '\0';
             fprintf(f, "%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s\n", bont_sim_model(sim)->name,
-                    r->target.muscle, side_name(r->target.side), r->target.role, d, e, c, on, pk,
-                    pe, du);
+                    r->target.muscle, bont_report_side_name(r->target.side), r->target.role, d, e,
+                    c, on, pk, pe, du);
         }
     }
 }
