@@ -83,6 +83,10 @@ typedef struct bont_pop_opts_t {
 #define BONT_POP_MAX_BYTES    2e9 /* a run that would need more memory is refused */
 #define BONT_POP_N_QUANTILES  19  /* 5th, 10th, ..., 95th percentile */
 
+/* Peak loss of function (percent of the whole structure) below which a patient counts as having
+ * no effect in that structure: below what manual testing or a patient notices. */
+#define BONT_POP_EFFECT_MIN_PCT 1.0
+
 /* Readouts in bont_pop_result_t.readout_q (order of bont_readouts_t). */
 typedef enum bont_pop_readout_t {
     BONT_POP_ONSET = 0,
@@ -93,16 +97,25 @@ typedef enum bont_pop_readout_t {
 } bont_pop_readout_t;
 
 /* One structure reached by the plan, over the virtual patients. Percentiles interpolate
- * linearly between order statistics (numpy's default, "type 7"). A readout a patient does not
- * have (no effect; effect not yet below half its peak at the horizon) counts as later than any
- * value, so a percentile that falls among them is NAN ("not reached"). */
+ * linearly between order statistics (numpy's default, "type 7"). Onset, peak day and duration
+ * are over the patients with an effect (see no_effect_pct); among them, a duration not yet
+ * reached at the horizon counts as later than any value, so a percentile that falls among them
+ * is NAN ("> horizon"). */
 typedef struct bont_pop_result_t {
     bont_target_t target;   /* role "target" or "spread" */
     double dose_ona_u;      /* median over patients of the ona-equivalent units acting here */
     double *p5, *p50, *p95; /* effect percent per day, days + 1 entries each (pop-owned) */
     double readout_q[BONT_POP_N_READOUTS][BONT_POP_N_QUANTILES];
     bont_readouts_t readouts;     /* the medians (readout_q[.][9]) */
-    const float *peak_effect_pct; /* each patient's peak effect, percent (pop-owned) */
+    const float *peak_effect_pct; /* each patient's peak effect, percent (pop-owned), in the
+                                     simulated tissue: for a spread structure the reached
+                                     layer (bont_risk_assess scales it) */
+    double effect_scale;          /* the whole structure's loss per loss in the simulated tissue
+                                     (1 for injected targets); p5/p50/p95 and the peak-effect
+                                     percentiles are already scaled */
+    double no_effect_pct;         /* share of patients whose whole-structure peak stays below
+                                     BONT_POP_EFFECT_MIN_PCT; onset, peak day and duration
+                                     percentiles are over the other patients */
     bool has_risk;                /* risk holds this structure's side-effect risk */
     bont_risk_t risk;
 } bont_pop_result_t;

@@ -370,6 +370,7 @@ struct run_t {
     int n_sero;
     double *ona;       /* n_sess x n_injections: units before shares */
     bont_target_t *tg; /* n_struct */
+    double *scale;     /* n_struct: whole structure's loss per loss in the reached layer */
     size_t n_struct;
     size_t *entry_struct; /* n_entries */
     size_t *entry_inj;
@@ -652,9 +653,10 @@ static int layout_structures(run_t *r, bont_error_t *err)
             return rc;
     }
     r->tg = calloc(n ? n : 1, sizeof *r->tg);
+    r->scale = calloc(n ? n : 1, sizeof *r->scale);
     r->entry_struct = calloc(n ? n : 1, sizeof *r->entry_struct);
     r->entry_inj = calloc(n ? n : 1, sizeof *r->entry_inj);
-    if (!r->tg || !r->entry_struct || !r->entry_inj) {
+    if (!r->tg || !r->scale || !r->entry_struct || !r->entry_inj) {
         bont_error_setf(err, NULL, "out of memory");
         rc = BONT_ENOMEM;
         goto cleanup;
@@ -668,6 +670,9 @@ static int layout_structures(run_t *r, bont_error_t *err)
             j = r->n_struct++;
             rc = reach ? bont_spread_target(&reach[e], &r->tg[j], err)
                        : bont_target_from_muscle(m, side, &r->tg[j], err);
+            /* A structure reached only by spread is simulated in the layer the toxin reaches;
+             * its whole loss of function is that layer's times the layer's share of it. */
+            r->scale[j] = reach ? reach[e].effect_scale : 1.0;
             if (rc) {
                 if (err && !reach) {
                     err->line = plan->injections[e].line;
@@ -1007,9 +1012,38 @@ static void item_readouts(run_t *r, size_t item, int tid)
     double lv[BONT_POP_N_QUANTILES];
     for (int i = 0; i < BONT_POP_N_QUANTILES; i++)
         lv[i] = percentile_level(i);
-    if (k < BONT_POP_N_READOUTS) {
+    if (k == BONT_POP_PEAK_EFFECT) {
         bont_pop_quantiles_f32(bont_pop_patient_readouts(r->pop, j, (bont_pop_readout_t)k), r->n,
                                lv, BONT_POP_N_QUANTILES, res->readout_q[k], r->tb[tid].scratch);
+        return;
+    }
+    if (k < BONT_POP_N_READOUTS) {
+        /* Onset, peak day and duration describe the patients in whom the structure loses a
+         * measurable share of its function; the others are counted in no_effect_pct, not
+         * mixed in as "later than the horizon". */
+        const float *x = bont_pop_patient_readouts(r->pop, j, (bont_pop_readout_t)k);
+        const float *peak = bont_pop_patient_readouts(r->pop, j, BONT_POP_PEAK_EFFECT);
+        float *with = malloc((r->n ? r->n : 1) * sizeof *with);
+        if (!with) {
+            bont_error_t e;
+            bont_error_clear(&e);
+            bont_error_setf(&e, NULL, "out of memory");
+            run_fail(r, BONT_ENOMEM, &e);
+            return;
+        }
+        size_t m = 0;
+        for (size_t p = 0; p < r->n; p++)
+            if ((double)peak[p] * r->scale[j] >= BONT_POP_EFFECT_MIN_PCT)
+                with[m++] = x[p];
+        if (m == 0)
+            for (int i = 0; i < BONT_POP_N_QUANTILES; i++)
+                res->readout_q[k][i] = NAN;
+        else
+            bont_pop_quantiles_f32(with, m, lv, BONT_POP_N_QUANTILES, res->readout_q[k],
+                                   r->tb[tid].scratch);
+        if (k == BONT_POP_ONSET)
+            res->no_effect_pct = 100.0 * (double)(r->n - m) / (double)r->n;
+        free(with);
         return;
     }
     float *u = malloc(r->n * sizeof *u);
@@ -1158,6 +1192,7 @@ static void free_run(run_t *r)
     bont_pop_grid_clear(&r->grid);
     free(r->ona);
     free(r->tg);
+    free(r->scale);
     free(r->entry_struct);
     free(r->entry_inj);
     free(r->pp);
@@ -1207,6 +1242,18 @@ static void finish_result(run_t *r, size_t j)
         for (int i = 0; i < BONT_POP_N_QUANTILES; i++)
             if (!isfinite(res->readout_q[k][i]))
                 res->readout_q[k][i] = NAN;
+    /* Percentiles scale with a constant factor: report the whole structure. */
+    double c = r->scale[j];
+    res->effect_scale = c;
+    if (c != 1.0) {
+        for (int d = 0; d <= r->o.days; d++) {
+            res->p5[d] *= c;
+            res->p50[d] *= c;
+            res->p95[d] *= c;
+        }
+        for (int i = 0; i < BONT_POP_N_QUANTILES; i++)
+            res->readout_q[BONT_POP_PEAK_EFFECT][i] *= c;
+    }
     /* The medians: peak effect and peak day always exist (0 and NAN without effect). */
     res->readouts.onset_day = res->readout_q[BONT_POP_ONSET][9];
     res->readouts.peak_day = res->readout_q[BONT_POP_PEAK_DAY][9];

@@ -32,7 +32,9 @@ static void range_cell(char *buf, size_t size, const bont_pop_result_t *r, int k
     const double *q = r->readout_q[k];
     char m[32], lo[32], hi[32];
     char beyond[32];
-    snprintf(beyond, sizeof beyond, k == BONT_POP_DURATION ? "> %d" : "-", days);
+    /* A duration percentile past the horizon reads "> days", unless no patient has an effect. */
+    snprintf(beyond, sizeof beyond,
+             k == BONT_POP_DURATION && r->no_effect_pct < 100.0 ? "> %d" : "-", days);
     bool whole = k == BONT_POP_PEAK_DAY;
     double med = whole ? whole_day(q[9]) : q[9];
     double a = whole ? whole_day(q[0]) : q[0];
@@ -65,22 +67,27 @@ void bont_report_pop_text(FILE *f, const bont_pop_t *pop, const char *title)
             "Horizon     %d days, %zu virtual patients (seed %llu): median (5th to 95th "
             "percentile)\n\n",
             days, bont_pop_n_patients(pop), (unsigned long long)bont_pop_seed(pop));
-    bont_table_t *t = bont_table_new(8, "lllrllll");
+    bont_table_t *t = bont_table_new(9, "lllrllllr");
     if (!t)
         return;
     bont_table_rowf(t, "muscle\tside\trole\tdose (ona-eq U)\tonset (d)\tpeak (d)\tpeak effect "
-                       "(%%)\tduration (d)");
+                       "(%%)\tduration (d)\tno effect (%%)");
     for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
         const bont_pop_result_t *r = bont_pop_result(pop, i);
         char c[BONT_POP_N_READOUTS][96];
         for (int k = 0; k < BONT_POP_N_READOUTS; k++)
             range_cell(c[k], sizeof c[k], r, k, days);
-        bont_table_rowf(t, "%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s", r->target.muscle,
+        bont_table_rowf(t, "%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%.0f", r->target.muscle,
                         bont_report_side_name(r->target.side), r->target.role, r->dose_ona_u, c[0],
-                        c[1], c[2], c[3]);
+                        c[1], c[2], c[3], r->no_effect_pct);
     }
     bont_table_print(t, f, 0);
     bont_table_free(&t);
+    fprintf(f,
+            "Onset, peak day and duration are over the patients with an effect; \"no effect\": "
+            "share of\npatients whose peak loss stays below %.0f %% of the whole structure's "
+            "function.\n",
+            BONT_POP_EFFECT_MIN_PCT);
 
     /* The median course, with its range, at a few landmark days. */
     static const int marks[] = {0, 7, 14, 28, 56, 84, 112, 140, 180, 270, 365};
@@ -202,6 +209,8 @@ void bont_report_pop_json(FILE *f, const bont_pop_t *pop)
         bont_report_num1(f, r->readouts.peak_effect_pct);
         fprintf(f, ", \"duration_days\": ");
         bont_report_num1(f, r->readouts.duration_days);
+        fprintf(f, ", \"no_effect_pct\": ");
+        bont_report_num1(f, r->no_effect_pct);
         fprintf(f, "},\n   \"readout_quantiles\": {");
         for (int k = 0; k < BONT_POP_N_READOUTS; k++) {
             fprintf(f, "%s\"%s\": [", k ? ",\n                         " : "", readout_keys[k]);
