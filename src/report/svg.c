@@ -10,7 +10,8 @@ enum { W = 900, PLOT_L = 80, PLOT_T = 70, PLOT_W = 560, PLOT_H = 380, LEGEND_ROW
 
 /* Colours from the Okabe-Ito palette (distinguishable with colour-vision deficiency; its yellow,
  * too pale on paper, replaced by purple), paired
- * with dash patterns so lines stay apart in black and white. */
+ * with dash patterns so lines stay apart in black and white; the dash shifts every 8 lines so
+ * no two of the first 64 lines look alike. */
 static const char *const colours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                       "#E69F00", "#56B4E9", "#000000", "#7F3C8D"};
 static const char *const dashes[] = {"", "8 4", "2 3", "10 3 2 3", "4 4", "12 4", "1 2", "6 2 2 2"};
@@ -178,7 +179,7 @@ int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
             f,
             "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.2\" stroke-dasharray=\"%s\" "
             "clip-path=\"url(#plot)\" points=\"",
-            col, dashes[i % 8]);
+            col, dashes[(i + i / 8) % 8]);
         for (size_t k = 0; k < s->n; k++)
             if (isfinite(s->x[k]) && isfinite(s->y[k]))
                 fprintf(f, "%.1f,%.1f ", SX(s->x[k]), SY(s->y[k]));
@@ -189,7 +190,7 @@ int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
                 "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
                 "stroke-width=\"2.2\" stroke-dasharray=\"%s\"/>\n<text x=\"%d\" y=\"%d\" "
                 "font-size=\"13\">",
-                PLOT_L + PLOT_W + 12, ly, PLOT_L + PLOT_W + 44, ly, col, dashes[i % 8],
+                PLOT_L + PLOT_W + 12, ly, PLOT_L + PLOT_W + 44, ly, col, dashes[(i + i / 8) % 8],
                 PLOT_L + PLOT_W + 50, ly + 4);
         xml_text(f, s->label);
         fprintf(f, "</text>\n");
