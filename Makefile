@@ -35,6 +35,8 @@ BONT_TEST = $(BUILD)/bont-asan
 TESTS     = $(BUILD)/run-tests
 FUZZERS   = $(BUILD)/fuzz-plan
 
+include po/po.mk
+
 .PHONY: all deps build run test check-format format fuzz clean bench
 
 all: $(BONT)
@@ -50,7 +52,7 @@ run: build
 
 test:
 	@bash scripts/deps.sh test
-	@$(MAKE) --no-print-directory -j$(JOBS) $(BONT) $(BONT_TEST) $(TESTS) $(FUZZERS)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BONT) $(BONT_TEST) $(TESTS) $(FUZZERS) $(I18N_TOOLS)
 	@bash scripts/check-format.sh
 	@mkdir -p $(BUILD)/fuzz-corpus
 	@$(FUZZERS) -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=0 \
@@ -69,7 +71,7 @@ check-format:
 	@bash scripts/check-format.sh
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(wildcard include/bont/*.h src/*/*.h tests/*.h tests/fuzz/*.c tools/*.c bench/*.c)
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(wildcard include/bont/*.h src/*/*.h tests/*.h tests/fuzz/*.c tools/*.c tools/*/*.[ch] bench/*.c)
 
 bench: build
 	@bash bench/run.sh

@@ -2,10 +2,10 @@
 # Installs the Debian packages bont needs to build and test, only those missing.
 set -euo pipefail
 # `deps.sh` installs what building and running need; `deps.sh test` adds the test tools.
-pkgs=(gcc make pkg-config libjansson-dev libsqlite3-dev)
+pkgs=(gcc make pkg-config libjansson-dev libsqlite3-dev gettext)
 if [ "${1:-}" = "test" ]; then
     pkgs+=(sqlite3 clang libclang-rt-14-dev clang-format python3 python3-scipy python3-numpy
-           libsundials-dev)
+           libsundials-dev chromium fonts-noto-cjk)
     command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm) # FHIR schema check (tests/fhir)
 fi
 missing=()

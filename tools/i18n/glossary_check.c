@@ -1,0 +1,179 @@
+/* glossary_check.c: fails when a translation names a glossary concept with a word the glossary
+ * does not hold for it, or with a word it refuses (prototype of the i18n consistency test).
+ *
+ *   glossary-check GLOSSARY.json [--mo zh|ko FILE.mo]... [DATA.json]...
+ *
+ * A catalogue entry or a data text {"en": ..., "zh": ..., "ko": ...} names a concept when its
+ * English holds one of the concept's English terms as whole words (a plural "s"/"es" allowed).
+ * Its zh or ko text must then hold one of the concept's terms in that language, and no text may
+ * hold a refused term (such as a mistranslation on record). Exit: 0 consistent, 1 inconsistent,
+ * 2 unusable input. */
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bont/error.h"
+#include "mo.h"
+
+static int failures, checked;
+
+/* Does s hold term as whole words (ASCII case folded; "s" or "es" may follow)? */
+static int has_words(const char *s, const char *term)
+{
+    size_t n = strlen(term);
+    if (n == 0)
+        return 0;
+    for (const char *p = s; *p; p++) {
+        if (p > s && isalnum((unsigned char)p[-1]))
+            continue;
+        if (strncasecmp(p, term, n) != 0)
+            continue;
+        const char *e = p + n;
+        if (!isalnum((unsigned char)*e))
+            return 1;
+        if ((e[0] == 's' && !isalnum((unsigned char)e[1])) ||
+            (e[0] == 'e' && e[1] == 's' && !isalnum((unsigned char)e[2])))
+            return 1;
+    }
+    return 0;
+}
+
+/* Calls fn on every term string of a language block {"technical", "lay", "also": [...]}. */
+static int any_term(json_t *block, int (*fn)(const char *text, const char *term), const char *text)
+{
+    const char *keys[] = {"technical", "lay"};
+    for (size_t k = 0; k < 2; k++) {
+        const char *t = json_string_value(json_object_get(block, keys[k]));
+        if (t && fn(text, t))
+            return 1;
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(block, "also"), i, v)
+    {
+        if (json_string_value(v) && fn(text, json_string_value(v)))
+            return 1;
+    }
+    return 0;
+}
+
+static int contains(const char *text, const char *term)
+{
+    return *term && strstr(text, term) != NULL;
+}
+
+static void check_pair(json_t *glossary, const char *where, const char *en, const char *lang,
+                       const char *text)
+{
+    checked++;
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(glossary, "concepts"), i, c)
+    {
+        const char *id = json_string_value(json_object_get(c, "id"));
+        size_t j;
+        json_t *bad;
+        json_array_foreach(json_object_get(json_object_get(c, "refuse"), lang), j, bad)
+        {
+            const char *b = json_string_value(json_object_get(bad, "term"));
+            if (b && strstr(text, b)) {
+                printf("%s: %s text uses \"%s\", refused for %s: %s\n", where, lang, b, id, text);
+                failures++;
+            }
+        }
+        if (!en || !any_term(json_object_get(c, "en"), has_words, en))
+            continue;
+        if (!any_term(json_object_get(c, lang), contains, text)) {
+            printf("%s: names %s in English but its %s text has none of the glossary's words "
+                   "for it: %s\n",
+                   where, id, lang, text);
+            failures++;
+        }
+    }
+}
+
+static int check_mo(json_t *glossary, const char *lang, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        return 2;
+    }
+    static unsigned char buf[1 << 22];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    bont__mo_t mo;
+    char err[160];
+    if (bont__mo_open(&mo, buf, n, err, sizeof err) != BONT_OK) {
+        fprintf(stderr, "%s: %s\n", path, err);
+        return 2;
+    }
+    for (uint32_t i = 1; i < mo.n; i++) {
+        const char *orig = bont__mo_original(&mo, i);
+        const char *sep = strchr(orig, '\004');
+        check_pair(glossary, path, sep ? sep + 1 : orig, lang, bont__mo_translation(&mo, i));
+    }
+    return 0;
+}
+
+/* Every object with string members "en" and zh/ko is a text in three languages. */
+static void walk(json_t *glossary, const char *path, json_t *node)
+{
+    if (json_is_object(node)) {
+        const char *en = json_string_value(json_object_get(node, "en"));
+        const char *langs[] = {"zh", "ko"};
+        for (size_t l = 0; en && l < 2; l++) {
+            const char *t = json_string_value(json_object_get(node, langs[l]));
+            if (t)
+                check_pair(glossary, path, en, langs[l], t);
+        }
+        const char *key;
+        json_t *v;
+        json_object_foreach(node, key, v) walk(glossary, path, v);
+    } else if (json_is_array(node)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(node, i, v) walk(glossary, path, v);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: glossary-check GLOSSARY.json [--mo zh|ko FILE.mo]... "
+                        "[DATA.json]...\n");
+        return 2;
+    }
+    json_error_t jerr;
+    json_t *glossary = json_load_file(argv[1], 0, &jerr);
+    if (!glossary || !json_is_array(json_object_get(glossary, "concepts"))) {
+        fprintf(stderr, "%s:%d: %s\n", argv[1], jerr.line, glossary ? "no concepts" : jerr.text);
+        json_decref(glossary);
+        return 2;
+    }
+    int rc = 0;
+    for (int i = 2; i < argc && rc == 0; i++) {
+        if (strcmp(argv[i], "--mo") == 0 && i + 2 < argc) {
+            rc = check_mo(glossary, argv[i + 1], argv[i + 2]);
+            i += 2;
+            continue;
+        }
+        json_t *data = json_load_file(argv[i], 0, &jerr);
+        if (!data) {
+            fprintf(stderr, "%s:%d:%d: %s\n", argv[i], jerr.line, jerr.column, jerr.text);
+            rc = 2;
+            break;
+        }
+        /* The glossary's own term lists are the reference, not texts to check. */
+        if (strcmp(argv[i], argv[1]) != 0)
+            walk(glossary, argv[i], data);
+        json_decref(data);
+    }
+    json_decref(glossary);
+    if (rc != 0)
+        return rc;
+    printf("glossary: %d texts checked, %d inconsistent\n", checked, failures);
+    return failures ? 1 : 0;
+}
