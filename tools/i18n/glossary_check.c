@@ -6,7 +6,8 @@
  * A catalogue entry or a data text {"en": ..., "zh": ..., "ko": ...} names a concept when its
  * English holds one of the concept's English terms as whole words (a plural "s"/"es" allowed).
  * Its zh or ko text must then hold one of the concept's terms in that language, and no text may
- * hold a refused term (such as a mistranslation on record). Exit: 0 consistent, 1 inconsistent,
+ * hold a refused term (such as a mistranslation on record), and a data text's languages must
+ * carry the same {placeholders}. Exit: 0 consistent, 1 inconsistent,
  * 2 unusable input. */
 #include <ctype.h>
 #include <jansson.h>
@@ -118,7 +119,23 @@ static int check_mo(json_t *glossary, const char *lang, const char *path)
     return 0;
 }
 
-/* Every object with string members "en" and zh/ko is a text in three languages. */
+/* Is every {name} placeholder of a also in b? */
+static int placeholders_in(const char *a, const char *b)
+{
+    for (const char *p = strchr(a, '{'); p; p = strchr(p + 1, '{')) {
+        const char *e = strchr(p, '}');
+        if (!e)
+            return 1;
+        char ph[64];
+        snprintf(ph, sizeof ph, "%.*s", (int)(e - p + 1), p);
+        if (!strstr(b, ph))
+            return 0;
+    }
+    return 1;
+}
+
+/* Every object with string members "en" and zh/ko is a text in three languages; its languages
+ * carry the same {placeholders}. */
 static void walk(json_t *glossary, const char *path, json_t *node)
 {
     if (json_is_object(node)) {
@@ -126,8 +143,14 @@ static void walk(json_t *glossary, const char *path, json_t *node)
         const char *langs[] = {"zh", "ko"};
         for (size_t l = 0; en && l < 2; l++) {
             const char *t = json_string_value(json_object_get(node, langs[l]));
-            if (t)
-                check_pair(glossary, path, en, langs[l], t);
+            if (!t)
+                continue;
+            check_pair(glossary, path, en, langs[l], t);
+            if (!placeholders_in(en, t) || !placeholders_in(t, en)) {
+                printf("%s: %s text has other {placeholders} than the English: %s | %s\n", path,
+                       langs[l], en, t);
+                failures++;
+            }
         }
         const char *key;
         json_t *v;
