@@ -97,17 +97,10 @@ static void check_pair(json_t *glossary, const char *where, const char *en, cons
 
 static int check_mo(json_t *glossary, const char *lang, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return 2;
-    }
     static unsigned char buf[1 << 22];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
     bont__mo_t mo;
     char err[160];
-    if (bont__mo_open(&mo, buf, n, err, sizeof err) != BONT_OK) {
+    if (bont__mo_load(&mo, path, buf, sizeof buf, err, sizeof err) != BONT_OK) {
         fprintf(stderr, "%s: %s\n", path, err);
         return 2;
     }

@@ -92,17 +92,10 @@ static const char *translate(int glibc, const bont__mo_t *mo, int have, const ch
 
 static int check_mo(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return 2;
-    }
     static unsigned char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
     bont__mo_t mo;
     char err[160];
-    if (bont__mo_open(&mo, buf, n, err, sizeof err) != BONT_OK) {
+    if (bont__mo_load(&mo, path, buf, sizeof buf, err, sizeof err) != BONT_OK) {
         fprintf(stderr, "%s: %s\n", path, err);
         return 2;
     }

@@ -7,6 +7,7 @@
  * is not used. */
 #include "mo.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,6 +99,27 @@ int bont__mo_open(bont__mo_t *mo, const void *data, size_t size, char *err, size
     if (!strstr(header, "Plural-Forms: nplurals=1; plural=0;"))
         return fail(err, err_size, "plural rule is not \"nplurals=1; plural=0;\"");
     return BONT_OK;
+}
+
+int bont__mo_load(bont__mo_t *mo, const char *path, unsigned char *buf, size_t cap, char *err,
+                  size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (err && err_size)
+            snprintf(err, err_size, "%s", strerror(errno));
+        return BONT_EIO;
+    }
+    size_t n = fread(buf, 1, cap, f);
+    int too_big = n == cap && fgetc(f) != EOF;
+    int failed = ferror(f);
+    fclose(f);
+    if (failed || too_big) {
+        if (err && err_size)
+            snprintf(err, err_size, "%s", too_big ? "file too large" : "read error");
+        return BONT_EIO;
+    }
+    return bont__mo_open(mo, buf, n, err, err_size);
 }
 
 /* strcmp of the key (ctxt "\004" msgid) against orig, without building the key. */

@@ -21,6 +21,11 @@ typedef struct bont__mo_t {
  * need). Returns 0, or BONT_EPARSE with a sentence in err. */
 int bont__mo_open(bont__mo_t *mo, const void *data, size_t size, char *err, size_t err_size);
 
+/* Reads the .mo file at path into buf (cap bytes; the catalogue borrows buf) and opens it.
+ * Returns 0, BONT_EIO (cannot read, or larger than cap) or BONT_EPARSE; err says why. */
+int bont__mo_load(bont__mo_t *mo, const char *path, unsigned char *buf, size_t cap, char *err,
+                  size_t err_size);
+
 /* The translation of msgid in context ctxt (NULL for none), or NULL when the catalogue has
  * none. For a plural entry this is its one form. */
 const char *bont__mo_lookup(const bont__mo_t *mo, const char *ctxt, const char *msgid);
