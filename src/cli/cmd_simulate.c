@@ -12,7 +12,7 @@
 #include "bont/population.h"
 #include "bont/spread.h"
 #include "cli/commands.h"
-#include "report/report.h"
+#include "cli/output.h"
 
 static void usage(FILE *f)
 {
@@ -104,8 +104,7 @@ static void progress_draw(double done, void *user)
 
 static int simulate_population(const bont_kb_t *kb, const bont_plan_t *plan,
                                const bont_model_t *model, const bont_params_t *params,
-                               bont_pop_opts_t *opts, int format, const char *svg,
-                               const char *title)
+                               bont_pop_opts_t *opts, int format, const char *svg)
 {
     bont_error_t err;
     bont_error_clear(&err);
@@ -131,15 +130,16 @@ static int simulate_population(const bont_kb_t *kb, const bont_plan_t *plan,
         exit_code = rc == BONT_ENOMEM || rc == BONT_ENUMERIC ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
         goto cleanup;
     }
-    if (format == 1)
-        bont_report_pop_json(stdout, pop);
-    else if (format == 2)
-        bont_report_pop_csv(stdout, pop);
-    else
-        bont_report_pop_text(stdout, pop, title);
-    if (svg && (rc = bont_report_pop_svg(svg, pop, plan->title ? plan->title : plan->file, &err))) {
-        bont_cli_error(&err);
-        exit_code = BONT_EXIT_INTERNAL;
+    rc = format == 1   ? bont_report_pop_json_write(stdout, pop)
+         : format == 2 ? bont_report_pop_csv(stdout, pop)
+                       : bont_report_pop_text(stdout, pop, plan);
+    exit_code = bont_cli_written("simulate", rc, exit_code);
+    if (svg) {
+        FILE *f = bont_cli_create("simulate", svg);
+        int code = f ? bont_cli_finish("simulate", f, svg, bont_report_pop_svg(f, pop, plan))
+                     : BONT_EXIT_INTERNAL;
+        if (code)
+            exit_code = code;
     }
 cleanup:
     bont_pop_free(&pop);
@@ -234,12 +234,9 @@ int bont_cmd_simulate(const bont_kb_t *kb, int argc, char **argv)
     if (rc == 0)
         rc = bont_plan_load(kb, path, &plan, &err);
     if (rc == 0 && pop_opts.n_patients > 0) {
-        char ptitle[512];
-        snprintf(ptitle, sizeof ptitle, "%s%s%s%s", plan->file, plan->title ? " (" : "",
-                 plan->title ? plan->title : "", plan->title ? ")" : "");
         pop_opts.days = days;
         pop_opts.with_history = history;
-        exit_code = simulate_population(kb, plan, model, &params, &pop_opts, format, svg, ptitle);
+        exit_code = simulate_population(kb, plan, model, &params, &pop_opts, format, svg);
         goto cleanup;
     }
     if (rc == 0)
@@ -253,22 +250,16 @@ int bont_cmd_simulate(const bont_kb_t *kb, int argc, char **argv)
         exit_code = rc == BONT_ENOMEM || rc == BONT_ENUMERIC ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
         goto cleanup;
     }
-    char title[512];
-    snprintf(title, sizeof title, "%s%s%s%s", plan->file, plan->title ? " (" : "",
-             plan->title ? plan->title : "", plan->title ? ")" : "");
-    if (format == 1)
-        bont_report_sim_json(stdout, sim);
-    else if (format == 2)
-        bont_report_sim_csv(stdout, sim);
-    else
-        bont_report_sim_text(stdout, sim, title);
-    exit_code = BONT_EXIT_OK;
+    rc = format == 1   ? bont_report_sim_json_write(stdout, sim)
+         : format == 2 ? bont_report_sim_csv(stdout, sim)
+                       : bont_report_sim_text(stdout, sim, plan);
+    exit_code = bont_cli_written("simulate", rc, BONT_EXIT_OK);
     if (svg) {
-        rc = bont_report_sim_svg(svg, sim, plan->title ? plan->title : plan->file, &err);
-        if (rc) {
-            bont_cli_error(&err);
-            exit_code = BONT_EXIT_INTERNAL;
-        }
+        FILE *f = bont_cli_create("simulate", svg);
+        int code = f ? bont_cli_finish("simulate", f, svg, bont_report_sim_svg(f, sim, plan))
+                     : BONT_EXIT_INTERNAL;
+        if (code)
+            exit_code = code;
     }
 cleanup:
     bont_sim_free(&sim);

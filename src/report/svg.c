@@ -1,5 +1,5 @@
 /* svg.c: small SVG line charts for simulated time courses and validation plots. */
-#include "report/report.h"
+#include "report/internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -15,22 +15,6 @@ enum { W = 900, PLOT_L = 80, PLOT_T = 70, PLOT_W = 560, PLOT_H = 380, LEGEND_ROW
 static const char *const colours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                       "#E69F00", "#56B4E9", "#000000", "#7F3C8D"};
 static const char *const dashes[] = {"", "8 4", "2 3", "10 3 2 3", "4 4", "12 4", "1 2", "6 2 2 2"};
-
-static void xml_text(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        if (*s == '<')
-            fputs("&lt;", f);
-        else if (*s == '>')
-            fputs("&gt;", f);
-        else if (*s == '&')
-            fputs("&amp;", f);
-        else if (*s == '"')
-            fputs("&quot;", f);
-        else
-            fputc(*s, f);
-    }
-}
 
 static double nice_step(double range, int target_ticks)
 {
@@ -50,7 +34,7 @@ static double day_step(double range)
 }
 
 /* Legend rows needed for the line series (markers have their own legend inside the plot). */
-static size_t n_line_series(const bont_svg_chart_t *c, size_t *max_label)
+static size_t n_line_series(const bont__svg_chart_t *c, size_t *max_label)
 {
     size_t n = 0;
     *max_label = 0;
@@ -64,7 +48,7 @@ static size_t n_line_series(const bont_svg_chart_t *c, size_t *max_label)
     return n;
 }
 
-int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
+int bont__svg_write(FILE *f, const bont__svg_chart_t *c)
 {
     double xr = c->x_max - c->x_min, yr = c->y_max - c->y_min;
     if (!(xr > 0) || !(yr > 0))
@@ -94,11 +78,11 @@ int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
             w, h, w, h);
     fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w, h);
     fprintf(f, "<text x=\"%d\" y=\"28\" font-size=\"18\" font-weight=\"bold\">", PLOT_L);
-    xml_text(f, c->title);
+    bont_report_put_xml(f, c->title);
     fprintf(f, "</text>\n");
     if (c->subtitle) {
         fprintf(f, "<text x=\"%d\" y=\"50\" font-size=\"13\" fill=\"#333\">", PLOT_L);
-        xml_text(f, c->subtitle);
+        bont_report_put_xml(f, c->subtitle);
         fprintf(f, "</text>\n");
     }
     /* Grid and ticks. */
@@ -122,12 +106,12 @@ int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
             PLOT_L, PLOT_T, PLOT_W, PLOT_H);
     fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\">",
             PLOT_L + PLOT_W / 2, PLOT_T + PLOT_H + 44);
-    xml_text(f, c->x_label);
+    bont_report_put_xml(f, c->x_label);
     fprintf(f,
             "</text>\n<text transform=\"translate(24 %d) rotate(-90)\" font-size=\"14\" "
             "text-anchor=\"middle\">",
             PLOT_T + PLOT_H / 2);
-    xml_text(f, c->y_label);
+    bont_report_put_xml(f, c->y_label);
     fprintf(f, "</text>\n");
 
     /* Lines, clipped to the plot area. */
@@ -137,7 +121,7 @@ int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
         PLOT_L, PLOT_T, PLOT_W, PLOT_H);
     size_t n_markers = 0, row = 0;
     for (size_t i = 0; i < c->n_series; i++) {
-        const bont_svg_series_t *s = &c->series[i];
+        const bont__svg_series_t *s = &c->series[i];
         const char *col = colours[i % 8];
         if (s->markers) {
             for (size_t k = 0; k < s->n; k++) {
@@ -158,7 +142,7 @@ int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
                     "<rect x=\"%d\" y=\"%d\" width=\"9\" height=\"9\" fill=\"%s\" stroke=\"#000\"/>"
                     "<text x=\"%d\" y=\"%d\" font-size=\"13\">",
                     PLOT_L + 10, ly - 8, col, PLOT_L + 24, ly);
-            xml_text(f, s->label);
+            bont_report_put_xml(f, s->label);
             fprintf(f, "</text>\n");
             continue;
         }
@@ -192,37 +176,17 @@ int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
                 "font-size=\"13\">",
                 PLOT_L + PLOT_W + 12, ly, PLOT_L + PLOT_W + 44, ly, col, dashes[(i + i / 8) % 8],
                 PLOT_L + PLOT_W + 50, ly + 4);
-        xml_text(f, s->label);
+        bont_report_put_xml(f, s->label);
         fprintf(f, "</text>\n");
     }
     for (size_t i = 0; i < c->n_notes; i++) {
         fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#222\">", PLOT_L,
                 PLOT_T + PLOT_H + 70 + 18 * (int)i);
-        xml_text(f, c->notes[i]);
+        bont_report_put_xml(f, c->notes[i]);
         fprintf(f, "</text>\n");
     }
     fprintf(f, "</svg>\n");
 #undef SX
 #undef SY
-    return ferror(f) ? BONT_EIO : 0;
-}
-
-int bont_svg_write_file(const char *path, const bont_svg_chart_t *chart, bont_error_t *err)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        if (err)
-            snprintf(err->file, sizeof err->file, "%s", path);
-        bont_error_setf(err, NULL, "cannot write the SVG file");
-        return BONT_EIO;
-    }
-    int rc = bont_svg_write(f, chart);
-    if (fclose(f) != 0 && rc == 0)
-        rc = BONT_EIO;
-    if (rc) {
-        if (err)
-            snprintf(err->file, sizeof err->file, "%s", path);
-        bont_error_setf(err, NULL, "writing the SVG failed (%s)", bont_strerror(rc));
-    }
-    return rc;
+    return bont__stream_rc(f, 0);
 }
