@@ -149,6 +149,39 @@ cleanup:
 
 /* ---- end of virtual patients ------------------------------------------------------------- */
 
+/* One virtual patient with typical parameters. */
+static int simulate_one(const bont_plan_t *plan, const bont_model_t *model,
+                        const bont_params_t *params, int days, bool history, int format,
+                        const char *svg)
+{
+    bont_error_t err;
+    bont_error_clear(&err);
+    bont_sim_t *sim = NULL;
+    int rc = bont_sim_new(&sim, model, params, &err);
+    if (rc == 0)
+        rc = bont_sim_add_plan(sim, plan, history, &err);
+    if (rc == 0)
+        rc = bont_sim_run(sim, days, 10, &err);
+    if (rc) {
+        bont_cli_error(&err);
+        bont_sim_free(&sim);
+        return rc == BONT_ENOMEM || rc == BONT_ENUMERIC ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
+    }
+    rc = format == 1   ? bont_report_sim_json_write(stdout, sim)
+         : format == 2 ? bont_report_sim_csv(stdout, sim)
+                       : bont_report_sim_text(stdout, sim, plan);
+    int exit_code = bont_cli_written("simulate", rc, BONT_EXIT_OK);
+    if (svg) {
+        FILE *f = bont_cli_create("simulate", svg);
+        int code = f ? bont_cli_finish("simulate", f, svg, bont_report_sim_svg(f, sim, plan))
+                     : BONT_EXIT_INTERNAL;
+        if (code)
+            exit_code = code;
+    }
+    bont_sim_free(&sim);
+    return exit_code;
+}
+
 /* The value of an option given as "--opt VALUE" or "--opt=VALUE"; advances *i. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
 {
@@ -227,7 +260,6 @@ int bont_cmd_simulate(const bont_kb_t *kb, int argc, char **argv)
     bont_error_clear(&err);
     bont_params_t params;
     bont_plan_t *plan = NULL;
-    bont_sim_t *sim = NULL;
     int exit_code = BONT_EXIT_USAGE;
     int rc = params_path ? bont_params_load_file(&params, params_path, &err)
                          : bont_params_load(&params, &err);
@@ -239,30 +271,13 @@ int bont_cmd_simulate(const bont_kb_t *kb, int argc, char **argv)
         exit_code = simulate_population(kb, plan, model, &params, &pop_opts, format, svg);
         goto cleanup;
     }
-    if (rc == 0)
-        rc = bont_sim_new(&sim, model, &params, &err);
-    if (rc == 0)
-        rc = bont_sim_add_plan(sim, plan, history, &err);
-    if (rc == 0)
-        rc = bont_sim_run(sim, days, 10, &err);
-    if (rc) {
-        bont_cli_error(&err);
-        exit_code = rc == BONT_ENOMEM || rc == BONT_ENUMERIC ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
+    if (rc == 0) {
+        exit_code = simulate_one(plan, model, &params, days, history, format, svg);
         goto cleanup;
     }
-    rc = format == 1   ? bont_report_sim_json_write(stdout, sim)
-         : format == 2 ? bont_report_sim_csv(stdout, sim)
-                       : bont_report_sim_text(stdout, sim, plan);
-    exit_code = bont_cli_written("simulate", rc, BONT_EXIT_OK);
-    if (svg) {
-        FILE *f = bont_cli_create("simulate", svg);
-        int code = f ? bont_cli_finish("simulate", f, svg, bont_report_sim_svg(f, sim, plan))
-                     : BONT_EXIT_INTERNAL;
-        if (code)
-            exit_code = code;
-    }
+    bont_cli_error(&err);
+    exit_code = rc == BONT_ENOMEM ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
 cleanup:
-    bont_sim_free(&sim);
     bont_plan_free(&plan);
     return exit_code;
 }
