@@ -130,15 +130,16 @@ static int lines(const char *s)
     return n;
 }
 
-int test_xml_well_formed(const char *files)
+int test_svg_valid(const char *files)
 {
     char cmd[4096], o[4096], e[4096];
     snprintf(cmd, sizeof cmd,
-             "python3 -c 'import sys, xml.dom.minidom as m; [m.parse(p) for p in sys.argv[1:]]' %s",
-             files);
+             "python3 -c 'import sys, xml.dom.minidom as m; [m.parse(p) for p in sys.argv[1:]]' "
+             "%s && for f in %s; do rsvg-convert \"$f\" > /dev/null || exit 1; done",
+             files, files);
     int rc = bont_test_run(cmd, o, sizeof o, e, sizeof e);
     if (rc != 0)
-        printf("    not well-formed XML (%s): %s\n", files, e);
+        printf("    not a valid SVG (%s): %s\n", files, e);
     return rc == 0;
 }
 
@@ -235,7 +236,7 @@ TEST_TIMEOUT(cli_hostile_plan_title_makes_valid_svg, 120)
     CHECK(terminal_safe(out));
     char files[512];
     snprintf(files, sizeof files, "%s/one.svg %s/pop.svg", dir, dir);
-    CHECK(test_xml_well_formed(files));
+    CHECK(test_svg_valid(files));
     CHECK_INT(sh("grep -c 'Evil \\\\x01 &lt;&amp;&gt; &quot;q&quot; &#39;a&#39;' %s/one.svg", dir),
               0);
     CHECK_INT(sh("$B check %s/evil.json", dir), 0);

@@ -2,8 +2,9 @@
 #ifndef BONT_TEST_OUTPUT_H
 #define BONT_TEST_OUTPUT_H
 
-/* Whether every file named (a shell word list or pattern) is well-formed XML, judged by
- * python3's expat as strictly as a browser's parser; prints the parser's complaint if not. */
-int test_xml_well_formed(const char *files);
+/* Whether every SVG file named (a shell word list or pattern) is well-formed XML, judged by
+ * python3's expat as strictly as a browser's parser, and renders (rsvg-convert); prints the
+ * complaint if not. */
+int test_svg_valid(const char *files);
 
 #endif

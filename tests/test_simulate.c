@@ -119,7 +119,7 @@ TEST(simulate_csv_text_svg)
     CHECK(strstr(buf, "<svg") && strstr(buf, "days after injection") &&
           strstr(buf, "corrugator_supercilii (left)") && strstr(buf, "procerus") &&
           strstr(buf, "</svg>"));
-    CHECK(test_xml_well_formed(svg));
+    CHECK(test_svg_valid(svg));
     free(buf);
     unlink(svg);
 }
@@ -197,7 +197,7 @@ TEST_TIMEOUT(validate_all_datasets_within_tolerance, 120)
     /* One plot per dataset, each well-formed XML. */
     char all[300];
     snprintf(all, sizeof all, "%s/*.svg", dir);
-    CHECK(test_xml_well_formed(all));
+    CHECK(test_svg_valid(all));
     DIR *d = opendir(dir);
     int n = 0;
     for (struct dirent *e; d && (e = readdir(d));)

@@ -20,13 +20,8 @@ static void usage(FILE *f)
 static const bont_product_t *product_arg(const bont_kb_t *kb, const char *name)
 {
     const bont_product_t *p = bont_kb_product(kb, name);
-    if (!p) {
-        const char *sugg[3];
-        size_t n = bont_kb_suggest(kb, "product", name, sugg, 3);
-        fprintf(stderr, "bont convert: unknown product \"");
-        bont_report_put_text(stderr, name);
-        fprintf(stderr, "\"%s%s\n", n ? "; did you mean " : "", n ? sugg[0] : "");
-    }
+    if (!p)
+        bont_cli_unknown_product("convert", kb, name);
     return p;
 }
 

@@ -71,11 +71,7 @@ int bont_cmd_dilute(const bont_kb_t *kb, int argc, char **argv)
     }
     const bont_product_t *product = NULL;
     if (product_name && !(product = bont_kb_product(kb, product_name))) {
-        const char *sugg[3];
-        size_t n = bont_kb_suggest(kb, "product", product_name, sugg, 3);
-        fprintf(stderr, "bont dilute: unknown product \"");
-        bont_report_put_text(stderr, product_name);
-        fprintf(stderr, "\"%s%s\n", n ? "; did you mean " : "", n ? sugg[0] : "");
+        bont_cli_unknown_product("dilute", kb, product_name);
         return BONT_EXIT_USAGE;
     }
     bont_report_dilution_t d = {

@@ -102,6 +102,28 @@ static void progress_draw(double done, void *user)
     fflush(stderr);
 }
 
+/* The plot of a simulation or a population into the file path; the exit code. */
+typedef int (*svg_writer_t)(FILE *f, const void *result, const bont_plan_t *plan);
+
+static int sim_svg(FILE *f, const void *sim, const bont_plan_t *plan)
+{
+    return bont_report_sim_svg(f, sim, plan);
+}
+
+static int pop_svg(FILE *f, const void *pop, const bont_plan_t *plan)
+{
+    return bont_report_pop_svg(f, pop, plan);
+}
+
+static int write_svg(const char *path, svg_writer_t write, const void *result,
+                     const bont_plan_t *plan, int exit_code)
+{
+    FILE *f = bont_cli_create("simulate", path);
+    int code =
+        f ? bont_cli_finish("simulate", f, path, write(f, result, plan)) : BONT_EXIT_INTERNAL;
+    return code ? code : exit_code;
+}
+
 static int simulate_population(const bont_kb_t *kb, const bont_plan_t *plan,
                                const bont_model_t *model, const bont_params_t *params,
                                bont_pop_opts_t *opts, int format, const char *svg)
@@ -134,13 +156,8 @@ static int simulate_population(const bont_kb_t *kb, const bont_plan_t *plan,
          : format == 2 ? bont_report_pop_csv(stdout, pop)
                        : bont_report_pop_text(stdout, pop, plan);
     exit_code = bont_cli_written("simulate", rc, exit_code);
-    if (svg) {
-        FILE *f = bont_cli_create("simulate", svg);
-        int code = f ? bont_cli_finish("simulate", f, svg, bont_report_pop_svg(f, pop, plan))
-                     : BONT_EXIT_INTERNAL;
-        if (code)
-            exit_code = code;
-    }
+    if (svg)
+        exit_code = write_svg(svg, pop_svg, pop, plan, exit_code);
 cleanup:
     bont_pop_free(&pop);
     bont_spread_free(&sp);
@@ -171,13 +188,8 @@ static int simulate_one(const bont_plan_t *plan, const bont_model_t *model,
          : format == 2 ? bont_report_sim_csv(stdout, sim)
                        : bont_report_sim_text(stdout, sim, plan);
     int exit_code = bont_cli_written("simulate", rc, BONT_EXIT_OK);
-    if (svg) {
-        FILE *f = bont_cli_create("simulate", svg);
-        int code = f ? bont_cli_finish("simulate", f, svg, bont_report_sim_svg(f, sim, plan))
-                     : BONT_EXIT_INTERNAL;
-        if (code)
-            exit_code = code;
-    }
+    if (svg)
+        exit_code = write_svg(svg, sim_svg, sim, plan, exit_code);
     bont_sim_free(&sim);
     return exit_code;
 }

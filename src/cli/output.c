@@ -36,3 +36,12 @@ int bont_cli_finish(const char *command, FILE *f, const char *path, int rc)
     fprintf(stderr, ": writing the file failed (%s)\n", bont_strerror(rc));
     return BONT_EXIT_INTERNAL;
 }
+
+void bont_cli_unknown_product(const char *command, const bont_kb_t *kb, const char *name)
+{
+    const char *sugg[3];
+    size_t n = bont_kb_suggest(kb, "product", name, sugg, 3);
+    fprintf(stderr, "bont %s: unknown product \"", command);
+    bont_report_put_text(stderr, name);
+    fprintf(stderr, "\"%s%s\n", n ? "; did you mean " : "", n ? sugg[0] : "");
+}

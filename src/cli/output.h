@@ -18,4 +18,7 @@ FILE *bont_cli_create(const char *command, const char *path);
  * BONT_EXIT_INTERNAL after saying so on stderr. */
 int bont_cli_finish(const char *command, FILE *f, const char *path, int rc);
 
+/* "bont COMMAND: unknown product "NAME"; did you mean X" on stderr. */
+void bont_cli_unknown_product(const char *command, const bont_kb_t *kb, const char *name);
+
 #endif

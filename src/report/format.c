@@ -94,17 +94,6 @@ void bont__plan_label(char *buf, size_t size, const bont_plan_t *plan)
         snprintf(buf, size, "%s", plan->file);
 }
 
-int bont__landmark_days(const int *marks, size_t n_marks, int days, int *cols, int max)
-{
-    int n = 0;
-    for (size_t i = 0; i < n_marks && n < max; i++)
-        if (marks[i] <= days)
-            cols[n++] = marks[i];
-    if ((n == 0 || cols[n - 1] != days) && n < max)
-        cols[n++] = days;
-    return n;
-}
-
 int bont__stream_rc(FILE *f, int rc)
 {
     return rc ? rc : ferror(f) ? BONT_EIO : 0;

@@ -79,10 +79,6 @@ json_t *bont__json_from_writer(int (*write)(FILE *f, const void *ctx), const voi
 /* The status of a writer's stream: 0, or BONT_EIO when it failed. */
 int bont__stream_rc(FILE *f, int rc);
 
-/* ---- Text tables ---------------------------------------------------------------------------
- * A landmark-day grid (0, 7, 14, ... up to days); returns how many, at most max. */
-int bont__landmark_days(const int *marks, size_t n_marks, int days, int *cols, int max);
-
 /* ---- SVG line charts (svg.c) ---------------------------------------------------------------- */
 
 /* One line (or set of markers) of a chart; arrays are borrowed. */
@@ -115,5 +111,30 @@ typedef struct bont__svg_chart_t {
  * and dash pattern so it stays readable when printed in black and white). Every string is
  * escaped for XML. Returns 0, BONT_EINVAL for an empty range, or BONT_EIO. */
 int bont__svg_write(FILE *f, const bont__svg_chart_t *chart);
+
+/* ---- What the one-patient and population writers share (effectout.c) ---------------------- */
+
+/* "Plan        FILE (TITLE)" (when plan is not NULL) and "Model       NAME: TITLE". */
+void bont__model_heading(FILE *f, const bont_plan_t *plan, const bont_model_t *m,
+                         bont__scratch_t *sc);
+
+/* The effect of each structure at landmark days (those of marks up to days, and days). */
+typedef struct bont__course_t {
+    const char *heading; /* of the first column */
+    const int *marks;
+    size_t n_marks;
+    int days;
+    size_t n_rows;
+    const bont_target_t *(*target)(const void *ctx, size_t row);
+    void (*cell)(char *buf, size_t size, const void *ctx, size_t row, int day);
+    const void *ctx;
+} bont__course_t;
+int bont__course_table(FILE *f, const bont__course_t *c, bont__scratch_t *sc);
+
+/* The chart of effect (percent) against days 0..days, titled by the plan's title or file; sets
+ * each series' x and n. */
+int bont__effect_svg(FILE *f, const bont_plan_t *plan, int days, const char *subtitle,
+                     bont__svg_series_t *series, size_t n, const char *const *notes,
+                     size_t n_notes);
 
 #endif

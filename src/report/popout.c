@@ -44,7 +44,6 @@ static void range_cell(char *buf, size_t size, const bont_pop_result_t *r, int k
 
 /* Days shown in the text's course table (and the horizon). */
 static const int landmark_days[] = {0, 7, 14, 28, 56, 84, 112, 140, 180, 270, 365};
-enum { MAX_LANDMARKS = 16 };
 
 /* Median and 5-95 % range of every readout, one row per structure. */
 static int readouts_table(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
@@ -74,43 +73,16 @@ static int readouts_table(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
     return 0;
 }
 
-/* The median course, with its range, at a few landmark days. */
-static int course_table(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
+static const bont_target_t *pop_target(const void *ctx, size_t i)
 {
-    int cols[MAX_LANDMARKS];
-    int n_marks = bont__landmark_days(landmark_days, sizeof landmark_days / sizeof landmark_days[0],
-                                      bont_pop_days(pop), cols, MAX_LANDMARKS);
-    char align[MAX_LANDMARKS + 2];
-    memset(align, 'r', sizeof align);
-    align[0] = 'l';
-    align[n_marks + 1] = '\0';
-    bont_table_t *t = bont_table_new(n_marks + 1, align);
-    const char *cells[MAX_LANDMARKS + 1];
-    char bufs[MAX_LANDMARKS + 1][160];
-    if (!t)
-        return BONT_ENOMEM;
-    snprintf(bufs[0], sizeof bufs[0], BONT_TR("effect (%%) on day: median (5-95)"));
-    for (int c = 0; c < n_marks; c++)
-        snprintf(bufs[c + 1], sizeof bufs[0], "%d", cols[c]);
-    for (int c = 0; c <= n_marks; c++)
-        cells[c] = bufs[c];
-    bont_table_row(t, cells);
-    for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
-        const bont_pop_result_t *r = bont_pop_result(pop, i);
-        char label[160];
-        label_of(&r->target, label, sizeof label);
-        snprintf(bufs[0], sizeof bufs[0], "%s", bont__tx(sc, label));
-        for (int c = 0; c < n_marks; c++) {
-            int d = cols[c];
-            snprintf(bufs[c + 1], sizeof bufs[0], "%.0f (%.0f-%.0f)", r->p50[d], r->p5[d],
-                     r->p95[d]);
-        }
-        bont_table_row(t, cells);
-    }
-    fputc('\n', f);
-    bont_table_print(t, f, 0);
-    bont_table_free(&t);
-    return 0;
+    return &bont_pop_result(ctx, i)->target;
+}
+
+/* The median effect on a day with its 5-95 % range: "94 (68-99)". */
+static void pop_cell(char *buf, size_t size, const void *ctx, size_t i, int day)
+{
+    const bont_pop_result_t *r = bont_pop_result(ctx, i);
+    snprintf(buf, size, "%.0f (%.0f-%.0f)", r->p50[day], r->p5[day], r->p95[day]);
 }
 
 /* The structures with a side-effect risk; nothing when there is none. */
@@ -151,21 +123,23 @@ static int risk_table(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
 
 int bont_report_pop_text(FILE *f, const bont_pop_t *pop, const bont_plan_t *plan)
 {
-    const bont_model_t *m = bont_pop_model(pop);
     bont__scratch_t sc = {0};
-    if (plan) {
-        char label[1024];
-        bont__plan_label(label, sizeof label, plan);
-        fprintf(f, BONT_TR("Plan        %s\n"), bont__tx(&sc, label));
-    }
-    fprintf(f, BONT_TR("Model       %s: %s\n"), bont__tx(&sc, m->name), bont__tx(&sc, m->title));
+    bont__model_heading(f, plan, bont_pop_model(pop), &sc);
     fprintf(f,
             BONT_TR("Horizon     %d days, %zu virtual patients (seed %llu): median (5th to 95th "
                     "percentile)\n\n"),
             bont_pop_days(pop), bont_pop_n_patients(pop), (unsigned long long)bont_pop_seed(pop));
     int rc = readouts_table(f, pop, &sc);
+    bont__course_t course = {.heading = BONT_TR("effect (%) on day: median (5-95)"),
+                             .marks = landmark_days,
+                             .n_marks = sizeof landmark_days / sizeof landmark_days[0],
+                             .days = bont_pop_days(pop),
+                             .n_rows = bont_pop_n_results(pop),
+                             .target = pop_target,
+                             .cell = pop_cell,
+                             .ctx = pop};
     if (rc == 0)
-        rc = course_table(f, pop, &sc);
+        rc = bont__course_table(f, &course, &sc);
     if (rc == 0)
         rc = risk_table(f, pop, &sc);
     if (rc == 0)
@@ -309,14 +283,11 @@ int bont_report_pop_svg(FILE *f, const bont_pop_t *pop, const bont_plan_t *plan)
 {
     int days = bont_pop_days(pop);
     size_t n = bont_pop_n_results(pop), n_series = 0, n_hidden = 0;
-    double *x = malloc(((size_t)days + 1) * sizeof *x);
     bont__svg_series_t *s = calloc(n ? n : 1, sizeof *s);
     char(*labels)[160] = calloc(n ? n : 1, sizeof *labels);
     int rc = BONT_ENOMEM;
-    if (!x || !s || !labels)
+    if (!s || !labels)
         goto cleanup;
-    for (int d = 0; d <= days; d++)
-        x[d] = d;
     for (size_t i = 0; i < n; i++) {
         const bont_pop_result_t *r = bont_pop_result(pop, i);
         bool spread = strcmp(r->target.role, "spread") == 0;
@@ -335,9 +306,7 @@ int bont_report_pop_svg(FILE *f, const bont_pop_t *pop, const bont_plan_t *plan)
         /* Bands for the injected muscles only: a band per spread structure too buries the
          * chart (their medians still show where spread acts). */
         s[k] = (bont__svg_series_t){.label = labels[k],
-                                    .x = x,
                                     .y = r->p50,
-                                    .n = (size_t)days + 1,
                                     .band_lo = spread ? NULL : r->p5,
                                     .band_hi = spread ? NULL : r->p95};
     }
@@ -354,23 +323,8 @@ int bont_report_pop_svg(FILE *f, const bont_pop_t *pop, const bont_plan_t *plan)
                       n_hidden),
              n_hidden, SVG_MIN_SPREAD_PCT);
     const char *notes[1] = {note};
-    bont__svg_chart_t chart = {.title = plan ? (plan->title ? plan->title : plan->file)
-                                             : BONT_TR("Simulated effect"),
-                               .subtitle = sub,
-                               .x_label = BONT_TR("days after injection"),
-                               .y_label = BONT_TR("effect (% of baseline function lost)"),
-                               .x_min = 0,
-                               .x_max = days,
-                               .y_min = 0,
-                               .y_max = 100,
-                               .x_days = true,
-                               .series = s,
-                               .n_series = n_series,
-                               .notes = n_hidden ? notes : NULL,
-                               .n_notes = n_hidden ? 1 : 0};
-    rc = bont__svg_write(f, &chart);
+    rc = bont__effect_svg(f, plan, days, sub, s, n_series, notes, n_hidden ? 1 : 0);
 cleanup:
-    free(x);
     free(s);
     free(labels);
     return rc;

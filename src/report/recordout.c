@@ -169,45 +169,37 @@ int bont_report_visit_result_text(FILE *f, const bont_visit_result_t *r,
 
 /* ---- Outcomes, adverse events, wear-off, backup ---------------------------------------------- */
 
-json_t *bont_report_outcome_json(const bont_store_outcome_t *o, bool with_patient)
+/* {id, [patient_id,] ...rest}: the record's own fields after its ids; takes rest. */
+static json_t *with_ids(long long id, long long patient_id, bool with_patient, json_t *rest)
 {
-    json_t *j = json_pack("{s:I}", "id", (json_int_t)o->id);
-    if (j && with_patient && json_object_set_new(j, "patient_id", json_integer(o->patient_id)))
-        goto fail;
-    json_t *rest = json_pack("{s:o, s:o, s:f, s:o, s:o}", "visit_id",
-                             o->visit_id ? json_integer(o->visit_id) : json_null(), "scale",
-                             bont__jstr(o->scale), "score", o->score, "date", bont__jstr(o->date),
-                             "note", bont__jstr_or_null(o->note));
-    if (!j || !rest || json_object_update(j, rest) != 0) {
-        json_decref(rest);
-        goto fail;
+    json_t *j = json_pack("{s:I}", "id", (json_int_t)id);
+    if (!j || !rest ||
+        (with_patient && json_object_set_new(j, "patient_id", json_integer(patient_id))) ||
+        json_object_update(j, rest) != 0) {
+        json_decref(j);
+        j = NULL;
     }
     json_decref(rest);
     return j;
-fail:
-    json_decref(j);
-    return NULL;
+}
+
+json_t *bont_report_outcome_json(const bont_store_outcome_t *o, bool with_patient)
+{
+    return with_ids(o->id, o->patient_id, with_patient,
+                    json_pack("{s:o, s:o, s:f, s:o, s:o}", "visit_id",
+                              o->visit_id ? json_integer(o->visit_id) : json_null(), "scale",
+                              bont__jstr(o->scale), "score", o->score, "date", bont__jstr(o->date),
+                              "note", bont__jstr_or_null(o->note)));
 }
 
 json_t *bont_report_ae_json(const bont_store_ae_t *ae, bool with_patient)
 {
-    json_t *j = json_pack("{s:I}", "id", (json_int_t)ae->id);
-    if (j && with_patient && json_object_set_new(j, "patient_id", json_integer(ae->patient_id)))
-        goto fail;
-    json_t *rest =
-        json_pack("{s:I, s:o, s:i, s:o, s:o, s:o}", "visit_id", (json_int_t)ae->visit_id, "what",
-                  bont__jstr(ae->what), "onset_day", ae->onset_day, "severity",
-                  bont__jstr(ae->severity), "resolved_date", bont__jstr_or_null(ae->resolved_date),
-                  "note", bont__jstr_or_null(ae->note));
-    if (!j || !rest || json_object_update(j, rest) != 0) {
-        json_decref(rest);
-        goto fail;
-    }
-    json_decref(rest);
-    return j;
-fail:
-    json_decref(j);
-    return NULL;
+    return with_ids(ae->id, ae->patient_id, with_patient,
+                    json_pack("{s:I, s:o, s:i, s:o, s:o, s:o}", "visit_id",
+                              (json_int_t)ae->visit_id, "what", bont__jstr(ae->what), "onset_day",
+                              ae->onset_day, "severity", bont__jstr(ae->severity), "resolved_date",
+                              bont__jstr_or_null(ae->resolved_date), "note",
+                              bont__jstr_or_null(ae->note)));
 }
 
 json_t *bont_report_wore_off_json(long long visit_id, const char *wore_off_date)

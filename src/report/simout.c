@@ -9,7 +9,6 @@
 
 /* Days shown in the text's effect-over-time table (and the horizon). */
 static const int landmark_days[] = {0, 3, 7, 14, 28, 56, 84, 112, 140, 180, 270, 365};
-enum { MAX_LANDMARKS = 16 };
 
 static void sim_label(const bont_sim_result_t *r, char *buf, size_t size)
 {
@@ -46,57 +45,33 @@ static int readouts_table(FILE *f, const bont_sim_t *sim, bont__scratch_t *sc)
     return 0;
 }
 
-/* The course at a few landmark days. */
-static int course_table(FILE *f, const bont_sim_t *sim, bont__scratch_t *sc)
+static const bont_target_t *sim_target(const void *ctx, size_t i)
 {
-    int cols[MAX_LANDMARKS];
-    int n_marks = bont__landmark_days(landmark_days, sizeof landmark_days / sizeof landmark_days[0],
-                                      bont_sim_days(sim), cols, MAX_LANDMARKS);
-    char align[MAX_LANDMARKS + 2];
-    memset(align, 'r', sizeof align);
-    align[0] = 'l';
-    align[n_marks + 1] = '\0';
-    bont_table_t *t = bont_table_new(n_marks + 1, align);
-    const char *cells[MAX_LANDMARKS + 1];
-    char bufs[MAX_LANDMARKS + 1][160];
-    if (!t)
-        return BONT_ENOMEM;
-    snprintf(bufs[0], sizeof bufs[0], BONT_TR("effect (%%) on day"));
-    for (int c = 0; c < n_marks; c++)
-        snprintf(bufs[c + 1], sizeof bufs[0], "%d", cols[c]);
-    for (int c = 0; c <= n_marks; c++)
-        cells[c] = bufs[c];
-    bont_table_row(t, cells);
-    for (size_t i = 0; i < bont_sim_n_targets(sim); i++) {
-        const bont_sim_result_t *r = bont_sim_result(sim, i);
-        char label[160];
-        sim_label(r, label, sizeof label);
-        snprintf(bufs[0], sizeof bufs[0], "%s", bont__tx(sc, label));
-        for (int c = 0; c < n_marks; c++)
-            bont__fmt1(bufs[c + 1], sizeof bufs[0], r->effect_pct[cols[c]], "-");
-        bont_table_row(t, cells);
-    }
-    fputc('\n', f);
-    bont_table_print(t, f, 0);
-    bont_table_free(&t);
-    return 0;
+    return &bont_sim_result(ctx, i)->target;
+}
+
+static void sim_cell(char *buf, size_t size, const void *ctx, size_t i, int day)
+{
+    bont__fmt1(buf, size, bont_sim_result(ctx, i)->effect_pct[day], "-");
 }
 
 int bont_report_sim_text(FILE *f, const bont_sim_t *sim, const bont_plan_t *plan)
 {
-    const bont_model_t *m = bont_sim_model(sim);
     bont__scratch_t sc = {0};
-    if (plan) {
-        char label[1024];
-        bont__plan_label(label, sizeof label, plan);
-        fprintf(f, BONT_TR("Plan        %s\n"), bont__tx(&sc, label));
-    }
-    fprintf(f, BONT_TR("Model       %s: %s\n"), bont__tx(&sc, m->name), bont__tx(&sc, m->title));
+    bont__model_heading(f, plan, bont_sim_model(sim), &sc);
     fprintf(f, BONT_TR("Horizon     %d days, 1 virtual patient (typical parameters)\n\n"),
             bont_sim_days(sim));
     int rc = readouts_table(f, sim, &sc);
+    bont__course_t course = {.heading = BONT_TR("effect (%) on day"),
+                             .marks = landmark_days,
+                             .n_marks = sizeof landmark_days / sizeof landmark_days[0],
+                             .days = bont_sim_days(sim),
+                             .n_rows = bont_sim_n_targets(sim),
+                             .target = sim_target,
+                             .cell = sim_cell,
+                             .ctx = sim};
     if (rc == 0)
-        rc = course_table(f, sim, &sc);
+        rc = bont__course_table(f, &course, &sc);
     if (rc == 0)
         fputs(BONT_TR("\nEffect: loss of force (muscles) or of secretion (glands, skin, organs), "
                       "percent of baseline.\nOnset: first time the effect reaches 25% of its "
@@ -190,17 +165,13 @@ int bont_report_sim_csv(FILE *f, const bont_sim_t *sim)
 
 int bont_report_sim_svg(FILE *f, const bont_sim_t *sim, const bont_plan_t *plan)
 {
-    int days = bont_sim_days(sim);
     size_t n = bont_sim_n_targets(sim);
-    double *x = malloc(((size_t)days + 1) * sizeof *x);
     bont__svg_series_t *s = calloc(n ? n : 1, sizeof *s);
     char(*labels)[160] = calloc(n ? n : 1, sizeof *labels);
     size_t *order = calloc(n ? n : 1, sizeof *order);
     int rc = BONT_ENOMEM;
-    if (!x || !s || !labels || !order)
+    if (!s || !labels || !order)
         goto cleanup;
-    for (int d = 0; d <= days; d++)
-        x[d] = d;
     /* Legend rows in order of peak effect, as the lines stack in the plot. */
     for (size_t i = 0; i < n; i++) {
         size_t j = i;
@@ -217,30 +188,16 @@ int bont_report_sim_svg(FILE *f, const bont_sim_t *sim, const bont_plan_t *plan)
             snprintf(labels[i], sizeof labels[i], "%s %.0f%%", name, r->readouts.peak_effect_pct);
         else
             snprintf(labels[i], sizeof labels[i], "%s", name);
-        s[i] = (bont__svg_series_t){
-            .label = labels[i], .x = x, .y = r->effect_pct, .n = (size_t)days + 1};
+        s[i] = (bont__svg_series_t){.label = labels[i], .y = r->effect_pct};
     }
     char sub[256];
     snprintf(sub, sizeof sub,
              BONT_TR("model %s; effect = loss of force (muscle) or secretion (gland), %% of "
                      "baseline"),
              bont_sim_model(sim)->name);
-    bont__svg_chart_t chart = {.title = plan ? (plan->title ? plan->title : plan->file)
-                                             : BONT_TR("Simulated effect"),
-                               .subtitle = sub,
-                               .x_label = BONT_TR("days after injection"),
-                               .y_label = BONT_TR("effect (% of baseline function lost)"),
-                               .x_min = 0,
-                               .x_max = days,
-                               .y_min = 0,
-                               .y_max = 100,
-                               .x_days = true,
-                               .series = s,
-                               .n_series = n};
-    rc = bont__svg_write(f, &chart);
+    rc = bont__effect_svg(f, plan, bont_sim_days(sim), sub, s, n, NULL, 0);
 cleanup:
     free(order);
-    free(x);
     free(s);
     free(labels);
     return rc;
