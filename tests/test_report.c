@@ -125,7 +125,6 @@ TEST(report_one_formatter_per_quantity)
     bont__fmt_share_pct(buf, sizeof buf, 0.025);
     CHECK_STR(buf, "2.5 %");
     CHECK_STR(bont__side(BONT_SIDE_NONE), "midline");
-    CHECK_STR(bont__side_text(""), "midline");
     bont__target_label(buf, sizeof buf, "procerus", "midline");
     CHECK_STR(buf, "procerus");
     bont__target_label(buf, sizeof buf, "frontalis", "left");

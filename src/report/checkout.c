@@ -94,16 +94,20 @@ static void plan_header(FILE *f, const bont_plan_t *plan, bont__scratch_t *sc)
     if (per_ml > 0)
         fprintf(f, BONT_TR("Vial        %g U + %g mL diluent = %.3g U per 0.1 mL\n"),
                 plan->vial_units, plan->diluent_ml, per_ml / 10);
-    fprintf(f, BONT_TR("Patient     %g y"), pt->age_years);
+    char about[512] = "", item[64];
+    snprintf(item, sizeof item, BONT_TR("%g y"), pt->age_years);
+    bont__list_add(about, sizeof about, item);
     if (pt->sex[0])
-        fprintf(f, ", %s", bont__tx(sc, pt->sex));
-    if (pt->weight_kg > 0)
-        fprintf(f, BONT_TR(", %g kg"), pt->weight_kg);
+        bont__list_add(about, sizeof about, bont__tx(sc, pt->sex));
+    if (pt->weight_kg > 0) {
+        snprintf(item, sizeof item, BONT_TR("%g kg"), pt->weight_kg);
+        bont__list_add(about, sizeof about, item);
+    }
     if (pt->pregnant)
-        fputs(BONT_TR(", pregnant"), f);
+        bont__list_add(about, sizeof about, BONT_TR("pregnant"));
     if (pt->breastfeeding)
-        fputs(BONT_TR(", breastfeeding"), f);
-    fputs("\n\n", f);
+        bont__list_add(about, sizeof about, BONT_TR("breastfeeding"));
+    fprintf(f, BONT_TR("Patient     %s\n\n"), about);
 }
 
 static int injections_table(FILE *f, const bont_plan_t *plan, bont__scratch_t *sc)

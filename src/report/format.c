@@ -23,7 +23,7 @@ void bont__put_num1(FILE *f, double v)
 }
 
 /* Halves go up (day 12.5 is day 13) in every writer; printf's "%.0f" would round them to even. */
-double bont__whole_day(double v)
+static double whole_day(double v)
 {
     return isfinite(v) ? floor(v + 0.5) : v;
 }
@@ -33,7 +33,7 @@ void bont__fmt_day(char *buf, size_t size, double v, const char *undefined)
     if (!isfinite(v))
         snprintf(buf, size, "%s", undefined);
     else
-        snprintf(buf, size, "%.0f", bont__whole_day(v));
+        snprintf(buf, size, "%.0f", whole_day(v));
 }
 
 void bont__put_day(FILE *f, double v)
@@ -73,17 +73,18 @@ const char *bont__side(bont_side_t s)
     return s == BONT_SIDE_LEFT ? "left" : s == BONT_SIDE_RIGHT ? "right" : "midline";
 }
 
-const char *bont__side_text(const char *side)
-{
-    return side && *side ? side : "midline";
-}
-
 void bont__target_label(char *buf, size_t size, const char *muscle, const char *side)
 {
     if (!side || !*side || !strcmp(side, "midline"))
         snprintf(buf, size, "%s", muscle);
     else
         snprintf(buf, size, "%s (%s)", muscle, side);
+}
+
+void bont__list_add(char *buf, size_t size, const char *item)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, size - n, "%s%s", n ? BONT_TR(", ") : "", item);
 }
 
 void bont__plan_label(char *buf, size_t size, const bont_plan_t *plan)

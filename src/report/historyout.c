@@ -15,34 +15,46 @@ enum { MAX_DOSE_COLUMNS = 6 }; /* visits shown side by side in the units-per-mus
 
 static void patient_line(FILE *f, const bont_store_patient_t *p, bont__scratch_t *sc)
 {
-    fprintf(f, BONT_TR("Patient %lld: %s, %s, born %s"), p->id, bont__tx(sc, p->name),
-            bont__tx(sc, p->sex), bont__tx(sc, p->birth_date));
-    if (p->weight_kg > 0)
-        fprintf(f, BONT_TR(", %g kg"), p->weight_kg);
-    fputc('\n', f);
-    for (size_t i = 0; i < p->n_terms; i++)
-        fprintf(f, i ? ", %s %s" : BONT_TR("Recorded: %s %s"), bont__tx(sc, p->terms[i].kind),
-                bont__tx(sc, p->terms[i].name));
-    if (p->n_terms)
-        fputc('\n', f);
+    char about[1024] = "", item[600];
+    bont__list_add(about, sizeof about, bont__tx(sc, p->name));
+    bont__list_add(about, sizeof about, bont__tx(sc, p->sex));
+    snprintf(item, sizeof item, BONT_TR("born %s"), bont__tx(sc, p->birth_date));
+    bont__list_add(about, sizeof about, item);
+    if (p->weight_kg > 0) {
+        snprintf(item, sizeof item, BONT_TR("%g kg"), p->weight_kg);
+        bont__list_add(about, sizeof about, item);
+    }
+    fprintf(f, BONT_TR("Patient %lld: %s\n"), p->id, about);
+    if (!p->n_terms)
+        return;
+    char terms[BONT_STORE_MAX_TERMS * 500] = "";
+    for (size_t i = 0; i < p->n_terms; i++) {
+        snprintf(item, sizeof item, "%s %s", bont__tx(sc, p->terms[i].kind),
+                 bont__tx(sc, p->terms[i].name));
+        bont__list_add(terms, sizeof terms, item);
+    }
+    fprintf(f, BONT_TR("Recorded: %s\n"), terms);
 }
 
 static void injection_line(FILE *f, const bont_store_injection_t *in, bont__scratch_t *sc)
 {
-    char target[160], u[32];
+    char target[160], num[32], item[400], line[1024] = "";
     bont__target_label(target, sizeof target, in->muscle, in->side);
-    bont__fmt_units(u, sizeof u, in->units);
-    fprintf(f, BONT_TR(INDENT "%s %s U"), bont__tx(sc, target), u);
-    if (in->sites > 1)
-        fprintf(f, BONT_TR(", %d sites"), in->sites);
+    bont__fmt_units(num, sizeof num, in->units);
+    snprintf(item, sizeof item, BONT_TR("%s %s U"), bont__tx(sc, target), num);
+    bont__list_add(line, sizeof line, item);
+    if (in->sites > 1) {
+        snprintf(item, sizeof item, BONT_TR("%d sites"), in->sites);
+        bont__list_add(line, sizeof line, item);
+    }
     if (in->volume_ml >= 0) {
-        char ml[32];
-        bont__fmt_ml(ml, sizeof ml, in->volume_ml);
-        fprintf(f, BONT_TR(", %s mL"), ml);
+        bont__fmt_ml(num, sizeof num, in->volume_ml);
+        snprintf(item, sizeof item, BONT_TR("%s mL"), num);
+        bont__list_add(line, sizeof line, item);
     }
     if (in->guidance[0])
-        fprintf(f, ", %s", bont__tx(sc, in->guidance));
-    fputc('\n', f);
+        bont__list_add(line, sizeof line, bont__tx(sc, in->guidance));
+    fprintf(f, INDENT "%s\n", line);
 }
 
 /* A visit, its injections, what followed it (wear-off, adverse events). */
@@ -81,13 +93,18 @@ static void visit_entry(FILE *f, const bont_store_record_t *rec, const bont_stor
 
 static void outcome_entry(FILE *f, const bont_store_outcome_t *o, bont__scratch_t *sc)
 {
-    fprintf(f, BONT_TR("  %s  outcome: %s %g"), bont__tx(sc, o->date), bont__tx(sc, o->scale),
-            o->score);
-    if (o->visit_id)
-        fprintf(f, BONT_TR(" (after visit %lld)"), o->visit_id);
-    if (o->note[0])
-        fprintf(f, ": %s", bont__tx(sc, o->note));
-    fputc('\n', f);
+    const char *date = bont__tx(sc, o->date), *scale = bont__tx(sc, o->scale);
+    const char *note = bont__tx(sc, o->note);
+    if (o->visit_id && o->note[0])
+        fprintf(f, BONT_TR("  %s  outcome: %s %g (after visit %lld): %s\n"), date, scale, o->score,
+                o->visit_id, note);
+    else if (o->visit_id)
+        fprintf(f, BONT_TR("  %s  outcome: %s %g (after visit %lld)\n"), date, scale, o->score,
+                o->visit_id);
+    else if (o->note[0])
+        fprintf(f, BONT_TR("  %s  outcome: %s %g: %s\n"), date, scale, o->score, note);
+    else
+        fprintf(f, BONT_TR("  %s  outcome: %s %g\n"), date, scale, o->score);
 }
 
 /* Visits and outcomes merged by date; a visit comes before what followed it on the same day. */

@@ -33,14 +33,15 @@ void bont__scratch_free(bont__scratch_t *sc);
  * bont__jstr_or_null gives JSON null for NULL or "". */
 json_t *bont__jstr(const char *s);
 json_t *bont__jstr_or_null(const char *s);
-/* A number, or null when v is NaN / negative (for fields "<0 when not recorded"). */
+/* A number, or null when v is not finite; the second also for v < 0 (the store's "not
+ * recorded"). */
 json_t *bont__jnum_or_null(double v);
 json_t *bont__jnum_unless_negative(double v);
 /* v rounded to sig significant digits, so the number printed is the one meant. */
 json_t *bont__jreal_sig(double v, int sig);
 
-/* Appends value to arr / sets it in obj, dropping the reference; a NULL value (out of memory)
- * marks *failed. */
+/* Appends value to arr, taking the reference; a NULL value or array (out of memory) marks
+ * *failed, so a builder returns NULL rather than a record with an entry missing. */
 void bont__jappend(json_t *arr, json_t *value, bool *failed);
 
 /* ---- One formatter per quantity (format.c) --------------------------------------------------
@@ -52,7 +53,6 @@ void bont__fmt1(char *buf, size_t size, double v, const char *undefined);
 /* The same as a JSON number, or null. */
 void bont__put_num1(FILE *f, double v);
 /* A day as a whole number, halves rounded up (peak day), or undefined when not finite. */
-double bont__whole_day(double v);
 void bont__fmt_day(char *buf, size_t size, double v, const char *undefined);
 void bont__put_day(FILE *f, double v);
 /* Units of toxin ("12.5"), four significant digits, whole numbers in full ("1000"). */
@@ -61,11 +61,13 @@ void bont__fmt_units(char *buf, size_t size, double u);
 void bont__fmt_ml(char *buf, size_t size, double ml);
 /* A share 0..1 as a percent with one decimal and its sign: "2.5 %". */
 void bont__fmt_share_pct(char *buf, size_t size, double share);
-/* "left", "right" or "midline" (plan sides) and the same for the store's "left"/"right"/"". */
+/* "left", "right" or "midline". */
 const char *bont__side(bont_side_t s);
-const char *bont__side_text(const char *side);
 /* A target for people: "corrugator_supercilii (left)", "procerus". side may be "". */
 void bont__target_label(char *buf, size_t size, const char *muscle, const char *side);
+/* Appends item to the list in buf ("a, b, c"), with the language's separator, so a line of
+ * optional attributes is built from whole items rather than from fragments with commas. */
+void bont__list_add(char *buf, size_t size, const char *item);
 /* "FILE (TITLE)" or "FILE" for a plan. */
 void bont__plan_label(char *buf, size_t size, const bont_plan_t *plan);
 
@@ -76,7 +78,8 @@ void bont__put_json_str(FILE *f, const char *s);
  * contract that is written by hand, so both forms come from one writer. */
 json_t *bont__json_from_writer(int (*write)(FILE *f, const void *ctx), const void *ctx);
 
-/* The status of a writer's stream: 0, or BONT_EIO when it failed. */
+/* A writer's result: rc when it is an error already, else BONT_EIO when the stream failed,
+ * else 0. */
 int bont__stream_rc(FILE *f, int rc);
 
 /* ---- SVG line charts (svg.c) ---------------------------------------------------------------- */

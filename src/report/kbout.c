@@ -203,9 +203,14 @@ static void show_muscle(FILE *f, const bont_muscle_t *m, bont__scratch_t *sc)
         fprintf(f, BONT_TR("If weakened %s\n"), bont__tx(sc, m->side_effect_label));
     for (size_t i = 0; i < m->n_neighbours; i++) {
         const bont_neighbour_t *nb = &m->neighbours[i];
-        fprintf(f, BONT_TR("Neighbour   %-30s %5g mm%s%s [%s]\n"), bont__tx(sc, nb->id),
-                nb->distance_mm, nb->fascia ? BONT_TR(", fascial plane") : "",
-                nb->estimate ? BONT_TR(", estimate") : "", bont__tx(sc, nb->source));
+        char about[160] = "";
+        snprintf(about, sizeof about, BONT_TR("%5g mm"), nb->distance_mm);
+        if (nb->fascia)
+            bont__list_add(about, sizeof about, BONT_TR("fascial plane"));
+        if (nb->estimate)
+            bont__list_add(about, sizeof about, BONT_TR("estimate"));
+        fprintf(f, BONT_TR("Neighbour   %-30s %s [%s]\n"), bont__tx(sc, nb->id), about,
+                bont__tx(sc, nb->source));
     }
 }
 
