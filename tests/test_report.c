@@ -129,6 +129,10 @@ TEST(report_one_formatter_per_quantity)
     CHECK_STR(buf, "procerus");
     bont__target_label(buf, sizeof buf, "frontalis", "left");
     CHECK_STR(buf, "frontalis (left)");
+    /* A label cut to fit its buffer loses whole characters, never half of one. */
+    char small[8];
+    bont__target_label(small, sizeof small, "眉间纹", NULL); /* 9 bytes into 7 */
+    CHECK_STR(small, "眉间");
 }
 
 /* A typical plan, checked and simulated, for the writers below. */

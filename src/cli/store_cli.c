@@ -78,10 +78,13 @@ int bont_cli_fail(const bont_store_args_t *a, int rc, const bont_error_t *err)
 int bont_cli_usage_error(const bont_store_args_t *a, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "bont %s: ", a->command);
+    char msg[2048];
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* The message may quote what was typed: shown as text, never as terminal commands. */
+    fprintf(stderr, "bont %s: ", a->command);
+    bont_report_put_text(stderr, msg);
     fprintf(stderr, "\n`bont %s --help` shows the options.\n", a->command);
     return BONT_EXIT_USAGE;
 }

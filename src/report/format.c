@@ -73,12 +73,31 @@ const char *bont__side(bont_side_t s)
     return s == BONT_SIDE_LEFT ? "left" : s == BONT_SIDE_RIGHT ? "right" : "midline";
 }
 
+/* After snprintf cut s to fit: drops a character cut in the middle, so the escapes do not show
+ * its first bytes as \xNN. */
+static void fit_utf8(char *s, size_t size, int wanted)
+{
+    if (wanted < 0 || (size_t)wanted < size)
+        return;
+    size_t n = strlen(s), k = n;
+    while (k > 0 && ((unsigned char)s[k - 1] & 0xC0) == 0x80 && n - k < 3)
+        k--;
+    if (k > 0 && (unsigned char)s[k - 1] >= 0xC0) { /* a lead byte: is its sequence whole? */
+        unsigned char c = (unsigned char)s[k - 1];
+        size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (n - (k - 1) < len)
+            s[k - 1] = '\0';
+    }
+}
+
 void bont__target_label(char *buf, size_t size, const char *muscle, const char *side)
 {
+    int n;
     if (!side || !*side || !strcmp(side, "midline"))
-        snprintf(buf, size, "%s", muscle);
+        n = snprintf(buf, size, "%s", muscle);
     else
-        snprintf(buf, size, "%s (%s)", muscle, side);
+        n = snprintf(buf, size, "%s (%s)", muscle, side);
+    fit_utf8(buf, size, n);
 }
 
 void bont__list_add(char *buf, size_t size, const char *item)
@@ -89,10 +108,9 @@ void bont__list_add(char *buf, size_t size, const char *item)
 
 void bont__plan_label(char *buf, size_t size, const bont_plan_t *plan)
 {
-    if (plan->title)
-        snprintf(buf, size, "%s (%s)", plan->file, plan->title);
-    else
-        snprintf(buf, size, "%s", plan->file);
+    int n = plan->title ? snprintf(buf, size, "%s (%s)", plan->file, plan->title)
+                        : snprintf(buf, size, "%s", plan->file);
+    fit_utf8(buf, size, n);
 }
 
 int bont__stream_rc(FILE *f, int rc)
