@@ -243,5 +243,13 @@ TEST_TIMEOUT(cli_hostile_plan_title_makes_valid_svg, 120)
     CHECK(terminal_safe(out) && strstr(out, "(Evil \\x01 <&> \"q\" 'a' \\x1b[31m \\u202e end)"));
     CHECK_INT(sh("$B check %s/evil.json --format json", dir), 0);
     CHECK(json_loads(out, 0, NULL) != NULL);
+    /* An error message quoting the plan (an unknown muscle) quotes it as text. */
+    CHECK_INT(
+        sh("python3 -c 'import json,sys; p=json.load(open(\"examples/glabellar_lines.json\"));"
+           " p[\"injections\"][0][\"muscle\"]=\"\\u001b]0;owned\\u0007x\";"
+           " json.dump(p, open(sys.argv[1], \"w\"))' %s/bad.json && $B check %s/bad.json",
+           dir),
+        2);
+    CHECK_MSG(terminal_safe(err) && strstr(err, "\\x1b]0;owned\\x07x"), "stderr: %s", err);
     sh("rm -rf %s", dir);
 }
