@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(gcc make pkg-config libjansson-dev libsqlite3-dev)
 if [ "${1:-}" = "test" ]; then
     pkgs+=(sqlite3 clang libclang-rt-14-dev clang-format python3 python3-scipy python3-numpy
-           libsundials-dev)
+           libsundials-dev librsvg2-bin)
     command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm) # FHIR schema check (tests/fhir)
 fi
 missing=()

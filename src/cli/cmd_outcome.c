@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/store_cli.h"
 
 static void outcome_usage(FILE *f)
@@ -87,17 +88,15 @@ static int outcome_add(bont_store_args_t *a, int argc, char **argv)
                       : bont_store_outcome_add(s, &o, &err);
     if (rc != 0)
         code = bont_cli_fail(a, rc, &err);
-    else if (wore_off && a->json)
-        bont_cli_print_json(
-            json_pack("{s:I, s:s}", "visit_id", (json_int_t)o.visit_id, "wore_off_date", wore_off));
+    else if (a->json)
+        code =
+            bont_cli_written(a->command,
+                             bont_report_json_write(
+                                 stdout, wore_off ? bont_report_wore_off_json(o.visit_id, wore_off)
+                                                  : bont_report_outcome_json(&o, true)),
+                             code);
     else if (wore_off)
         printf("%lld\n", o.visit_id);
-    else if (a->json)
-        bont_cli_print_json(json_pack("{s:I, s:I, s:o, s:s, s:f, s:s, s:o}", "id", (json_int_t)o.id,
-                                      "patient_id", (json_int_t)o.patient_id, "visit_id",
-                                      o.visit_id ? json_integer(o.visit_id) : json_null(), "scale",
-                                      o.scale, "score", o.score, "date", o.date, "note",
-                                      o.note[0] ? json_string(o.note) : json_null()));
     else
         printf("%lld\n", o.id);
     bont_store_close(&s);
@@ -174,12 +173,8 @@ int bont_cmd_ae(const bont_kb_t *kb, int argc, char **argv)
     if (rc != 0)
         code = bont_cli_fail(&a, rc, &err);
     else if (a.json)
-        bont_cli_print_json(json_pack(
-            "{s:I, s:I, s:I, s:s, s:i, s:s, s:o, s:o}", "id", (json_int_t)ae.id, "patient_id",
-            (json_int_t)ae.patient_id, "visit_id", (json_int_t)ae.visit_id, "what", ae.what,
-            "onset_day", ae.onset_day, "severity", ae.severity, "resolved_date",
-            ae.resolved_date[0] ? json_string(ae.resolved_date) : json_null(), "note",
-            ae.note[0] ? json_string(ae.note) : json_null()));
+        code = bont_cli_written(
+            a.command, bont_report_json_write(stdout, bont_report_ae_json(&ae, true)), code);
     else
         printf("%lld\n", ae.id);
     bont_store_close(&s);

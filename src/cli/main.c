@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bont/kb.h"
+#include "bont/report.h"
 #include "cli/commands.h"
 
 static const bont_cmd_t commands[] = {
@@ -36,8 +37,7 @@ static void usage(FILE *f)
 
 void bont_cli_error(const bont_error_t *err)
 {
-    char buf[1400];
-    fprintf(stderr, "bont: %s\n", bont_error_format(err, buf, sizeof buf));
+    bont_report_error(stderr, "bont", err);
 }
 
 int bont_cli_format(const char *value, const char *const *allowed, int *out)

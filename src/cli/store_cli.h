@@ -1,8 +1,7 @@
-/* store_cli.h: what the record-store commands share: options, opening the store, output. */
+/* store_cli.h: what the record-store commands share: options, opening the store, errors. */
 #ifndef BONT_CLI_STORE_CLI_H
 #define BONT_CLI_STORE_CLI_H
 
-#include <jansson.h>
 #include <stdbool.h>
 
 #include "bont/store.h"
@@ -35,13 +34,5 @@ int bont_cli_usage_error(const bont_store_args_t *a, const char *fmt, ...)
 
 /* A positive record id from text; 0 when it is not one. */
 long long bont_cli_id(const char *text);
-
-/* Prints root as indented JSON on stdout and drops it. */
-void bont_cli_print_json(json_t *root);
-
-/* JSON for the records (a new reference each). */
-json_t *bont_cli_patient_json(const bont_store_patient_t *p);
-json_t *bont_cli_visit_json(const bont_store_visit_t *v);
-json_t *bont_cli_findings_json(const bont_finding_t *f, size_t n);
 
 #endif
