@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "bont/kb.h"
 #include "server/internal.h"
@@ -106,18 +107,67 @@ int bont__h_page_patients(bont__ctx_t *c)
                                 (json_int_t)n));
 }
 
+static void today_text(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static json_t *visit_json(const bont_store_visit_t *v)
+{
+    json_t *inj = json_array();
+    for (size_t i = 0; i < v->n_injections; i++) {
+        const bont_store_injection_t *in = &v->injections[i];
+        json_array_append_new(inj, json_pack("{s:s, s:s, s:f, s:i}", "muscle", in->muscle, "side",
+                                             in->side, "units", in->units, "sites", in->sites));
+    }
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:f, s:s, s:o}", "id", (json_int_t)v->id,
+                     "date", v->date, "indication", v->indication, "product", v->vial.product,
+                     "lot", v->vial.lot, "expiry", v->vial.expiry, "total_units", v->total_units,
+                     "override_reason", v->override_reason, "injections", inj);
+}
+
 int bont__h_page_patient(bont__ctx_t *c)
 {
     bont_error_t err;
-    bont_store_patient_t p;
+    bont_store_record_t *rec = NULL;
     char *end = NULL;
     long long id = strtoll(c->params[0], &end, 10);
-    if (*end || id <= 0 || bont_store_patient_get(c->store, id, &p, &err) != 0) {
+    if (*end || id <= 0 || bont_store_record_load(c->store, id, &rec, &err) != 0) {
         bont__resp_text(c->resp, 404, "text/plain; charset=utf-8", "404 no such patient\n");
         return 0;
     }
     c->resp->audit_patient_id = id;
-    return bont__page(c, "patient", p.name, json_pack("{s:o}", "patient", patient_json(&p)));
+    json_t *visits = json_array(), *outcomes = json_array(), *aes = json_array();
+    for (size_t i = rec->n_visits; i-- > 0;) /* newest first */
+        json_array_append_new(visits, visit_json(&rec->visits[i]));
+    for (size_t i = 0; i < rec->n_outcomes; i++)
+        json_array_append_new(outcomes,
+                              json_pack("{s:s, s:s, s:f, s:s}", "date", rec->outcomes[i].date,
+                                        "scale", rec->outcomes[i].scale, "score",
+                                        rec->outcomes[i].score, "note", rec->outcomes[i].note));
+    for (size_t i = 0; i < rec->n_aes; i++)
+        json_array_append_new(aes, json_pack("{s:s, s:s, s:i, s:s}", "what", rec->aes[i].what,
+                                             "severity", rec->aes[i].severity, "onset_day",
+                                             rec->aes[i].onset_day, "resolved_date",
+                                             rec->aes[i].resolved_date));
+    json_t *ctx = json_pack("{s:o, s:o, s:o, s:o}", "patient", patient_json(&rec->patient),
+                            "visits", visits, "outcomes", outcomes, "aes", aes);
+    bont_duration_prior_t prior;
+    bont_due_t due;
+    char today[11];
+    today_text(today);
+    if (rec->n_visits > 0 && bont_duration_prior_load(&prior, &err) == 0 &&
+        bont_store_predict(rec, NULL, NULL, &prior, today, &due, &err) == 0)
+        json_object_set_new(ctx, "due",
+                            json_pack("{s:s, s:I, s:s, s:I}", "wear_off_date", due.wear_off_date,
+                                      "days_left", (json_int_t)due.days_left, "basis", due.basis,
+                                      "n_obs", (json_int_t)due.post.n_obs));
+    int rc = bont__page(c, "patient", rec->patient.name, ctx);
+    bont_store_record_free(&rec);
+    return rc;
 }
 
 /* The plan builder: charts, products and every atlas structure (for those no chart shows and
@@ -141,7 +191,17 @@ int bont__h_page_plan(bont__ctx_t *c)
                                         name ? name : m->id, "region", m->region, "sided",
                                         m->sided));
     }
-    json_t *ctx = json_pack("{s:o, s:o}", "products", products, "muscles", muscles);
+    json_t *indications = json_array();
+    for (size_t i = 0; i < bont_kb_n_indications(kb); i++) {
+        const bont_indication_t *in = bont_kb_indication_at(kb, i);
+        const char *name = strcmp(c->lang, "zh") == 0   ? in->name_zh
+                           : strcmp(c->lang, "ko") == 0 ? in->name_ko
+                                                        : in->name_en;
+        json_array_append_new(indications,
+                              json_pack("{s:s, s:s}", "id", in->id, "name", name ? name : in->id));
+    }
+    json_t *ctx = json_pack("{s:o, s:o, s:o, s:b}", "products", products, "muscles", muscles,
+                            "indications", indications, "uplot", 1);
     const char *pid = bont__kv_get(c->req->query, c->req->n_query, "patient");
     bont_store_patient_t p;
     bont_error_t err;
@@ -156,14 +216,56 @@ int bont__h_page_plan(bont__ctx_t *c)
 
 int bont__h_page_due(bont__ctx_t *c)
 {
-    return bont__page(c, "due", "Due for treatment", json_object());
+    bont_error_t err;
+    bont_duration_prior_t prior;
+    bont_due_t *list = NULL;
+    size_t n = 0;
+    char today[11];
+    today_text(today);
+    const char *w = bont__kv_get(c->req->query, c->req->n_query, "within");
+    long within = w ? strtol(w, NULL, 10) : 14;
+    within = within < 0 ? 0 : within > 365 ? 365 : within;
+    if (bont_duration_prior_load(&prior, &err) != 0 ||
+        bont_store_due(c->store, NULL, NULL, &prior, today, (int)within, &list, &n, &err) != 0)
+        return BONT_ESTORE;
+    json_t *rows = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "patient_id",
+                            (json_int_t)list[i].patient_id, "name", list[i].name, "visit_date",
+                            list[i].visit_date, "indication", list[i].indication,
+                            "wear_off_date", list[i].wear_off_date, "days_left",
+                            (json_int_t)list[i].days_left));
+    free(list);
+    return bont__page(c, "due", "Due for treatment",
+                      json_pack("{s:o, s:I}", "due", rows, "within", (json_int_t)within));
 }
 
 int bont__h_page_recall(bont__ctx_t *c)
 {
+    bont_error_t err;
     const char *lot = bont__kv_get(c->req->query, c->req->n_query, "lot");
+    json_t *ctx = json_pack("{s:s}", "lot", lot ? lot : "");
     snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "%.200s", lot ? lot : "");
-    return bont__page(c, "recall", "Recall", json_pack("{s:s}", "lot", lot ? lot : ""));
+    if (lot && *lot) {
+        bont_store_recall_t *hits = NULL;
+        size_t n = 0;
+        if (bont_store_recall(c->store, lot, &hits, &n, &err) != 0) {
+            json_decref(ctx);
+            return BONT_ESTORE;
+        }
+        json_t *rows = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(
+                rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:f}", "patient_id",
+                                (json_int_t)hits[i].patient_id, "patient_name",
+                                hits[i].patient_name, "birth_date", hits[i].birth_date, "date",
+                                hits[i].date, "product", hits[i].product, "lot", hits[i].lot,
+                                "expiry", hits[i].expiry, "total_units", hits[i].total_units));
+        free(hits);
+        json_object_set_new(ctx, "hits", rows);
+    }
+    return bont__page(c, "recall", "Recall", ctx);
 }
 
 int bont__h_page_vials(bont__ctx_t *c)
