@@ -683,7 +683,7 @@ TEST_TIMEOUT(server_socket_limits_and_headers, 90)
     CHECK(!strstr(buf, "unsafe-inline"));
     CHECK(strstr(buf, "frame-ancestors 'none'"));
     CHECK(strstr(buf, "X-Content-Type-Options: nosniff"));
-    CHECK(strstr(buf, "Referrer-Policy: no-referrer"));
+    CHECK(strstr(buf, "Referrer-Policy: same-origin"));
     CHECK(strstr(buf, "\r\n\r\nok\n"));
     /* A declared body over the limit: 413 at once, without sending a byte of it. */
     fd = connect_to(port);

@@ -165,7 +165,7 @@ class Chart:
                  'sans-serif">' % (self.w, self.h, self.name, self.title)]
         parts.append('<rect width="%d" height="%d" fill="#ffffff"/>' % (self.w, self.h))
         parts.append('<g transform="translate(%d 0)">' % shift)
-        parts.append('<g class="body" aria-hidden="true">')
+        parts.append('<g class="body" aria-hidden="true" pointer-events="none">')
         parts += self.drawing
         parts.append('</g>')
         parts.append('<g class="regions">')
@@ -177,13 +177,13 @@ class Chart:
                          '</path>' % (" deep" if deep else "", mid, side, where, sh.path(), REGION_FILL,
                                       REGION_LINE, ' stroke-dasharray="4 3"' if deep else "", where))
         parts.append('</g>')
-        parts.append('<g class="labels" aria-hidden="true">')
+        parts.append('<g class="labels" aria-hidden="true" pointer-events="none">')
         parts += self.layout_labels("l", left_x, top, bottom)
         parts += self.layout_labels("r", right_x, top, bottom)
         parts += self.notes
         parts.append('</g>')
         parts.append('</g>')
-        parts.append('<g class="points"></g>')
+        parts.append('<g class="points" pointer-events="none"></g>')
         parts.append('</svg>')
         with open(os.path.join(HERE, self.name + ".svg"), "w", encoding="utf-8") as f:
             f.write("\n".join(parts) + "\n")

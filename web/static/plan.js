@@ -164,9 +164,13 @@
       date: $("plan-date").value, indication: $("indication").value, product: $("product").value,
       vial: { units: parseFloat($("vial-units").value), diluent_ml: parseFloat($("diluent").value) },
       patient: patient, injections: Array.from(by.values()),
-      chart_points: points.map((p) => ({ muscle: p.muscle, side: p.side || null, units: p.units,
-                                         chart: p.chart, x: p.x, y: p.y })),
     };
+  }
+
+  /* The points as clicked: chart and image-relative position, kept with the visit. */
+  function chartPoints() {
+    return points.map((p) => ({ muscle: p.muscle, side: p.side || null, units: p.units,
+                                chart: p.chart, x: p.x, y: p.y }));
   }
 
   function message(el, text, cls) {
@@ -263,8 +267,8 @@
 
   $("record").addEventListener("submit", async (e) => {
     e.preventDefault();
-    const body = { patient: parseInt(root.dataset.patient, 10), plan: plan(), lot: $("lot").value,
-                   expiry: $("expiry").value };
+    const body = { patient: parseInt(root.dataset.patient, 10), plan: plan(), points: chartPoints(),
+                   lot: $("lot").value, expiry: $("expiry").value };
     if ($("reconstituted").value) body.reconstituted = $("reconstituted").value;
     if ($("override").value) body.override_reason = $("override").value;
     const r = await window.bont.postJSON("/api/v1/visits", body);
