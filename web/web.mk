@@ -7,7 +7,8 @@ WEB_SRC    := $(sort $(wildcard web/templates/*.html web/charts/*.svg web/static
 WEB_VENDOR := web/node_modules/htmx.org/dist/htmx.min.js \
               web/node_modules/uplot/dist/uPlot.iife.min.js \
               web/node_modules/uplot/dist/uPlot.min.css
-WEB_VENDOR_OUT := $(addprefix $(BUILD)/web/static/vendor/,$(notdir $(WEB_VENDOR)))
+WEB_VENDOR_OUT := $(addprefix $(BUILD)/web/static/vendor/,$(notdir $(WEB_VENDOR))) \
+                  $(BUILD)/web/static/vendor/uPlot.LICENSE.txt
 
 .PHONY: serve fuzz-http-run
 
@@ -17,6 +18,11 @@ $(BUILD)/web/npm.stamp: web/package.json web/package-lock.json
 	@echo "  NPM   web (npm ci)"
 	@cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# uPlot's MIT licence travels with the copy of it in the binary.
+$(BUILD)/web/static/vendor/uPlot.LICENSE.txt: $(BUILD)/web/npm.stamp
+	@mkdir -p $(@D)
+	@cp web/node_modules/uplot/LICENSE $@
 
 $(BUILD)/web/static/vendor/%: $(BUILD)/web/npm.stamp
 	@mkdir -p $(@D)
