@@ -196,19 +196,19 @@ TEST(server_every_route_refuses_without_session)
         char path[256];
         concrete_path(rt->pattern, f.patient_id, path, sizeof path);
         bool post = strcmp(rt->method, "POST") == 0;
-        const char *type = rt->body == BONT__BODY_JSON ? "application/json"
+        const char *type = rt->body == BONT__BODY_JSON   ? "application/json"
                            : rt->body == BONT__BODY_FORM ? "application/x-www-form-urlencoded"
                                                          : NULL;
-        const char *body = rt->body == BONT__BODY_JSON ? "{\"patient\": 1}"
+        const char *body = rt->body == BONT__BODY_JSON   ? "{\"patient\": 1}"
                            : rt->body == BONT__BODY_FORM ? "name=x&csrf_token=x"
                                                          : NULL;
         for (size_t c = 0; c < sizeof cookies / sizeof cookies[0]; c++) {
             bont__resp_t r;
-            request(&f, rt->method, path, cookies[c], ORIGIN_OK, post ? "forged" : NULL, type,
-                    body, &r);
+            request(&f, rt->method, path, cookies[c], ORIGIN_OK, post ? "forged" : NULL, type, body,
+                    &r);
             bool redirect = r.status == 303 && strcmp(r.location, "/login") == 0;
-            CHECK_MSG(r.status == 401 || redirect, "%s %s without a session: %d", rt->method,
-                      path, r.status);
+            CHECK_MSG(r.status == 401 || redirect, "%s %s without a session: %d", rt->method, path,
+                      r.status);
             CHECK_MSG(!strstr(body_of(&r), "Seeded") && !strstr(body_of(&r), "1980-05-17"),
                       "%s %s leaked patient data", rt->method, path);
             CHECK_MSG(r.set_cookie[0][0] == '\0', "%s %s set a cookie", rt->method, path);
@@ -273,11 +273,11 @@ TEST(server_csrf_token_and_origin_are_required)
         bool form_token;
         int status;
     } cases[] = {
-        {ORIGIN_OK, NULL, false, 403},              /* no token */
-        {ORIGIN_OK, "AAAA", false, 403},            /* malformed token */
-        {ORIGIN_OK, other_token, false, 403},       /* another session's token */
-        {NULL, token, false, 403},                  /* no Origin */
-        {"http://evil.example", token, false, 403}, /* foreign Origin */
+        {ORIGIN_OK, NULL, false, 403},                 /* no token */
+        {ORIGIN_OK, "AAAA", false, 403},               /* malformed token */
+        {ORIGIN_OK, other_token, false, 403},          /* another session's token */
+        {NULL, token, false, 403},                     /* no Origin */
+        {"http://evil.example", token, false, 403},    /* foreign Origin */
         {"https://127.0.0.1:8080", token, false, 403}, /* another scheme */
         {"null", token, false, 403},
         {ORIGIN_OK, token, false, 303}, /* header token */
@@ -287,8 +287,8 @@ TEST(server_csrf_token_and_origin_are_required)
         snprintf(body, sizeof body, "name=CSRF+%zu&birth=1980-02-03&sex=female%s%s", i,
                  cases[i].form_token ? "&csrf_token=" : "", cases[i].form_token ? token : "");
         bont__resp_t r;
-        request(&f, "POST", "/patients", cookie, cases[i].origin, cases[i].header_token, form,
-                body, &r);
+        request(&f, "POST", "/patients", cookie, cases[i].origin, cases[i].header_token, form, body,
+                &r);
         CHECK_MSG(r.status == cases[i].status, "case %zu: %d, expected %d", i, r.status,
                   cases[i].status);
         bont__resp_clear(&r);
@@ -404,8 +404,8 @@ TEST(server_template_helper_has_no_raw_output)
     CHECK_INT(bont__tpl_render_text(tpl, strlen(tpl), ctx, &out, &err), 0);
     CHECK_STR(out.data, "[&lt;a href=&quot;&#39;&quot;&gt;&amp;&lt;/a&gt;](1&lt;)(2&gt;)off");
     bont_buf_free(&out);
-    const char *bad[] = {"{{{x}}}", "{{&x}}", "{{#x}}open", "{{/x}}", "{{x", "{{>nope}}",
-                         "{{x y}}"};
+    const char *bad[] = {"{{{x}}}", "{{&x}}",    "{{#x}}open", "{{/x}}",
+                         "{{x",     "{{>nope}}", "{{x y}}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         bont_buf_t o = {0};
         CHECK_MSG(bont__tpl_render_text(bad[i], strlen(bad[i]), ctx, &o, &err) != 0,
@@ -424,8 +424,8 @@ TEST(server_template_helper_has_no_raw_output)
                   "%s: inline script", a->name);
         bont_buf_t o = {0};
         json_t *empty = json_object();
-        CHECK_MSG(bont__tpl_render_text(a->data, a->size, empty, &o, &err) == 0, "%s: %s",
-                  a->name, err.message);
+        CHECK_MSG(bont__tpl_render_text(a->data, a->size, empty, &o, &err) == 0, "%s: %s", a->name,
+                  err.message);
         json_decref(empty);
         bont_buf_free(&o);
     }
@@ -504,7 +504,8 @@ TEST(server_new_session_id_at_every_login)
     bont__resp_clear(&r);
     request(&f, "GET", "/api/v1/session", second, NULL, NULL, NULL, NULL, &r);
     CHECK_INT(r.status, 200);
-    CHECK(strstr(body_of(&r), "\"user\":\"carl\"") && strstr(body_of(&r), "\"role\":\"clinician\""));
+    CHECK(strstr(body_of(&r), "\"user\":\"carl\"") &&
+          strstr(body_of(&r), "\"role\":\"clinician\""));
     bont__resp_clear(&r);
     /* The cookie's attributes. */
     request(&f, "POST", "/login", NULL, ORIGIN_OK, NULL, "application/x-www-form-urlencoded",
@@ -745,12 +746,12 @@ TEST(server_user_and_audit_commands)
     CHECK(strstr(out, "user nurse1 added (clinician)"));
     CHECK_INT(bont_test_run(cmd, out, sizeof out, errs, sizeof errs), 2); /* taken */
     CHECK(strstr(errs, "already a user named \"nurse1\""));
-    snprintf(cmd, sizeof cmd, "%s user add x --role root --db %s/u.db </dev/null",
-             bont_test_bin(), dir);
+    snprintf(cmd, sizeof cmd, "%s user add x --role root --db %s/u.db </dev/null", bont_test_bin(),
+             dir);
     CHECK_INT(bont_test_run(cmd, out, sizeof out, errs, sizeof errs), 2);
     CHECK(strstr(errs, "--role must be admin or clinician"));
-    snprintf(cmd, sizeof cmd, "%s user add x --role admin --db %s/u.db </dev/null",
-             bont_test_bin(), dir);
+    snprintf(cmd, sizeof cmd, "%s user add x --role admin --db %s/u.db </dev/null", bont_test_bin(),
+             dir);
     CHECK_INT(bont_test_run(cmd, out, sizeof out, errs, sizeof errs), 2);
     CHECK(strstr(errs, "password on standard input"));
     snprintf(cmd, sizeof cmd, "%s user disable nurse1 --db %s/u.db && %s user list --db %s/u.db",

@@ -40,8 +40,7 @@ int bont_user_name_check(const char *name, bont_error_t *err);
 int bont_store_user_add(bont_store_t *store, bont_user_t *u, bont_error_t *err);
 
 /* By name (case-insensitive) or by id; BONT_ENOTFOUND when there is none. */
-int bont_store_user_get(bont_store_t *store, const char *name, bont_user_t *out,
-                        bont_error_t *err);
+int bont_store_user_get(bont_store_t *store, const char *name, bont_user_t *out, bont_error_t *err);
 int bont_store_user_get_id(bont_store_t *store, long long id, bont_user_t *out, bont_error_t *err);
 
 /* Every user by name; *out is malloc'ed (free()). */
@@ -99,7 +98,7 @@ typedef struct bont_audit_t {
 int bont_store_audit_add(bont_store_t *store, bont_audit_t *e, bont_error_t *err);
 
 /* Entries oldest first; only those about patient_id when it is > 0. *out is malloc'ed. */
-int bont_store_audit_list(bont_store_t *store, long long patient_id, bont_audit_t **out,
-                          size_t *n, bont_error_t *err);
+int bont_store_audit_list(bont_store_t *store, long long patient_id, bont_audit_t **out, size_t *n,
+                          bont_error_t *err);
 
 #endif

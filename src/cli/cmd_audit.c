@@ -51,12 +51,11 @@ int bont_cmd_audit(const bont_kb_t *kb, int argc, char **argv)
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++) {
             const bont_audit_t *e = &list[i];
-            json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:s}", "id",
-                                  (json_int_t)e->id, "at", e->at, "user", e->user, "remote",
-                                  e->remote, "kind", e->kind, "method", e->method, "path",
-                                  e->path, "status", e->status, "patient",
-                                  e->patient_id > 0 ? json_integer(e->patient_id) : json_null(),
-                                  "detail", e->detail);
+            json_t *o = json_pack(
+                "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:s}", "id", (json_int_t)e->id, "at",
+                e->at, "user", e->user, "remote", e->remote, "kind", e->kind, "method", e->method,
+                "path", e->path, "status", e->status, "patient",
+                e->patient_id > 0 ? json_integer(e->patient_id) : json_null(), "detail", e->detail);
             json_array_append_new(arr, o);
         }
         bont_cli_print_json(arr);

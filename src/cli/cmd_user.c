@@ -109,10 +109,10 @@ static int user_list(bont_store_args_t *a)
     if (a->json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++)
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:s}", "name", users[i].name,
-                                                 "role", bont_role_name(users[i].role),
-                                                 "disabled", users[i].disabled, "created_at",
-                                                 users[i].created_at));
+            json_array_append_new(arr,
+                                  json_pack("{s:s, s:s, s:b, s:s}", "name", users[i].name, "role",
+                                            bont_role_name(users[i].role), "disabled",
+                                            users[i].disabled, "created_at", users[i].created_at));
         bont_cli_print_json(arr);
     } else if (n == 0)
         printf("no users yet: bont user add NAME --role admin\n");

@@ -54,9 +54,9 @@ int bont__h_login(bont__ctx_t *c)
         return login_refused(c, 429, msg);
     }
     /* An unknown name costs the same Argon2id work as a known one. */
-    bool good = bont_password_verify(found ? user.password_hash : c->srv->dummy_hash, password) ==
-                    0 &&
-                found && !user.disabled && user.role != BONT_ROLE_NONE;
+    bool good =
+        bont_password_verify(found ? user.password_hash : c->srv->dummy_hash, password) == 0 &&
+        found && !user.disabled && user.role != BONT_ROLE_NONE;
     if (!good) {
         long long locked_until = bont__login_failed(c->srv, found ? &user : NULL, remote);
         if (found && bont_store_user_login_result(c->store, user.id, false, locked_until, &err))
@@ -120,12 +120,9 @@ int bont__h_lang(bont__ctx_t *c)
 static const char *mime_type(const char *name)
 {
     static const char *const types[][2] = {
-        {".css", "text/css; charset=utf-8"},
-        {".js", "text/javascript; charset=utf-8"},
-        {".svg", "image/svg+xml"},
-        {".png", "image/png"},
-        {".json", "application/json"},
-        {".txt", "text/plain; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+        {".svg", "image/svg+xml"},           {".png", "image/png"},
+        {".json", "application/json"},       {".txt", "text/plain; charset=utf-8"},
     };
     const char *dot = strrchr(name, '.');
     for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
@@ -169,8 +166,7 @@ int bont__h_check(bont__ctx_t *c)
 }
 
 /* An integer query parameter in [lo, hi], def when absent; false when malformed. */
-static bool query_int(const bont__ctx_t *c, const char *name, long lo, long hi, long def,
-                      long *out)
+static bool query_int(const bont__ctx_t *c, const char *name, long lo, long hi, long def, long *out)
 {
     const char *v = bont__kv_get(c->req->query, c->req->n_query, name);
     *out = def;

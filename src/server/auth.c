@@ -80,8 +80,7 @@ static void id_hash(const char *id, unsigned char out[32])
 }
 
 int bont__session_create(bont_server_t *srv, bont_store_t *store, long long user_id,
-                         char id_out[BONT__SESSION_ID_B64], bont_session_t *out,
-                         bont_error_t *err)
+                         char id_out[BONT__SESSION_ID_B64], bont_session_t *out, bont_error_t *err)
 {
     unsigned char raw[32];
     randombytes_buf(raw, sizeof raw);
@@ -102,7 +101,8 @@ bool bont__session_load(bont_server_t *srv, bont_store_t *store, const char *coo
 {
     char id[BONT__SESSION_ID_B64 + 4];
     bont_error_t err;
-    if (!cookie_header || !bont__cookie_get(cookie_header, bont__session_cookie(srv), id, sizeof id))
+    if (!cookie_header ||
+        !bont__cookie_get(cookie_header, bont__session_cookie(srv), id, sizeof id))
         return false;
     if (strlen(id) != BONT__SESSION_ID_B64 - 1)
         return false;
@@ -141,8 +141,8 @@ bool bont__csrf_valid(const bont_session_t *ses, const char *token)
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
         n != sizeof mac)
         return false;
-    return crypto_auth_hmacsha256_verify(mac, ses->id_hash, sizeof ses->id_hash,
-                                         ses->csrf_key) == 0;
+    return crypto_auth_hmacsha256_verify(mac, ses->id_hash, sizeof ses->id_hash, ses->csrf_key) ==
+           0;
 }
 
 static bont__login_slot_t *slot_for(bont_server_t *srv, const char *remote, bool create)

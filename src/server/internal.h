@@ -14,7 +14,7 @@
 #include "util/text.h"
 
 enum {
-    BONT__MAX_PARAMS = 32,   /* query or form fields read from one request */
+    BONT__MAX_PARAMS = 32,     /* query or form fields read from one request */
     BONT__SESSION_ID_B64 = 44, /* 32 random bytes as unpadded base64url, with the NUL */
     BONT__TOKEN_B64 = 44,      /* an HMAC-SHA256 as unpadded base64url, with the NUL */
     BONT__LOGIN_SLOTS = 256,   /* client addresses the login limiter remembers */
@@ -29,8 +29,8 @@ typedef struct bont__kv_t {
 /* A request as the dispatcher sees it, whatever parsed it (libmicrohttpd, the fuzz target or a
  * test). Every string is borrowed and NUL-terminated; absent headers are NULL. */
 typedef struct bont__req_t {
-    const char *method;       /* "GET", "POST", ... (HEAD is routed as GET) */
-    const char *path;         /* decoded path without the query string, starts with '/' */
+    const char *method; /* "GET", "POST", ... (HEAD is routed as GET) */
+    const char *path;   /* decoded path without the query string, starts with '/' */
     bont__kv_t query[BONT__MAX_PARAMS];
     size_t n_query;
     const char *host;         /* Host header */
@@ -48,15 +48,15 @@ typedef struct bont__req_t {
 
 /* The answer a handler builds; the transport adds the security headers. */
 typedef struct bont__resp_t {
-    int status;             /* HTTP status; 0 until a handler sets one */
-    const char *type;       /* Content-Type (static string) */
-    bont_buf_t body;        /* owned */
+    int status;              /* HTTP status; 0 until a handler sets one */
+    const char *type;        /* Content-Type (static string) */
+    bont_buf_t body;         /* owned */
     const char *static_body; /* an embedded asset instead of body (not owned), or NULL */
     size_t static_len;
-    bool cacheable;         /* an embedded asset: may be cached; everything else is no-store */
-    char location[512];     /* Location for redirects, or "" */
+    bool cacheable;          /* an embedded asset: may be cached; everything else is no-store */
+    char location[512];      /* Location for redirects, or "" */
     char set_cookie[2][320]; /* Set-Cookie lines, or "" */
-    int retry_after_s;      /* Retry-After for 429, or 0 */
+    int retry_after_s;       /* Retry-After for 429, or 0 */
     /* Filled by handlers for the audit entry the dispatcher writes. */
     long long audit_patient_id;
     char audit_detail[256];
@@ -86,8 +86,8 @@ typedef struct bont__route_t {
     bont_role_t role;    /* NONE: public; CLINICIAN: any login; ADMIN: admins only */
     bont__csrf_t csrf;
     bont__body_t body;
-    bool api;            /* JSON errors and 401; pages redirect to /login instead */
-    const char *audit;   /* audit kind written for every answered request, or NULL */
+    bool api;          /* JSON errors and 401; pages redirect to /login instead */
+    const char *audit; /* audit kind written for every answered request, or NULL */
     bont__handler_t fn;
 } bont__route_t;
 
@@ -138,8 +138,8 @@ typedef struct bont__ctx_t {
     size_t n_params;
     bont__kv_t form[BONT__MAX_PARAMS]; /* form fields of a BODY_FORM route */
     size_t n_form;
-    char *form_buf; /* owned: decoded form text */
-    json_t *json;   /* parsed body of a BODY_JSON route (owned) */
+    char *form_buf;   /* owned: decoded form text */
+    json_t *json;     /* parsed body of a BODY_JSON route (owned) */
     const char *lang; /* "en", "zh" or "ko" */
 } bont__ctx_t;
 
@@ -214,8 +214,7 @@ long long bont__now(const bont_server_t *srv);
 /* Creates a session for user (a new random id: never one the browser brought). Fills the
  * cookie value and the session. */
 int bont__session_create(bont_server_t *srv, bont_store_t *store, long long user_id,
-                         char id_out[BONT__SESSION_ID_B64], bont_session_t *out,
-                         bont_error_t *err);
+                         char id_out[BONT__SESSION_ID_B64], bont_session_t *out, bont_error_t *err);
 /* Looks the session of a Cookie header up and loads its user; false when there is none, it
  * has ended, or the user is disabled. */
 bool bont__session_load(bont_server_t *srv, bont_store_t *store, const char *cookie_header,

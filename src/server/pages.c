@@ -16,7 +16,7 @@ typedef struct nav_item_t {
 } nav_item_t;
 
 static const nav_item_t nav_items[] = {
-    {"/", "Patients", false},   {"/plan", "Plan", false},   {"/due", "Due", false},
+    {"/", "Patients", false},     {"/plan", "Plan", false},   {"/due", "Due", false},
     {"/recall", "Recall", false}, {"/vials", "Vials", false}, {"/users", "Users", true},
     {"/audit", "Audit", true},
 };
@@ -32,8 +32,8 @@ int bont__page(bont__ctx_t *c, const char *name, const char *title, json_t *ctx)
         if (nav_items[i].admin && c->user.role != BONT_ROLE_ADMIN)
             continue;
         bool current = strcmp(nav_items[i].href, c->req->path) == 0;
-        json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "href", nav_items[i].href,
-                                             "label", nav_items[i].label, "current", current));
+        json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "href", nav_items[i].href, "label",
+                                             nav_items[i].label, "current", current));
     }
     json_object_set_new(ctx, "nav", nav);
     json_object_set_new(ctx, "title", json_string(title));
@@ -102,9 +102,9 @@ int bont__h_page_patients(bont__ctx_t *c)
     free(list);
     snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "%s%.200s", q ? "search: " : "",
              q ? q : "");
-    return bont__page(c, "patients", "Patients",
-                      json_pack("{s:o, s:s, s:I}", "patients", rows, "q", q ? q : "", "total",
-                                (json_int_t)n));
+    return bont__page(
+        c, "patients", "Patients",
+        json_pack("{s:o, s:s, s:I}", "patients", rows, "q", q ? q : "", "total", (json_int_t)n));
 }
 
 static void today_text(char out[11])
@@ -186,10 +186,9 @@ int bont__h_page_plan(bont__ctx_t *c)
         const char *name = strcmp(c->lang, "zh") == 0   ? m->name_zh
                            : strcmp(c->lang, "ko") == 0 ? m->name_ko
                                                         : m->name_en;
-        json_array_append_new(muscles,
-                              json_pack("{s:s, s:s, s:s, s:b}", "id", m->id, "name",
-                                        name ? name : m->id, "region", m->region, "sided",
-                                        m->sided));
+        json_array_append_new(muscles, json_pack("{s:s, s:s, s:s, s:b}", "id", m->id, "name",
+                                                 name ? name : m->id, "region", m->region, "sided",
+                                                 m->sided));
     }
     json_t *indications = json_array();
     for (size_t i = 0; i < bont_kb_n_indications(kb); i++) {
@@ -233,9 +232,8 @@ int bont__h_page_due(bont__ctx_t *c)
         json_array_append_new(
             rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "patient_id",
                             (json_int_t)list[i].patient_id, "name", list[i].name, "visit_date",
-                            list[i].visit_date, "indication", list[i].indication,
-                            "wear_off_date", list[i].wear_off_date, "days_left",
-                            (json_int_t)list[i].days_left));
+                            list[i].visit_date, "indication", list[i].indication, "wear_off_date",
+                            list[i].wear_off_date, "days_left", (json_int_t)list[i].days_left));
     free(list);
     return bont__page(c, "due", "Due for treatment",
                       json_pack("{s:o, s:I}", "due", rows, "within", (json_int_t)within));
@@ -284,9 +282,8 @@ static int users_page(bont__ctx_t *c, const char *message, const char *error)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(rows, json_pack("{s:s, s:s, s:b, s:s, s:b}", "name", users[i].name,
                                               "role", bont_role_name(users[i].role), "disabled",
-                                              users[i].disabled, "created_at",
-                                              users[i].created_at, "self",
-                                              users[i].id == c->user.id));
+                                              users[i].disabled, "created_at", users[i].created_at,
+                                              "self", users[i].id == c->user.id));
     free(users);
     json_t *ctx = json_pack("{s:o}", "users", rows);
     if (message)
@@ -366,10 +363,10 @@ int bont__h_page_audit(bont__ctx_t *c)
     /* Newest first, the last 500: the full log is `bont audit`. */
     for (size_t k = 0; k < n && k < 500; k++) {
         const bont_audit_t *e = &list[n - 1 - k];
-        json_t *row = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "id",
-                                (json_int_t)e->id, "at", e->at, "user", e->user, "remote",
-                                e->remote, "kind", e->kind, "method", e->method, "path", e->path,
-                                "status", e->status, "detail", e->detail);
+        json_t *row =
+            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "id", (json_int_t)e->id,
+                      "at", e->at, "user", e->user, "remote", e->remote, "kind", e->kind, "method",
+                      e->method, "path", e->path, "status", e->status, "detail", e->detail);
         if (row && e->patient_id > 0)
             json_object_set_new(row, "patient_id", json_integer(e->patient_id));
         json_array_append_new(rows, row);
@@ -422,8 +419,8 @@ int bont__h_patients_add(bont__ctx_t *c)
             json_array_append_new(rows, patient_json(&list[i]));
         free(list);
         int page = bont__page(c, "patients", "Patients",
-                              json_pack("{s:o, s:s, s:I, s:s}", "patients", rows, "q", "",
-                                        "total", (json_int_t)n, "add_error", err.message));
+                              json_pack("{s:o, s:s, s:I, s:s}", "patients", rows, "q", "", "total",
+                                        (json_int_t)n, "add_error", err.message));
         if (page == 0)
             c->resp->status = 400;
         return page;

@@ -253,9 +253,9 @@ static void run_route(bont__ctx_t *c)
     else if (rt->csrf != BONT__CSRF_NONE && !origin_ok(c))
         deny(c, 403, "forbidden", "the request's Origin is not this server");
     else if (rt->csrf == BONT__CSRF_TOKEN &&
-             !bont__csrf_valid(&c->session, r->csrf_header ? r->csrf_header
-                                                           : bont__kv_get(c->form, c->n_form,
-                                                                          "csrf_token")))
+             !bont__csrf_valid(&c->session, r->csrf_header
+                                                ? r->csrf_header
+                                                : bont__kv_get(c->form, c->n_form, "csrf_token")))
         deny(c, 403, "forbidden", "the CSRF token is missing or wrong; reload the page");
     else {
         ran = true;

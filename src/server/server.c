@@ -140,8 +140,8 @@ int bont_server_new(bont_server_t **out, const bont_kb_t *kb, const bont_server_
     for (size_t i = 0; i < srv->n_pool; i++)
         if ((rc = bont_store_open(&srv->pool[i], srv->db_path, err)) != 0)
             goto cleanup;
-    rc = bont_password_hash("no user has this password", srv->dummy_hash,
-                            sizeof srv->dummy_hash, err);
+    rc = bont_password_hash("no user has this password", srv->dummy_hash, sizeof srv->dummy_hash,
+                            err);
     if (rc == 0) {
         bont_error_t purge_err;
         long long now = bont__now(srv);
@@ -200,8 +200,7 @@ static void add_headers(const bont_server_t *srv, struct MHD_Response *r, const 
     }
 }
 
-static enum MHD_Result send_resp(bont_server_t *srv, struct MHD_Connection *conn,
-                                 bont__resp_t *br)
+static enum MHD_Result send_resp(bont_server_t *srv, struct MHD_Connection *conn, bont__resp_t *br)
 {
     struct MHD_Response *r;
     if (br->static_body)
@@ -246,9 +245,8 @@ static void remote_address(struct MHD_Connection *conn, char *out, size_t size)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     bont_server_t *srv = cls;

@@ -197,7 +197,8 @@ static int render(tpl_state_t *st, const char *text, size_t len)
             i = next;
             continue;
         }
-        const char *name = (kind == '#' || kind == '^' || kind == '/' || kind == '>') ? tag + 1 : tag;
+        const char *name =
+            (kind == '#' || kind == '^' || kind == '/' || kind == '>') ? tag + 1 : tag;
         size_t nlen = tlen - (size_t)(name - tag);
         while (nlen && name[0] == ' ')
             name++, nlen--;
@@ -208,8 +209,7 @@ static int render(tpl_state_t *st, const char *text, size_t len)
         for (size_t k = 0; k < nlen; k++) {
             char c = name[k];
             if (!(c == '.' || c == '_' || c == '-' || (c == '/' && kind == '>') ||
-                  (c >= 'a' && c <= 'z') ||
-                  (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+                  (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
                 return fail(st, "a tag name may hold letters, digits, '_', '-', '.': \"%.*s\"",
                             name, nlen);
         }

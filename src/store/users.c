@@ -104,7 +104,7 @@ int bont_store_user_add(bont_store_t *s, bont_user_t *u, bont_error_t *err)
 }
 
 #define USER_COLS                                                                                  \
-    "SELECT id, name, role, password_hash, disabled, failed_logins, locked_until, created_at "    \
+    "SELECT id, name, role, password_hash, disabled, failed_logins, locked_until, created_at "     \
     "FROM users "
 
 static void user_row(sqlite3_stmt *st, bont_user_t *u)
@@ -218,8 +218,9 @@ int bont_store_user_login_result(bont_store_t *s, long long user_id, bool good,
     sqlite3_stmt *st = NULL;
     int rc = bont__store_prepare(
         s,
-        good ? "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1"
-             : "UPDATE users SET failed_logins = failed_logins + 1, locked_until = ?2 WHERE id = ?1",
+        good
+            ? "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1"
+            : "UPDATE users SET failed_logins = failed_logins + 1, locked_until = ?2 WHERE id = ?1",
         &st, err);
     if (rc != 0)
         return rc;
@@ -280,8 +281,8 @@ int bont_store_session_touch(bont_store_t *s, const unsigned char id_hash[32], l
                              bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = bont__store_prepare(s, "UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1", &st,
-                                 err);
+    int rc =
+        bont__store_prepare(s, "UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_blob(st, 1, id_hash, 32, SQLITE_TRANSIENT);
@@ -303,8 +304,8 @@ int bont_store_session_purge(bont_store_t *s, long long now, long long idle_befo
                              bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = bont__store_prepare(
-        s, "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen < ?2", &st, err);
+    int rc = bont__store_prepare(s, "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen < ?2",
+                                 &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, now);
