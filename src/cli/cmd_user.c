@@ -47,6 +47,20 @@ static int read_password(char *buf, size_t size)
     return 0;
 }
 
+/* The audit entry of a user change made from the command line. */
+static int audit_cli(bont_store_t *s, const char *kind, const char *command, const char *detail,
+                     bont_error_t *err)
+{
+    bont_audit_t e = {.status = 0};
+    snprintf(e.user, sizeof e.user, "%s", getenv("USER") ? getenv("USER") : "");
+    snprintf(e.remote, sizeof e.remote, "local");
+    snprintf(e.kind, sizeof e.kind, "%s", kind);
+    snprintf(e.method, sizeof e.method, "cli");
+    snprintf(e.path, sizeof e.path, "%s", command);
+    snprintf(e.detail, sizeof e.detail, "%s", detail);
+    return bont_store_audit_add(s, &e, err);
+}
+
 static int user_add(bont_store_args_t *a, const char *name, const char *role)
 {
     bont_error_t err;
@@ -76,14 +90,9 @@ static int user_add(bont_store_args_t *a, const char *name, const char *role)
         return exit_code;
     rc = bont_store_user_add(s, &u, &err);
     if (rc == 0) {
-        bont_audit_t e = {.status = 0};
-        snprintf(e.user, sizeof e.user, "%s", getenv("USER") ? getenv("USER") : "");
-        snprintf(e.remote, sizeof e.remote, "local");
-        snprintf(e.kind, sizeof e.kind, "user.add");
-        snprintf(e.method, sizeof e.method, "cli");
-        snprintf(e.path, sizeof e.path, "bont user add");
-        snprintf(e.detail, sizeof e.detail, "%s as %s", u.name, bont_role_name(u.role));
-        rc = bont_store_audit_add(s, &e, &err);
+        char detail[96];
+        snprintf(detail, sizeof detail, "%s as %s", u.name, bont_role_name(u.role));
+        rc = audit_cli(s, "user.add", "bont user add", detail, &err);
     }
     if (rc == 0)
         printf("user %s added (%s)\n", u.name, bont_role_name(u.role));
@@ -140,16 +149,8 @@ static int user_disable(bont_store_args_t *a, const char *name)
     if (exit_code != BONT_EXIT_OK)
         return exit_code;
     int rc = bont_store_user_set_disabled(s, name, true, &err);
-    if (rc == 0) {
-        bont_audit_t e = {.status = 0};
-        snprintf(e.user, sizeof e.user, "%s", getenv("USER") ? getenv("USER") : "");
-        snprintf(e.remote, sizeof e.remote, "local");
-        snprintf(e.kind, sizeof e.kind, "user.disable");
-        snprintf(e.method, sizeof e.method, "cli");
-        snprintf(e.path, sizeof e.path, "bont user disable");
-        snprintf(e.detail, sizeof e.detail, "%s", name);
-        rc = bont_store_audit_add(s, &e, &err);
-    }
+    if (rc == 0)
+        rc = audit_cli(s, "user.disable", "bont user disable", name, &err);
     if (rc == 0)
         printf("user %s disabled; their sessions have ended\n", name);
     else

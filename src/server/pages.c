@@ -87,12 +87,12 @@ static bool name_has(const char *name, const char *q)
     return false;
 }
 
-int bont__h_page_patients(bont__ctx_t *c)
+/* The patient list, those whose name holds q, with an error of the add form when there is one. */
+static int patients_page(bont__ctx_t *c, const char *q, const char *add_error)
 {
     bont_error_t err;
     bont_store_patient_t *list = NULL;
     size_t n = 0;
-    const char *q = bont__kv_get(c->req->query, c->req->n_query, "q");
     if (bont_store_patient_list(c->store, &list, &n, &err) != 0)
         return BONT_ESTORE;
     json_t *rows = json_array();
@@ -100,11 +100,22 @@ int bont__h_page_patients(bont__ctx_t *c)
         if (name_has(list[i].name, q ? q : ""))
             json_array_append_new(rows, patient_json(&list[i]));
     free(list);
+    json_t *ctx =
+        json_pack("{s:o, s:s, s:I}", "patients", rows, "q", q ? q : "", "total", (json_int_t)n);
+    if (add_error)
+        json_object_set_new(ctx, "add_error", json_string(add_error));
+    int rc = bont__page(c, "patients", "Patients", ctx);
+    if (rc == 0 && add_error)
+        c->resp->status = 400;
+    return rc;
+}
+
+int bont__h_page_patients(bont__ctx_t *c)
+{
+    const char *q = bont__kv_get(c->req->query, c->req->n_query, "q");
     snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "%s%.200s", q ? "search: " : "",
              q ? q : "");
-    return bont__page(
-        c, "patients", "Patients",
-        json_pack("{s:o, s:s, s:I}", "patients", rows, "q", q ? q : "", "total", (json_int_t)n));
+    return patients_page(c, q, NULL);
 }
 
 static void today_text(char out[11])
@@ -409,22 +420,8 @@ int bont__h_patients_add(bont__ctx_t *c)
         rc = bont_store_patient_add(c->store, &p, &err);
     if (rc == BONT_ENOMEM || rc == BONT_EIO || rc == BONT_ESTORE)
         return rc;
-    if (rc != 0) {
-        bont_store_patient_t *list = NULL;
-        size_t n = 0;
-        if (bont_store_patient_list(c->store, &list, &n, &err) != 0)
-            return BONT_ESTORE;
-        json_t *rows = json_array();
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(rows, patient_json(&list[i]));
-        free(list);
-        int page = bont__page(c, "patients", "Patients",
-                              json_pack("{s:o, s:s, s:I, s:s}", "patients", rows, "q", "", "total",
-                                        (json_int_t)n, "add_error", err.message));
-        if (page == 0)
-            c->resp->status = 400;
-        return page;
-    }
+    if (rc != 0)
+        return patients_page(c, NULL, err.message);
     c->resp->audit_patient_id = p.id;
     char where[64];
     snprintf(where, sizeof where, "/patients/%lld", p.id);

@@ -12,6 +12,8 @@
 #include "bont/server.h"
 #include "server/internal.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 static bont_server_t *srv;
 static bont_kb_t *kb;
 static char session_cookie[96];
