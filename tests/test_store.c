@@ -411,7 +411,7 @@ TEST(store_migrates_v1_file)
     free(sql);
     CHECK_INT(sql_int(path, "PRAGMA user_version"), 1);
     CHECK_INT(bont_store_open(&s, path, &err), 0);
-    CHECK_INT(bont_store_schema_version(s), 2);
+    CHECK_INT(bont_store_schema_version(s), BONT_STORE_SCHEMA_VERSION);
     CHECK_INT(bont_store_record_load(s, 1, &rec, &err), 0);
     CHECK_STR(rec->patient.name, "Version One");
     CHECK_INT(rec->n_visits, 1);
@@ -421,7 +421,7 @@ TEST(store_migrates_v1_file)
     CHECK_INT(bont_store_visit_wore_off(s, 1, "2025-06-01", &err), 0);
     CHECK_INT(bont_store_verify(s, &err), 0);
     bont_store_close(&s);
-    CHECK_INT(sql_int(path, "PRAGMA user_version"), 2);
+    CHECK_INT(sql_int(path, "PRAGMA user_version"), BONT_STORE_SCHEMA_VERSION);
     store_test_rmdir(dir);
 }
 

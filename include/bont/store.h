@@ -13,7 +13,7 @@
 #include "bont/plan.h"
 
 /* The schema version this build writes. A file with a higher version is refused untouched. */
-#define BONT_STORE_SCHEMA_VERSION 2
+#define BONT_STORE_SCHEMA_VERSION 3
 
 /* Written into the SQLite header (PRAGMA application_id) so a file that belongs to another
  * program is never migrated or written: the bytes "bont". */

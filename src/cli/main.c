@@ -24,6 +24,9 @@ static const bont_cmd_t commands[] = {
     {"due", bont_cmd_due, "patients whose effect is predicted to wear off soon"},
     {"export", bont_cmd_export, "a patient's record as a FHIR R4 JSON Bundle"},
     {"backup", bont_cmd_backup, "a consistent copy of the record store, while in use"},
+    {"serve", bont_cmd_serve, "the clinic web app and JSON API, behind login"},
+    {"user", bont_cmd_user, "add, list or disable the web app's logins"},
+    {"audit", bont_cmd_audit, "who read or wrote which records, when and from where"},
 };
 
 static void usage(FILE *f)
