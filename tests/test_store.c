@@ -30,6 +30,14 @@ void store_test_rmdir(const char *dir)
         fprintf(stderr, "could not remove %s\n", dir);
 }
 
+int store_test_open(bont_store_t **s, const char *path, bont_error_t *err)
+{
+    int rc = bont_store_open(s, path, BONT_STORE_CREATE, err);
+    if (rc == 0 && (rc = bont_store_set_today(*s, STORE_TEST_TODAY, err)) != 0)
+        bont_store_close(s);
+    return rc;
+}
+
 bont_store_patient_t store_test_patient(const char *name)
 {
     bont_store_patient_t p;
@@ -117,7 +125,7 @@ TEST(store_open_creates_private_wal_file)
     bont_store_t *s = NULL;
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/bont.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     CHECK(s != NULL);
     CHECK_INT(bont_store_schema_version(s), BONT_STORE_SCHEMA_VERSION);
     struct stat sb;
@@ -129,7 +137,7 @@ TEST(store_open_creates_private_wal_file)
     CHECK_INT(sql_int(path, "PRAGMA application_id"), BONT_STORE_APPLICATION_ID);
     CHECK_INT(sql_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     /* Opening again is a no-op migration. */
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_close(&s);
     store_test_rmdir(dir);
 }
@@ -159,7 +167,7 @@ TEST(store_patients_round_trip)
     bont_store_t *s = NULL;
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/bont.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana Souza");
     snprintf(p.terms[0].kind, sizeof p.terms[0].kind, "condition");
     snprintf(p.terms[0].name, sizeof p.terms[0].name, "myasthenia_gravis");
@@ -215,7 +223,7 @@ TEST(store_visit_is_written_whole_and_read_back)
     bont_store_record_t *rec = NULL;
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/bont.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
     bont_store_visit_t v;
@@ -264,7 +272,7 @@ TEST(store_outcomes_aes_and_wear_off)
     bont_store_record_t *rec = NULL;
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/bont.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana"), q = store_test_patient("Bo");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
     CHECK_INT(bont_store_patient_add(s, &q, &err), 0);
@@ -338,7 +346,7 @@ TEST(store_refuses_newer_schema_untouched)
     bont_store_t *s = NULL;
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/future.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
     bont_store_close(&s);
@@ -349,7 +357,7 @@ TEST(store_refuses_newer_schema_untouched)
     struct stat st0, st1;
     stat(path, &st0);
     bont_error_clear(&err);
-    CHECK_INT(bont_store_open(&s, path, &err), BONT_ESCHEMA);
+    CHECK_INT(store_test_open(&s, path, &err), BONT_ESCHEMA);
     CHECK(s == NULL);
     CHECK(strstr(err.message, "newer bont") != NULL);
     CHECK(strstr(err.message, "99") != NULL);
@@ -375,7 +383,7 @@ TEST(store_refuses_foreign_files)
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/other.db", dir);
     CHECK_INT(sql_exec(path, "CREATE TABLE t (x); INSERT INTO t VALUES (1)"), SQLITE_OK);
-    CHECK_INT(bont_store_open(&s, path, &err), BONT_ESCHEMA);
+    CHECK_INT(store_test_open(&s, path, &err), BONT_ESCHEMA);
     CHECK(strstr(err.message, "not a bont record store") != NULL);
     CHECK_INT(sql_int(path, "SELECT count(*) FROM sqlite_master"), 1);
     snprintf(path, sizeof path, "%s/text.db", dir);
@@ -384,10 +392,12 @@ TEST(store_refuses_foreign_files)
           "................................................................................\n",
           f);
     fclose(f);
-    CHECK_INT(bont_store_open(&s, path, &err), BONT_ESCHEMA);
+    CHECK_INT(store_test_open(&s, path, &err), BONT_ESCHEMA);
     CHECK(strstr(err.message, "not a SQLite database") != NULL);
     snprintf(path, sizeof path, "%s/no/such/folder/x.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), BONT_EIO);
+    CHECK_INT(store_test_open(&s, path, &err), BONT_EINVAL);
+    CHECK(strstr(err.message, "No such file or directory") != NULL);
+    CHECK_STR(err.file, path);
     store_test_rmdir(dir);
 }
 
@@ -410,7 +420,7 @@ TEST(store_migrates_v1_file)
     CHECK_INT(sql_exec(path, sql), SQLITE_OK);
     free(sql);
     CHECK_INT(sql_int(path, "PRAGMA user_version"), 1);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     CHECK_INT(bont_store_schema_version(s), 2);
     CHECK_INT(bont_store_record_load(s, 1, &rec, &err), 0);
     CHECK_STR(rec->patient.name, "Version One");
@@ -432,7 +442,7 @@ TEST(store_recall_finds_every_patient_of_a_lot)
     bont_store_t *s = NULL;
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/bont.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     long long ids[5];
     for (int i = 0; i < 5; i++) {
         char name[32];
@@ -480,7 +490,7 @@ TEST(store_backup_is_a_consistent_standalone_copy)
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/bont.db", dir);
     snprintf(copy, sizeof copy, "%s/backup.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
     for (int i = 0; i < 20; i++) {
@@ -496,7 +506,7 @@ TEST(store_backup_is_a_consistent_standalone_copy)
     CHECK_INT(stat(copy, &sb), 0);
     CHECK_INT(sb.st_mode & 0777, 0600);
     CHECK_INT(sql_int(copy, "SELECT journal_mode = 'delete' FROM pragma_journal_mode"), 1);
-    CHECK_INT(bont_store_open(&c, copy, &err), 0);
+    CHECK_INT(store_test_open(&c, copy, &err), 0);
     CHECK_INT(bont_store_verify(c, &err), 0);
     bont_store_close(&c);
     CHECK_INT(sql_int(copy, "SELECT count(*) FROM injections"), 80);
@@ -538,7 +548,7 @@ TEST(store_longer_lasting_patient_is_due_later)
     bont_duration_prior_t prior;
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/bont.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     CHECK_INT(bont_duration_prior_load(&prior, &err), 0);
     bont_store_patient_t avg = store_test_patient("Average"),
                          lng = store_test_patient("Long lasting");
