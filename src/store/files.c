@@ -173,3 +173,13 @@ int bont_store_default_path(char *buf, size_t size, bool create_dir, bont_error_
     }
     return 0;
 }
+
+void bont__store_remove_temp(const char *tmp)
+{
+    static const char *const sides[] = {"", "-journal", "-wal", "-shm"};
+    char name[4200];
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+        snprintf(name, sizeof name, "%s%s", tmp, sides[i]);
+        unlink(name);
+    }
+}

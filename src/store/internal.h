@@ -57,6 +57,9 @@ int bont__store_temp_beside(const char *path, const char *doing, char *tmp, size
  * or not at all. BONT_ECONFLICT (tmp removed) when path exists; it is never replaced. */
 int bont__store_publish(const char *tmp, const char *path, bont_error_t *err);
 
+/* Removes a temporary file and the journal, WAL and shared-memory files SQLite made beside it. */
+void bont__store_remove_temp(const char *tmp);
+
 /* ---- records (records.c) ---- */
 
 /* Checks a visit's own fields and its dates against the patient (born) and the store's today. */

@@ -379,18 +379,6 @@ cleanup:
     return ret;
 }
 
-static void remove_temp(const char *tmp)
-{
-    char side[4200];
-    unlink(tmp);
-    snprintf(side, sizeof side, "%s-journal", tmp);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-wal", tmp);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", tmp);
-    unlink(side);
-}
-
 /* Builds a new store under a temporary name beside path and links it into place when whole, so
  * no one ever opens a store that is half made. BONT_ECONFLICT when path appeared meanwhile. */
 static int create_store(const char *path, bont_error_t *err)
@@ -430,7 +418,7 @@ cleanup:
         disconnect(t);
     free(t);
     if (ret != 0)
-        remove_temp(tmp);
+        bont__store_remove_temp(tmp);
     return ret;
 }
 

@@ -95,12 +95,8 @@ int bont__sqlite_backup(bont_store_t *s, const char *path, bont_error_t *err)
     tmp[0] = '\0';
 cleanup:
     sqlite3_close(dest);
-    if (tmp[0]) {
-        char journal[4300];
-        snprintf(journal, sizeof journal, "%s-journal", tmp);
-        unlink(journal);
-        unlink(tmp);
-    }
+    if (tmp[0])
+        bont__store_remove_temp(tmp);
     return ret;
 }
 
