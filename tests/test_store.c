@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bont/store.h"
@@ -76,7 +77,20 @@ void store_test_visit(bont_store_visit_t *v, long long patient_id, const char *d
     }
 }
 
-static long long sql_int(const char *path, const char *sql)
+double store_test_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void store_test_sleep_us(long us)
+{
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
+    nanosleep(&ts, NULL);
+}
+
+long long store_test_sql_int(const char *path, const char *sql)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
@@ -133,9 +147,9 @@ TEST(store_open_creates_private_wal_file)
     CHECK_INT(sb.st_mode & 0777, 0600);
     bont_store_close(&s);
     CHECK(s == NULL);
-    CHECK_INT(sql_int(path, "PRAGMA user_version"), BONT_STORE_SCHEMA_VERSION);
-    CHECK_INT(sql_int(path, "PRAGMA application_id"), BONT_STORE_APPLICATION_ID);
-    CHECK_INT(sql_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    CHECK_INT(store_test_sql_int(path, "PRAGMA user_version"), BONT_STORE_SCHEMA_VERSION);
+    CHECK_INT(store_test_sql_int(path, "PRAGMA application_id"), BONT_STORE_APPLICATION_ID);
+    CHECK_INT(store_test_sql_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     /* Opening again is a no-op migration. */
     CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_close(&s);
@@ -254,12 +268,12 @@ TEST(store_visit_is_written_whole_and_read_back)
     bont_store_record_free(&rec);
     CHECK(rec == NULL);
     CHECK_INT(bont_store_verify(s, &err), 0);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM visits"), 1);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM vials"), 1);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM injections"), 3);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM visits"), 1);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM vials"), 1);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM injections"), 3);
     /* Records of care cannot be deleted, not even with plain SQL. */
     CHECK(sql_exec(path, "DELETE FROM visits") != SQLITE_OK);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM visits"), 1);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM visits"), 1);
     bont_store_close(&s);
     store_test_rmdir(dir);
 }
@@ -385,7 +399,7 @@ TEST(store_refuses_foreign_files)
     CHECK_INT(sql_exec(path, "CREATE TABLE t (x); INSERT INTO t VALUES (1)"), SQLITE_OK);
     CHECK_INT(store_test_open(&s, path, &err), BONT_ESCHEMA);
     CHECK(strstr(err.message, "not a bont record store") != NULL);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM sqlite_master"), 1);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM sqlite_master"), 1);
     snprintf(path, sizeof path, "%s/text.db", dir);
     FILE *f = fopen(path, "w");
     fputs("this is a text file, long enough to not be an empty database file.........\n"
@@ -419,7 +433,7 @@ TEST(store_migrates_v1_file)
     snprintf(path, sizeof path, "%s/v1.db", dir);
     CHECK_INT(sql_exec(path, sql), SQLITE_OK);
     free(sql);
-    CHECK_INT(sql_int(path, "PRAGMA user_version"), 1);
+    CHECK_INT(store_test_sql_int(path, "PRAGMA user_version"), 1);
     CHECK_INT(store_test_open(&s, path, &err), 0);
     CHECK_INT(bont_store_schema_version(s), 2);
     CHECK_INT(bont_store_record_load(s, 1, &rec, &err), 0);
@@ -431,7 +445,7 @@ TEST(store_migrates_v1_file)
     CHECK_INT(bont_store_visit_wore_off(s, 1, "2025-06-01", &err), 0);
     CHECK_INT(bont_store_verify(s, &err), 0);
     bont_store_close(&s);
-    CHECK_INT(sql_int(path, "PRAGMA user_version"), 2);
+    CHECK_INT(store_test_sql_int(path, "PRAGMA user_version"), 2);
     store_test_rmdir(dir);
 }
 
@@ -505,11 +519,12 @@ TEST(store_backup_is_a_consistent_standalone_copy)
     struct stat sb;
     CHECK_INT(stat(copy, &sb), 0);
     CHECK_INT(sb.st_mode & 0777, 0600);
-    CHECK_INT(sql_int(copy, "SELECT journal_mode = 'delete' FROM pragma_journal_mode"), 1);
+    CHECK_INT(store_test_sql_int(copy, "SELECT journal_mode = 'delete' FROM pragma_journal_mode"),
+              1);
     CHECK_INT(store_test_open(&c, copy, &err), 0);
     CHECK_INT(bont_store_verify(c, &err), 0);
     bont_store_close(&c);
-    CHECK_INT(sql_int(copy, "SELECT count(*) FROM injections"), 80);
+    CHECK_INT(store_test_sql_int(copy, "SELECT count(*) FROM injections"), 80);
     store_test_rmdir(dir);
 }
 

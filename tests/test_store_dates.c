@@ -12,19 +12,6 @@
 #include "test.h"
 #include "test_store.h"
 
-static long long rows(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 /* Expects rc and a message naming field. */
 #define CHECK_REFUSED(call, rc, fieldname)                                                         \
     do {                                                                                           \
@@ -109,11 +96,11 @@ TEST(store_dates_real_not_future_in_order)
     bont_store_close(&s);
 
     /* Every refusal wrote nothing. */
-    CHECK_INT(rows(path, "SELECT count(*) FROM patients"), 2);
-    CHECK_INT(rows(path, "SELECT count(*) FROM visits"), 1);
-    CHECK_INT(rows(path, "SELECT count(*) FROM vials"), 1);
-    CHECK_INT(rows(path, "SELECT count(*) FROM outcomes"), 1);
-    CHECK_INT(rows(path, "SELECT count(*) FROM adverse_events"), 1);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM patients"), 2);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM visits"), 1);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM vials"), 1);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM outcomes"), 1);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM adverse_events"), 1);
     store_test_rmdir(dir);
 }
 
@@ -150,7 +137,7 @@ TEST(store_visit_record_refuses_dates_out_of_order)
     CHECK(strstr(err.message, "future") != NULL);
     bont_plan_free(&plan);
     bont_store_close(&s);
-    CHECK_INT(rows(path, "SELECT count(*) FROM visits"), 0);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM visits"), 0);
     bont_kb_free(&kb);
     store_test_rmdir(dir);
 }

@@ -38,24 +38,33 @@ static int bont(char *out, size_t out_size, char *err, size_t err_size, const ch
     return bont_test_run(cmd, out, out_size, err, err_size);
 }
 
-/* Every command that only reads: a mistyped --db is an error naming the path, and nothing is
+/* args with its "{dir}" (if any) replaced by dir. */
+static void with_dir(char *out, size_t size, const char *args, const char *dir)
+{
+    const char *brace = strstr(args, "{dir}");
+    if (brace)
+        snprintf(out, size, "%.*s%s%s", (int)(brace - args), args, dir, brace + 5);
+    else
+        snprintf(out, size, "%s", args);
+}
+
+/* Every command but patient add: a mistyped --db is an error naming the path, and nothing is
  * created. */
-TEST_TIMEOUT(store_read_commands_never_create_a_store, 120)
+TEST_TIMEOUT(store_only_patient_add_creates_a_store, 120)
 {
     char dir[64], path[128], out[8192], err[8192];
     static const char *const reads[] = {
-        "patient list",           "patient show 1",  "history 1 --today 2026-03-01", "recall L1",
-        "due --today 2026-03-01", "export 1 --fhir", "backup {dir}/copy.db"};
+        "patient list", "patient show 1", "history 1 --today 2026-03-01", "recall L1",
+        "due --today 2026-03-01", "export 1 --fhir", "backup {dir}/copy.db",
+        /* These add records, but only to a patient or visit that a new store cannot hold. */
+        "visit record tests/golden/store/cd-visit1.json --patient 1 --lot L --expiry 2027-01-01",
+        "outcome add --visit 1 --wore-off 2026-01-01",
+        "ae add --visit 1 --what ptosis --onset-day 1 --severity mild"};
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/mistyped.db", dir);
     for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
         char args[256];
-        const char *brace = strstr(reads[i], "{dir}");
-        if (brace)
-            snprintf(args, sizeof args, "%.*s%s%s", (int)(brace - reads[i]), reads[i], dir,
-                     brace + 5);
-        else
-            snprintf(args, sizeof args, "%s", reads[i]);
+        with_dir(args, sizeof args, reads[i], dir);
         int rc = bont(out, sizeof out, err, sizeof err, "%s --db %s", args, path);
         CHECK_MSG(rc == 2, "%s: exit %d, expected 2", args, rc);
         char want[256];
@@ -155,12 +164,7 @@ TEST_TIMEOUT(store_refuses_files_that_are_not_stores_unchanged, 120)
         snprintf(path, sizeof path, "%s/%s", dir, files[f].name);
         for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
             char args[512];
-            const char *brace = strstr(cmds[i], "{dir}");
-            if (brace)
-                snprintf(args, sizeof args, "%.*s%s%s", (int)(brace - cmds[i]), cmds[i], dir,
-                         brace + 5);
-            else
-                snprintf(args, sizeof args, "%s", cmds[i]);
+            with_dir(args, sizeof args, cmds[i], dir);
             plant(path, files[f].bytes, files[f].n);
             int rc = bont(out, sizeof out, err, sizeof err, "%s --db %s", args, path);
             CHECK_MSG(rc == 2, "%s on %s: exit %d, expected 2: %s", args, files[f].name, rc, err);
@@ -213,32 +217,6 @@ TEST_TIMEOUT(store_file_errors_say_what_happened, 120)
     store_test_rmdir(dir);
 }
 
-static long long count_rows(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void sleep_us(long us)
-{
-    struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
-    nanosleep(&ts, NULL);
-}
-
 /* `bont backup` killed with SIGKILL at random moments: the target is either absent or a whole
  * copy with every patient; a store command pointed at it never sees a partial or empty store. */
 TEST_TIMEOUT(store_backup_killed_leaves_no_partial_store, 300)
@@ -269,9 +247,9 @@ TEST_TIMEOUT(store_backup_killed_leaves_no_partial_store, 300)
     /* One backup run to completion sets the window: kills land from before the copy starts
      * to after it ends, whatever the machine's speed. */
     snprintf(copy, sizeof copy, "%s/timing.db", dir);
-    double t0 = now_s();
+    double t0 = store_test_now_s();
     CHECK_INT(bont(out, sizeof out, err, sizeof err, "backup %s --db %s", copy, path), 0);
-    long window_us = (long)((now_s() - t0) * 1.2e6) + 1000;
+    long window_us = (long)((store_test_now_s() - t0) * 1.2e6) + 1000;
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
     for (int round = 0; round < rounds; round++) {
         snprintf(copy, sizeof copy, "%s/copy-%d.db", dir, round);
@@ -282,7 +260,7 @@ TEST_TIMEOUT(store_backup_killed_leaves_no_partial_store, 300)
             execl(bont_test_bin(), "bont", "backup", copy, "--db", path, (char *)NULL);
             _exit(127);
         }
-        sleep_us(rand() % window_us);
+        store_test_sleep_us(rand() % window_us);
         kill(pid, SIGKILL);
         int status = 0;
         waitpid(pid, &status, 0);
@@ -293,7 +271,7 @@ TEST_TIMEOUT(store_backup_killed_leaves_no_partial_store, 300)
         }
         int rc =
             bont(out, sizeof out, err, sizeof err, "patient show %d --db %s", n_patients, copy);
-        long long n = count_rows(copy, "SELECT count(*) FROM patients");
+        long long n = store_test_sql_int(copy, "SELECT count(*) FROM patients");
         if (rc != 0 || n != n_patients) {
             bad++;
             printf("    round %d: the copy holds %lld patients (exit %d): %s\n", round, n, rc, err);
@@ -312,8 +290,8 @@ TEST_TIMEOUT(store_backup_killed_leaves_no_partial_store, 300)
         char tmp[512];
         snprintf(tmp, sizeof tmp, "%s/%s", dir, de->d_name);
         int rc = bont(out, sizeof out, err, sizeof err, "patient show %d --db %s", n_patients, tmp);
-        CHECK_MSG(rc == 2 ||
-                      (rc == 0 && count_rows(tmp, "SELECT count(*) FROM patients") == n_patients),
+        CHECK_MSG(rc == 2 || (rc == 0 && store_test_sql_int(tmp, "SELECT count(*) FROM patients") ==
+                                             n_patients),
                   "leftover %s: exit %d: %s", tmp, rc, err);
         leftovers++;
     }

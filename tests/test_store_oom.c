@@ -122,28 +122,18 @@ static void disarm(void)
 
 /* ---- checks on the file after each run (no faults) ---- */
 
-static long long scalar(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 /* The file passes PRAGMA integrity_check and every visit has all its injections. */
 static int file_whole(const char *path)
 {
-    return scalar(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != "
-                        "'ok'") == 0 &&
-           scalar(path, "SELECT count(*) FROM visits v WHERE v.n_injections != (SELECT count(*) "
-                        "FROM injections i WHERE i.visit_id = v.id)") == 0 &&
-           scalar(path, "SELECT count(*) FROM vials WHERE id NOT IN (SELECT vial_id FROM "
-                        "visits)") == 0;
+    return store_test_sql_int(
+               path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != "
+                     "'ok'") == 0 &&
+           store_test_sql_int(
+               path, "SELECT count(*) FROM visits v WHERE v.n_injections != (SELECT count(*) "
+                     "FROM injections i WHERE i.visit_id = v.id)") == 0 &&
+           store_test_sql_int(path,
+                              "SELECT count(*) FROM vials WHERE id NOT IN (SELECT vial_id FROM "
+                              "visits)") == 0;
 }
 
 /* Files in dir other than the store and its -wal/-shm: temporary files a failed run left. */
@@ -206,8 +196,9 @@ static int after_create(oom_case_t *c, int rc)
     if (rc != 0 && access(c->path, F_OK) != 0)
         return 0;
     return file_whole(c->path) &&
-                   scalar(c->path, "PRAGMA application_id") == BONT_STORE_APPLICATION_ID &&
-                   scalar(c->path, "PRAGMA user_version") == BONT_STORE_SCHEMA_VERSION
+                   store_test_sql_int(c->path, "PRAGMA application_id") ==
+                       BONT_STORE_APPLICATION_ID &&
+                   store_test_sql_int(c->path, "PRAGMA user_version") == BONT_STORE_SCHEMA_VERSION
                ? 0
                : -3;
 }
@@ -228,7 +219,9 @@ static int run_open(oom_case_t *c)
 static int after_open(oom_case_t *c, int rc)
 {
     (void)rc;
-    return file_whole(c->path) && scalar(c->path, "SELECT count(*) FROM patients") > 0 ? 0 : -1;
+    return file_whole(c->path) && store_test_sql_int(c->path, "SELECT count(*) FROM patients") > 0
+               ? 0
+               : -1;
 }
 
 /* The writing operations write into a store of their own, so that the one the reading
@@ -242,7 +235,7 @@ static int work_path(oom_case_t *c)
 static int setup_patient_add(oom_case_t *c)
 {
     work_path(c);
-    c->before = scalar(c->path, "SELECT count(*) FROM patients");
+    c->before = store_test_sql_int(c->path, "SELECT count(*) FROM patients");
     return open_store(c);
 }
 
@@ -258,12 +251,14 @@ static int run_patient_add(oom_case_t *c)
 static int after_patient_add(oom_case_t *c, int rc)
 {
     bont_store_close(&c->s);
-    long long now = scalar(c->path, "SELECT count(*) FROM patients");
-    long long orphan_terms = scalar(c->path, "SELECT count(*) FROM patient_terms WHERE "
-                                             "patient_id NOT IN (SELECT id FROM patients)");
-    long long termless = scalar(c->path, "SELECT count(*) FROM patients WHERE name = 'Out Of "
-                                         "Memory' AND id NOT IN (SELECT patient_id FROM "
-                                         "patient_terms)");
+    long long now = store_test_sql_int(c->path, "SELECT count(*) FROM patients");
+    long long orphan_terms =
+        store_test_sql_int(c->path, "SELECT count(*) FROM patient_terms WHERE "
+                                    "patient_id NOT IN (SELECT id FROM patients)");
+    long long termless =
+        store_test_sql_int(c->path, "SELECT count(*) FROM patients WHERE name = 'Out Of "
+                                    "Memory' AND id NOT IN (SELECT patient_id FROM "
+                                    "patient_terms)");
     return file_whole(c->path) && now == c->before + (rc == 0) && orphan_terms == 0 && termless == 0
                ? 0
                : -1;
@@ -277,7 +272,7 @@ static int setup_visit_record(oom_case_t *c)
     if (rc == 0)
         rc = bont_store_patient_add(c->s, &p, &c->err);
     c->patient = p.id;
-    c->before = scalar(c->path, "SELECT count(*) FROM visits");
+    c->before = store_test_sql_int(c->path, "SELECT count(*) FROM visits");
     if (rc == 0)
         rc = bont_plan_load(c->kb, "tests/golden/store/cd-visit1.json", &c->plan, &c->err);
     return rc;
@@ -307,9 +302,10 @@ static int after_visit_record(oom_case_t *c, int rc)
              "SELECT count(*) FROM visits WHERE patient_id = %lld AND findings_json LIKE "
              "'%%vial.derived_range%%'",
              c->patient);
-    long long mine = scalar(c->path, sql);
+    long long mine = store_test_sql_int(c->path, sql);
     return file_whole(c->path) && mine == (rc == 0) &&
-                   scalar(c->path, "SELECT count(*) FROM visits") == c->before + (rc == 0)
+                   store_test_sql_int(c->path, "SELECT count(*) FROM visits") ==
+                       c->before + (rc == 0)
                ? 0
                : -1;
 }
@@ -374,7 +370,8 @@ static int after_backup(oom_case_t *c, int rc)
         return -1;
     if (rc != 0)
         return access(copy, F_OK) == 0 ? -2 : 0;
-    return file_whole(copy) && scalar(copy, "SELECT count(*) FROM visits") == 2 ? 0 : -3;
+    return file_whole(copy) && store_test_sql_int(copy, "SELECT count(*) FROM visits") == 2 ? 0
+                                                                                            : -3;
 }
 
 /* The store the reading operations read: patient 1 with a term, two visits (3 and 5

@@ -18,26 +18,18 @@
 
 #define PLAN "tests/golden/store/cd-visit1.json"
 
-static long long visits_of(const char *path, long long patient_id)
+/* A trial's verdict: one writer wrote, the others were refused, one visit is stored. */
+static int one_visit(const char *path, long long patient_id, int written, int refused, int n,
+                     int trial)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "SELECT count(*) FROM visits WHERE patient_id = ?", -1, &st, NULL) ==
-            SQLITE_OK &&
-        sqlite3_bind_int64(st, 1, patient_id) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM visits WHERE patient_id = %lld", patient_id);
+    long long stored = store_test_sql_int(path, sql);
+    if (stored == 1 && written == 1 && refused == n - 1)
+        return 1;
+    printf("    trial %d: %d of %d writers wrote, %d were refused, %lld visits stored\n", trial,
+           written, n, refused, stored);
+    return 0;
 }
 
 /* Adds a patient born 1974-03-02 (the plan's age on its date) and returns the id. */
@@ -84,57 +76,34 @@ cleanup:
     return outcome;
 }
 
-/* Each trial: a new patient, n processes released together through one pipe, each recording the
- * same plan. Exactly one may write; the others must be refused by the interval rule. */
-TEST_TIMEOUT(store_parallel_records_library_processes_write_one_visit, 300)
+/* Starts n writers of one kind at once for patient_id and fills outcomes (record_once's). */
+typedef void (*race_fn_t)(const bont_kb_t *kb, const char *path, long long patient_id, int n,
+                          int *outcomes);
+
+/* n processes released together through one pipe: closing it ends every child's read at once. */
+static void race_processes(const bont_kb_t *kb, const char *path, long long patient_id, int n,
+                           int *outcomes)
 {
-    char dir[64], path[128];
-    bont_kb_t *kb = NULL;
-    bont_error_t err;
-    const int trials = 40, n = 6;
-    int bad_trials = 0, errors = 0;
-    double t0 = now_s();
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/race.db", dir);
-    CHECK_INT(bont_kb_load(&kb, &err), 0);
-    for (int trial = 0; trial < trials; trial++) {
-        long long id = new_patient(path, trial);
-        int gate[2];
-        pid_t pids[8];
-        CHECK(id > 0 && pipe(gate) == 0);
-        for (int k = 0; k < n; k++) {
-            pids[k] = fork();
-            if (pids[k] == 0) {
-                char c;
-                close(gate[1]);
-                if (read(gate[0], &c, 1) < 0)
-                    _exit(3);
-                _exit(record_once(kb, path, id));
-            }
-        }
-        close(gate[0]);
-        close(gate[1]); /* every child's read returns at once */
-        int written = 0;
-        for (int k = 0; k < n; k++) {
-            int status = 0;
-            waitpid(pids[k], &status, 0);
-            int code = WIFEXITED(status) ? WEXITSTATUS(status) : 9;
-            written += code == 1;
-            errors += code > 1;
-        }
-        long long stored = visits_of(path, id);
-        if (stored != 1 || written != 1) {
-            bad_trials++;
-            printf("    trial %d: %d writers said written, %lld visits stored\n", trial, written,
-                   stored);
+    int gate[2];
+    pid_t pids[8];
+    CHECK(pipe(gate) == 0);
+    for (int k = 0; k < n; k++) {
+        pids[k] = fork();
+        if (pids[k] == 0) {
+            char c;
+            close(gate[1]);
+            if (read(gate[0], &c, 1) < 0)
+                _exit(3);
+            _exit(record_once(kb, path, patient_id));
         }
     }
-    CHECK_INT(bad_trials, 0);
-    CHECK_INT(errors, 0);
-    printf("    library processes: %d trials x %d writers, %d with other than one visit, %.1f s\n",
-           trials, n, bad_trials, now_s() - t0);
-    bont_kb_free(&kb);
-    store_test_rmdir(dir);
+    close(gate[0]);
+    close(gate[1]);
+    for (int k = 0; k < n; k++) {
+        int status = 0;
+        waitpid(pids[k], &status, 0);
+        outcomes[k] = WIFEXITED(status) ? WEXITSTATUS(status) : 9;
+    }
 }
 
 typedef struct race_thread_t {
@@ -153,49 +122,66 @@ static void *record_thread(void *arg)
     return NULL;
 }
 
-/* The same with threads of one process, each with its own connection (a store handle is not
- * shared between threads). */
-TEST_TIMEOUT(store_parallel_records_library_threads_write_one_visit, 300)
+/* n threads of this process released by a barrier, each with its own connection (a store handle
+ * is not shared between threads). */
+static void race_threads(const bont_kb_t *kb, const char *path, long long patient_id, int n,
+                         int *outcomes)
+{
+    pthread_barrier_t start;
+    pthread_t th[8];
+    race_thread_t t[8];
+    pthread_barrier_init(&start, NULL, (unsigned)n);
+    for (int k = 0; k < n; k++) {
+        t[k] = (race_thread_t){kb, path, patient_id, &start, 2};
+        pthread_create(&th[k], NULL, record_thread, &t[k]);
+    }
+    for (int k = 0; k < n; k++) {
+        pthread_join(th[k], NULL);
+        outcomes[k] = t[k].outcome;
+    }
+    pthread_barrier_destroy(&start);
+}
+
+/* Each trial: a new patient and n writers recording the same plan at the same instant. Exactly
+ * one may write; the others must be refused by the interval rule. */
+static void race_library(const char *what, race_fn_t start_writers)
 {
     char dir[64], path[128];
     bont_kb_t *kb = NULL;
     bont_error_t err;
     const int trials = 40, n = 6;
-    int bad_trials = 0, errors = 0;
-    double t0 = now_s();
+    int bad_trials = 0, errors = 0, outcomes[8];
+    double t0 = store_test_now_s();
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/race.db", dir);
     CHECK_INT(bont_kb_load(&kb, &err), 0);
     for (int trial = 0; trial < trials; trial++) {
         long long id = new_patient(path, trial);
-        pthread_barrier_t start;
-        pthread_t th[8];
-        race_thread_t t[8];
-        pthread_barrier_init(&start, NULL, (unsigned)n);
-        for (int k = 0; k < n; k++) {
-            t[k] = (race_thread_t){kb, path, id, &start, 2};
-            pthread_create(&th[k], NULL, record_thread, &t[k]);
-        }
         int written = 0;
+        CHECK(id > 0);
+        start_writers(kb, path, id, n, outcomes);
         for (int k = 0; k < n; k++) {
-            pthread_join(th[k], NULL);
-            written += t[k].outcome == 1;
-            errors += t[k].outcome > 1;
+            written += outcomes[k] == 1;
+            errors += outcomes[k] > 1;
         }
-        pthread_barrier_destroy(&start);
-        long long stored = visits_of(path, id);
-        if (stored != 1 || written != 1) {
-            bad_trials++;
-            printf("    trial %d: %d writers said written, %lld visits stored\n", trial, written,
-                   stored);
-        }
+        bad_trials += !one_visit(path, id, written, n - written, n, trial);
     }
     CHECK_INT(bad_trials, 0);
     CHECK_INT(errors, 0);
-    printf("    library threads: %d trials x %d writers, %d with other than one visit, %.1f s\n",
-           trials, n, bad_trials, now_s() - t0);
+    printf("    %s: %d trials x %d writers, %d with other than one visit, %.1f s\n", what, trials,
+           n, bad_trials, store_test_now_s() - t0);
     bont_kb_free(&kb);
     store_test_rmdir(dir);
+}
+
+TEST_TIMEOUT(store_parallel_records_library_processes_write_one_visit, 300)
+{
+    race_library("library processes", race_processes);
+}
+
+TEST_TIMEOUT(store_parallel_records_library_threads_write_one_visit, 300)
+{
+    race_library("library threads", race_threads);
 }
 
 /* Through the command, as two clinicians at two terminals would: n `bont visit record` of the
@@ -205,7 +191,7 @@ TEST_TIMEOUT(store_parallel_records_command_write_one_visit, 400)
     char dir[64], path[128], cmd[4096], out[4096], err[8192];
     const int trials = 20, n = 4;
     int bad_trials = 0;
-    double t0 = now_s();
+    double t0 = store_test_now_s();
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/race.db", dir);
     for (int trial = 0; trial < trials; trial++) {
@@ -222,14 +208,10 @@ TEST_TIMEOUT(store_parallel_records_command_write_one_visit, 400)
             zeros += *p == '0';
             ones += *p == '1';
         }
-        long long stored = visits_of(path, id);
-        if (stored != 1 || zeros != 1 || ones != n - 1) {
-            bad_trials++;
-            printf("    trial %d: exit codes %s    %lld visits stored\n", trial, out, stored);
-        }
+        bad_trials += !one_visit(path, id, zeros, ones, n, trial);
     }
     CHECK_INT(bad_trials, 0);
     printf("    command: %d trials x %d writers, %d with other than one visit, %.1f s\n", trials, n,
-           bad_trials, now_s() - t0);
+           bad_trials, store_test_now_s() - t0);
     store_test_rmdir(dir);
 }

@@ -52,6 +52,16 @@ bool bont_store_created(const bont_store_t *store)
     return store && store->created;
 }
 
+/* Ends a write: commits when everything went well, else rolls back. Returns the outcome. */
+static int finish(bont_store_t *store, int ret, bont_error_t *err)
+{
+    if (ret == 0)
+        ret = store->be->commit(store, err);
+    if (ret != 0)
+        store->be->rollback(store);
+    return ret;
+}
+
 /* ---- patients ---- */
 
 static int blank(const char *s)
@@ -106,12 +116,8 @@ int bont_store_patient_add(bont_store_t *store, bont_store_patient_t *p, bont_er
     int ret = patient_valid(store, p, err);
     if (ret != 0 || (ret = store->be->begin_write(store, err)) != 0)
         return ret;
-    if ((ret = store->be->patient_insert(store, p, err)) == 0)
-        ret = store->be->commit(store, err);
-    if (ret != 0) {
-        store->be->rollback(store);
+    if ((ret = finish(store, store->be->patient_insert(store, p, err), err)) != 0)
         p->id = 0;
-    }
     return ret;
 }
 
@@ -200,11 +206,9 @@ int bont_store_visit_add(bont_store_t *store, bont_store_visit_t *v, bont_error_
     v->total_units = 0;
     for (size_t i = 0; i < v->n_injections; i++)
         v->total_units += v->injections[i].units;
-    if ((ret = store->be->visit_insert(store, v, err)) == 0)
-        ret = store->be->commit(store, err);
+    ret = store->be->visit_insert(store, v, err);
 cleanup:
-    if (ret != 0) {
-        store->be->rollback(store);
+    if ((ret = finish(store, ret, err)) != 0) {
         v->id = 0;
         v->vial.id = 0;
     }
@@ -228,12 +232,9 @@ int bont_store_visit_wore_off(bont_store_t *store, long long visit_id, const cha
         ret = BONT_ERANGE;
         goto cleanup;
     }
-    if ((ret = store->be->visit_set_wore_off(store, visit_id, date, err)) == 0)
-        ret = store->be->commit(store, err);
+    ret = store->be->visit_set_wore_off(store, visit_id, date, err);
 cleanup:
-    if (ret != 0)
-        store->be->rollback(store);
-    return ret;
+    return finish(store, ret, err);
 }
 
 /* ---- outcomes and adverse events ---- */
@@ -268,16 +269,12 @@ int bont_store_outcome_add(bont_store_t *store, bont_store_outcome_t *o, bont_er
         ((ret = owner_of(store, o->visit_id, &o->patient_id, visit_date, err)) != 0 ||
          (ret = bont__store_date_not_before(o->date, "--date", visit_date, "the visit", err)) != 0))
         goto cleanup;
-    if ((ret = store->be->patient_get(store, o->patient_id, &who, err)) != 0 ||
+    if ((ret = store->be->patient_get(store, o->patient_id, &who, err)) == 0 &&
         (ret = bont__store_date_not_before(o->date, "--date", who.birth_date, "the patient's birth",
-                                           err)) != 0 ||
-        (ret = store->be->outcome_insert(store, o, err)) != 0)
-        goto cleanup;
-    ret = store->be->commit(store, err);
+                                           err)) == 0)
+        ret = store->be->outcome_insert(store, o, err);
 cleanup:
-    if (ret != 0)
-        store->be->rollback(store);
-    return ret;
+    return finish(store, ret, err);
 }
 
 static int ae_valid(const bont_store_ae_t *ae, bont_error_t *err)
@@ -335,15 +332,10 @@ int bont_store_ae_add(bont_store_t *store, bont_store_ae_t *ae, bont_error_t *er
         return ret;
     if ((ret = store->be->begin_write(store, err)) != 0)
         return ret;
-    if ((ret = owner_of(store, ae->visit_id, &ae->patient_id, visit_date, err)) != 0 ||
-        (ret = ae_dates(store, ae, visit_date, err)) != 0 ||
-        (ret = store->be->ae_insert(store, ae, err)) != 0)
-        goto cleanup;
-    ret = store->be->commit(store, err);
-cleanup:
-    if (ret != 0)
-        store->be->rollback(store);
-    return ret;
+    if ((ret = owner_of(store, ae->visit_id, &ae->patient_id, visit_date, err)) == 0 &&
+        (ret = ae_dates(store, ae, visit_date, err)) == 0)
+        ret = store->be->ae_insert(store, ae, err);
+    return finish(store, ret, err);
 }
 
 /* ---- reading ---- */

@@ -105,8 +105,15 @@ int bont__sqlite_step(sqlite3_stmt *st)
 int bont__sqlite_bind(sqlite3_stmt *st, const char *types, ...)
 {
     va_list ap;
-    int rc = SQLITE_OK;
     va_start(ap, types);
+    int rc = bont__sqlite_vbind(st, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+int bont__sqlite_vbind(sqlite3_stmt *st, const char *types, va_list ap)
+{
+    int rc = SQLITE_OK;
     for (int i = 1; types[i - 1] && rc == SQLITE_OK; i++) {
         switch (types[i - 1]) {
         case 's':
@@ -135,7 +142,6 @@ int bont__sqlite_bind(sqlite3_stmt *st, const char *types, ...)
             rc = SQLITE_MISUSE;
         }
     }
-    va_end(ap);
     return rc;
 }
 

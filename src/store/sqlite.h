@@ -4,6 +4,7 @@
 #define BONT_STORE_SQLITE_H
 
 #include <sqlite3.h>
+#include <stdarg.h>
 
 #include "store/internal.h"
 
@@ -43,6 +44,7 @@ void bont__sqlite_sleep_ms(long ms);
  * 'd' double, 'r' double or NULL when < 0, 'i' long long, 'I' long long or NULL when <= 0.
  * Returns the first failing SQLite code (an unbound parameter would be stored as NULL). */
 int bont__sqlite_bind(sqlite3_stmt *st, const char *types, ...);
+int bont__sqlite_vbind(sqlite3_stmt *st, const char *types, va_list ap);
 
 /* Copies column i as text into buf; -1 when SQLite could not give the text (out of memory). */
 int bont__sqlite_text(sqlite3_stmt *st, int i, char *buf, size_t size);

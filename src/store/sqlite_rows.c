@@ -1,6 +1,7 @@
 /* sqlite_rows.c: the SQLite backend's records: patients with their terms, visits with their vial
  * and injections, outcomes, adverse events, whole records and lot searches. Each runs inside the
  * caller's transaction and reads a patient's rows with a fixed number of queries. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,58 @@ static int row_fail(bont_store_t *s, bont_error_t *err, const char *what)
     return BONT_ENOMEM;
 }
 
+/* Runs one INSERT or UPDATE with parameters bound from types (bont__sqlite_bind). With id, the
+ * statement ends in RETURNING id (and, with stamp, the time stamp the store set) and they are
+ * read back. */
+static int write_row(bont_store_t *s, const char *sql, long long *id, char *stamp,
+                     size_t stamp_size, const char *what, bont_error_t *err, const char *types, ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    int rc, ret = bont__sqlite_prepare(s, sql, &st, err);
+    if (ret != 0)
+        return ret;
+    va_start(ap, types);
+    rc = bont__sqlite_vbind(st, types, ap);
+    va_end(ap);
+    if (rc != SQLITE_OK) {
+        ret = bind_fail(s, rc, err, what);
+    } else if (!id) {
+        if (bont__sqlite_step(st) != SQLITE_DONE)
+            ret = bont__sqlite_fail(s, err, what);
+    } else if (bont__sqlite_step(st) != SQLITE_ROW) {
+        ret = bont__sqlite_fail(s, err, what);
+    } else {
+        *id = sqlite3_column_int64(st, 0);
+        if (stamp && bont__sqlite_text(st, 1, stamp, stamp_size) != 0)
+            ret = row_fail(s, err, what);
+        else if (bont__sqlite_step(st) != SQLITE_DONE) /* RETURNING finishes with the step */
+            ret = bont__sqlite_fail(s, err, what);
+    }
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* Reads one row of st into entry; ctx is the reader's (the patient id of a record). Nonzero
+ * when SQLite or the store ran out of memory. */
+typedef int (*row_fn_t)(sqlite3_stmt *st, void *entry, const void *ctx);
+
+/* Steps st (bound) to its end, reading each row with fn into a new zeroed entry at the end of
+ * *arr (of elem-size entries, *count of them, empty at first). */
+static int read_all(bont_store_t *s, sqlite3_stmt *st, void **arr, size_t *count, size_t elem,
+                    row_fn_t fn, const void *ctx, const char *what, bont_error_t *err)
+{
+    size_t cap = 0;
+    int rc, ret;
+    while ((rc = bont__sqlite_step(st)) == SQLITE_ROW) {
+        if ((ret = bont__store_grow(arr, &cap, *count, elem)) != 0)
+            return ret;
+        if (fn(st, (char *)*arr + (*count)++ * elem, ctx) != 0)
+            return row_fail(s, err, what);
+    }
+    return rc == SQLITE_DONE ? 0 : bont__sqlite_fail(s, err, what);
+}
+
 /* ---- patients ---- */
 
 static int insert_terms(bont_store_t *s, const bont_store_patient_t *p, bont_error_t *err)
@@ -47,38 +100,20 @@ static int insert_terms(bont_store_t *s, const bont_store_patient_t *p, bont_err
 
 int bont__sqlite_patient_insert(bont_store_t *s, bont_store_patient_t *p, bont_error_t *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, ret = bont__sqlite_prepare(s,
-                                       "INSERT INTO patients (name, birth_date, sex, weight_kg, "
-                                       "created_at) VALUES (?, ?, ?, ?, " BONT__SQLITE_NOW ") "
-                                       "RETURNING id, created_at",
-                                       &st, err);
-    if (ret != 0)
-        return ret;
-    if ((rc = bont__sqlite_bind(st, "sssr", p->name, p->birth_date, p->sex, p->weight_kg))) {
-        ret = bind_fail(s, rc, err, "adding the patient");
-        goto cleanup;
-    }
-    if (bont__sqlite_step(st) != SQLITE_ROW) {
-        ret = bont__sqlite_fail(s, err, "adding the patient");
-        goto cleanup;
-    }
-    p->id = sqlite3_column_int64(st, 0);
-    if (bont__sqlite_text(st, 1, p->created_at, sizeof p->created_at) != 0 ||
-        bont__sqlite_step(st) != SQLITE_DONE) {
-        ret = bont__sqlite_fail(s, err, "adding the patient");
-        goto cleanup;
-    }
-    ret = insert_terms(s, p, err);
-cleanup:
-    sqlite3_finalize(st);
-    return ret;
+    int ret = write_row(s,
+                        "INSERT INTO patients (name, birth_date, sex, weight_kg, created_at) "
+                        "VALUES (?, ?, ?, ?, " BONT__SQLITE_NOW ") RETURNING id, created_at",
+                        &p->id, p->created_at, sizeof p->created_at, "adding the patient", err,
+                        "sssr", p->name, p->birth_date, p->sex, p->weight_kg);
+    return ret != 0 ? ret : insert_terms(s, p, err);
 }
 
 #define PATIENT_COLS "id, name, birth_date, sex, weight_kg, created_at"
 
-static int patient_row(sqlite3_stmt *st, bont_store_patient_t *p)
+static int patient_row(sqlite3_stmt *st, void *entry, const void *ctx)
 {
+    bont_store_patient_t *p = entry;
+    (void)ctx;
     memset(p, 0, sizeof *p);
     p->id = sqlite3_column_int64(st, 0);
     p->weight_kg = bont__sqlite_real_or(st, 4, -1);
@@ -131,7 +166,7 @@ int bont__sqlite_patient_get(bont_store_t *s, long long id, bont_store_patient_t
         ret = bont__sqlite_fail(s, err, "reading the patient");
         goto cleanup;
     }
-    if (patient_row(st, out) != 0) {
+    if (patient_row(st, out, NULL) != 0) {
         ret = row_fail(s, err, "reading the patient");
         goto cleanup;
     }
@@ -156,23 +191,12 @@ int bont__sqlite_patient_list(bont_store_t *s, bont_store_patient_t **out, size_
 {
     sqlite3_stmt *st = NULL;
     bont_store_patient_t *list = NULL;
-    size_t count = 0, cap = 0;
-    int rc, ret = bont__sqlite_prepare(s, "SELECT " PATIENT_COLS " FROM patients ORDER BY id", &st,
-                                       err);
-    if (ret != 0)
-        return ret;
-    while ((rc = bont__sqlite_step(st)) == SQLITE_ROW) {
-        if ((ret = bont__store_grow((void **)&list, &cap, count, sizeof *list)) != 0)
-            goto cleanup;
-        if (patient_row(st, &list[count++]) != 0) {
-            ret = row_fail(s, err, "listing patients");
-            goto cleanup;
-        }
-    }
-    if (rc != SQLITE_DONE) {
-        ret = bont__sqlite_fail(s, err, "listing patients");
+    size_t count = 0;
+    int ret =
+        bont__sqlite_prepare(s, "SELECT " PATIENT_COLS " FROM patients ORDER BY id", &st, err);
+    if (ret != 0 || (ret = read_all(s, st, (void **)&list, &count, sizeof *list, patient_row, NULL,
+                                    "listing patients", err)) != 0)
         goto cleanup;
-    }
     sqlite3_finalize(st);
     st = NULL;
     /* Every patient's terms in one query, merged by id, not one query per patient. */
@@ -195,24 +219,12 @@ cleanup:
 
 static int insert_vial(bont_store_t *s, bont_store_vial_t *vial, bont_error_t *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, ret = bont__sqlite_prepare(s,
-                                       "INSERT INTO vials (product, lot, expiry, vial_units, "
-                                       "diluent_ml, reconstituted_at) VALUES (?, ?, ?, ?, ?, ?) "
-                                       "RETURNING id",
-                                       &st, err);
-    if (ret != 0)
-        return ret;
-    if ((rc = bont__sqlite_bind(st, "sssrrt", vial->product, vial->lot, vial->expiry,
-                                vial->vial_units > 0 ? vial->vial_units : -1, vial->diluent_ml,
-                                vial->reconstituted_at)))
-        ret = bind_fail(s, rc, err, "writing the vial");
-    else if (bont__sqlite_step(st) != SQLITE_ROW)
-        ret = bont__sqlite_fail(s, err, "writing the vial");
-    else
-        vial->id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return ret;
+    return write_row(s,
+                     "INSERT INTO vials (product, lot, expiry, vial_units, diluent_ml, "
+                     "reconstituted_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                     &vial->id, NULL, 0, "writing the vial", err, "sssrrt", vial->product,
+                     vial->lot, vial->expiry, vial->vial_units > 0 ? vial->vial_units : -1.0,
+                     vial->diluent_ml, vial->reconstituted_at);
 }
 
 static int insert_injections(bont_store_t *s, const bont_store_visit_t *v, bont_error_t *err)
@@ -238,38 +250,18 @@ static int insert_injections(bont_store_t *s, const bont_store_visit_t *v, bont_
 
 int bont__sqlite_visit_insert(bont_store_t *s, bont_store_visit_t *v, bont_error_t *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, ret = insert_vial(s, &v->vial, err);
-    if (ret != 0 ||
-        (ret = bont__sqlite_prepare(s,
-                                    "INSERT INTO visits (patient_id, vial_id, date, injected_at, "
-                                    "indication, total_units, n_injections, override_reason, "
-                                    "findings_json, wore_off_date, recorded_at) "
-                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " BONT__SQLITE_NOW ") "
-                                    "RETURNING id, recorded_at",
-                                    &st, err)) != 0)
-        return ret;
-    if ((rc =
-             bont__sqlite_bind(st, "iistsdittt", v->patient_id, v->vial.id, v->date, v->injected_at,
-                               v->indication, v->total_units, (long long)v->n_injections,
-                               v->override_reason, v->findings_json, v->wore_off_date))) {
-        ret = bind_fail(s, rc, err, "writing the visit");
-        goto cleanup;
-    }
-    if (bont__sqlite_step(st) != SQLITE_ROW) {
-        ret = bont__sqlite_fail(s, err, "writing the visit");
-        goto cleanup;
-    }
-    v->id = sqlite3_column_int64(st, 0);
-    if (bont__sqlite_text(st, 1, v->recorded_at, sizeof v->recorded_at) != 0 ||
-        bont__sqlite_step(st) != SQLITE_DONE) {
-        ret = bont__sqlite_fail(s, err, "writing the visit");
-        goto cleanup;
-    }
-    ret = insert_injections(s, v, err);
-cleanup:
-    sqlite3_finalize(st);
-    return ret;
+    int ret = insert_vial(s, &v->vial, err);
+    if (ret == 0)
+        ret = write_row(
+            s,
+            "INSERT INTO visits (patient_id, vial_id, date, injected_at, indication, "
+            "total_units, n_injections, override_reason, findings_json, "
+            "wore_off_date, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " BONT__SQLITE_NOW
+            ") RETURNING id, recorded_at",
+            &v->id, v->recorded_at, sizeof v->recorded_at, "writing the visit", err, "iistsdittt",
+            v->patient_id, v->vial.id, v->date, v->injected_at, v->indication, v->total_units,
+            (long long)v->n_injections, v->override_reason, v->findings_json, v->wore_off_date);
+    return ret != 0 ? ret : insert_injections(s, v, err);
 }
 
 int bont__sqlite_visit_owner(bont_store_t *s, long long visit_id, long long *patient_id,
@@ -303,74 +295,40 @@ cleanup:
 int bont__sqlite_visit_set_wore_off(bont_store_t *s, long long visit_id, const char *date,
                                     bont_error_t *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc,
-        ret = bont__sqlite_prepare(s, "UPDATE visits SET wore_off_date = ? WHERE id = ?", &st, err);
-    if (ret != 0)
-        return ret;
-    if ((rc = bont__sqlite_bind(st, "si", date, visit_id)))
-        ret = bind_fail(s, rc, err, "recording the wear-off date");
-    else if (bont__sqlite_step(st) != SQLITE_DONE)
-        ret = bont__sqlite_fail(s, err, "recording the wear-off date");
-    sqlite3_finalize(st);
-    return ret;
+    return write_row(s, "UPDATE visits SET wore_off_date = ? WHERE id = ?", NULL, NULL, 0,
+                     "recording the wear-off date", err, "si", date, visit_id);
 }
 
 /* ---- outcomes and adverse events ---- */
 
 int bont__sqlite_outcome_insert(bont_store_t *s, bont_store_outcome_t *o, bont_error_t *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, ret = bont__sqlite_prepare(s,
-                                       "INSERT INTO outcomes (patient_id, visit_id, scale, score, "
-                                       "date, note) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                                       &st, err);
-    if (ret != 0)
-        return ret;
-    if ((rc = bont__sqlite_bind(st, "iIsdst", o->patient_id, o->visit_id, o->scale, o->score,
-                                o->date, o->note)))
-        ret = bind_fail(s, rc, err, "writing the outcome");
-    else if (bont__sqlite_step(st) != SQLITE_ROW)
-        ret = bont__sqlite_fail(s, err, "writing the outcome");
-    else
-        o->id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return ret;
+    return write_row(s,
+                     "INSERT INTO outcomes (patient_id, visit_id, scale, score, date, note) "
+                     "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                     &o->id, NULL, 0, "writing the outcome", err, "iIsdst", o->patient_id,
+                     o->visit_id, o->scale, o->score, o->date, o->note);
 }
 
 int bont__sqlite_ae_insert(bont_store_t *s, bont_store_ae_t *ae, bont_error_t *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, ret = bont__sqlite_prepare(s,
-                                       "INSERT INTO adverse_events (patient_id, visit_id, what, "
-                                       "onset_day, severity, resolved_date, note) "
-                                       "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                       &st, err);
-    if (ret != 0)
-        return ret;
-    if ((rc = bont__sqlite_bind(st, "iisistt", ae->patient_id, ae->visit_id, ae->what,
-                                (long long)ae->onset_day, ae->severity, ae->resolved_date,
-                                ae->note)))
-        ret = bind_fail(s, rc, err, "writing the adverse event");
-    else if (bont__sqlite_step(st) != SQLITE_ROW)
-        ret = bont__sqlite_fail(s, err, "writing the adverse event");
-    else
-        ae->id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return ret;
+    return write_row(s,
+                     "INSERT INTO adverse_events (patient_id, visit_id, what, onset_day, severity, "
+                     "resolved_date, note) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                     &ae->id, NULL, 0, "writing the adverse event", err, "iisistt", ae->patient_id,
+                     ae->visit_id, ae->what, (long long)ae->onset_day, ae->severity,
+                     ae->resolved_date, ae->note);
 }
 
 /* ---- a patient's whole record ---- */
 
-/* One row reader per table of a record: reads the current row of st into a new entry. */
-typedef int (*row_fn_t)(sqlite3_stmt *st, bont_store_record_t *rec);
-
-static int visit_row(sqlite3_stmt *st, bont_store_record_t *rec)
+/* One row reader per table of a record; ctx is the patient's id. */
+static int visit_row(sqlite3_stmt *st, void *entry, const void *ctx)
 {
-    bont_store_visit_t *v = &rec->visits[rec->n_visits++];
+    bont_store_visit_t *v = entry;
     const unsigned char *fj = sqlite3_column_text(st, 6);
     v->id = sqlite3_column_int64(st, 0);
-    v->patient_id = rec->patient.id;
+    v->patient_id = *(const long long *)ctx;
     v->total_units = sqlite3_column_double(st, 4);
     v->vial.id = sqlite3_column_int64(st, 9);
     v->vial.vial_units = bont__sqlite_real_or(st, 13, -1);
@@ -390,11 +348,11 @@ static int visit_row(sqlite3_stmt *st, bont_store_record_t *rec)
            (fj == NULL && sqlite3_column_type(st, 6) != SQLITE_NULL ? -1 : 0);
 }
 
-static int outcome_row(sqlite3_stmt *st, bont_store_record_t *rec)
+static int outcome_row(sqlite3_stmt *st, void *entry, const void *ctx)
 {
-    bont_store_outcome_t *o = &rec->outcomes[rec->n_outcomes++];
+    bont_store_outcome_t *o = entry;
     o->id = sqlite3_column_int64(st, 0);
-    o->patient_id = rec->patient.id;
+    o->patient_id = *(const long long *)ctx;
     o->visit_id = sqlite3_column_int64(st, 1);
     o->score = sqlite3_column_double(st, 3);
     return bont__sqlite_text(st, 2, o->scale, sizeof o->scale) |
@@ -402,11 +360,11 @@ static int outcome_row(sqlite3_stmt *st, bont_store_record_t *rec)
            bont__sqlite_text(st, 5, o->note, sizeof o->note);
 }
 
-static int ae_row(sqlite3_stmt *st, bont_store_record_t *rec)
+static int ae_row(sqlite3_stmt *st, void *entry, const void *ctx)
 {
-    bont_store_ae_t *a = &rec->aes[rec->n_aes++];
+    bont_store_ae_t *a = entry;
     a->id = sqlite3_column_int64(st, 0);
-    a->patient_id = rec->patient.id;
+    a->patient_id = *(const long long *)ctx;
     a->visit_id = sqlite3_column_int64(st, 1);
     a->onset_day = sqlite3_column_int(st, 3);
     return bont__sqlite_text(st, 2, a->what, sizeof a->what) |
@@ -442,25 +400,13 @@ static int read_rows(bont_store_t *s, bont_store_record_t *rec, const char *sql,
                      size_t *count, size_t elem, row_fn_t fn, const char *what, bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
-    size_t cap = 0;
     int rc, ret = bont__sqlite_prepare(s, sql, &st, err);
     if (ret != 0)
         return ret;
-    if ((rc = bont__sqlite_bind(st, "i", rec->patient.id))) {
+    if ((rc = bont__sqlite_bind(st, "i", rec->patient.id)))
         ret = bind_fail(s, rc, err, what);
-        goto cleanup;
-    }
-    while ((rc = bont__sqlite_step(st)) == SQLITE_ROW) {
-        if ((ret = bont__store_grow(arr, &cap, *count, elem)) != 0)
-            goto cleanup;
-        if (fn(st, rec) != 0) {
-            ret = row_fail(s, err, what);
-            goto cleanup;
-        }
-    }
-    if (rc != SQLITE_DONE)
-        ret = bont__sqlite_fail(s, err, what);
-cleanup:
+    else
+        ret = read_all(s, st, arr, count, elem, fn, &rec->patient.id, what, err);
     sqlite3_finalize(st);
     return ret;
 }
@@ -528,8 +474,10 @@ int bont__sqlite_record_load(bont_store_t *s, bont_store_record_t *rec, bont_err
 
 /* ---- recall ---- */
 
-static int recall_row(sqlite3_stmt *st, bont_store_recall_t *r)
+static int recall_row(sqlite3_stmt *st, void *entry, const void *ctx)
 {
+    bont_store_recall_t *r = entry;
+    (void)ctx;
     r->patient_id = sqlite3_column_int64(st, 0);
     r->visit_id = sqlite3_column_int64(st, 3);
     r->total_units = sqlite3_column_double(st, 8);
@@ -546,7 +494,7 @@ int bont__sqlite_recall(bont_store_t *s, const char *lot, bont_store_recall_t **
 {
     sqlite3_stmt *st = NULL;
     bont_store_recall_t *list = NULL;
-    size_t count = 0, cap = 0;
+    size_t count = 0;
     int rc, ret = bont__sqlite_prepare(s,
                                        "SELECT p.id, p.name, p.birth_date, v.id, v.date, "
                                        "l.product, l.lot, l.expiry, v.total_units FROM vials l "
@@ -557,27 +505,17 @@ int bont__sqlite_recall(bont_store_t *s, const char *lot, bont_store_recall_t **
                                        &st, err);
     if (ret != 0)
         return ret;
-    if ((rc = bont__sqlite_bind(st, "s", lot))) {
+    if ((rc = bont__sqlite_bind(st, "s", lot)))
         ret = bind_fail(s, rc, err, "searching the lot");
-        goto cleanup;
-    }
-    while ((rc = bont__sqlite_step(st)) == SQLITE_ROW) {
-        if ((ret = bont__store_grow((void **)&list, &cap, count, sizeof *list)) != 0)
-            goto cleanup;
-        if (recall_row(st, &list[count++]) != 0) {
-            ret = row_fail(s, err, "searching the lot");
-            goto cleanup;
-        }
-    }
-    if (rc != SQLITE_DONE) {
-        ret = bont__sqlite_fail(s, err, "searching the lot");
-        goto cleanup;
+    else
+        ret = read_all(s, st, (void **)&list, &count, sizeof *list, recall_row, NULL,
+                       "searching the lot", err);
+    sqlite3_finalize(st);
+    if (ret != 0) {
+        free(list);
+        return ret;
     }
     *out = list;
     *n = count;
-    list = NULL;
-cleanup:
-    free(list);
-    sqlite3_finalize(st);
-    return ret;
+    return 0;
 }
