@@ -87,10 +87,10 @@ static const char migration_2[] =
     "ALTER TABLE visits ADD COLUMN wore_off_date TEXT"
     "  CHECK (wore_off_date IS NULL OR date(wore_off_date) IS wore_off_date);";
 
-const char *const bont_store_migrations[] = {migration_1, migration_2};
-const size_t bont_store_n_migrations =
-    sizeof bont_store_migrations / sizeof bont_store_migrations[0];
+const char *const bont__store_migrations[] = {migration_1, migration_2};
+const size_t bont__store_n_migrations =
+    sizeof bont__store_migrations / sizeof bont__store_migrations[0];
 
-_Static_assert(sizeof bont_store_migrations / sizeof bont_store_migrations[0] ==
+_Static_assert(sizeof bont__store_migrations / sizeof bont__store_migrations[0] ==
                    BONT_STORE_SCHEMA_VERSION,
                "one migration per schema version");

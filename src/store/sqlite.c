@@ -364,7 +364,7 @@ static int migrate(bont_store_t *s, bool fresh, bont_error_t *err)
         goto cleanup;
     }
     for (long long v = version; v < BONT_STORE_SCHEMA_VERSION; v++) {
-        if (sqlite3_exec(db, bont_store_migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
+        if (sqlite3_exec(db, bont__store_migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
             char what[64];
             snprintf(what, sizeof what, "migrating to schema version %lld", v + 1);
             ret = bont__sqlite_fail(s, err, what);
