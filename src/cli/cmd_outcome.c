@@ -17,7 +17,8 @@ static void outcome_usage(FILE *f)
         "SCALE is twstrs (0-85), modified_ashworth (0, 1, 1+, 2, 3, 4), facial_wrinkle_scale\n"
         "(0-3), hdss (1-4), jankovic (0-8), gas (-2..+2), or local:NAME for a clinic's own.\n"
         "--wore-off records the date the visit's effect wore off: it personalises the\n"
-        "duration that `bont due` predicts. Prints the outcome id (or the visit id).\n");
+        "duration that `bont due` predicts. Prints the outcome id (or the visit id).\n"
+        "Dates may not be after today (--today YYYY-MM-DD; default the local date).\n");
 }
 
 static void ae_usage(FILE *f)
@@ -29,6 +30,7 @@ static void ae_usage(FILE *f)
         "text|json]\n"
         "Records an adverse event after a visit: what it was (e.g. ptosis, dysphagia), the day\n"
         "after the visit it began (0 = same day), its severity and when it resolved.\n"
+        "Neither may be after today (--today YYYY-MM-DD; default the local date).\n"
         "Prints the event id.\n");
 }
 
@@ -43,7 +45,7 @@ static int wants_help(int argc, char **argv)
 static int outcome_add(bont_store_args_t *a, int argc, char **argv)
 {
     const char *patient = NULL, *visit = NULL, *scale = NULL, *score = NULL, *date = NULL,
-               *note = NULL, *wore_off = NULL;
+               *note = NULL, *wore_off = NULL, *today = NULL;
     for (int i = 1; i < argc; i++) {
         int m;
         if ((m = bont_cli_common(a, argc, argv, &i)) == 0 &&
@@ -53,6 +55,7 @@ static int outcome_add(bont_store_args_t *a, int argc, char **argv)
             (m = bont_cli_opt(argc, argv, &i, "--score", &score)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--date", &date)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--note", &note)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--today", &today)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--wore-off", &wore_off)) == 0)
             return bont_cli_usage_error(a, "unexpected argument %s", argv[i]);
         if (m < 0)
@@ -81,7 +84,7 @@ static int outcome_add(bont_store_args_t *a, int argc, char **argv)
         snprintf(o.note, sizeof o.note, "%s", note ? note : "");
     }
     bont_store_t *s = NULL;
-    int code = bont_cli_store_open(a, &s);
+    int code = bont_cli_store_open_write(a, false, today, &s);
     if (code != 0)
         return code;
     int rc = wore_off ? bont_store_visit_wore_off(s, o.visit_id, wore_off, &err)
@@ -133,7 +136,7 @@ int bont_cmd_ae(const bont_kb_t *kb, int argc, char **argv)
     argc--;
     argv++;
     const char *visit = NULL, *what = NULL, *onset = NULL, *severity = NULL, *resolved = NULL,
-               *note = NULL;
+               *note = NULL, *today = NULL;
     for (int i = 1; i < argc; i++) {
         int m;
         if ((m = bont_cli_common(&a, argc, argv, &i)) == 0 &&
@@ -142,6 +145,7 @@ int bont_cmd_ae(const bont_kb_t *kb, int argc, char **argv)
             (m = bont_cli_opt(argc, argv, &i, "--onset-day", &onset)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--severity", &severity)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--resolved", &resolved)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--today", &today)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--note", &note)) == 0)
             return bont_cli_usage_error(&a, "unexpected argument %s", argv[i]);
         if (m < 0)
@@ -166,7 +170,7 @@ int bont_cmd_ae(const bont_kb_t *kb, int argc, char **argv)
     bont_store_t *s = NULL;
     bont_error_t err;
     bont_error_clear(&err);
-    int code = bont_cli_store_open(&a, &s);
+    int code = bont_cli_store_open_write(&a, false, today, &s);
     if (code != 0)
         return code;
     int rc = bont_store_ae_add(s, &ae, &err);

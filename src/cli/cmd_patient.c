@@ -14,13 +14,14 @@ static void usage(FILE *f)
         f,
         "usage: bont patient add --name NAME --birth YYYY-MM-DD --sex female|male|other|unknown\n"
         "                        [--weight KG] [--condition C]... [--medication M]...\n"
-        "                        [--allergy A]... [--db FILE] [--format text|json]\n"
+        "                        [--allergy A]... [--today YYYY-MM-DD] [--db FILE]\n"
+        "                        [--format text|json]\n"
         "       bont patient list [--db FILE] [--format text|json]\n"
         "       bont patient show ID [--db FILE] [--format text|json]\n"
         "add prints the new patient's id. Conditions, medications and allergies are checked\n"
         "at every `bont visit record` (e.g. myasthenia_gravis, gentamicin, milk_protein).\n"
         "The store is $XDG_DATA_HOME/bont/bont.db (else ~/.local/share/bont/bont.db) unless\n"
-        "--db names another file.\n");
+        "--db names another file; add creates it when missing, list and show never do.\n");
 }
 
 /* Resolves a condition, medication or allergy through the knowledge base, so the store keeps
@@ -68,13 +69,14 @@ static int patient_add(const bont_kb_t *kb, bont_store_args_t *a, int argc, char
     bont_store_patient_t p;
     memset(&p, 0, sizeof p);
     p.weight_kg = -1;
-    const char *name = NULL, *birth = NULL, *sex = NULL, *weight = NULL, *v = NULL;
+    const char *name = NULL, *birth = NULL, *sex = NULL, *weight = NULL, *v = NULL, *today = NULL;
     for (int i = 1; i < argc; i++) {
         int m;
         if ((m = bont_cli_common(a, argc, argv, &i)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--name", &name)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--birth", &birth)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--sex", &sex)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--today", &today)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--weight", &weight)) == 0) {
             static const char *const kinds[] = {"condition", "medication", "allergy"};
             for (size_t k = 0; k < 3 && m == 0; k++) {
@@ -108,7 +110,8 @@ static int patient_add(const bont_kb_t *kb, bont_store_args_t *a, int argc, char
     bont_store_t *s = NULL;
     bont_error_t err;
     bont_error_clear(&err);
-    int code = bont_cli_store_open(a, &s);
+    /* The one command that starts a store: the others need records that are already in one. */
+    int code = bont_cli_store_open_write(a, true, today, &s);
     if (code != 0)
         return code;
     int rc = bont_store_patient_add(s, &p, &err);

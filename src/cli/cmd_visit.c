@@ -13,7 +13,8 @@ static void usage(FILE *f)
     fprintf(
         f, "usage: bont visit record PLAN.json --patient ID --lot LOT --expiry YYYY-MM-DD\n"
            "                         [--reconstituted TIME] [--injected TIME]\n"
-           "                         [--override REASON] [--db FILE] [--format text|json]\n"
+           "                         [--override REASON] [--today YYYY-MM-DD] [--db FILE]\n"
+           "                         [--format text|json]\n"
            "Runs the full check of the plan with the patient's stored visits as history (minimum\n"
            "interval and cumulative windows across every indication and product), the patient's\n"
            "recorded conditions, medications and allergies, the vial's expiry, and the time since\n"
@@ -29,7 +30,7 @@ static void usage(FILE *f)
 
 static int visit_record(const bont_kb_t *kb, bont_store_args_t *a, int argc, char **argv)
 {
-    const char *plan_path = NULL, *patient = NULL;
+    const char *plan_path = NULL, *patient = NULL, *today = NULL;
     bont_visit_opts_t o = {0};
     for (int i = 1; i < argc; i++) {
         int m;
@@ -39,6 +40,7 @@ static int visit_record(const bont_kb_t *kb, bont_store_args_t *a, int argc, cha
             (m = bont_cli_opt(argc, argv, &i, "--expiry", &o.expiry)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--reconstituted", &o.reconstituted_at)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--injected", &o.injected_at)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--today", &today)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--override", &o.override_reason)) == 0) {
             if ((argv[i][0] == '-' && argv[i][1]) || plan_path)
                 return bont_cli_usage_error(a, "unexpected argument %s", argv[i]);
@@ -63,7 +65,7 @@ static int visit_record(const bont_kb_t *kb, bont_store_args_t *a, int argc, cha
         bont_cli_error(&err);
         return rc == BONT_ENOMEM ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
     }
-    int code = bont_cli_store_open(a, &s);
+    int code = bont_cli_store_open_write(a, false, today, &s);
     if (code != 0)
         goto cleanup;
     if ((rc = bont_visit_record(s, kb, plan, &o, &r, &err)) != 0) {

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bont/report.h"
+#include "bont/plan.h"
 #include "cli/commands.h"
 
 int bont_cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
@@ -41,20 +43,53 @@ int bont_cli_common(bont_store_args_t *a, int argc, char **argv, int *i)
     return bont_cli_format(v, formats, &a->json) == 0 ? 1 : -1;
 }
 
-int bont_cli_store_open(const bont_store_args_t *a, bont_store_t **store)
+/* The local date: the clinic's today unless --today says otherwise. */
+static void local_today(char out[11])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int bont_cli_store_open_write(const bont_store_args_t *a, bool create, const char *today_opt,
+                              bont_store_t **store)
 {
     bont_error_t err;
-    char path[4096];
+    char path[4096], today[11];
+    long day = 0;
     bont_error_clear(&err);
+    *store = NULL;
+    /* --today is checked before the store is opened, so a bad value creates nothing. */
+    if (today_opt && bont_date_parse(today_opt, &day) != 0)
+        return bont_cli_usage_error(a, "--today must be a real date as YYYY-MM-DD (got \"%s\")",
+                                    today_opt);
+    if (today_opt)
+        snprintf(today, sizeof today, "%s", today_opt);
+    else
+        local_today(today);
     const char *db = a->db;
     if (!db) {
-        int rc = bont_store_default_path(path, sizeof path, true, &err);
+        int rc = bont_store_default_path(path, sizeof path, create, &err);
         if (rc != 0)
             return bont_cli_fail(a, rc, &err);
         db = path;
     }
-    int rc = bont_store_open(store, db, &err);
-    return rc == 0 ? BONT_EXIT_OK : bont_cli_fail(a, rc, &err);
+    int rc = bont_store_open(store, db, create ? BONT_STORE_CREATE : BONT_STORE_EXISTING, &err);
+    if (rc == 0 && bont_store_created(*store))
+        fprintf(stderr, "bont: created a new store at %s\n", db);
+    if (rc == 0)
+        rc = bont_store_set_today(*store, today, &err);
+    if (rc != 0) {
+        bont_store_close(store);
+        return bont_cli_fail(a, rc, &err);
+    }
+    return BONT_EXIT_OK;
+}
+
+int bont_cli_store_open(const bont_store_args_t *a, bont_store_t **store)
+{
+    return bont_cli_store_open_write(a, false, NULL, store);
 }
 
 int bont_cli_fail(const bont_store_args_t *a, int rc, const bont_error_t *err)

@@ -21,9 +21,16 @@ int bont_cli_opt(int argc, char **argv, int *i, const char *name, const char **v
 /* Takes --db and --format at argv[*i]; same returns as bont_cli_opt. */
 int bont_cli_common(bont_store_args_t *a, int argc, char **argv, int *i);
 
-/* Opens the store named by --db, or the default one (creating its folder). Returns an exit
- * code: 0, or BONT_EXIT_USAGE / BONT_EXIT_INTERNAL after printing the reason. */
+/* Opens the store named by --db, or the default one, for a command that only reads: a missing
+ * store is "no bont store at PATH" and nothing is created. Returns an exit code: 0, or
+ * BONT_EXIT_USAGE / BONT_EXIT_INTERNAL after printing the reason. */
 int bont_cli_store_open(const bont_store_args_t *a, bont_store_t **store);
+
+/* The same for a command that adds records. create: a missing store (and its folder) is
+ * created, and that is said once on stderr. today is --today (YYYY-MM-DD) or NULL for the local
+ * date; the store refuses records dated after it. */
+int bont_cli_store_open_write(const bont_store_args_t *a, bool create, const char *today,
+                              bont_store_t **store);
 
 /* Prints err and maps the library's rc to the command's exit code. */
 int bont_cli_fail(const bont_store_args_t *a, int rc, const bont_error_t *err);

@@ -127,10 +127,10 @@ static const char migration_3[] =
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
 
-const char *const bont_store_migrations[] = {migration_1, migration_2, migration_3};
-const size_t bont_store_n_migrations =
-    sizeof bont_store_migrations / sizeof bont_store_migrations[0];
+const char *const bont__store_migrations[] = {migration_1, migration_2, migration_3};
+const size_t bont__store_n_migrations =
+    sizeof bont__store_migrations / sizeof bont__store_migrations[0];
 
-_Static_assert(sizeof bont_store_migrations / sizeof bont_store_migrations[0] ==
+_Static_assert(sizeof bont__store_migrations / sizeof bont__store_migrations[0] ==
                    BONT_STORE_SCHEMA_VERSION,
                "one migration per schema version");
