@@ -220,14 +220,14 @@ static void *cv_worker(void *arg)
         atomic_fetch_add(&c->steps, steps);
         bont_readouts_t ro[L];
         float pk[L];
-        bont_pop_readouts(&c->grid, blk, c->k0, c->day0, ro, pk);
+        bont__pop_readouts(&c->grid, blk, c->k0, c->day0, ro, pk);
         for (size_t l = 0; l < lanes; l++) {
             c->readouts[0 * c->n + b * L + l] = (float)ro[l].onset_day;
             c->readouts[1 * c->n + b * L + l] = (float)ro[l].peak_day;
             c->readouts[2 * c->n + b * L + l] = (float)ro[l].peak_effect_pct;
             c->readouts[3 * c->n + b * L + l] = (float)ro[l].duration_days;
         }
-        bont_pop_quantize_days(&c->grid, blk, c->rows, c->n, b * L, lanes);
+        bont__pop_quantize_days(&c->grid, blk, c->rows, c->n, b * L, lanes);
     }
 done:
     cvode_bont_free(&cv);
@@ -260,9 +260,9 @@ static double cvode_population(const bont_pop_t *in, size_t n, double rtol, doub
     }
     qsort(ev, n_ev, sizeof *ev, cmp_double);
     c.day0 = bont_pop_day0(in);
-    if (bont_pop_grid_build(ev, n_ev, c.day0, days, &c.grid))
+    if (bont__pop_grid_build(ev, n_ev, c.day0, days, &c.grid))
         return NAN;
-    c.k0 = bont_pop_grid_index(&c.grid, c.day0);
+    c.k0 = bont__pop_grid_index(&c.grid, c.day0);
     c.rows = malloc(((size_t)days + 1) * n * sizeof *c.rows);
     c.readouts = malloc(4 * n * sizeof *c.readouts);
     uint32_t *scratch = malloc(2 * n * sizeof *scratch);
@@ -280,17 +280,17 @@ static double cvode_population(const bont_pop_t *in, size_t n, double rtol, doub
         const double p3[3] = {0.05, 0.5, 0.95};
         double q[3], lv[19], rq[19];
         for (int dd = 0; dd <= days; dd++)
-            bont_pop_quantiles_u16(c.rows + (size_t)dd * n, n, p3, 3, q);
+            bont__pop_quantiles_u16(c.rows + (size_t)dd * n, n, p3, 3, q);
         for (int i = 0; i < 19; i++)
             lv[i] = 0.05 * (i + 1);
         for (int k = 0; k < 4; k++)
-            bont_pop_quantiles_f32(c.readouts + (size_t)k * n, n, lv, 19, rq, scratch);
+            bont__pop_quantiles_f32(c.readouts + (size_t)k * n, n, lv, 19, rq, scratch);
     }
     double wall = now_s() - t0;
     *steps = atomic_load(&c.steps);
     if (atomic_load(&c.failed))
         wall = NAN;
-    bont_pop_grid_clear(&c.grid);
+    bont__pop_grid_clear(&c.grid);
     free(c.rows);
     free(c.readouts);
     free(scratch);
@@ -393,7 +393,7 @@ static void machine(void)
     if (f)
         fclose(f);
     printf("Machine: %ld cores, %s; kernel instruction set in use: %s\n",
-           sysconf(_SC_NPROCESSORS_ONLN), model, bont_pop_isa());
+           sysconf(_SC_NPROCESSORS_ONLN), model, bont__pop_isa());
     double l[3];
     if (getloadavg(l, 3) == 3)
         printf("Load average at start: %.2f %.2f %.2f (other work on the machine slows every "

@@ -7,7 +7,7 @@
 #include "bont/kb.h"
 #include "bont/plan.h"
 #include "test.h"
-#include "util/text.h"
+#include "util/file.h"
 
 static int has_rule(const bont_check_t *chk, const char *rule)
 {
@@ -61,7 +61,8 @@ TEST(check_table_driven_cases)
         snprintf(path, sizeof path, "tests/check/%s", file);
         char *text = NULL;
         size_t len = 0;
-        CHECK_MSG(bont_read_file(path, &text, &len) == 0, "cannot read %s", path);
+        CHECK_MSG(bont__read_file(path, BONT_PLAN_MAX_BYTES, &text, &len, NULL) == 0,
+                  "cannot read %s", path);
         if (!text)
             continue;
         bont_check_t *chk = NULL;

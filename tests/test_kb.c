@@ -142,16 +142,16 @@ TEST(kb_refuses_broken_data_with_location)
 
 TEST(util_name_normalize_and_width)
 {
-    char *n = bont_name_normalize("  Corrugator -- Supercilii ");
+    char *n = bont__name_normalize("  Corrugator -- Supercilii ");
     CHECK_STR(n, "corrugator_supercilii");
     free(n);
-    n = bont_name_normalize("Botox\xe3\x80\x80"
-                            "Cosmetic"); /* full-width space */
+    n = bont__name_normalize("Botox\xe3\x80\x80"
+                             "Cosmetic"); /* full-width space */
     CHECK_STR(n, "botox_cosmetic");
     free(n);
-    CHECK_INT(bont_utf8_width("procerus"), 8);
-    CHECK_INT(bont_utf8_width("降眉间肌"), 8);
-    CHECK_INT(bont_utf8_width("눈살근"), 6);
-    CHECK_INT(bont_edit_distance("kitten", "sitting", 10), 3);
-    CHECK_INT(bont_edit_distance("abc", "abc", 10), 0);
+    CHECK_INT(bont__utf8_width("procerus"), 8);
+    CHECK_INT(bont__utf8_width("降眉间肌"), 8);
+    CHECK_INT(bont__utf8_width("눈살근"), 6);
+    CHECK_INT(bont__edit_distance("kitten", "sitting", 10), 3);
+    CHECK_INT(bont__edit_distance("abc", "abc", 10), 0);
 }

@@ -33,13 +33,13 @@ TEST(plan_json_positions)
 {
     const char *t = "{\n  \"a\": 1,\n  \"list\": [\n    {\"x\": \"é\", \"y\": 2}\n  ]\n}";
     int line, col;
-    CHECK_INT(bont_json_position(t, strlen(t), "list[0].y", &line, &col), 0);
+    CHECK_INT(bont__json_position(t, strlen(t), "list[0].y", &line, &col), 0);
     CHECK_INT(line, 4);
     CHECK_INT(col, 21); /* characters, not bytes: é counts once */
-    CHECK_INT(bont_json_position(t, strlen(t), "a", &line, &col), 0);
+    CHECK_INT(bont__json_position(t, strlen(t), "a", &line, &col), 0);
     CHECK_INT(line, 2);
     CHECK_INT(col, 8);
-    CHECK_INT(bont_json_position(t, strlen(t), "list[3]", &line, &col), -1);
+    CHECK_INT(bont__json_position(t, strlen(t), "list[3]", &line, &col), -1);
     CHECK_INT(line, 3); /* the enclosing list */
 }
 

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
         fprintf(out, "0};\n");
         fclose(in);
     }
-    fprintf(out, "const bont_embedded_file_t bont_embedded_files[] = {\n");
+    fprintf(out, "const bont_embedded_file_t bont__embedded_files[] = {\n");
     for (int i = 2; i < argc; i++) {
         FILE *in = fopen(argv[i], "rb");
         long size = 0;

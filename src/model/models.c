@@ -58,7 +58,7 @@ static int run_lebeda(const bont_params_t *p, const bont_dose_t *doses, size_t n
     k[n++] = p->k_transloc_per_min * MIN_PER_DAY;
     k[n++] = 0.0; /* lytic accumulates */
     double prop[BONT_CHAIN_MAX][BONT_CHAIN_MAX];
-    bont_chain_propagator(k, n, 1.0 / tr->steps_per_day, prop);
+    bont__chain_propagator(k, n, 1.0 / tr->steps_per_day, prop);
     size_t start = (size_t)-1;
     for (size_t i = 0; i < n_doses; i++)
         if (doses[i].ona_u > 0 && dose_step(&doses[i], tr->steps_per_day) < start)
@@ -69,7 +69,7 @@ static int run_lebeda(const bont_params_t *p, const bont_dose_t *doses, size_t n
         store(tr, s, lytic, 1.0 - lytic, 1.0 - lytic, 0.0);
         if (s == start)
             x[0] = 1.0;
-        bont_chain_apply(prop, n, x);
+        bont__chain_apply(prop, n, x);
     }
     return 0;
 }
@@ -260,8 +260,8 @@ static int run_bont(const bont_params_t *p, const bont_target_t *target, const b
             a[5][3] = p->lc_slow_fraction * k[3];
             a[4][4] = -k_lc;
             a[5][5] = -k_lc / p->lc_slow_factor;
-            bont_expm_lower(a, BONT_N, h, cc->prop);
-            bont_expm_lower(a, BONT_N, 0.5 * h, cc->prop_half);
+            bont__expm_lower(a, BONT_N, h, cc->prop);
+            bont__expm_lower(a, BONT_N, 0.5 * h, cc->prop_half);
         }
     }
 
@@ -306,8 +306,8 @@ static int run_bont(const bont_params_t *p, const bont_target_t *target, const b
         for (int m = 0; m < n_ch; m++) {
             memcpy(mid[m].x, ch[m].x, sizeof mid[m].x);
             mid[m].sero = ch[m].sero;
-            bont_chain_apply(ch[m].prop_half, BONT_N, mid[m].x);
-            bont_chain_apply(ch[m].prop, BONT_N, ch[m].x);
+            bont__chain_apply(ch[m].prop_half, BONT_N, mid[m].x);
+            bont__chain_apply(ch[m].prop, BONT_N, ch[m].x);
         }
         double q[2], qm[2];
         derive_light(&c, mid, n_ch, qm);

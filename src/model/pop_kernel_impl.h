@@ -209,7 +209,7 @@ static inline vf FN(dose_events)(const bont_pop_block_t *b, const bont_pop_targe
     return ctot;
 }
 
-/* One structure for lanes o..o+POP_W of a block (pop_kernel.c bont_pop_kernel), in passes over
+/* One structure for lanes o..o+POP_W of a block (pop_kernel.c bont__pop_kernel), in passes over
  * the grid so that only the short recurrences run step by step and the costly functions
  * (exp, log, erfc) stream through independent samples, which the processor overlaps. */
 static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
@@ -237,7 +237,7 @@ static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
     for (size_t k = 0; k < K; k++) {
         if (next < n_ev && in->event_step[next] == k)
             (void)FN(dose_events)(b, in, o, k, &next, n_ev, u);
-        const float h = (float)bont_pop_h_days[g->h_class[k]];
+        const float h = (float)bont__pop_h_days[g->h_class[k]];
         vf light0 = zero, light1 = zero, mid0 = zero, mid1 = zero;
         for (size_t e = 0; e < n_ev; e++) {
             vf l_e = u[e] * FN(vld)(in->imp[e] + (k + 1) * L + o);
@@ -350,7 +350,7 @@ static void FN(kernel)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
         FN(kernel_part)(g, b, in, o, effect, cmap, scratch);
 }
 
-/* Readouts of lanes o..o+POP_W (pop_kernel.c bont_pop_readouts). */
+/* Readouts of lanes o..o+POP_W (pop_kernel.c bont__pop_readouts). */
 static void FN(readouts_part)(const bont_pop_grid_t *g, const float *e, size_t k0, double t0,
                               size_t o, bont_readouts_t *out, float *peak_frac)
 {
