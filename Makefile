@@ -17,6 +17,8 @@ REL_CFLAGS  = $(BASEFLAGS) -O2 -g
 TEST_CFLAGS = $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=undefined -DBONT_TEST_BUILD
 TEST_LDFLAGS = -fsanitize=address,undefined
+# The test runner counts every allocation, to fail the n-th on purpose (tests/main.c).
+WRAP_ALLOC   = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
 
 LIB_SRC  := $(sort $(wildcard src/util/*.c src/kb/*.c src/plan/*.c src/model/*.c src/store/*.c src/report/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
@@ -120,7 +122,7 @@ $(BONT_TEST): $(patsubst %.c,$(BUILD)/tst/%.o,$(CLI_SRC)) $(BUILD)/libbont-asan.
 
 $(TESTS): $(patsubst %.c,$(BUILD)/tst/%.o,$(TEST_SRC)) $(BUILD)/libbont-asan.a
 	@echo "  LD    $@"
-	@$(CC) $(TEST_LDFLAGS) -o $@ $^ $(LIBS)
+	@$(CC) $(TEST_LDFLAGS) $(WRAP_ALLOC) -o $@ $^ $(LIBS)
 
 $(BUILD)/fuzz-plan: tests/fuzz/fuzz_plan.c $(LIB_SRC) $(GEN) $(HDRS)
 	@mkdir -p $(@D)

@@ -67,4 +67,13 @@ int bont_test_run(const char *cmd, char *out, size_t out_size, char *err, size_t
 /* Path of the bont binary under test (env BONT, default build/bont-asan). */
 const char *bont_test_bin(void);
 
+/* Allocation-failure injection, as SQLite's fault tests: the test binary is linked with
+ * --wrap=malloc,calloc,realloc,strdup (Makefile), so every allocation of the library and the
+ * tests is counted. After bont_test_fail_alloc(n) the n-th allocation from then on returns NULL
+ * (only that one); bont_test_fail_alloc(0) stops it. bont_test_alloc_failed says whether the
+ * armed failure has happened. jansson allocates through the library's malloc (src/util/json.c),
+ * so its allocations count too. */
+void bont_test_fail_alloc(long n);
+int bont_test_alloc_failed(void);
+
 #endif

@@ -8,21 +8,22 @@
 #include <string.h>
 
 #include "util/file.h"
+#include "util/json.h"
 
 int bont__data_parse(const char *text, size_t len, const char *filename, json_t **root,
                      bont_error_t *err)
 {
     json_error_t jerr;
-    *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    int rc = bont__json_load(text, len, JSON_REJECT_DUPLICATES, root, &jerr);
     if (err && !(*root && json_is_object(*root))) {
         snprintf(err->file, sizeof err->file, "%s", filename ? filename : "");
         err->line = *root ? 0 : jerr.line;
         err->column = *root ? 0 : jerr.column;
     }
-    if (!*root) {
-        bool oom = json_error_code(&jerr) == json_error_out_of_memory;
-        bont_error_setf(err, NULL, "%s: %s", oom ? "out of memory" : "not valid JSON", jerr.text);
-        return oom ? BONT_ENOMEM : BONT_EPARSE;
+    if (rc) {
+        bont_error_setf(err, NULL, "%s: %s", rc == BONT_ENOMEM ? "out of memory" : "not valid JSON",
+                        jerr.text);
+        return rc;
     }
     if (!json_is_object(*root)) {
         bont_error_setf(err, NULL, "expected a JSON object at the top of the file");

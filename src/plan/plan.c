@@ -11,6 +11,7 @@
 
 #include "plan/jsonpos.h"
 #include "util/file.h"
+#include "util/json.h"
 #include "util/text.h"
 
 typedef struct parser_t {
@@ -731,10 +732,10 @@ int bont_plan_parse(const bont_kb_t *kb, const char *text, size_t len, const cha
     plan->text[len] = '\0';
     parser_t P = {kb, plan, err, plan->text, len};
     json_error_t jerr;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    int rc = BONT_OK;
-    if (!root) {
-        bool oom = json_error_code(&jerr) == json_error_out_of_memory;
+    json_t *root = NULL;
+    int rc = bont__json_load(text, len, JSON_REJECT_DUPLICATES, &root, &jerr);
+    if (rc) {
+        bool oom = rc == BONT_ENOMEM;
         if (err) {
             snprintf(err->file, sizeof err->file, "%s", plan->file);
             err->line = oom ? 0 : jerr.line;
@@ -743,7 +744,6 @@ int bont_plan_parse(const bont_kb_t *kb, const char *text, size_t len, const cha
             snprintf(err->message, sizeof err->message, "%s: %s",
                      oom ? "out of memory" : "malformed JSON", jerr.text);
         }
-        rc = oom ? BONT_ENOMEM : BONT_EPARSE;
         goto cleanup;
     }
     if (!json_is_object(root)) {
