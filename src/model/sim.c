@@ -301,8 +301,7 @@ typedef struct pattern_t {
     size_t n;
 } pattern_t;
 
-static int make_pattern(bont_sim_t *sim, const bont_plan_t *plan, pattern_t *pat,
-                        bont_error_t *err)
+static int make_pattern(bont_sim_t *sim, const bont_plan_t *plan, pattern_t *pat, bont_error_t *err)
 {
     pat->target = malloc(plan->n_injections * sizeof *pat->target);
     pat->units = calloc(plan->n_injections, sizeof *pat->units);
