@@ -139,6 +139,17 @@ TEST(kb_refuses_broken_data_with_location)
     CHECK_INT(bont_kb_load_dir(&kb, dir, &err), BONT_EKB);
     bont_error_format(&err, msg, sizeof msg);
     CHECK_MSG(strstr(msg, "NOPE") != NULL, "message: %s", msg);
+    /* One name for two muscles (found by fuzz_data: the error path freed names twice). */
+    snprintf(cmd, sizeof cmd,
+             "cp data/*.json %s/ && sed -i 's/\"corrugator\",/\"procerus\",/' %s/muscles.json",
+             dir, dir);
+    CHECK_INT(system(cmd), 0);
+    bont_error_clear(&err);
+    CHECK_INT(bont_kb_load_dir(&kb, dir, &err), BONT_EKB);
+    CHECK(kb == NULL);
+    bont_error_format(&err, msg, sizeof msg);
+    CHECK_MSG(strstr(msg, "muscles.json") && strstr(msg, "\"procerus\" names two entries"),
+              "message: %s", msg);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK_INT(system(cmd), 0);
 }

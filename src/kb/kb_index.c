@@ -50,22 +50,25 @@ int bont__kb_index_aliases(bont__loader_t *L)
 {
     bont_kb_t *kb = L->kb;
     qsort(kb->aliases, kb->n_aliases, sizeof *kb->aliases, cmp_alias);
+    /* A name of two entries of one kind is an error; the same entry's name twice is kept once. */
+    for (size_t i = 1; i < kb->n_aliases; i++) {
+        const bont__alias_t *a = &kb->aliases[i], *prev = &kb->aliases[i - 1];
+        if (cmp_key(prev->kind, prev->norm, a->kind, a->norm) == 0 && prev->index != a->index) {
+            char path[64], msg[200];
+            L->file = kind_files[a->kind][0];
+            snprintf(path, sizeof path, "%s[%zu]", kind_files[a->kind][1], a->index);
+            snprintf(msg, sizeof msg, "name \"%.60s\" names two entries of kind %s", a->norm,
+                     kind_names[a->kind]);
+            return bont__kb_fail(L, BONT_EKB, path, "%s", msg);
+        }
+    }
     size_t n = 0;
     for (size_t i = 0; i < kb->n_aliases; i++) {
-        bont__alias_t *a = &kb->aliases[i], *prev = n ? &kb->aliases[n - 1] : NULL;
-        if (prev && cmp_key(prev->kind, prev->norm, a->kind, a->norm) == 0) {
-            if (prev->index != a->index) {
-                char path[64], msg[200];
-                L->file = kind_files[a->kind][0];
-                snprintf(path, sizeof path, "%s[%zu]", kind_files[a->kind][1], a->index);
-                snprintf(msg, sizeof msg, "name \"%.60s\" names two entries of kind %s", a->norm,
-                         kind_names[a->kind]);
-                return bont__kb_fail(L, BONT_EKB, path, "%s", msg);
-            }
-            free(a->norm); /* the same entry's name twice */
-            continue;
-        }
-        kb->aliases[n++] = *a;
+        bont__alias_t *a = &kb->aliases[i];
+        if (n && cmp_key(kb->aliases[n - 1].kind, kb->aliases[n - 1].norm, a->kind, a->norm) == 0)
+            free(a->norm);
+        else
+            kb->aliases[n++] = *a;
     }
     kb->n_aliases = n;
     return 0;
