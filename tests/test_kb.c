@@ -141,8 +141,8 @@ TEST(kb_refuses_broken_data_with_location)
     CHECK_MSG(strstr(msg, "NOPE") != NULL, "message: %s", msg);
     /* One name for two muscles (found by fuzz_data: the error path freed names twice). */
     snprintf(cmd, sizeof cmd,
-             "cp data/*.json %s/ && sed -i 's/\"corrugator\",/\"procerus\",/' %s/muscles.json",
-             dir, dir);
+             "cp data/*.json %s/ && sed -i 's/\"corrugator\",/\"procerus\",/' %s/muscles.json", dir,
+             dir);
     CHECK_INT(system(cmd), 0);
     bont_error_clear(&err);
     CHECK_INT(bont_kb_load_dir(&kb, dir, &err), BONT_EKB);
