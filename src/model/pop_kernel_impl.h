@@ -374,8 +374,8 @@ static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
     if (muscle)
         for (size_t k = 0; k <= P.K; k++)
             FN(vst)
-            (effect + k * BONT_POP_LANES + o,
-             FN(fail_fraction)(b, o, FN(vld)(effect + k * BONT_POP_LANES + o)));
+    (effect + k * BONT_POP_LANES + o,
+     FN(fail_fraction)(b, o, FN(vld)(effect + k * BONT_POP_LANES + o)));
     FN(pass_outputs)(&P, muscle, effect, cmap);
 }
 
