@@ -167,6 +167,11 @@ int bont_test_alloc_failed(void)
     return fail_happened;
 }
 
+void *bont_test_malloc(size_t size)
+{
+    return malloc(size);
+}
+
 const char *bont_test_bin(void)
 {
     const char *b = getenv("BONT");

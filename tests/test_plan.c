@@ -1,5 +1,6 @@
 /* test_plan.c: plan parsing: dates, positions in errors, dilution and volumes, the size limit
  * of input, and allocation failure. */
+#include <jansson.h>
 #include <sanitizer/lsan_interface.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,10 +232,10 @@ TEST(plan_read_stops_when_memory_runs_out)
 
 /* As SQLite's malloc tests: parse (and check) a real plan with allocation 1, 2, 3, ... failing,
  * until a run needs no more; every failure must end in BONT_ENOMEM and no plan, never a crash or
- * a leak. jansson's allocations count too: the library gives jansson malloc, which the test
- * binary wraps. */
+ * a leak. jansson's allocations count too. */
 TEST_TIMEOUT(plan_parse_survives_every_allocation_failure, 300)
 {
+    json_set_alloc_funcs(bont_test_malloc, free); /* before the library's first parse */
     bont_kb_t *kb = NULL;
     bont_error_t err;
     CHECK_INT(bont_kb_load(&kb, &err), 0);

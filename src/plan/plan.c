@@ -257,7 +257,11 @@ static int parse_terms(parser_t *P, json_t *patient, const char *key, const char
             return perr(P, BONT_EPARSE, field, "expected a name (got %s)", json_type_name(e));
         const char *name = json_string_value(e);
         const bont_term_t *t = bont_kb_term(P->kb, name);
-        int rc = t ? ((*arr)[(*n)++] = t, BONT_OK) : push_unrecognised(pt, name, kind);
+        if (t) {
+            (*arr)[(*n)++] = t;
+            continue;
+        }
+        int rc = push_unrecognised(pt, name, kind);
         if (rc)
             return rc;
     }

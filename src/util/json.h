@@ -9,9 +9,9 @@
 
 /* json_loadb(text, len, flags, jerr), returning 0 and *root, BONT_EPARSE (jerr says where and
  * why) or BONT_ENOMEM when any allocation failed during the parse (then *root is NULL, even if
- * jansson returned a document). The first call sets jansson's allocation functions, once for the
- * process, to malloc and free through a wrapper that notes failures per thread; a program that
- * sets its own afterwards loses only this distinction. */
+ * jansson returned a document). The first call wraps jansson's allocation function, once for the
+ * process, with one that notes failures per thread (calling the function set before, jansson's
+ * own or a program's); a program that sets its own afterwards loses only this distinction. */
 int bont__json_load(const char *text, size_t len, size_t flags, json_t **root, json_error_t *jerr);
 
 #endif
