@@ -106,3 +106,21 @@ double bont__chain_closed_form_last(const double *k, int n, double t)
     }
     return 1.0 - s;
 }
+
+void bont__uptake_matrix(const bont_params_t *p, int sero, double a[BONT_CHAIN_MAX][BONT_CHAIN_MAX])
+{
+    const double min_per_day = 1440.0;
+    memset(a, 0, sizeof(double[BONT_CHAIN_MAX][BONT_CHAIN_MAX]));
+    double k[4] = {p->k_bulk_per_min * min_per_day, p->k_bind_per_min * min_per_day,
+                   p->k_endo_per_min * min_per_day, p->k_transloc_per_min * min_per_day};
+    double k_lc = M_LN2 / p->lc_half_life_d[sero];
+    for (int r = 0; r < 4; r++) {
+        a[r][r] = -k[r];
+        if (r > 0)
+            a[r][r - 1] = k[r - 1];
+    }
+    a[4][3] = (1.0 - p->lc_slow_fraction) * k[3];
+    a[5][3] = p->lc_slow_fraction * k[3];
+    a[4][4] = -k_lc;
+    a[5][5] = -k_lc / p->lc_slow_factor;
+}

@@ -204,8 +204,7 @@ static void outputs(const bont_consts_t *c, const junction_t *j, const derived_t
     }
 }
 
-/* One uptake chain per serotype present (section 2): the Lebeda chain, then light chain in two
- * pools with the serotype's persistence (Foran 2003) and a long-lived share (Whitemarsh 2014). */
+/* One uptake chain per serotype present (section 2; bont__uptake_matrix). */
 static int make_channels(const bont_params_t *p, const bont_dose_t *doses, size_t n_doses, double h,
                          channel_t *ch, bont_error_t *err)
 {
@@ -225,19 +224,8 @@ static int make_channels(const bont_params_t *p, const bont_dose_t *doses, size_
         channel_t *cc = &ch[n_ch++];
         memset(cc, 0, sizeof *cc);
         cc->sero = (int)doses[i].serotype;
-        double a[BONT_CHAIN_MAX][BONT_CHAIN_MAX] = {{0}};
-        double k[4] = {p->k_bulk_per_min * MIN_PER_DAY, p->k_bind_per_min * MIN_PER_DAY,
-                       p->k_endo_per_min * MIN_PER_DAY, p->k_transloc_per_min * MIN_PER_DAY};
-        double k_lc = M_LN2 / p->lc_half_life_d[cc->sero];
-        for (int r = 0; r < 4; r++) {
-            a[r][r] = -k[r];
-            if (r > 0)
-                a[r][r - 1] = k[r - 1];
-        }
-        a[4][3] = (1.0 - p->lc_slow_fraction) * k[3];
-        a[5][3] = p->lc_slow_fraction * k[3];
-        a[4][4] = -k_lc;
-        a[5][5] = -k_lc / p->lc_slow_factor;
+        double a[BONT_CHAIN_MAX][BONT_CHAIN_MAX];
+        bont__uptake_matrix(p, cc->sero, a);
         bont__expm_lower(a, BONT_N, h, cc->prop);
         bont__expm_lower(a, BONT_N, 0.5 * h, cc->prop_half);
     }

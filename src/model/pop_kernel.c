@@ -21,8 +21,6 @@ const double bont__pop_h_days[BONT_POP_NH] = {0.125, 0.25, 0.5, 1.0};
  * (docs/performance.md, "Accuracy of the grid"). */
 static const double h_until_days[BONT_POP_NH - 1] = {4.0, 10.0, 30.0};
 
-#define MIN_PER_DAY 1440.0
-
 /* One instruction set's kernels (pop_kernel_impl.h). */
 typedef struct pop_impl_t {
     const char *name;
@@ -313,19 +311,7 @@ void bont__pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const
      * one as the square of the one before (the steps double). */
     for (int s = 0; s < n_sero; s++) {
         mat_t a, prop;
-        memset(a, 0, sizeof a);
-        double k[4] = {p->k_bulk_per_min * MIN_PER_DAY, p->k_bind_per_min * MIN_PER_DAY,
-                       p->k_endo_per_min * MIN_PER_DAY, p->k_transloc_per_min * MIN_PER_DAY};
-        double k_lc = M_LN2 / p->lc_half_life_d[sero[s]];
-        for (int r = 0; r < 4; r++) {
-            a[r][r] = -k[r];
-            if (r > 0)
-                a[r][r - 1] = k[r - 1];
-        }
-        a[4][3] = (1.0 - p->lc_slow_fraction) * k[3];
-        a[5][3] = p->lc_slow_fraction * k[3];
-        a[4][4] = -k_lc;
-        a[5][5] = -k_lc / p->lc_slow_factor;
+        bont__uptake_matrix(p, sero[s], a);
         bont__expm_lower(a, BONT_POP_NX, 0.5 * bont__pop_h_days[0], prop);
         for (int c = 0; c < BONT_POP_NH; c++) {
             int e = 0;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/history.h"
 #include "model/pop_internal.h"
 #include "model/spread_internal.h"
 #include "util/index.h"
@@ -41,21 +42,14 @@ static int cmp_session(const void *a, const void *b)
 int bont__pop_layout_sessions(bont__pop_run_t *r, bont_error_t *err)
 {
     const bont_plan_t *plan = r->plan;
-    double total_u = 0.0, shift = 0.0;
+    double total_u = 0.0, shift = r->o.with_history ? bont__history_shift(plan) : 0.0;
     for (size_t i = 0; i < plan->n_injections; i++)
         total_u += plan->injections[i].units;
-    if (r->o.with_history)
-        for (size_t i = 0; i < plan->n_history; i++) {
-            const bont_history_t *h = &plan->history[i];
-            if (h->day < plan->day && h->indication == plan->indication && h->product &&
-                (double)(plan->day - h->day) > shift)
-                shift = (double)(plan->day - h->day);
-        }
     int rc = 0;
     if (r->o.with_history && total_u > 0.0)
         for (size_t i = 0; i < plan->n_history && rc == 0; i++) {
             const bont_history_t *h = &plan->history[i];
-            if (!(h->day < plan->day && h->indication == plan->indication && h->product))
+            if (!bont__history_replayed(plan, h))
                 continue;
             if (r->n_sess + 1 >= BONT__POP_MAX_SESSIONS) {
                 bont_error_setf(err, "history", "at most %d earlier sessions can be simulated",

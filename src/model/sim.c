@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/history.h"
+
 static const char *const sero_names[BONT_SERO_COUNT] = {"A", "B", "C1", "E", "F"};
 
 int bont_serotype_parse(const char *name, bont_serotype_t *out)
@@ -293,6 +295,22 @@ static int add_session(bont_sim_t *sim, const bont_plan_t *plan, const bont_prod
     return 0;
 }
 
+bool bont__history_replayed(const bont_plan_t *plan, const bont_history_t *h)
+{
+    return h->day < plan->day && h->indication == plan->indication && h->product;
+}
+
+double bont__history_shift(const bont_plan_t *plan)
+{
+    double shift = 0.0;
+    for (size_t i = 0; i < plan->n_history; i++) {
+        const bont_history_t *h = &plan->history[i];
+        if (bont__history_replayed(plan, h) && (double)(plan->day - h->day) > shift)
+            shift = (double)(plan->day - h->day);
+    }
+    return shift;
+}
+
 /* The plan's pattern per target, for the history sessions: each target's index and the units
  * of its injections summed in plan order (targets in the order the plan first names them). */
 typedef struct pattern_t {
@@ -343,7 +361,7 @@ static int add_history(bont_sim_t *sim, const bont_plan_t *plan, double total_u,
     int rc = make_pattern(sim, plan, &pat, err);
     for (size_t i = 0; i < plan->n_history && rc == 0; i++) {
         const bont_history_t *h = &plan->history[i];
-        if (!(h->day < plan->day && h->indication == plan->indication && h->product))
+        if (!bont__history_replayed(plan, h))
             continue;
         bont_dose_t d = {.t_days = shift - (double)(plan->day - h->day)};
         double scale = h->units / total_u;
@@ -380,16 +398,8 @@ int bont_sim_add_plan(bont_sim_t *sim, const bont_plan_t *plan, bool with_histor
     double total_u = 0.0;
     for (size_t i = 0; i < plan->n_injections; i++)
         total_u += plan->injections[i].units;
-    /* History sessions of the same indication, before the plan date, shift day 0 of the
-     * output so the earliest of them starts the run. */
-    double shift = 0.0;
-    if (with_history)
-        for (size_t i = 0; i < plan->n_history; i++) {
-            const bont_history_t *h = &plan->history[i];
-            if (h->day < plan->day && h->indication == plan->indication && h->product &&
-                (double)(plan->day - h->day) > shift)
-                shift = (double)(plan->day - h->day);
-        }
+    /* History sessions shift day 0 of the output so the earliest of them starts the run. */
+    double shift = with_history ? bont__history_shift(plan) : 0.0;
     int rc = 0;
     if (with_history && total_u > 0.0)
         rc = add_history(sim, plan, total_u, shift, err);
