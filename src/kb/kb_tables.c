@@ -282,6 +282,28 @@ static int read_names(bont__loader_t *L, json_t *e, const char *id, const char *
     return 0;
 }
 
+/* The names of an entry that is shown to people (muscles, indications): its aliases and the
+ * first name in each language, the id when there is no English one. */
+static int read_display_names(bont__loader_t *L, json_t *e, const char *id, const char *path,
+                              const char ***aliases, size_t *n, const char **en, const char **zh,
+                              const char **ko)
+{
+    const char *first[3];
+    int rc = read_names(L, e, id, path, aliases, n, first);
+    *en = first[0] ? first[0] : id;
+    *zh = first[1];
+    *ko = first[2];
+    return rc;
+}
+
+/* A text field that this entry needs, though the table lets others go without. */
+static int missing(bont__loader_t *L, const char *path, const char *key)
+{
+    char field[160];
+    snprintf(field, sizeof field, "%s.%s", path, key);
+    return bont__kb_fail(L, BONT_EKB, field, "missing required text field%s", "");
+}
+
 /* ---- the tables -------------------------------------------------------------------------- */
 
 static int finish_vial(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
@@ -361,23 +383,17 @@ static const table_t neighbour_table = {
 static int finish_muscle(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
 {
     bont_muscle_t *m = entry;
-    const char *first[3];
-    int rc = read_names(L, e, m->id, path, &m->aliases, &m->n_aliases, first);
+    int rc = read_display_names(L, e, m->id, path, &m->aliases, &m->n_aliases, &m->name_en,
+                                &m->name_zh, &m->name_ko);
     if (rc)
         return rc;
-    m->name_en = first[0] ? first[0] : m->id;
-    m->name_zh = first[1];
-    m->name_ko = first[2];
     /* A range defaults to the value itself; a volume needs its source. */
     if (isnan(m->volume_ml_min))
         m->volume_ml_min = m->volume_ml;
     if (isnan(m->volume_ml_max))
         m->volume_ml_max = m->volume_ml;
-    if (json_object_get(e, "volume_ml") && !m->volume_source) {
-        char field[160];
-        snprintf(field, sizeof field, "%s.volume_ml.source", path);
-        return bont__kb_fail(L, BONT_EKB, field, "missing required text field%s", "");
-    }
+    if (json_object_get(e, "volume_ml") && !m->volume_source)
+        return missing(L, path, "volume_ml.source");
     return add_aliases(L, m->aliases, m->n_aliases, BONT__KIND_MUSCLE, i);
 }
 
@@ -399,18 +415,12 @@ static const field_t muscle_fields[] = {
 static int finish_indication(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
 {
     bont_indication_t *ind = entry;
-    const char *first[3];
-    int rc = read_names(L, e, ind->id, path, &ind->aliases, &ind->n_aliases, first);
+    int rc = read_display_names(L, e, ind->id, path, &ind->aliases, &ind->n_aliases, &ind->name_en,
+                                &ind->name_zh, &ind->name_ko);
     if (rc)
         return rc;
-    ind->name_en = first[0] ? first[0] : ind->id;
-    ind->name_zh = first[1];
-    ind->name_ko = first[2];
-    if (ind->diluent_ml_max > 0 && !ind->diluent_source) {
-        char field[160];
-        snprintf(field, sizeof field, "%s.diluent_source", path);
-        return bont__kb_fail(L, BONT_EKB, field, "missing required text field%s", "");
-    }
+    if (ind->diluent_ml_max > 0 && !ind->diluent_source)
+        return missing(L, path, "diluent_source");
     return add_aliases(L, ind->aliases, ind->n_aliases, BONT__KIND_INDICATION, i);
 }
 
