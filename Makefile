@@ -56,7 +56,7 @@ test:
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BONT) $(BONT_TEST) $(TESTS) $(FUZZERS)
 	@bash scripts/check-format.sh
 	@mkdir -p $(BUILD)/fuzz-corpus
-	@$(FUZZERS) -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=0 \
+	@$(BUILD)/fuzz-plan -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=0 \
 	    $(BUILD)/fuzz-corpus tests/fuzz/corpus-plan examples tests/check 2>$(BUILD)/fuzz-plan.log \
 	  && echo "fuzz: plan parser ran $(FUZZ_SECONDS) s clean" \
 	  || { tail -40 $(BUILD)/fuzz-plan.log; echo "fuzz: plan parser FAILED"; exit 1; }
