@@ -36,6 +36,29 @@ TEST(plan_dates_round_trip)
     }
 }
 
+TEST(plan_date_times)
+{
+    long day = 0;
+    long long minute = 0;
+    int has_time = -1;
+    CHECK_INT(bont_datetime_parse("2026-11-21T08:30", &day, &minute, &has_time), 0);
+    long d0 = 0;
+    bont_date_parse("2026-11-21", &d0);
+    CHECK_INT(day, d0);
+    CHECK_INT(minute, (long long)d0 * 1440 + 8 * 60 + 30);
+    CHECK_INT(has_time, 1);
+    CHECK_INT(bont_datetime_parse("2026-11-21 23:59", &day, &minute, &has_time), 0);
+    CHECK_INT(bont_datetime_parse("2026-11-21", &day, &minute, &has_time), 0);
+    CHECK_INT(has_time, 0);
+    CHECK_INT(minute, (long long)d0 * 1440);
+    static const char *const bad[] = {
+        "2026-11-21T24:00", "2026-11-21T08:60", "2026-11-21T 8:30",  "2026-11-21T08:3",
+        "2026-11-21X08:30", "2026-02-30T08:00", "2026-11-21T08:30Z", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_MSG(bont_datetime_parse(bad[i], &day, &minute, &has_time) == BONT_EPARSE,
+                  "\"%s\" was accepted", bad[i]);
+}
+
 TEST(plan_json_positions)
 {
     const char *t = "{\n  \"a\": 1,\n  \"list\": [\n    {\"x\": \"é\", \"y\": 2}\n  ]\n}";
@@ -48,6 +71,19 @@ TEST(plan_json_positions)
     CHECK_INT(col, 8);
     CHECK_INT(bont__json_position(t, strlen(t), "list[3]", &line, &col), -1);
     CHECK_INT(line, 3); /* the enclosing list */
+    /* Every element of a list in one pass. */
+    const char *u = "{\"list\": [1,\n {\"a\": [2, 3]},\n  \"x]\" , 4]}";
+    int lines[5] = {0}, cols[5] = {0};
+    CHECK_INT(bont__json_element_positions(u, strlen(u), "list", 5, lines, cols), 4);
+    CHECK_INT(lines[0], 1);
+    CHECK_INT(cols[0], 11);
+    CHECK_INT(lines[1], 2);
+    CHECK_INT(cols[1], 2);
+    CHECK_INT(lines[2], 3);
+    CHECK_INT(cols[2], 3);
+    CHECK_INT(lines[3], 3);
+    CHECK_INT(cols[3], 10);
+    CHECK_INT(bont__json_element_positions(u, strlen(u), "nope", 5, lines, cols), -1);
 }
 
 TEST(plan_volumes_from_dilution)
