@@ -28,7 +28,7 @@ static const char *file_name(const char *path, const char *const *strip, int n_s
 
 int main(int argc, char **argv)
 {
-    const char *symbol = "bont_embedded_files", *type = "bont_embedded_file_t";
+    const char *symbol = "bont__embedded_files", *type = "bont_embedded_file_t";
     const char *header = "kb/embedded.h", *strip[MAX_STRIP];
     int n_strip = 0, a = 1;
     for (; a + 1 < argc && strncmp(argv[a], "--", 2) == 0; a += 2) {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "bont/model.h"
-#include "kb/embedded.h"
+#include "kb/datafile.h"
 #include "util/text.h"
 
 /* Curves of one simulated scenario, aggregated over its targets (dose-weighted mean). */
@@ -568,24 +568,11 @@ int bont_validation_run(const bont_kb_t *kb, const bont_params_t *params,
                         const char *calibration_path, bont_validation_t **out, bont_error_t *err)
 {
     *out = NULL;
-    json_error_t jerr;
     json_t *root = NULL;
-    const char *fname = calibration_path ? calibration_path : "data/calibration.json";
-    if (calibration_path) {
-        root = json_load_file(calibration_path, 0, &jerr);
-    } else {
-        const bont_embedded_file_t *f = bont_embedded_find("calibration.json");
-        if (f)
-            root = json_loadb(f->data, f->size, 0, &jerr);
-        else
-            snprintf(jerr.text, sizeof jerr.text, "calibration.json is not embedded");
-    }
-    if (err)
-        snprintf(err->file, sizeof err->file, "%s", fname);
-    if (!root) {
-        bont_error_setf(err, NULL, "cannot read the calibration datasets: %s", jerr.text);
-        return BONT_EPARSE;
-    }
+    int rc = calibration_path ? bont__data_file(calibration_path, &root, err)
+                              : bont__data_embedded("calibration.json", &root, err);
+    if (rc)
+        return rc;
     bont_validation_t *v = calloc(1, sizeof *v);
     priv_t *pv = calloc(1, sizeof *pv);
     json_t *arr = json_object_get(root, "datasets");
@@ -608,7 +595,6 @@ int bont_validation_run(const bont_kb_t *kb, const bont_params_t *params,
     v->priv_ = pv;
     v->n_datasets = n;
     ctx_t cx = {kb, params, err};
-    int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         rc = run_dataset(&cx, json_array_get(arr, i), &v->datasets[i], &pv->ds[i]);
         v->n_pass += v->datasets[i].n_pass;

@@ -79,7 +79,7 @@ void bont_table_print(const bont_table_t *t, FILE *out, int indent)
     size_t width[32] = {0};
     for (size_t r = 0; r < t->n_rows; r++)
         for (int c = 0; c < t->n_cols; c++) {
-            size_t w = bont_utf8_width(t->cells[r * (size_t)t->n_cols + (size_t)c]);
+            size_t w = bont__utf8_width(t->cells[r * (size_t)t->n_cols + (size_t)c]);
             if (w > width[c])
                 width[c] = w;
         }
@@ -87,7 +87,7 @@ void bont_table_print(const bont_table_t *t, FILE *out, int indent)
         fprintf(out, "%*s", indent, "");
         for (int c = 0; c < t->n_cols; c++) {
             const char *s = t->cells[r * (size_t)t->n_cols + (size_t)c];
-            size_t pad = width[c] - bont_utf8_width(s);
+            size_t pad = width[c] - bont__utf8_width(s);
             int last = c == t->n_cols - 1;
             if (t->align[c] == 'r')
                 fprintf(out, "%*s%s", (int)pad, "", s);
