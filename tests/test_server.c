@@ -51,7 +51,8 @@ static bool fixture_open(fixture_t *f, const bont_server_opts_t *extra)
     store_test_tmpdir(f->dir, sizeof f->dir);
     snprintf(f->db, sizeof f->db, "%s/web.db", f->dir);
     bont_store_t *s = NULL;
-    if (bont_store_open(&s, f->db, &err) != 0 || bont_kb_load(&f->kb, &err) != 0)
+    if (bont_store_open(&s, f->db, BONT_STORE_CREATE, &err) != 0 ||
+        bont_kb_load(&f->kb, &err) != 0 || bont_store_set_today(s, "2026-01-01", &err) != 0)
         return false;
     add_user(s, "ada", BONT_ROLE_ADMIN);
     add_user(s, "carl", BONT_ROLE_CLINICIAN);
@@ -337,7 +338,8 @@ TEST(server_escapes_every_string)
         return;
     bont_error_t err;
     bont_store_t *s = NULL;
-    CHECK_INT(bont_store_open(&s, f.db, &err), 0);
+    CHECK_INT(bont_store_open(&s, f.db, BONT_STORE_EXISTING, &err), 0);
+    CHECK_INT(bont_store_set_today(s, "2026-01-01", &err), 0);
     bont_store_patient_t p = store_test_patient("<script>alert(1)</script>");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
     bont_store_patient_t q = store_test_patient("O'Brien \"Bob\" & <b>Co</b>");
@@ -396,21 +398,21 @@ static bool has_event_attribute(const char *html)
 TEST(server_template_helper_has_no_raw_output)
 {
     bont_error_t err;
-    bont_buf_t out = {0};
+    bont__buf_t out = {0};
     json_t *ctx = json_pack("{s:s, s:[{s:s}, {s:s}], s:b, s:[]}", "x", "<a href=\"'\">&</a>",
                             "items", "n", "1<", "n", "2>", "flag", 0, "empty");
     const char *tpl = "[{{x}}]{{#items}}({{n}}){{/items}}{{^flag}}off{{/flag}}"
                       "{{#empty}}never{{/empty}}{{! note }}{{missing}}";
     CHECK_INT(bont__tpl_render_text(tpl, strlen(tpl), ctx, &out, &err), 0);
     CHECK_STR(out.data, "[&lt;a href=&quot;&#39;&quot;&gt;&amp;&lt;/a&gt;](1&lt;)(2&gt;)off");
-    bont_buf_free(&out);
+    bont__buf_free(&out);
     const char *bad[] = {"{{{x}}}", "{{&x}}",    "{{#x}}open", "{{/x}}",
                          "{{x",     "{{>nope}}", "{{x y}}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        bont_buf_t o = {0};
+        bont__buf_t o = {0};
         CHECK_MSG(bont__tpl_render_text(bad[i], strlen(bad[i]), ctx, &o, &err) != 0,
                   "\"%s\" rendered", bad[i]);
-        bont_buf_free(&o);
+        bont__buf_free(&o);
     }
     json_decref(ctx);
     /* Every template renders, and never puts a value into an unquoted attribute. */
@@ -422,12 +424,12 @@ TEST(server_template_helper_has_no_raw_output)
         CHECK_MSG(!has_unquoted_value(a->data), "%s: a value in an unquoted attribute", a->name);
         CHECK_MSG(!strstr(a->data, "<script>") && !has_event_attribute(a->data),
                   "%s: inline script", a->name);
-        bont_buf_t o = {0};
+        bont__buf_t o = {0};
         json_t *empty = json_object();
         CHECK_MSG(bont__tpl_render_text(a->data, a->size, empty, &o, &err) == 0, "%s: %s", a->name,
                   err.message);
         json_decref(empty);
-        bont_buf_free(&o);
+        bont__buf_free(&o);
     }
     CHECK(n >= 10);
 }
@@ -533,7 +535,7 @@ TEST(server_new_session_id_at_every_login)
     CHECK_INT(login(&f, "carl", SECRET_PW, NULL, third, sizeof third), 303);
     bont_error_t err;
     bont_store_t *s = NULL;
-    CHECK_INT(bont_store_open(&s, f.db, &err), 0);
+    CHECK_INT(bont_store_open(&s, f.db, BONT_STORE_EXISTING, &err), 0);
     CHECK_INT(bont_store_user_set_disabled(s, "carl", true, &err), 0);
     bont_store_close(&s);
     request(&f, "GET", "/api/v1/session", third, NULL, NULL, NULL, NULL, &r);
@@ -607,7 +609,7 @@ TEST(server_audit_is_append_only)
     bont_store_t *s = NULL;
     bont_audit_t *list = NULL;
     size_t n = 0;
-    CHECK_INT(bont_store_open(&s, f.db, &err), 0);
+    CHECK_INT(bont_store_open(&s, f.db, BONT_STORE_EXISTING, &err), 0);
     CHECK_INT(bont_store_audit_list(s, f.patient_id, &list, &n, &err), 0);
     CHECK_INT(n, 1);
     if (n == 1) {

@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "bont/access.h"
 #include "bont/check.h"
 #include "bont/error.h"
 #include "bont/kb.h"
@@ -208,5 +209,17 @@ int bont_report_conversion_text(FILE *f, const bont_product_t *from, const bont_
                                 double units);
 json_t *bont_report_conversion_json(const bont_product_t *from, const bont_product_t *to,
                                     double units);
+
+/* ---- Users of the web app and the audit log (bont user list, bont audit) ------------------- */
+
+/* The users, one row each (name, role, active or disabled, created); a hint when there are
+ * none. */
+int bont_report_users_text(FILE *f, const bont_user_t *users, size_t n);
+json_t *bont_report_users_json(const bont_user_t *users, size_t n);
+
+/* Audit entries, oldest first, one row each; one_patient words the empty case for a
+ * --patient query. */
+int bont_report_audit_text(FILE *f, const bont_audit_t *entries, size_t n, bool one_patient);
+json_t *bont_report_audit_json(const bont_audit_t *entries, size_t n);
 
 #endif

@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "bont/access.h"
+#include "bont/report.h"
 #include "cli/commands.h"
 #include "cli/store_cli.h"
-#include "util/table.h"
 
 static void usage(FILE *f)
 {
@@ -47,35 +47,8 @@ int bont_cmd_audit(const bont_kb_t *kb, int argc, char **argv)
     bont_store_close(&s);
     if (rc != 0)
         return bont_cli_fail(&a, rc, &err);
-    if (a.json) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < n; i++) {
-            const bont_audit_t *e = &list[i];
-            json_t *o = json_pack(
-                "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:s}", "id", (json_int_t)e->id, "at",
-                e->at, "user", e->user, "remote", e->remote, "kind", e->kind, "method", e->method,
-                "path", e->path, "status", e->status, "patient",
-                e->patient_id > 0 ? json_integer(e->patient_id) : json_null(), "detail", e->detail);
-            json_array_append_new(arr, o);
-        }
-        bont_cli_print_json(arr);
-    } else if (n == 0)
-        printf("the audit log is empty%s\n", patient ? " for this patient" : "");
-    else {
-        bont_table_t *t = bont_table_new(8, "rlllllrl");
-        bont_table_rowf(t, "id\twhen (UTC)\tuser\tfrom\twhat\trequest\tpatient\tdetail");
-        for (size_t i = 0; i < n; i++) {
-            const bont_audit_t *e = &list[i];
-            char pid[24] = "";
-            if (e->patient_id > 0)
-                snprintf(pid, sizeof pid, "%lld", e->patient_id);
-            bont_table_rowf(t, "%lld\t%s\t%s\t%s\t%s\t%s %s%s%.0d\t%s\t%s", e->id, e->at,
-                            e->user[0] ? e->user : "-", e->remote, e->kind, e->method, e->path,
-                            e->status ? " -> " : "", e->status, pid, e->detail);
-        }
-        bont_table_print(t, stdout, 0);
-        bont_table_free(&t);
-    }
+    int wrc = a.json ? bont_report_json_write(stdout, bont_report_audit_json(list, n))
+                     : bont_report_audit_text(stdout, list, n, patient != NULL);
     free(list);
-    return BONT_EXIT_OK;
+    return wrc == 0 ? BONT_EXIT_OK : BONT_EXIT_INTERNAL;
 }

@@ -10,7 +10,7 @@
 #include "bont/server.h"
 #include "cli/commands.h"
 #include "cli/store_cli.h"
-#include "util/table.h"
+#include "bont/report.h"
 
 static void usage(FILE *f)
 {
@@ -85,7 +85,8 @@ static int user_add(bont_store_args_t *a, const char *name, const char *role)
         return bont_cli_fail(a, rc, &err);
     snprintf(u.name, sizeof u.name, "%s", name);
     bont_store_t *s = NULL;
-    int exit_code = bont_cli_store_open(a, &s);
+    /* The first user is how a clinic's store begins: this command may create it. */
+    int exit_code = bont_cli_store_open_write(a, true, NULL, &s);
     if (exit_code != BONT_EXIT_OK)
         return exit_code;
     rc = bont_store_user_add(s, &u, &err);
@@ -115,27 +116,10 @@ static int user_list(bont_store_args_t *a)
     bont_store_close(&s);
     if (rc != 0)
         return bont_cli_fail(a, rc, &err);
-    if (a->json) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(arr,
-                                  json_pack("{s:s, s:s, s:b, s:s}", "name", users[i].name, "role",
-                                            bont_role_name(users[i].role), "disabled",
-                                            users[i].disabled, "created_at", users[i].created_at));
-        bont_cli_print_json(arr);
-    } else if (n == 0)
-        printf("no users yet: bont user add NAME --role admin\n");
-    else {
-        bont_table_t *t = bont_table_new(4, "llll");
-        bont_table_rowf(t, "user\trole\tstatus\tcreated (UTC)");
-        for (size_t i = 0; i < n; i++)
-            bont_table_rowf(t, "%s\t%s\t%s\t%s", users[i].name, bont_role_name(users[i].role),
-                            users[i].disabled ? "disabled" : "active", users[i].created_at);
-        bont_table_print(t, stdout, 0);
-        bont_table_free(&t);
-    }
+    int wrc = a->json ? bont_report_json_write(stdout, bont_report_users_json(users, n))
+                      : bont_report_users_text(stdout, users, n);
     free(users);
-    return BONT_EXIT_OK;
+    return wrc == 0 ? BONT_EXIT_OK : BONT_EXIT_INTERNAL;
 }
 
 static int user_disable(bont_store_args_t *a, const char *name)
@@ -151,9 +135,11 @@ static int user_disable(bont_store_args_t *a, const char *name)
     int rc = bont_store_user_set_disabled(s, name, true, &err);
     if (rc == 0)
         rc = audit_cli(s, "user.disable", "bont user disable", name, &err);
-    if (rc == 0)
-        printf("user %s disabled; their sessions have ended\n", name);
-    else
+    if (rc == 0) {
+        fputs("user ", stdout);
+        bont_report_put_text(stdout, name);
+        fputs(" disabled; their sessions have ended\n", stdout);
+    } else
         exit_code = bont_cli_fail(a, rc, &err);
     bont_store_close(&s);
     return exit_code;

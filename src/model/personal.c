@@ -12,7 +12,7 @@
 
 #include "bont/plan.h"
 #include "bont/store.h"
-#include "kb/embedded.h"
+#include "kb/datafile.h"
 #include "model/paramfile.h"
 
 static const char PRIOR_FILE[] = "duration-prior.json";
@@ -24,18 +24,8 @@ static const char PRIOR_FILE[] = "duration-prior.json";
 /* data/duration-prior.json, parsed (the caller owns it), or NULL with err set. */
 static json_t *prior_data(bont_error_t *err)
 {
-    const bont_embedded_file_t *f = bont_embedded_find(PRIOR_FILE);
-    if (!f) {
-        bont_error_setf(err, NULL, "data/%s is missing from this build", PRIOR_FILE);
-        return NULL;
-    }
-    json_t *root = bont_json_parse_text(f->data, f->size, "data/duration-prior.json", err);
-    if (root && !json_is_object(root)) {
-        bont_error_setf(err, NULL, "malformed data file: not an object");
-        json_decref(root);
-        root = NULL;
-    }
-    return root;
+    json_t *root = NULL;
+    return bont__data_embedded(PRIOR_FILE, &root, err) == 0 ? root : NULL;
 }
 
 static int date_day(const char *date, long *day)

@@ -43,7 +43,7 @@ static size_t n_line_series(const bont__svg_chart_t *c, size_t *max_label)
     for (size_t i = 0; i < c->n_series; i++)
         if (!c->series[i].markers) {
             n++;
-            size_t l = c->series[i].label ? bont_utf8_width(c->series[i].label) : 0;
+            size_t l = c->series[i].label ? bont__utf8_width(c->series[i].label) : 0;
             if (l > *max_label)
                 *max_label = l;
         }
@@ -70,7 +70,7 @@ static double sy(const scale_t *s, double y)
  * two), for sizing the picture. */
 static int text_w(const char *s, double px_per_col)
 {
-    return (int)(px_per_col * (double)(s ? bont_utf8_width(s) : 0));
+    return (int)(px_per_col * (double)(s ? bont__utf8_width(s) : 0));
 }
 
 /* The picture grows to hold the legend right of the plot, the notes under it, and the title

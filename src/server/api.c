@@ -9,7 +9,7 @@
 #include "bont/plan.h"
 #include "bont/population.h"
 #include "bont/spread.h"
-#include "report/report.h"
+#include "bont/report.h"
 #include "server/internal.h"
 
 enum { SIM_MAX_DAYS = 730, SIM_MAX_PATIENTS = 2000, SIM_DEFAULT_PATIENTS = 200 };
@@ -237,12 +237,12 @@ int bont__h_simulate(bont__ctx_t *c)
             rc = bont_pop_run(c->srv->kb, plan, &opts, &pop, &err);
         }
         if (rc == 0)
-            bont_report_pop_json(f, pop);
+            bont_report_pop_json_write(f, pop);
     } else {
         if ((rc = bont_sim_new(&sim, bont_model_bont, &params, &err)) == 0 &&
             (rc = bont_sim_add_plan(sim, plan, false, &err)) == 0 &&
             (rc = bont_sim_run(sim, (int)days, 10, &err)) == 0)
-            bont_report_sim_json(f, sim);
+            bont_report_sim_json_write(f, sim);
     }
     if (fclose(f) != 0 && rc == 0)
         rc = BONT_ENOMEM;

@@ -26,17 +26,17 @@ const char *const bont__security_headers[][2] = {
 
 void bont__resp_clear(bont__resp_t *r)
 {
-    bont_buf_free(&r->body);
+    bont__buf_free(&r->body);
     memset(r, 0, sizeof *r);
 }
 
 void bont__resp_text(bont__resp_t *r, int status, const char *type, const char *text)
 {
-    bont_buf_free(&r->body);
+    bont__buf_free(&r->body);
     r->static_body = NULL;
     r->status = status;
     r->type = type;
-    bont_buf_append(&r->body, text, strlen(text));
+    bont__buf_append(&r->body, text, strlen(text));
 }
 
 void bont__resp_json(bont__resp_t *r, int status, json_t *value)
@@ -150,7 +150,7 @@ bool bont__cookie_get(const char *header, const char *name, char *out, size_t si
     return false;
 }
 
-void bont__html_escape(bont_buf_t *b, const char *s)
+void bont__html_escape(bont__buf_t *b, const char *s)
 {
     const char *run = s;
     for (const char *p = s; *p; p++) {
@@ -174,11 +174,11 @@ void bont__html_escape(bont_buf_t *b, const char *s)
         default:
             continue;
         }
-        bont_buf_append(b, run, (size_t)(p - run));
-        bont_buf_append(b, ent, strlen(ent));
+        bont__buf_append(b, run, (size_t)(p - run));
+        bont__buf_append(b, ent, strlen(ent));
         run = p + 1;
     }
-    bont_buf_append(b, run, strlen(run));
+    bont__buf_append(b, run, strlen(run));
 }
 
 /* Header names the dispatcher reads, and where each goes. */

@@ -50,7 +50,7 @@ typedef struct bont__req_t {
 typedef struct bont__resp_t {
     int status;              /* HTTP status; 0 until a handler sets one */
     const char *type;        /* Content-Type (static string) */
-    bont_buf_t body;         /* owned */
+    bont__buf_t body;        /* owned */
     const char *static_body; /* an embedded asset instead of body (not owned), or NULL */
     size_t static_len;
     bool cacheable;          /* an embedded asset: may be cached; everything else is no-store */
@@ -186,15 +186,15 @@ bool bont__cookie_get(const char *header, const char *name, char *out, size_t si
 bool bont__http_parse(char *buf, size_t len, bont__req_t *req);
 
 /* HTML-escapes s into b: & < > " ' become entities. */
-void bont__html_escape(bont_buf_t *b, const char *s);
+void bont__html_escape(bont__buf_t *b, const char *s);
 
 /* ---- templates (template.c) ---- */
 
 /* Renders the embedded template web/templates/NAME.html with ctx. Every interpolated value is
  * HTML-escaped; there is no raw form. BONT_EPARSE for a broken template. */
-int bont__tpl_render(const char *name, json_t *ctx, bont_buf_t *out, bont_error_t *err);
+int bont__tpl_render(const char *name, json_t *ctx, bont__buf_t *out, bont_error_t *err);
 /* The same for template text (partials still come from the embedded set). */
-int bont__tpl_render_text(const char *text, size_t len, json_t *ctx, bont_buf_t *out,
+int bont__tpl_render_text(const char *text, size_t len, json_t *ctx, bont__buf_t *out,
                           bont_error_t *err);
 
 /* ---- embedded web assets (build/gen/web_assets.c) ---- */
@@ -261,5 +261,8 @@ int bont__h_page_audit(bont__ctx_t *c);
 /* Renders page template name inside the layout with ctx (which gains user, role, csrf_token,
  * lang, nav); status 200. Takes the reference to ctx. */
 int bont__page(bont__ctx_t *c, const char *name, const char *title, json_t *ctx);
+
+/* The clinic's today (the server's local date) as YYYY-MM-DD. */
+void bont__server_today(char out[11]);
 
 #endif

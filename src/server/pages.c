@@ -118,14 +118,6 @@ int bont__h_page_patients(bont__ctx_t *c)
     return patients_page(c, q, NULL);
 }
 
-static void today_text(char out[11])
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static json_t *visit_json(const bont_store_visit_t *v)
 {
     json_t *inj = json_array();
@@ -169,7 +161,7 @@ int bont__h_page_patient(bont__ctx_t *c)
     bont_duration_prior_t prior;
     bont_due_t due;
     char today[11];
-    today_text(today);
+    bont__server_today(today);
     if (rec->n_visits > 0 && bont_duration_prior_load(&prior, &err) == 0 &&
         bont_store_predict(rec, NULL, NULL, &prior, today, &due, &err) == 0)
         json_object_set_new(ctx, "due",
@@ -231,7 +223,7 @@ int bont__h_page_due(bont__ctx_t *c)
     bont_due_t *list = NULL;
     size_t n = 0;
     char today[11];
-    today_text(today);
+    bont__server_today(today);
     const char *w = bont__kv_get(c->req->query, c->req->n_query, "within");
     long within = w ? strtol(w, NULL, 10) : 14;
     within = within < 0 ? 0 : within > 365 ? 365 : within;

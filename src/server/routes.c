@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include "server/internal.h"
@@ -228,10 +229,23 @@ static void write_audit(bont__ctx_t *c)
     }
 }
 
+void bont__server_today(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 static void run_route(bont__ctx_t *c)
 {
     const bont__route_t *rt = c->route;
     const bont__req_t *r = c->req;
+    /* The store refuses records dated after the clinic's today: the server's local date. */
+    char today[11];
+    bont_error_t today_err;
+    bont__server_today(today);
+    bont_store_set_today(c->store, today, &today_err);
     c->has_session = bont__session_load(c->srv, c->store, r->cookie, &c->session, &c->user);
     if (!c->has_session)
         memset(&c->user, 0, sizeof c->user);

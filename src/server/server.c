@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "server/internal.h"
+#include "util/file.h"
 
 enum {
     DEFAULT_BODY_LIMIT = 1024 * 1024,
@@ -78,12 +79,10 @@ bad:
 static int read_pem(const char *path, char **out, bont_error_t *err)
 {
     size_t len = 0;
-    int rc = bont_read_file(path, out, &len);
-    if (rc != 0) {
-        snprintf(err->file, sizeof err->file, "%s", path);
-        bont_error_setf(err, NULL, "cannot read the TLS file");
+    /* A PEM certificate chain or key is a few KiB; 1 MiB is far beyond any real one. */
+    int rc = bont__read_file(path, 1 << 20, out, &len, err);
+    if (rc != 0)
         return rc;
-    }
     if (!strstr(*out, "-----BEGIN ")) {
         snprintf(err->file, sizeof err->file, "%s", path);
         bont_error_setf(err, NULL, "not a PEM file (no \"-----BEGIN\" line)");
@@ -138,7 +137,7 @@ int bont_server_new(bont_server_t **out, const bont_kb_t *kb, const bont_server_
         goto cleanup;
     }
     for (size_t i = 0; i < srv->n_pool; i++)
-        if ((rc = bont_store_open(&srv->pool[i], srv->db_path, err)) != 0)
+        if ((rc = bont_store_open(&srv->pool[i], srv->db_path, BONT_STORE_EXISTING, err)) != 0)
             goto cleanup;
     rc = bont_password_hash("no user has this password", srv->dummy_hash, sizeof srv->dummy_hash,
                             err);
@@ -159,7 +158,7 @@ cleanup:
 /* ---- libmicrohttpd transport ---- */
 
 typedef struct conn_t {
-    bont_buf_t body; /* the request body so far */
+    bont__buf_t body; /* the request body so far */
     bont__kv_t query[BONT__MAX_PARAMS];
     size_t n_query;
     bool too_many_params;
@@ -270,7 +269,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* A chunked body has no length up front: cut it off when it passes the limit. */
         if (cs->body.len + *upload_data_size > srv->body_limit_bytes)
             return MHD_NO;
-        bont_buf_append(&cs->body, upload_data, *upload_data_size);
+        bont__buf_append(&cs->body, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return cs->body.failed ? MHD_NO : MHD_YES;
     }
@@ -314,7 +313,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)cls, (void)conn, (void)toe;
     conn_t *cs = *con_cls;
     if (cs) {
-        bont_buf_free(&cs->body);
+        bont__buf_free(&cs->body);
         free(cs);
     }
     *con_cls = NULL;

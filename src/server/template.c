@@ -16,7 +16,7 @@ typedef struct tpl_state_t {
     json_t *stack[MAX_DEPTH]; /* context stack, innermost last (borrowed) */
     int depth;
     int partial_depth;
-    bont_buf_t *out;
+    bont__buf_t *out;
     bont_error_t *err;
 } tpl_state_t;
 
@@ -71,12 +71,12 @@ static void emit_value(tpl_state_t *st, const json_t *v)
         bont__html_escape(st->out, json_string_value(v));
     else if (json_is_integer(v)) {
         snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-        bont_buf_append(st->out, num, strlen(num));
+        bont__buf_append(st->out, num, strlen(num));
     } else if (json_is_real(v)) {
         snprintf(num, sizeof num, "%g", json_real_value(v));
-        bont_buf_append(st->out, num, strlen(num));
+        bont__buf_append(st->out, num, strlen(num));
     } else if (json_is_true(v))
-        bont_buf_append(st->out, "true", 4);
+        bont__buf_append(st->out, "true", 4);
 }
 
 static int fail(tpl_state_t *st, const char *fmt, const char *a, size_t n)
@@ -174,10 +174,10 @@ static int render(tpl_state_t *st, const char *text, size_t len)
                 break;
             }
         if (!open) {
-            bont_buf_append(st->out, text + i, len - i);
+            bont__buf_append(st->out, text + i, len - i);
             break;
         }
-        bont_buf_append(st->out, text + i, (size_t)(open - (text + i)));
+        bont__buf_append(st->out, text + i, (size_t)(open - (text + i)));
         size_t o = (size_t)(open - text);
         const char *close = NULL;
         for (size_t j = o + 2; j + 1 < len; j++)
@@ -237,7 +237,7 @@ static int render(tpl_state_t *st, const char *text, size_t len)
     return st->out->failed ? BONT_ENOMEM : 0;
 }
 
-int bont__tpl_render_text(const char *text, size_t len, json_t *ctx, bont_buf_t *out,
+int bont__tpl_render_text(const char *text, size_t len, json_t *ctx, bont__buf_t *out,
                           bont_error_t *err)
 {
     tpl_state_t st = {.depth = 1, .out = out, .err = err};
@@ -245,7 +245,7 @@ int bont__tpl_render_text(const char *text, size_t len, json_t *ctx, bont_buf_t 
     return render(&st, text, len);
 }
 
-int bont__tpl_render(const char *name, json_t *ctx, bont_buf_t *out, bont_error_t *err)
+int bont__tpl_render(const char *name, json_t *ctx, bont__buf_t *out, bont_error_t *err)
 {
     char path[128];
     snprintf(path, sizeof path, "templates/%s.html", name);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/internal.h"
+#include "store/sqlite.h"
 
 int bont_store_audit_add(bont_store_t *s, bont_audit_t *e, bont_error_t *err)
 {
@@ -14,12 +14,12 @@ int bont_store_audit_add(bont_store_t *s, bont_audit_t *e, bont_error_t *err)
         bont_error_setf(err, "kind", "an audit entry says what was done");
         return BONT_EINVAL;
     }
-    int rc = bont__store_prepare(s,
-                                 "INSERT INTO audit (at, user_name, remote, kind, method, path, "
-                                 "status, patient_id, detail) VALUES ("
-                                 "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, ?3, ?4, ?5, ?6, "
-                                 "?7, ?8) RETURNING id, at",
-                                 &st, err);
+    int rc = bont__sqlite_prepare(s,
+                                  "INSERT INTO audit (at, user_name, remote, kind, method, path, "
+                                  "status, patient_id, detail) VALUES ("
+                                  "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, ?3, ?4, ?5, ?6, "
+                                  "?7, ?8) RETURNING id, at",
+                                  &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, e->user, -1, SQLITE_TRANSIENT);
@@ -40,7 +40,7 @@ int bont_store_audit_add(bont_store_t *s, bont_audit_t *e, bont_error_t *err)
         step = sqlite3_step(st);
     }
     if (step != SQLITE_DONE)
-        rc = bont__store_fail(s, err, "writing the audit log");
+        rc = bont__sqlite_fail(s, err, "writing the audit log");
     sqlite3_finalize(st);
     return rc;
 }
@@ -59,11 +59,11 @@ int bont_store_audit_list(bont_store_t *s, long long patient_id, bont_audit_t **
     int step;
     *out = NULL;
     *n = 0;
-    int rc = bont__store_prepare(s,
-                                 "SELECT id, at, user_name, remote, kind, method, path, status, "
-                                 "patient_id, detail FROM audit "
-                                 "WHERE ?1 <= 0 OR patient_id = ?1 ORDER BY id",
-                                 &st, err);
+    int rc = bont__sqlite_prepare(s,
+                                  "SELECT id, at, user_name, remote, kind, method, path, status, "
+                                  "patient_id, detail FROM audit "
+                                  "WHERE ?1 <= 0 OR patient_id = ?1 ORDER BY id",
+                                  &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, patient_id);
@@ -91,7 +91,7 @@ int bont_store_audit_list(bont_store_t *s, long long patient_id, bont_audit_t **
         text_col(st, 9, e->detail, sizeof e->detail);
     }
     if (step != SQLITE_DONE)
-        rc = bont__store_fail(s, err, "reading the audit log");
+        rc = bont__sqlite_fail(s, err, "reading the audit log");
 cleanup:
     sqlite3_finalize(st);
     if (rc != 0) {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/internal.h"
+#include "store/sqlite.h"
 
 const char *bont_role_name(bont_role_t role)
 {
@@ -54,7 +54,7 @@ int bont_user_name_check(const char *name, bont_error_t *err)
 static int run_done(bont_store_t *s, sqlite3_stmt *st, bont_error_t *err, const char *what)
 {
     int rc = sqlite3_step(st);
-    int ret = rc == SQLITE_DONE ? 0 : bont__store_fail(s, err, what);
+    int ret = rc == SQLITE_DONE ? 0 : bont__sqlite_fail(s, err, what);
     if (ret != 0 && (rc & 0xff) == SQLITE_CONSTRAINT)
         ret = BONT_ECONFLICT;
     sqlite3_finalize(st);
@@ -75,12 +75,12 @@ int bont_store_user_add(bont_store_t *s, bont_user_t *u, bont_error_t *err)
         bont_error_setf(err, "password", "the password hash must be an Argon2id string");
         return BONT_EINVAL;
     }
-    if ((rc = bont__store_prepare(s,
-                                  "INSERT INTO users (name, role, password_hash, disabled, "
-                                  "created_at) VALUES (?1, ?2, ?3, ?4, "
-                                  "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
-                                  "RETURNING id, created_at",
-                                  &st, err)) != 0)
+    if ((rc = bont__sqlite_prepare(s,
+                                   "INSERT INTO users (name, role, password_hash, disabled, "
+                                   "created_at) VALUES (?1, ?2, ?3, ?4, "
+                                   "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+                                   "RETURNING id, created_at",
+                                   &st, err)) != 0)
         return rc;
     sqlite3_bind_text(st, 1, u->name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, bont_role_name(u->role), -1, SQLITE_STATIC);
@@ -93,7 +93,7 @@ int bont_store_user_add(bont_store_t *s, bont_user_t *u, bont_error_t *err)
         step = sqlite3_step(st);
     }
     if (step != SQLITE_DONE) {
-        rc = bont__store_fail(s, err, "adding a user");
+        rc = bont__sqlite_fail(s, err, "adding a user");
         if ((step & 0xff) == SQLITE_CONSTRAINT) {
             bont_error_setf(err, "user", "there is already a user named \"%s\"", u->name);
             rc = BONT_ECONFLICT;
@@ -130,7 +130,7 @@ static int user_one(bont_store_t *s, sqlite3_stmt *st, bont_user_t *out, bont_er
         bont_error_setf(err, "user", "no such user");
         ret = BONT_ENOTFOUND;
     } else
-        ret = bont__store_fail(s, err, "reading a user");
+        ret = bont__sqlite_fail(s, err, "reading a user");
     sqlite3_finalize(st);
     return ret;
 }
@@ -138,7 +138,7 @@ static int user_one(bont_store_t *s, sqlite3_stmt *st, bont_user_t *out, bont_er
 int bont_store_user_get(bont_store_t *s, const char *name, bont_user_t *out, bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = bont__store_prepare(s, USER_COLS "WHERE name = ?1", &st, err);
+    int rc = bont__sqlite_prepare(s, USER_COLS "WHERE name = ?1", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_TRANSIENT);
@@ -148,7 +148,7 @@ int bont_store_user_get(bont_store_t *s, const char *name, bont_user_t *out, bon
 int bont_store_user_get_id(bont_store_t *s, long long id, bont_user_t *out, bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = bont__store_prepare(s, USER_COLS "WHERE id = ?1", &st, err);
+    int rc = bont__sqlite_prepare(s, USER_COLS "WHERE id = ?1", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -161,7 +161,7 @@ int bont_store_user_list(bont_store_t *s, bont_user_t **out, size_t *n, bont_err
     size_t cap = 0;
     *out = NULL;
     *n = 0;
-    int rc = bont__store_prepare(s, USER_COLS "ORDER BY name", &st, err), step;
+    int rc = bont__sqlite_prepare(s, USER_COLS "ORDER BY name", &st, err), step;
     if (rc != 0)
         return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -177,7 +177,7 @@ int bont_store_user_list(bont_store_t *s, bont_user_t **out, size_t *n, bont_err
         user_row(st, &(*out)[(*n)++]);
     }
     if (step != SQLITE_DONE)
-        rc = bont__store_fail(s, err, "listing users");
+        rc = bont__sqlite_fail(s, err, "listing users");
 cleanup:
     sqlite3_finalize(st);
     if (rc != 0) {
@@ -200,13 +200,13 @@ int bont_store_user_set_disabled(bont_store_t *s, const char *name, bool disable
     }
     /* Disabling and ending the sessions are one statement each; a session that survived the
      * first would be refused anyway, because every request reads the user's disabled flag. */
-    if ((rc = bont__store_prepare(s, "UPDATE users SET disabled = ?2 WHERE id = ?1", &st, err)))
+    if ((rc = bont__sqlite_prepare(s, "UPDATE users SET disabled = ?2 WHERE id = ?1", &st, err)))
         return rc;
     sqlite3_bind_int64(st, 1, u.id);
     sqlite3_bind_int(st, 2, disabled ? 1 : 0);
     if ((rc = run_done(s, st, err, "disabling a user")) != 0 || !disabled)
         return rc;
-    if ((rc = bont__store_prepare(s, "DELETE FROM sessions WHERE user_id = ?1", &st, err)))
+    if ((rc = bont__sqlite_prepare(s, "DELETE FROM sessions WHERE user_id = ?1", &st, err)))
         return rc;
     sqlite3_bind_int64(st, 1, u.id);
     return run_done(s, st, err, "ending a user's sessions");
@@ -216,7 +216,7 @@ int bont_store_user_login_result(bont_store_t *s, long long user_id, bool good,
                                  long long locked_until, bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = bont__store_prepare(
+    int rc = bont__sqlite_prepare(
         s,
         good
             ? "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1"
@@ -233,10 +233,10 @@ int bont_store_user_login_result(bont_store_t *s, long long user_id, bool good,
 int bont_store_session_add(bont_store_t *s, const bont_session_t *ses, bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = bont__store_prepare(s,
-                                 "INSERT INTO sessions (id_hash, user_id, csrf_key, created_at, "
-                                 "last_seen, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                 &st, err);
+    int rc = bont__sqlite_prepare(s,
+                                  "INSERT INTO sessions (id_hash, user_id, csrf_key, created_at, "
+                                  "last_seen, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                  &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_blob(st, 1, ses->id_hash, sizeof ses->id_hash, SQLITE_TRANSIENT);
@@ -252,10 +252,10 @@ int bont_store_session_get(bont_store_t *s, const unsigned char id_hash[32], bon
                            bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = bont__store_prepare(s,
-                                 "SELECT user_id, csrf_key, created_at, last_seen, expires_at "
-                                 "FROM sessions WHERE id_hash = ?1",
-                                 &st, err);
+    int rc = bont__sqlite_prepare(s,
+                                  "SELECT user_id, csrf_key, created_at, last_seen, expires_at "
+                                  "FROM sessions WHERE id_hash = ?1",
+                                  &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_blob(st, 1, id_hash, 32, SQLITE_TRANSIENT);
@@ -272,7 +272,7 @@ int bont_store_session_get(bont_store_t *s, const unsigned char id_hash[32], bon
         bont_error_setf(err, "session", "no such session");
         rc = BONT_ENOTFOUND;
     } else
-        rc = bont__store_fail(s, err, "reading a session");
+        rc = bont__sqlite_fail(s, err, "reading a session");
     sqlite3_finalize(st);
     return rc;
 }
@@ -282,7 +282,7 @@ int bont_store_session_touch(bont_store_t *s, const unsigned char id_hash[32], l
 {
     sqlite3_stmt *st = NULL;
     int rc =
-        bont__store_prepare(s, "UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1", &st, err);
+        bont__sqlite_prepare(s, "UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_blob(st, 1, id_hash, 32, SQLITE_TRANSIENT);
@@ -293,7 +293,7 @@ int bont_store_session_touch(bont_store_t *s, const unsigned char id_hash[32], l
 int bont_store_session_delete(bont_store_t *s, const unsigned char id_hash[32], bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = bont__store_prepare(s, "DELETE FROM sessions WHERE id_hash = ?1", &st, err);
+    int rc = bont__sqlite_prepare(s, "DELETE FROM sessions WHERE id_hash = ?1", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_blob(st, 1, id_hash, 32, SQLITE_TRANSIENT);
@@ -304,8 +304,8 @@ int bont_store_session_purge(bont_store_t *s, long long now, long long idle_befo
                              bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = bont__store_prepare(s, "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen < ?2",
-                                 &st, err);
+    int rc = bont__sqlite_prepare(
+        s, "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen < ?2", &st, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, now);

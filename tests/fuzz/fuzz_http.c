@@ -26,6 +26,10 @@ static void setup(void)
     if (!mkdtemp(dir) || bont_kb_load(&kb, &err) != 0)
         abort();
     snprintf(db, sizeof db, "%s/f.db", dir);
+    bont_store_t *made = NULL; /* the server opens an existing store only */
+    if (bont_store_open(&made, db, BONT_STORE_CREATE, &err) != 0)
+        abort();
+    bont_store_close(&made);
     bont_server_opts_t o = {.db_path = db, .threads = 1};
     if (bont_server_new(&srv, kb, &o, &err) != 0)
         abort();
@@ -38,7 +42,9 @@ static void setup(void)
     snprintf(p.name, sizeof p.name, "Fuzz Patient");
     snprintf(p.birth_date, sizeof p.birth_date, "1970-01-01");
     snprintf(p.sex, sizeof p.sex, "female");
-    bont_store_patient_add(srv->pool[0], &p, &err);
+    if (bont_store_set_today(srv->pool[0], "2026-01-01", &err) != 0 ||
+        bont_store_patient_add(srv->pool[0], &p, &err) != 0)
+        abort();
     char id[BONT__SESSION_ID_B64];
     bont_session_t ses;
     if (bont__session_create(srv, srv->pool[0], u.id, id, &ses, &err) != 0)
