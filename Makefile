@@ -56,8 +56,10 @@ run: build
 
 test:
 	@bash scripts/deps.sh test
-	@$(MAKE) --no-print-directory -j$(JOBS) $(BONT) $(BONT_TEST) $(TESTS) $(FUZZERS) $(FUZZ_HTTP)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BONT) $(BONT_TEST) $(TESTS) $(FUZZERS) $(FUZZ_HTTP) \
+	    $(BUILD)/libbont.a
 	@bash scripts/check-format.sh
+	@bash scripts/checksrc.sh $(BUILD)/libbont.a
 	@mkdir -p $(BUILD)/fuzz-corpus
 	@$(BUILD)/fuzz-plan -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=0 \
 	    $(BUILD)/fuzz-corpus tests/fuzz/corpus-plan examples tests/check 2>$(BUILD)/fuzz-plan.log \

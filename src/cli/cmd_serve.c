@@ -43,12 +43,9 @@ int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv)
     bont_error_t err;
     bont_error_clear(&err);
     char path[4096];
-    if (!a.db) {
-        int rc = bont_store_default_path(path, sizeof path, true, &err);
-        if (rc != 0)
-            return bont_cli_fail(&a, rc, &err);
-        a.db = path;
-    }
+    int path_rc = bont_cli_db_path(&a, false, path, sizeof path, &a.db, &err);
+    if (path_rc != 0)
+        return bont_cli_fail(&a, path_rc, &err);
     opts.db_path = a.db;
     /* Block the stop signals before the workers start, so that they arrive here only. */
     sigset_t stop;

@@ -68,14 +68,11 @@ int bont_cli_store_open_write(const bont_store_args_t *a, bool create, const cha
         snprintf(today, sizeof today, "%s", today_opt);
     else
         local_today(today);
-    const char *db = a->db;
-    if (!db) {
-        int rc = bont_store_default_path(path, sizeof path, create, &err);
-        if (rc != 0)
-            return bont_cli_fail(a, rc, &err);
-        db = path;
-    }
-    int rc = bont_store_open(store, db, create ? BONT_STORE_CREATE : BONT_STORE_EXISTING, &err);
+    const char *db = NULL;
+    int rc = bont_cli_db_path(a, create, path, sizeof path, &db, &err);
+    if (rc != 0)
+        return bont_cli_fail(a, rc, &err);
+    rc = bont_store_open(store, db, create ? BONT_STORE_CREATE : BONT_STORE_EXISTING, &err);
     if (rc == 0 && bont_store_created(*store))
         fprintf(stderr, "bont: created a new store at %s\n", db);
     if (rc == 0)
@@ -85,6 +82,19 @@ int bont_cli_store_open_write(const bont_store_args_t *a, bool create, const cha
         return bont_cli_fail(a, rc, &err);
     }
     return BONT_EXIT_OK;
+}
+
+int bont_cli_db_path(const bont_store_args_t *a, bool create_dir, char *buf, size_t size,
+                     const char **db, bont_error_t *err)
+{
+    const char *env = getenv("BONT_DB");
+    *db = a->db ? a->db : (env && *env) ? env : NULL;
+    if (*db)
+        return 0;
+    int rc = bont_store_default_path(buf, size, create_dir, err);
+    if (rc == 0)
+        *db = buf;
+    return rc;
 }
 
 int bont_cli_store_open(const bont_store_args_t *a, bont_store_t **store)

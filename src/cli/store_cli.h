@@ -26,6 +26,11 @@ int bont_cli_common(bont_store_args_t *a, int argc, char **argv, int *i);
  * BONT_EXIT_USAGE / BONT_EXIT_INTERNAL after printing the reason. */
 int bont_cli_store_open(const bont_store_args_t *a, bont_store_t **store);
 
+/* The store's path: --db, else the BONT_DB environment variable, else the default file (in
+ * buf; its folder made when create_dir). Returns 0 or the library's code with err filled. */
+int bont_cli_db_path(const bont_store_args_t *a, bool create_dir, char *buf, size_t size,
+                     const char **db, bont_error_t *err);
+
 /* The same for a command that adds records. create: a missing store (and its folder) is
  * created, and that is said once on stderr. today is --today (YYYY-MM-DD) or NULL for the local
  * date; the store refuses records dated after it. */

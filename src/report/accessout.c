@@ -11,18 +11,18 @@ int bont_report_users_text(FILE *f, const bont_user_t *users, size_t n)
         fputs(BONT_TR("no users yet: bont user add NAME --role admin\n"), f);
         return bont__stream_rc(f, 0);
     }
-    bont_table_t *t = bont_table_new(4, "llll");
+    bont__table_t *t = bont__table_new(4, "llll");
     if (!t)
         return BONT_ENOMEM;
     bont__scratch_t sc = {0};
-    bont_table_rowf(t, BONT_TR("user\trole\tstatus\tcreated (UTC)"));
+    bont__table_rowf(t, BONT_TR("user\trole\tstatus\tcreated (UTC)"));
     for (size_t i = 0; i < n; i++)
-        bont_table_rowf(t, "%s\t%s\t%s\t%s", bont__tx(&sc, users[i].name),
-                        bont_role_name(users[i].role),
-                        users[i].disabled ? BONT_TR("disabled") : BONT_TR("active"),
-                        bont__tx(&sc, users[i].created_at));
-    bont_table_print(t, f, 0);
-    bont_table_free(&t);
+        bont__table_rowf(t, "%s\t%s\t%s\t%s", bont__tx(&sc, users[i].name),
+                         bont_role_name(users[i].role),
+                         users[i].disabled ? BONT_TR("disabled") : BONT_TR("active"),
+                         bont__tx(&sc, users[i].created_at));
+    bont__table_print(t, f, 0);
+    bont__table_free(&t);
     bont__scratch_free(&sc);
     return bont__stream_rc(f, 0);
 }
@@ -52,24 +52,25 @@ int bont_report_audit_text(FILE *f, const bont_audit_t *e, size_t n, bool one_pa
               f);
         return bont__stream_rc(f, 0);
     }
-    bont_table_t *t = bont_table_new(8, "rlllllrl");
+    bont__table_t *t = bont__table_new(8, "rlllllrl");
     if (!t)
         return BONT_ENOMEM;
     bont__scratch_t sc = {0};
-    bont_table_rowf(t, BONT_TR("id\twhen (UTC)\tuser\tfrom\twhat\trequest\tpatient\tdetail"));
+    bont__table_rowf(t, BONT_TR("id\twhen (UTC)\tuser\tfrom\twhat\trequest\tpatient\tdetail"));
     for (size_t i = 0; i < n; i++) {
         char pid[24] = "", status[24] = "";
         if (e[i].patient_id > 0)
             snprintf(pid, sizeof pid, "%lld", e[i].patient_id);
         if (e[i].status)
             snprintf(status, sizeof status, " -> %d", e[i].status);
-        bont_table_rowf(t, "%lld\t%s\t%s\t%s\t%s\t%s %s%s\t%s\t%s", e[i].id, bont__tx(&sc, e[i].at),
-                        e[i].user[0] ? bont__tx(&sc, e[i].user) : "-", bont__tx(&sc, e[i].remote),
-                        bont__tx(&sc, e[i].kind), bont__tx(&sc, e[i].method),
-                        bont__tx(&sc, e[i].path), status, pid, bont__tx(&sc, e[i].detail));
+        bont__table_rowf(t, "%lld\t%s\t%s\t%s\t%s\t%s %s%s\t%s\t%s", e[i].id,
+                         bont__tx(&sc, e[i].at), e[i].user[0] ? bont__tx(&sc, e[i].user) : "-",
+                         bont__tx(&sc, e[i].remote), bont__tx(&sc, e[i].kind),
+                         bont__tx(&sc, e[i].method), bont__tx(&sc, e[i].path), status, pid,
+                         bont__tx(&sc, e[i].detail));
     }
-    bont_table_print(t, f, 0);
-    bont_table_free(&t);
+    bont__table_print(t, f, 0);
+    bont__table_free(&t);
     bont__scratch_free(&sc);
     return bont__stream_rc(f, 0);
 }

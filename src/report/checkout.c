@@ -112,11 +112,11 @@ static void plan_header(FILE *f, const bont_plan_t *plan, bont__scratch_t *sc)
 
 static int injections_table(FILE *f, const bont_plan_t *plan, bont__scratch_t *sc)
 {
-    bont_table_t *t = bont_table_new(8, "llrrrrrl");
+    bont__table_t *t = bont__table_new(8, "llrrrrrl");
     if (!t)
         return BONT_ENOMEM;
-    bont_table_rowf(t, BONT_TR("Muscle\tSide\tUnits (U)\tSites\tU/site\tVolume (mL)\tmL/site\t"
-                               "Guidance"));
+    bont__table_rowf(t, BONT_TR("Muscle\tSide\tUnits (U)\tSites\tU/site\tVolume (mL)\tmL/site\t"
+                                "Guidance"));
     double total_u = 0, total_ml = 0;
     int total_sites = 0;
     char u[32], us[32], ml[32], mls[32];
@@ -126,18 +126,18 @@ static int injections_table(FILE *f, const bont_plan_t *plan, bont__scratch_t *s
         bont__fmt_units(us, sizeof us, inj->units / inj->sites);
         bont__fmt_ml(ml, sizeof ml, inj->volume_ml);
         bont__fmt_ml(mls, sizeof mls, inj->volume_ml / inj->sites);
-        bont_table_rowf(t, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s", bont__tx(sc, inj->muscle->id),
-                        bont__side(inj->side), u, inj->sites, us, ml, mls,
-                        bont_guidance_name(inj->guidance));
+        bont__table_rowf(t, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s", bont__tx(sc, inj->muscle->id),
+                         bont__side(inj->side), u, inj->sites, us, ml, mls,
+                         bont_guidance_name(inj->guidance));
         total_u += inj->units;
         total_ml += inj->volume_ml;
         total_sites += inj->sites;
     }
     bont__fmt_units(u, sizeof u, total_u);
     bont__fmt_ml(ml, sizeof ml, total_ml);
-    bont_table_rowf(t, BONT_TR("total\t\t%s\t%d\t\t%s\t\t"), u, total_sites, ml);
-    bont_table_print(t, f, 2);
-    bont_table_free(&t);
+    bont__table_rowf(t, BONT_TR("total\t\t%s\t%d\t\t%s\t\t"), u, total_sites, ml);
+    bont__table_print(t, f, 2);
+    bont__table_free(&t);
     return 0;
 }
 

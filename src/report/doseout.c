@@ -62,16 +62,16 @@ int bont_report_dilution_text(FILE *f, const bont_report_dilution_t *d)
                 d->dose_u / per_ml, d->dose_u / per_ml * 10);
     fputc('\n', f);
     bont__scratch_free(&sc);
-    bont_table_t *t = bont_table_new(2, "rr");
+    bont__table_t *t = bont__table_new(2, "rr");
     if (!t)
         return BONT_ENOMEM;
-    bont_table_rowf(t, BONT_TR("Dose (U)\tVolume (mL)"));
+    bont__table_rowf(t, BONT_TR("Dose (U)\tVolume (mL)"));
     /* Three decimals: what a 1 mL syringe can be read to. */
     for (size_t i = 0; i < sizeof common_doses_u / sizeof common_doses_u[0]; i++)
         if (common_doses_u[i] <= d->units)
-            bont_table_rowf(t, "%g\t%.3f", common_doses_u[i], common_doses_u[i] / per_ml);
-    bont_table_print(t, f, 2);
-    bont_table_free(&t);
+            bont__table_rowf(t, "%g\t%.3f", common_doses_u[i], common_doses_u[i] / per_ml);
+    bont__table_print(t, f, 2);
+    bont__table_free(&t);
     return bont__stream_rc(f, 0);
 }
 

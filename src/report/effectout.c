@@ -39,7 +39,7 @@ int bont__course_table(FILE *f, const bont__course_t *c, bont__scratch_t *sc)
     memset(align, 'r', sizeof align);
     align[0] = 'l';
     align[n_marks + 1] = '\0';
-    bont_table_t *t = bont_table_new(n_marks + 1, align);
+    bont__table_t *t = bont__table_new(n_marks + 1, align);
     const char *cells[MAX_LANDMARKS + 1];
     char bufs[MAX_LANDMARKS + 1][160];
     if (!t)
@@ -49,7 +49,7 @@ int bont__course_table(FILE *f, const bont__course_t *c, bont__scratch_t *sc)
         snprintf(bufs[k + 1], sizeof bufs[0], "%d", cols[k]);
     for (int k = 0; k <= n_marks; k++)
         cells[k] = bufs[k];
-    bont_table_row(t, cells);
+    bont__table_row(t, cells);
     for (size_t i = 0; i < c->n_rows; i++) {
         const bont_target_t *target = c->target(c->ctx, i);
         char label[160];
@@ -57,11 +57,11 @@ int bont__course_table(FILE *f, const bont__course_t *c, bont__scratch_t *sc)
         snprintf(bufs[0], sizeof bufs[0], "%s", bont__tx(sc, label));
         for (int k = 0; k < n_marks; k++)
             c->cell(bufs[k + 1], sizeof bufs[0], c->ctx, i, cols[k]);
-        bont_table_row(t, cells);
+        bont__table_row(t, cells);
     }
     fputc('\n', f);
-    bont_table_print(t, f, 0);
-    bont_table_free(&t);
+    bont__table_print(t, f, 0);
+    bont__table_free(&t);
     return 0;
 }
 

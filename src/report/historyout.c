@@ -159,7 +159,7 @@ static int dose_table(FILE *f, const bont_store_record_t *rec, bont__scratch_t *
     char align[MAX_DOSE_COLUMNS + 2] = "l";
     memset(align + 1, 'r', cols);
     align[cols + 1] = '\0';
-    bont_table_t *t = bont_table_new((int)cols + 1, align);
+    bont__table_t *t = bont__table_new((int)cols + 1, align);
     if (!t)
         return BONT_ENOMEM;
     const char *cells[MAX_DOSE_COLUMNS + 1];
@@ -169,7 +169,7 @@ static int dose_table(FILE *f, const bont_store_record_t *rec, bont__scratch_t *
         snprintf(text[c + 1], sizeof text[c + 1], "%s", bont__tx(sc, rec->visits[first + c].date));
     for (size_t c = 0; c <= cols; c++)
         cells[c] = text[c];
-    bont_table_row(t, cells);
+    bont__table_row(t, cells);
     for (size_t vi = first; vi < rec->n_visits; vi++)
         for (size_t k = 0; k < rec->visits[vi].n_injections; k++) {
             const bont_store_injection_t *in = &rec->visits[vi].injections[k];
@@ -185,11 +185,11 @@ static int dose_table(FILE *f, const bont_store_record_t *rec, bont__scratch_t *
                 else
                     snprintf(text[c + 1], sizeof text[c + 1], "-");
             }
-            bont_table_row(t, cells);
+            bont__table_row(t, cells);
         }
     fputc('\n', f);
-    bont_table_print(t, f, 2);
-    bont_table_free(&t);
+    bont__table_print(t, f, 2);
+    bont__table_free(&t);
     return 0;
 }
 
@@ -282,7 +282,7 @@ int bont_report_recall_text(FILE *f, const char *lot, const bont_store_recall_t 
         bont__scratch_free(&sc);
         return bont__stream_rc(f, 0);
     }
-    bont_table_t *t = bont_table_new(8, "rllrlllr");
+    bont__table_t *t = bont__table_new(8, "rllrlllr");
     if (!t)
         return BONT_ENOMEM;
     size_t n_patients = distinct_patients(r, n);
@@ -290,17 +290,17 @@ int bont_report_recall_text(FILE *f, const char *lot, const bont_store_recall_t 
     snprintf(pats, sizeof pats, BONT_TRN("%zu patient", "%zu patients", n_patients), n_patients);
     snprintf(visits, sizeof visits, BONT_TRN("%zu visit", "%zu visits", n), n);
     fprintf(f, BONT_TR("Lot %s: %s, %s\n\n"), bont__tx(&sc, lot), pats, visits);
-    bont_table_rowf(t, BONT_TR("Patient\tName\tBorn\tVisit\tDate\tProduct\tExpiry\tUnits"));
+    bont__table_rowf(t, BONT_TR("Patient\tName\tBorn\tVisit\tDate\tProduct\tExpiry\tUnits"));
     for (size_t i = 0; i < n; i++) {
         char u[32];
         bont__fmt_units(u, sizeof u, r[i].total_units);
-        bont_table_rowf(t, "%lld\t%s\t%s\t%lld\t%s\t%s\t%s\t%s", r[i].patient_id,
-                        bont__tx(&sc, r[i].patient_name), bont__tx(&sc, r[i].birth_date),
-                        r[i].visit_id, bont__tx(&sc, r[i].date), bont__tx(&sc, r[i].product),
-                        bont__tx(&sc, r[i].expiry), u);
+        bont__table_rowf(t, "%lld\t%s\t%s\t%lld\t%s\t%s\t%s\t%s", r[i].patient_id,
+                         bont__tx(&sc, r[i].patient_name), bont__tx(&sc, r[i].birth_date),
+                         r[i].visit_id, bont__tx(&sc, r[i].date), bont__tx(&sc, r[i].product),
+                         bont__tx(&sc, r[i].expiry), u);
     }
-    bont_table_print(t, f, 0);
-    bont_table_free(&t);
+    bont__table_print(t, f, 0);
+    bont__table_free(&t);
     bont__scratch_free(&sc);
     return bont__stream_rc(f, 0);
 }
@@ -338,23 +338,23 @@ int bont_report_due_text(FILE *f, const char *today, int within_days, const bont
         bont__scratch_free(&sc);
         return bont__stream_rc(f, 0);
     }
-    bont_table_t *t = bont_table_new(8, "rlllrrlr");
+    bont__table_t *t = bont__table_new(8, "rlllrrlr");
     if (!t)
         return BONT_ENOMEM;
     fprintf(f, BONT_TR("Effect predicted to wear off within %d days of %s\n\n"), within_days,
             bont__tx(&sc, today));
-    bont_table_rowf(t, BONT_TR("Patient\tName\tLast visit\tIndication\tDays (pop.)\tFactor\t"
-                               "Wears off\tDays left"));
+    bont__table_rowf(t, BONT_TR("Patient\tName\tLast visit\tIndication\tDays (pop.)\tFactor\t"
+                                "Wears off\tDays left"));
     for (size_t i = 0; i < n; i++) {
         const bont_due_t *d = &list[i];
-        bont_table_rowf(t, "%lld\t%s\t%s\t%s\t%.0f\t%.2f (%zu)\t%s%s\t%ld", d->patient_id,
-                        bont__tx(&sc, d->name), bont__tx(&sc, d->visit_date),
-                        bont__tx(&sc, d->indication), d->expected_days, d->post.factor,
-                        d->post.n_obs, bont__tx(&sc, d->wear_off_date),
-                        d->observed ? BONT_TR(" (seen)") : "", d->days_left);
+        bont__table_rowf(t, "%lld\t%s\t%s\t%s\t%.0f\t%.2f (%zu)\t%s%s\t%ld", d->patient_id,
+                         bont__tx(&sc, d->name), bont__tx(&sc, d->visit_date),
+                         bont__tx(&sc, d->indication), d->expected_days, d->post.factor,
+                         d->post.n_obs, bont__tx(&sc, d->wear_off_date),
+                         d->observed ? BONT_TR(" (seen)") : "", d->days_left);
     }
-    bont_table_print(t, f, 0);
-    bont_table_free(&t);
+    bont__table_print(t, f, 0);
+    bont__table_free(&t);
     fputs(BONT_TR("\nFactor: how much longer than average this patient's effect lasts, from the\n"
                   "number of recorded wear-off dates in brackets (docs/store.md).\n"),
           f);

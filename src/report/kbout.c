@@ -6,21 +6,21 @@
 #include "util/table.h"
 
 /* Prints a table and frees it; the status of the stream. */
-static int table_out(FILE *f, bont_table_t **t, int indent)
+static int table_out(FILE *f, bont__table_t **t, int indent)
 {
-    bont_table_print(*t, f, indent);
-    bont_table_free(t);
+    bont__table_print(*t, f, indent);
+    bont__table_free(t);
     return bont__stream_rc(f, 0);
 }
 
 int bont_report_kb_products_text(FILE *f, const bont_kb_t *kb)
 {
-    bont_table_t *t = bont_table_new(6, "llllrl");
+    bont__table_t *t = bont__table_new(6, "llllrl");
     if (!t)
         return BONT_ENOMEM;
     bont__scratch_t sc = {0};
-    bont_table_rowf(t, BONT_TR("Id\tBrand\tSerotype\tVials (U)\tIn use (h)\tRatio to ona "
-                               "(literature)"));
+    bont__table_rowf(t, BONT_TR("Id\tBrand\tSerotype\tVials (U)\tIn use (h)\tRatio to ona "
+                                "(literature)"));
     for (size_t i = 0; i < bont_kb_n_products(kb); i++) {
         const bont_product_t *p = bont_kb_product_at(kb, i);
         char vials[128] = "", inuse[32] = "?", ratio[64];
@@ -38,8 +38,8 @@ int bont_report_kb_products_text(FILE *f, const bont_kb_t *kb)
             snprintf(ratio, sizeof ratio, "%g:1", p->ratio_min);
         else
             snprintf(ratio, sizeof ratio, "%g-%g:1", p->ratio_min, p->ratio_max);
-        bont_table_rowf(t, "%s\t%s\t%c\t%s\t%s\t%s", bont__tx(&sc, p->id),
-                        bont__tx(&sc, p->display), p->serotype, vials, inuse, ratio);
+        bont__table_rowf(t, "%s\t%s\t%c\t%s\t%s\t%s", bont__tx(&sc, p->id),
+                         bont__tx(&sc, p->display), p->serotype, vials, inuse, ratio);
     }
     bont__scratch_free(&sc);
     return table_out(f, &t, 0);
@@ -47,21 +47,21 @@ int bont_report_kb_products_text(FILE *f, const bont_kb_t *kb)
 
 int bont_report_kb_muscles_text(FILE *f, const bont_kb_t *kb)
 {
-    bont_table_t *t = bont_table_new(7, "lllllrl");
+    bont__table_t *t = bont__table_new(7, "lllllrl");
     if (!t)
         return BONT_ENOMEM;
     bont__scratch_t sc = {0};
-    bont_table_rowf(
+    bont__table_rowf(
         t, BONT_TR("Id\tChinese\tKorean\tRegion\tSides\tVolume (mL)\tSide effect if weak"));
     for (size_t i = 0; i < bont_kb_n_muscles(kb); i++) {
         const bont_muscle_t *m = bont_kb_muscle_at(kb, i);
         char vol[32] = "?";
         if (m->volume_ml >= 0)
             snprintf(vol, sizeof vol, "%s%g", m->volume_estimate ? "~" : "", m->volume_ml);
-        bont_table_rowf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s", bont__tx(&sc, m->id),
-                        bont__tx(&sc, m->name_zh), bont__tx(&sc, m->name_ko),
-                        bont__tx(&sc, m->region), m->sided ? BONT_TR("L/R") : BONT_TR("midline"),
-                        vol, bont__tx(&sc, m->side_effect_label));
+        bont__table_rowf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s", bont__tx(&sc, m->id),
+                         bont__tx(&sc, m->name_zh), bont__tx(&sc, m->name_ko),
+                         bont__tx(&sc, m->region), m->sided ? BONT_TR("L/R") : BONT_TR("midline"),
+                         vol, bont__tx(&sc, m->side_effect_label));
     }
     bont__scratch_free(&sc);
     int rc = table_out(f, &t, 0);
@@ -71,19 +71,19 @@ int bont_report_kb_muscles_text(FILE *f, const bont_kb_t *kb)
 
 int bont_report_kb_indications_text(FILE *f, const bont_kb_t *kb)
 {
-    bont_table_t *t = bont_table_new(4, "llll");
+    bont__table_t *t = bont__table_new(4, "llll");
     if (!t)
         return BONT_ENOMEM;
     bont__scratch_t sc = {0};
-    bont_table_rowf(t, BONT_TR("Id\tChinese\tKorean\tStatus"));
+    bont__table_rowf(t, BONT_TR("Id\tChinese\tKorean\tStatus"));
     for (size_t i = 0; i < bont_kb_n_indications(kb); i++) {
         const bont_indication_t *ind = bont_kb_indication_at(kb, i);
-        bont_table_rowf(t, "%s\t%s\t%s\t%s", bont__tx(&sc, ind->id), bont__tx(&sc, ind->name_zh),
-                        bont__tx(&sc, ind->name_ko),
-                        !ind->rules_apply ? BONT_TR("no label rules")
-                        : ind->off_label  ? BONT_TR("off-label")
-                        : ind->pediatric  ? BONT_TR("labelled (children)")
-                                          : BONT_TR("labelled for some products"));
+        bont__table_rowf(t, "%s\t%s\t%s\t%s", bont__tx(&sc, ind->id), bont__tx(&sc, ind->name_zh),
+                         bont__tx(&sc, ind->name_ko),
+                         !ind->rules_apply ? BONT_TR("no label rules")
+                         : ind->off_label  ? BONT_TR("off-label")
+                         : ind->pediatric  ? BONT_TR("labelled (children)")
+                                           : BONT_TR("labelled for some products"));
     }
     bont__scratch_free(&sc);
     return table_out(f, &t, 0);
@@ -119,11 +119,11 @@ static void bound(char *buf, size_t size, double abs_v, double per_kg)
 int bont_report_kb_rules_text(FILE *f, const bont_kb_t *kb, const bont_product_t *product,
                               const bont_indication_t *indication)
 {
-    bont_table_t *t = bont_table_new(7, "lllrrll");
+    bont__table_t *t = bont__table_new(7, "lllrrll");
     if (!t)
         return BONT_ENOMEM;
     bont__scratch_t sc = {0};
-    bont_table_rowf(t, BONT_TR("Rule\tType\tSubject\tMin\tMax\tEvidence\tSource"));
+    bont__table_rowf(t, BONT_TR("Rule\tType\tSubject\tMin\tMax\tEvidence\tSource"));
     for (size_t i = 0; i < bont_kb_n_rules(kb); i++) {
         const bont_rule_t *r = bont_kb_rule_at(kb, i);
         if (!rule_matches(r, product, indication))
@@ -131,10 +131,10 @@ int bont_report_kb_rules_text(FILE *f, const bont_kb_t *kb, const bont_product_t
         char lo[48], hi[48];
         bound(lo, sizeof lo, r->min, r->per_kg_min);
         bound(hi, sizeof hi, r->max, r->per_kg_max);
-        bont_table_rowf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s", bont__tx(&sc, r->id),
-                        bont_rule_type_name(r->type),
-                        bont__tx(&sc, r->muscle ? r->muscle : r->region), lo, hi,
-                        bont__tx(&sc, r->evidence), bont__tx(&sc, r->source));
+        bont__table_rowf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s", bont__tx(&sc, r->id),
+                         bont_rule_type_name(r->type),
+                         bont__tx(&sc, r->muscle ? r->muscle : r->region), lo, hi,
+                         bont__tx(&sc, r->evidence), bont__tx(&sc, r->source));
     }
     bont__scratch_free(&sc);
     return table_out(f, &t, 0);

@@ -49,22 +49,23 @@ static const int landmark_days[] = {0, 7, 14, 28, 56, 84, 112, 140, 180, 270, 36
 static int readouts_table(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
 {
     int days = bont_pop_days(pop);
-    bont_table_t *t = bont_table_new(9, "lllrllllr");
+    bont__table_t *t = bont__table_new(9, "lllrllllr");
     if (!t)
         return BONT_ENOMEM;
-    bont_table_rowf(t, BONT_TR("muscle\tside\trole\tdose (ona-eq U)\tonset (d)\tpeak (d)\tpeak "
-                               "effect (%%)\tduration (d)\tno effect (%%)"));
+    bont__table_rowf(t, BONT_TR("muscle\tside\trole\tdose (ona-eq U)\tonset (d)\tpeak (d)\tpeak "
+                                "effect (%%)\tduration (d)\tno effect (%%)"));
     for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
         const bont_pop_result_t *r = bont_pop_result(pop, i);
         char c[BONT_POP_N_READOUTS][96];
         for (int k = 0; k < BONT_POP_N_READOUTS; k++)
             range_cell(c[k], sizeof c[k], r, k, days);
-        bont_table_rowf(t, "%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%.0f", bont__tx(sc, r->target.muscle),
-                        bont__side(r->target.side), bont__tx(sc, r->target.role), r->dose_ona_u,
-                        c[0], c[1], c[2], c[3], r->no_effect_pct);
+        bont__table_rowf(t, "%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%.0f",
+                         bont__tx(sc, r->target.muscle), bont__side(r->target.side),
+                         bont__tx(sc, r->target.role), r->dose_ona_u, c[0], c[1], c[2], c[3],
+                         r->no_effect_pct);
     }
-    bont_table_print(t, f, 0);
-    bont_table_free(&t);
+    bont__table_print(t, f, 0);
+    bont__table_free(&t);
     fprintf(f,
             BONT_TR("Onset, peak day and duration are over the patients with an effect; \"no "
                     "effect\": share of\npatients whose peak loss stays below %.0f %% of the "
@@ -93,10 +94,10 @@ static int risk_table(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
         n_risk += bont_pop_result(pop, i)->has_risk;
     if (!n_risk)
         return 0;
-    bont_table_t *t = bont_table_new(5, "llrrl");
+    bont__table_t *t = bont__table_new(5, "llrrl");
     if (!t)
         return BONT_ENOMEM;
-    bont_table_rowf(t, BONT_TR("side effect\tstructure\tprobability\tthreshold (%%)\treason"));
+    bont__table_rowf(t, BONT_TR("side effect\tstructure\tprobability\tthreshold (%%)\treason"));
     for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
         const bont_pop_result_t *r = bont_pop_result(pop, i);
         if (!r->has_risk)
@@ -105,19 +106,19 @@ static int risk_table(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
         label_of(&r->target, lab, sizeof lab);
         bont__fmt_share_pct(share, sizeof share, r->risk.probability);
         n_uncal += !r->risk.calibrated;
-        bont_table_rowf(t, "%s\t%s\t%s%s\t%.0f\t%s", bont__tx(sc, r->risk.effect),
-                        bont__tx(sc, lab), share, r->risk.calibrated ? "" : " *",
-                        r->risk.threshold_pct, bont__tx(sc, r->risk.reason));
+        bont__table_rowf(t, "%s\t%s\t%s%s\t%.0f\t%s", bont__tx(sc, r->risk.effect),
+                         bont__tx(sc, lab), share, r->risk.calibrated ? "" : " *",
+                         r->risk.threshold_pct, bont__tx(sc, r->risk.reason));
     }
     fputs(BONT_TR("\nSide-effect risk: share of virtual patients whose peak weakness of the "
                   "structure passes the threshold\n"),
           f);
-    bont_table_print(t, f, 0);
+    bont__table_print(t, f, 0);
     if (n_uncal)
         fputs(BONT_TR("* not calibrated against a published rate: an exposure index of the "
                       "model, not a rate to quote\n"),
               f);
-    bont_table_free(&t);
+    bont__table_free(&t);
     return 0;
 }
 

@@ -72,20 +72,20 @@ int bont_report_patients_text(FILE *f, const bont_store_patient_t *list, size_t 
         fputs(BONT_TR("no patients recorded yet (bont patient add)\n"), f);
         return bont__stream_rc(f, 0);
     }
-    bont_table_t *t = bont_table_new(5, "rlllr");
+    bont__table_t *t = bont__table_new(5, "rlllr");
     if (!t)
         return BONT_ENOMEM;
     bont__scratch_t sc = {0};
-    bont_table_rowf(t, BONT_TR("Id\tName\tBorn\tSex\tWeight (kg)"));
+    bont__table_rowf(t, BONT_TR("Id\tName\tBorn\tSex\tWeight (kg)"));
     for (size_t i = 0; i < n; i++) {
         char w[32] = "";
         if (list[i].weight_kg > 0)
             snprintf(w, sizeof w, "%g", list[i].weight_kg);
-        bont_table_rowf(t, "%lld\t%s\t%s\t%s\t%s", list[i].id, bont__tx(&sc, list[i].name),
-                        bont__tx(&sc, list[i].birth_date), bont__tx(&sc, list[i].sex), w);
+        bont__table_rowf(t, "%lld\t%s\t%s\t%s\t%s", list[i].id, bont__tx(&sc, list[i].name),
+                         bont__tx(&sc, list[i].birth_date), bont__tx(&sc, list[i].sex), w);
     }
-    bont_table_print(t, f, 0);
-    bont_table_free(&t);
+    bont__table_print(t, f, 0);
+    bont__table_free(&t);
     bont__scratch_free(&sc);
     return bont__stream_rc(f, 0);
 }

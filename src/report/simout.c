@@ -19,11 +19,11 @@ static void sim_label(const bont_sim_result_t *r, char *buf, size_t size)
 static int readouts_table(FILE *f, const bont_sim_t *sim, bont__scratch_t *sc)
 {
     int days = bont_sim_days(sim);
-    bont_table_t *t = bont_table_new(9, "lllrrrrrr");
+    bont__table_t *t = bont__table_new(9, "lllrrrrrr");
     if (!t)
         return BONT_ENOMEM;
-    bont_table_rowf(t, BONT_TR("muscle\tside\trole\tdose (ona-eq U)\tU/mL\tonset (d)\tpeak (d)\t"
-                               "peak effect (%%)\tduration (d)"));
+    bont__table_rowf(t, BONT_TR("muscle\tside\trole\tdose (ona-eq U)\tU/mL\tonset (d)\tpeak (d)\t"
+                                "peak effect (%%)\tduration (d)"));
     for (size_t i = 0; i < bont_sim_n_targets(sim); i++) {
         const bont_sim_result_t *r = bont_sim_result(sim, i);
         char on[32], pk[32], pe[32], du[32];
@@ -36,12 +36,13 @@ static int readouts_table(FILE *f, const bont_sim_t *sim, bont__scratch_t *sc)
             snprintf(du, sizeof du, "> %d", days);
         else
             snprintf(du, sizeof du, "-");
-        bont_table_rowf(t, "%s\t%s\t%s\t%.1f\t%.2f\t%s\t%s\t%s\t%s", bont__tx(sc, r->target.muscle),
-                        bont__side(r->target.side), bont__tx(sc, r->target.role), r->dose_ona_u,
-                        r->dose_ona_u / r->target.volume_ml, on, pk, pe, du);
+        bont__table_rowf(t, "%s\t%s\t%s\t%.1f\t%.2f\t%s\t%s\t%s\t%s",
+                         bont__tx(sc, r->target.muscle), bont__side(r->target.side),
+                         bont__tx(sc, r->target.role), r->dose_ona_u,
+                         r->dose_ona_u / r->target.volume_ml, on, pk, pe, du);
     }
-    bont_table_print(t, f, 0);
-    bont_table_free(&t);
+    bont__table_print(t, f, 0);
+    bont__table_free(&t);
     return 0;
 }
 

@@ -31,10 +31,10 @@ static int dataset_text(FILE *f, const bont_val_dataset_t *d, bont__scratch_t *s
 {
     fprintf(f, "== %s  [%s]\n   %s\n", bont__tx(sc, d->id), bont__tx(sc, d->species),
             bont__tx(sc, d->summary));
-    bont_table_t *t = bont_table_new(7, "llrrrrl");
+    bont__table_t *t = bont__table_new(7, "llrrrrl");
     if (!t)
         return BONT_ENOMEM;
-    bont_table_rowf(t, BONT_TR("check\tstatus\tobserved\tpredicted\terror\ttolerance\tunit"));
+    bont__table_rowf(t, BONT_TR("check\tstatus\tobserved\tpredicted\terror\ttolerance\tunit"));
     for (size_t j = 0; j < d->n_checks; j++) {
         const bont_val_check_t *c = &d->checks[j];
         char obs[64], pred[32], e[32], tol[32];
@@ -42,21 +42,21 @@ static int dataset_text(FILE *f, const bont_val_dataset_t *d, bont__scratch_t *s
         fmt_num(pred, sizeof pred, c->predicted);
         fmt_num(e, sizeof e, c->error);
         fmt_num(tol, sizeof tol, c->status <= BONT_VAL_FAIL ? c->tolerance : NAN);
-        bont_table_rowf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s", bont__tx(sc, c->id),
-                        bont_val_status_name(c->status), obs, pred, e, tol, bont__tx(sc, c->unit));
+        bont__table_rowf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s", bont__tx(sc, c->id),
+                         bont_val_status_name(c->status), obs, pred, e, tol, bont__tx(sc, c->unit));
     }
-    bont_table_print(t, f, 3);
-    bont_table_free(&t);
+    bont__table_print(t, f, 3);
+    bont__table_free(&t);
     fputc('\n', f);
     return 0;
 }
 
 static int summary_text(FILE *f, const bont_validation_t *v, bont__scratch_t *sc)
 {
-    bont_table_t *t = bont_table_new(6, "lrrrrr");
+    bont__table_t *t = bont__table_new(6, "lrrrrr");
     if (!t)
         return BONT_ENOMEM;
-    bont_table_rowf(t, BONT_TR("dataset\tscored\tpassed\tfailed\tshown\tRMS error/tolerance"));
+    bont__table_rowf(t, BONT_TR("dataset\tscored\tpassed\tfailed\tshown\tRMS error/tolerance"));
     for (size_t i = 0; i < v->n_datasets; i++) {
         const bont_val_dataset_t *d = &v->datasets[i];
         size_t shown = 0;
@@ -64,12 +64,12 @@ static int summary_text(FILE *f, const bont_validation_t *v, bont__scratch_t *sc
             shown += d->checks[j].status == BONT_VAL_SHOWN;
         char rms[32];
         fmt_num(rms, sizeof rms, d->rms_norm_error);
-        bont_table_rowf(t, "%s\t%zu\t%zu\t%zu\t%zu\t%s", bont__tx(sc, d->id), d->n_pass + d->n_fail,
-                        d->n_pass, d->n_fail, shown, rms);
+        bont__table_rowf(t, "%s\t%zu\t%zu\t%zu\t%zu\t%s", bont__tx(sc, d->id),
+                         d->n_pass + d->n_fail, d->n_pass, d->n_fail, shown, rms);
     }
     fputs(BONT_TR("Summary (one parameter set for every dataset)\n"), f);
-    bont_table_print(t, f, 0);
-    bont_table_free(&t);
+    bont__table_print(t, f, 0);
+    bont__table_free(&t);
     fprintf(f, BONT_TR("\n%zu checks passed, %zu failed, %zu shown without a score\n"), v->n_pass,
             v->n_fail, v->n_shown);
     return 0;
