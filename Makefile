@@ -22,7 +22,7 @@ TEST_LDFLAGS = -fsanitize=address,undefined
 # The test runner counts every allocation, to fail the n-th on purpose (tests/main.c).
 WRAP_ALLOC   = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
 
-LIB_SRC  := $(sort $(wildcard src/util/*.c src/kb/*.c src/plan/*.c src/model/*.c src/store/*.c src/report/*.c src/server/*.c))
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/kb/*.c src/plan/*.c src/model/*.c src/store/*.c src/report/*.c src/server/*.c src/i18n/*.c src/content/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 DATA     := $(sort $(wildcard data/*.json))
@@ -98,10 +98,11 @@ $(EMBED): tools/embed.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(GEN): $(EMBED) $(DATA)
+# The data files and the message catalogues (po/po.mk) share one embedded table.
+$(GEN): $(EMBED) $(DATA) $(MO_FILES)
 	@mkdir -p $(@D)
-	@echo "  EMBED data/*.json"
-	@$(EMBED) $@ $(DATA)
+	@echo "  EMBED data/*.json po/*.mo"
+	@$(EMBED) $@ $(DATA) $(MO_FILES)
 
 $(BUILD)/rel/gen/kb_data.o: $(GEN)
 	@mkdir -p $(@D)

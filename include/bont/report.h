@@ -35,6 +35,7 @@
 
 #include "bont/access.h"
 #include "bont/check.h"
+#include "bont/content.h"
 #include "bont/error.h"
 #include "bont/kb.h"
 #include "bont/model.h"
@@ -221,5 +222,73 @@ json_t *bont_report_users_json(const bont_user_t *users, size_t n);
  * --patient query. */
 int bont_report_audit_text(FILE *f, const bont_audit_t *entries, size_t n, bool one_patient);
 json_t *bont_report_audit_json(const bont_audit_t *entries, size_t n);
+
+/* ---- Patient handout (bont handout) ---------------------------------------------------------
+ * A printable sheet for the patient, in the calling thread's language (bont/i18n.h), from the
+ * plan, its check and the model's virtual patients for this very plan: the warning signs that
+ * need urgent care at the top, what the treatment is for, the plan in lay words, what to expect
+ * (when most people notice it, when it is strongest, when it wears off, the earliest date for
+ * the next treatment by the label's interval) with a timeline, aftercare with its sources, the
+ * common side effects with the label's rates as natural frequencies and the plan's own
+ * side-effect risk from the spread model, the clinic, and a line that it is information, not a
+ * diagnosis. The three languages carry the same numbers. Everything is borrowed. */
+
+/* A side effect of the product for the indication, with its rate in the label's trials. */
+typedef struct bont_handout_ae_t {
+    const char *effect; /* effect id, e.g. "ptosis" */
+    const char *name;   /* its name for patients in the thread's language */
+    double rate_pct;    /* share of treated people, percent */
+    double placebo_pct; /* share with placebo, percent; NAN when the source gives none */
+    const char *source; /* source id(s) */
+} bont_handout_ae_t;
+
+typedef struct bont_handout_t {
+    const bont_kb_t *kb;
+    const bont_content_t *content;
+    const bont_plan_t *plan;
+    const bont_check_t *check; /* the plan's findings: errors are said at the top */
+    const bont_pop_t *pop;     /* virtual patients for this plan (bont_pop_run with spread) */
+    const bont_handout_ae_t *label_aes; /* common side effects (may be NULL) */
+    size_t n_label_aes;
+    const char *clinic; /* the clinic's name, or NULL */
+    const char *phone;  /* its phone number, or NULL */
+} bont_handout_t;
+
+/* Plain text, one section after another. */
+int bont_report_handout_text(FILE *f, const bont_handout_t *h);
+/* A self-contained HTML page for A4 (print stylesheet, CJK fonts named, inline SVG timeline);
+ * every string from the plan or the data is escaped. */
+int bont_report_handout_html(FILE *f, const bont_handout_t *h);
+/* The handout's facts: {lang, plan, errors, course: {notice_min_day, notice_max_day, peak_day,
+ * wear_off_min_week, wear_off_max_week, patients}, next_treatment_date, side_effects,
+ * plan_risks, aftercare, warning_signs}. */
+json_t *bont_report_handout_json(const bont_handout_t *h);
+
+/* ---- Treatment pathways (bont pathway) -----------------------------------------------------
+ * The options for a condition side by side (data/pathways.json): what each involves, how well it
+ * works, how long it lasts, its risks with rates, who it suits, what must be checked first, and
+ * the sources, in the calling thread's language. With the patient's age, the advice that
+ * depends on age is the one for that age; with a record, its conditions and the patient's own
+ * duration of effect are shown next to the options. */
+typedef struct bont_pathway_report_t {
+    const bont_content_t *content;
+    const bont_kb_t *kb;             /* titles of the knowledge base's sources; may be NULL */
+    const char *condition;           /* condition id */
+    double age_years;                /* the patient's age; < 0 when not known */
+    const char *patient;             /* e.g. "3 (Kim Minji)" when from the record, or NULL */
+    const bont_term_t *const *terms; /* the record's conditions, medications, allergies */
+    size_t n_terms;
+    double own_days;  /* the patient's own duration of toxin effect (personal model), days;
+                         < 0 when not known */
+    size_t own_n_obs; /* recorded wear-offs it rests on */
+} bont_pathway_report_t;
+
+/* BONT_ENOTFOUND, with nothing written, when the condition has no pathway. */
+int bont_report_pathway_text(FILE *f, const bont_pathway_report_t *r);
+int bont_report_pathway_html(FILE *f, const bont_pathway_report_t *r);
+/* {condition, lang, name, about, age_years, options: [{id, kind, name, involves, works,
+ * works_rate, lasts, risks: [{id, text, rate}], suits, check_first, age_advice, sources}],
+ * patient, sources: {id: {title, url}}}; NULL when out of memory or the condition is unknown. */
+json_t *bont_report_pathway_json(const bont_pathway_report_t *r);
 
 #endif

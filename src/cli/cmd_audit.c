@@ -10,9 +10,9 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bont audit [--db FILE] [--patient ID] [--format text|json]\n"
-               "Prints the append-only audit log, oldest first: every read and write of patient\n"
-               "data through the web app, every login, and user changes.\n");
+    fprintf(f, _("usage: bont audit [--db FILE] [--patient ID] [--format text|json]\n"
+                 "Prints the append-only audit log, oldest first: every read and write of patient\n"
+                 "data through the web app, every login, and user changes.\n"));
 }
 
 int bont_cmd_audit(const bont_kb_t *kb, int argc, char **argv)
@@ -31,11 +31,11 @@ int bont_cmd_audit(const bont_kb_t *kb, int argc, char **argv)
         if (m < 0)
             return BONT_EXIT_USAGE;
         if (m == 0)
-            return bont_cli_usage_error(&a, "unexpected argument \"%s\"", argv[i]);
+            return bont_cli_usage_error(&a, _("unexpected argument \"%s\""), argv[i]);
     }
     long long patient_id = 0;
     if (patient && (patient_id = bont_cli_id(patient)) == 0)
-        return bont_cli_usage_error(&a, "--patient takes a patient id (got \"%s\")", patient);
+        return bont_cli_usage_error(&a, _("--patient takes a patient id (got \"%s\")"), patient);
     bont_error_t err;
     bont_store_t *s = NULL;
     bont_audit_t *list = NULL;

@@ -11,13 +11,13 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bont check PLAN.json [--format text|json]\n"
-               "Checks a plan against label limits per site, muscle, limb, session, kg and time\n"
-               "window, the minimum interval, age, contraindications and the plan's history,\n"
-               "and shows the side-effect risk of the structures the injections reach\n"
-               "(docs/model.md, Side-effect risk; it never changes the exit code).\n"
-               "PLAN may be - for standard input. Exit: 0 no error-level finding, 1 the plan\n"
-               "breaks a rule, 2 unusable input.\n");
+    fprintf(f, _("usage: bont check PLAN.json [--format text|json]\n"
+                 "Checks a plan against label limits per site, muscle, limb, session, kg and time\n"
+                 "window, the minimum interval, age, contraindications and the plan's history,\n"
+                 "and shows the side-effect risk of the structures the injections reach\n"
+                 "(docs/model.md, Side-effect risk; it never changes the exit code).\n"
+                 "PLAN may be - for standard input. Exit: 0 no error-level finding, 1 the plan\n"
+                 "breaks a rule, 2 unusable input.\n"));
 }
 
 /* Side-effect risks of the session, for the report next to the rule findings. A plan the
@@ -64,13 +64,13 @@ int bont_cmd_check(const bont_kb_t *kb, int argc, char **argv)
             if (bont_cli_format(argv[i] + 9, formats, &format))
                 return BONT_EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "bont check: unknown option %s\n", argv[i]);
+            fprintf(stderr, _("bont check: unknown option %s\n"), argv[i]);
             usage(stderr);
             return BONT_EXIT_USAGE;
         } else if (!path) {
             path = argv[i];
         } else {
-            fprintf(stderr, "bont check: one plan at a time (got %s and %s)\n", path, argv[i]);
+            fprintf(stderr, _("bont check: one plan at a time (got %s and %s)\n"), path, argv[i]);
             return BONT_EXIT_USAGE;
         }
     }

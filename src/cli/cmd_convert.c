@@ -10,11 +10,11 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bont convert --from PRODUCT --to PRODUCT [--units U] [--format "
-               "text|json]\n"
-               "Shows the clinical-literature dose ratio between two products as a range with\n"
-               "its sources. Labels state that units are product-specific and not\n"
-               "interchangeable: this is background for a clinician's judgement, not a dose.\n");
+    fprintf(f, _("usage: bont convert --from PRODUCT --to PRODUCT [--units U] [--format "
+                 "text|json]\n"
+                 "Shows the clinical-literature dose ratio between two products as a range with\n"
+                 "its sources. Labels state that units are product-specific and not\n"
+                 "interchangeable: this is background for a clinician's judgement, not a dose.\n"));
 }
 
 static const bont_product_t *product_arg(const bont_kb_t *kb, const char *name)
@@ -38,7 +38,7 @@ int bont_cmd_convert(const bont_kb_t *kb, int argc, char **argv)
             return BONT_EXIT_OK;
         }
         if (i + 1 >= argc) {
-            fprintf(stderr, "bont convert: %s needs a value\n", a);
+            fprintf(stderr, _("bont convert: %s needs a value\n"), a);
             return BONT_EXIT_USAGE;
         }
         const char *v = argv[++i];
@@ -50,14 +50,14 @@ int bont_cmd_convert(const bont_kb_t *kb, int argc, char **argv)
             char *end = NULL;
             units = strtod(v, &end);
             if (!end || *end || !(units > 0) || !isfinite(units)) {
-                fprintf(stderr, "bont convert: --units must be a number > 0 (got \"%s\")\n", v);
+                fprintf(stderr, _("bont convert: --units must be a number > 0 (got \"%s\")\n"), v);
                 return BONT_EXIT_USAGE;
             }
         } else if (!strcmp(a, "--format")) {
             if (bont_cli_format(v, formats, &format))
                 return BONT_EXIT_USAGE;
         } else {
-            fprintf(stderr, "bont convert: unknown option %s\n", a);
+            fprintf(stderr, _("bont convert: unknown option %s\n"), a);
             usage(stderr);
             return BONT_EXIT_USAGE;
         }

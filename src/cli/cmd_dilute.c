@@ -9,10 +9,10 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bont dilute --units U --diluent-ml V [--dose U] [--product NAME] "
-               "[--format text|json]\n"
-               "Concentration after reconstitution (U per 0.1 mL) and the volume for a dose.\n"
-               "With --product, the vial size and the labelled diluent range are checked.\n");
+    fprintf(f, _("usage: bont dilute --units U --diluent-ml V [--dose U] [--product NAME] "
+                 "[--format text|json]\n"
+                 "Concentration after reconstitution (U per 0.1 mL) and the volume for a dose.\n"
+                 "With --product, the vial size and the labelled diluent range are checked.\n"));
 }
 
 static int parse_positive(const char *opt, const char *s, double *out)
@@ -20,7 +20,7 @@ static int parse_positive(const char *opt, const char *s, double *out)
     char *end = NULL;
     double x = strtod(s, &end);
     if (!end || *end || !(x > 0) || !isfinite(x)) {
-        fprintf(stderr, "bont dilute: %s must be a number > 0 (got \"%s\")\n", opt, s);
+        fprintf(stderr, _("bont dilute: %s must be a number > 0 (got \"%s\")\n"), opt, s);
         return -1;
     }
     *out = x;
@@ -40,7 +40,7 @@ int bont_cmd_dilute(const bont_kb_t *kb, int argc, char **argv)
             return BONT_EXIT_OK;
         }
         if (i + 1 >= argc) {
-            fprintf(stderr, "bont dilute: %s needs a value\n", a);
+            fprintf(stderr, _("bont dilute: %s needs a value\n"), a);
             return BONT_EXIT_USAGE;
         }
         const char *v = argv[++i];
@@ -59,13 +59,13 @@ int bont_cmd_dilute(const bont_kb_t *kb, int argc, char **argv)
             if (bont_cli_format(v, formats, &format))
                 return BONT_EXIT_USAGE;
         } else {
-            fprintf(stderr, "bont dilute: unknown option %s\n", a);
+            fprintf(stderr, _("bont dilute: unknown option %s\n"), a);
             usage(stderr);
             return BONT_EXIT_USAGE;
         }
     }
     if (units < 0 || diluent < 0) {
-        fprintf(stderr, "bont dilute: --units and --diluent-ml are required\n");
+        fprintf(stderr, _("bont dilute: --units and --diluent-ml are required\n"));
         usage(stderr);
         return BONT_EXIT_USAGE;
     }

@@ -19,11 +19,11 @@ int bont_cmd_export(const bont_kb_t *kb, int argc, char **argv)
 {
     bont_store_args_t a = {NULL, 0, "export"};
     if (wants_help(argc, argv)) {
-        printf("usage: bont export ID --fhir [--db FILE]\n"
-               "Writes everything recorded for the patient as a FHIR R4 JSON Bundle on standard\n"
-               "output: Patient, Medication (batch lot and expiry), Procedure per visit,\n"
-               "MedicationAdministration per injection (site, route, dose), Observation per\n"
-               "outcome, AdverseEvent per event.\n");
+        printf(_("usage: bont export ID --fhir [--db FILE]\n"
+                 "Writes everything recorded for the patient as a FHIR R4 JSON Bundle on standard\n"
+                 "output: Patient, Medication (batch lot and expiry), Procedure per visit,\n"
+                 "MedicationAdministration per injection (site, route, dose), Observation per\n"
+                 "outcome, AdverseEvent per event.\n"));
         return BONT_EXIT_OK;
     }
     const char *id_text = NULL;
@@ -37,19 +37,20 @@ int bont_cmd_export(const bont_kb_t *kb, int argc, char **argv)
         if (!strcmp(argv[i], "--fhir"))
             fhir = 1;
         else if (argv[i][0] == '-' || id_text)
-            return bont_cli_usage_error(&a, "unexpected argument %s", argv[i]);
+            return bont_cli_usage_error(&a, _("unexpected argument %s"), argv[i]);
         else
             id_text = argv[i];
     }
     long long id = bont_cli_id(id_text);
     if (!id)
-        return bont_cli_usage_error(&a, "give the patient's id (a number), e.g. bont export 3 "
-                                        "--fhir");
+        return bont_cli_usage_error(&a, _("give the patient's id (a number), e.g. bont export 3 "
+                                          "--fhir"));
     if (!fhir)
-        return bont_cli_usage_error(&a, "say which format: --fhir (FHIR R4 JSON) is the one "
-                                        "export there is");
+        return bont_cli_usage_error(&a, _("say which format: --fhir (FHIR R4 JSON) is the one "
+                                          "export there is"));
     if (a.json)
-        return bont_cli_usage_error(&a, "the export is FHIR JSON already; --format does not apply");
+        return bont_cli_usage_error(&a,
+                                    _("the export is FHIR JSON already; --format does not apply"));
     bont_store_t *s = NULL;
     bont_store_record_t *rec = NULL;
     char *json = NULL;
@@ -76,10 +77,10 @@ int bont_cmd_backup(const bont_kb_t *kb, int argc, char **argv)
     (void)kb;
     bont_store_args_t a = {NULL, 0, "backup"};
     if (wants_help(argc, argv)) {
-        printf("usage: bont backup FILE [--db FILE] [--format text|json]\n"
-               "Copies the store into FILE (which must not exist) as one consistent snapshot,\n"
-               "while other bont processes may be reading and writing it. The copy is a\n"
-               "self-contained SQLite file that --db FILE opens.\n");
+        printf(_("usage: bont backup FILE [--db FILE] [--format text|json]\n"
+                 "Copies the store into FILE (which must not exist) as one consistent snapshot,\n"
+                 "while other bont processes may be reading and writing it. The copy is a\n"
+                 "self-contained SQLite file that --db FILE opens.\n"));
         return BONT_EXIT_OK;
     }
     const char *dest = NULL;
@@ -90,11 +91,11 @@ int bont_cmd_backup(const bont_kb_t *kb, int argc, char **argv)
         if (m == 1)
             continue;
         if ((argv[i][0] == '-' && argv[i][1]) || dest)
-            return bont_cli_usage_error(&a, "unexpected argument %s", argv[i]);
+            return bont_cli_usage_error(&a, _("unexpected argument %s"), argv[i]);
         dest = argv[i];
     }
     if (!dest)
-        return bont_cli_usage_error(&a, "give the backup file name");
+        return bont_cli_usage_error(&a, _("give the backup file name"));
     bont_store_t *s = NULL;
     bont_error_t err;
     bont_error_clear(&err);

@@ -38,7 +38,7 @@ static int one_positional(bont_store_args_t *a, int argc, char **argv, const cha
         if (m < 0)
             return BONT_EXIT_USAGE;
         if (m == 0 && (argv[i][0] == '-' || *value))
-            return bont_cli_usage_error(a, "unexpected argument %s", argv[i]);
+            return bont_cli_usage_error(a, _("unexpected argument %s"), argv[i]);
         if (m == 0)
             *value = argv[i];
     }
@@ -53,7 +53,7 @@ static int history(const bont_kb_t *kb, bont_store_args_t *a, int argc, char **a
         return code;
     long long id = bont_cli_id(id_text);
     if (!id)
-        return bont_cli_usage_error(a, "give the patient's id (a number), e.g. bont history 3");
+        return bont_cli_usage_error(a, _("give the patient's id (a number), e.g. bont history 3"));
     char today[11];
     if (today_opt)
         snprintf(today, sizeof today, "%s", today_opt);
@@ -99,7 +99,7 @@ static int recall(bont_store_args_t *a, int argc, char **argv)
     if (code != 0)
         return code;
     if (!lot || !*lot)
-        return bont_cli_usage_error(a, "give the lot number, e.g. bont recall C3518AB");
+        return bont_cli_usage_error(a, _("give the lot number, e.g. bont recall C3518AB"));
     bont_store_t *s = NULL;
     bont_store_recall_t *r = NULL;
     size_t n = 0;
@@ -127,13 +127,13 @@ static int due(const bont_kb_t *kb, bont_store_args_t *a, int argc, char **argv)
     if (code != 0)
         return code;
     if (none)
-        return bont_cli_usage_error(a, "unexpected argument %s", none);
+        return bont_cli_usage_error(a, _("unexpected argument %s"), none);
     long within = 14;
     if (within_opt) {
         char *end = NULL;
         within = strtol(within_opt, &end, 10);
         if (!end || *end || end == within_opt || within < 0 || within > 3650)
-            return bont_cli_usage_error(a, "--within must be days, 0 to 3650 (got \"%s\")",
+            return bont_cli_usage_error(a, _("--within must be days, 0 to 3650 (got \"%s\")"),
                                         within_opt);
     }
     char today[11];
@@ -173,9 +173,9 @@ int bont_cmd_history(const bont_kb_t *kb, int argc, char **argv)
 {
     bont_store_args_t a = {NULL, 0, "history"};
     if (wants_help(argc, argv)) {
-        printf("usage: bont history ID [--today YYYY-MM-DD] [--db FILE] [--format text|json]\n"
-               "The patient's timeline: visits with the dose in each muscle, outcomes, adverse\n"
-               "events, wear-off dates, and the predicted wear-off of the last visit.\n");
+        printf(_("usage: bont history ID [--today YYYY-MM-DD] [--db FILE] [--format text|json]\n"
+                 "The patient's timeline: visits with the dose in each muscle, outcomes, adverse\n"
+                 "events, wear-off dates, and the predicted wear-off of the last visit.\n"));
         return BONT_EXIT_OK;
     }
     return history(kb, &a, argc, argv);
@@ -186,8 +186,8 @@ int bont_cmd_recall(const bont_kb_t *kb, int argc, char **argv)
     (void)kb;
     bont_store_args_t a = {NULL, 0, "recall"};
     if (wants_help(argc, argv)) {
-        printf("usage: bont recall LOT [--db FILE] [--format text|json]\n"
-               "Every patient and visit that received the lot (case is ignored).\n");
+        printf(_("usage: bont recall LOT [--db FILE] [--format text|json]\n"
+                 "Every patient and visit that received the lot (case is ignored).\n"));
         return BONT_EXIT_OK;
     }
     return recall(&a, argc, argv);
@@ -197,12 +197,12 @@ int bont_cmd_due(const bont_kb_t *kb, int argc, char **argv)
 {
     bont_store_args_t a = {NULL, 0, "due"};
     if (wants_help(argc, argv)) {
-        printf("usage: bont due [--within DAYS] [--today YYYY-MM-DD] [--db FILE] [--format "
-               "text|json]\n"
-               "Patients whose last treatment is predicted to wear off within DAYS (default 14)\n"
-               "of today, soonest first. The prediction is the population duration for the\n"
-               "indication times the patient's personal factor, learnt from their recorded\n"
-               "wear-off dates (bont outcome add --visit ID --wore-off DATE; docs/store.md).\n");
+        printf(_("usage: bont due [--within DAYS] [--today YYYY-MM-DD] [--db FILE] [--format "
+                 "text|json]\n"
+                 "Patients whose last treatment is predicted to wear off within DAYS (default 14)\n"
+                 "of today, soonest first. The prediction is the population duration for the\n"
+                 "indication times the patient's personal factor, learnt from their recorded\n"
+                 "wear-off dates (bont outcome add --visit ID --wore-off DATE; docs/store.md).\n"));
         return BONT_EXIT_OK;
     }
     return due(kb, &a, argc, argv);

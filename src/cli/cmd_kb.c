@@ -7,9 +7,10 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bont kb products|muscles|indications|rules [--product P] [--indication I]\n"
-               "       bont kb show ID        (a product, muscle, indication, term or rule; any "
-               "alias)\n");
+    fprintf(f,
+            _("usage: bont kb products|muscles|indications|rules [--product P] [--indication I]\n"
+              "       bont kb show ID        (a product, muscle, indication, term or rule; any "
+              "alias)\n"));
 }
 
 int bont_cmd_kb(const bont_kb_t *kb, int argc, char **argv)
@@ -31,13 +32,13 @@ int bont_cmd_kb(const bont_kb_t *kb, int argc, char **argv)
         const bont_indication_t *ind = NULL;
         for (int i = 2; i + 1 < argc; i += 2) {
             if (!strcmp(argv[i], "--product") && !(p = bont_kb_product(kb, argv[i + 1]))) {
-                fprintf(stderr, "bont kb: unknown product \"");
+                fprintf(stderr, _("bont kb: unknown product \""));
                 bont_report_put_text(stderr, argv[i + 1]);
                 fprintf(stderr, "\"\n");
                 return BONT_EXIT_USAGE;
             }
             if (!strcmp(argv[i], "--indication") && !(ind = bont_kb_indication(kb, argv[i + 1]))) {
-                fprintf(stderr, "bont kb: unknown indication \"");
+                fprintf(stderr, _("bont kb: unknown indication \""));
                 bont_report_put_text(stderr, argv[i + 1]);
                 fprintf(stderr, "\"\n");
                 return BONT_EXIT_USAGE;
@@ -47,7 +48,7 @@ int bont_cmd_kb(const bont_kb_t *kb, int argc, char **argv)
     } else if (!strcmp(what, "show") && argc >= 3) {
         rc = bont_report_kb_show_text(stdout, kb, argv[2]);
         if (rc == BONT_ENOTFOUND) {
-            fprintf(stderr, "bont kb: nothing in the knowledge base is called \"");
+            fprintf(stderr, _("bont kb: nothing in the knowledge base is called \""));
             bont_report_put_text(stderr, argv[2]);
             fprintf(stderr, "\"\n");
             return BONT_EXIT_USAGE;

@@ -10,28 +10,29 @@
 static void outcome_usage(FILE *f)
 {
     fprintf(
-        f,
-        "usage: bont outcome add (--patient ID | --visit ID) --scale SCALE --score X\n"
-        "                        --date YYYY-MM-DD [--note TEXT] [--db FILE] [--format text|json]\n"
-        "       bont outcome add --visit ID --wore-off YYYY-MM-DD [--db FILE] [--format ...]\n"
-        "SCALE is twstrs (0-85), modified_ashworth (0, 1, 1+, 2, 3, 4), facial_wrinkle_scale\n"
-        "(0-3), hdss (1-4), jankovic (0-8), gas (-2..+2), or local:NAME for a clinic's own.\n"
-        "--wore-off records the date the visit's effect wore off: it personalises the\n"
-        "duration that `bont due` predicts. Prints the outcome id (or the visit id).\n"
-        "Dates may not be after today (--today YYYY-MM-DD; default the local date).\n");
+        f, _("usage: bont outcome add (--patient ID | --visit ID) --scale SCALE --score X\n"
+             "                        --date YYYY-MM-DD [--note TEXT] [--db FILE] [--format "
+             "text|json]\n"
+             "       bont outcome add --visit ID --wore-off YYYY-MM-DD [--db FILE] [--format ...]\n"
+             "SCALE is twstrs (0-85), modified_ashworth (0, 1, 1+, 2, 3, 4), facial_wrinkle_scale\n"
+             "(0-3), hdss (1-4), jankovic (0-8), gas (-2..+2), or local:NAME for a clinic's own.\n"
+             "--wore-off records the date the visit's effect wore off: it personalises the\n"
+             "duration that `bont due` predicts. Prints the outcome id (or the visit id).\n"
+             "Dates may not be after today (--today YYYY-MM-DD; default the local date).\n"));
 }
 
 static void ae_usage(FILE *f)
 {
     fprintf(
         f,
-        "usage: bont ae add --visit ID --what TEXT --onset-day N --severity mild|moderate|severe\n"
-        "                   [--resolved YYYY-MM-DD] [--note TEXT] [--db FILE] [--format "
-        "text|json]\n"
-        "Records an adverse event after a visit: what it was (e.g. ptosis, dysphagia), the day\n"
-        "after the visit it began (0 = same day), its severity and when it resolved.\n"
-        "Neither may be after today (--today YYYY-MM-DD; default the local date).\n"
-        "Prints the event id.\n");
+        _("usage: bont ae add --visit ID --what TEXT --onset-day N --severity "
+          "mild|moderate|severe\n"
+          "                   [--resolved YYYY-MM-DD] [--note TEXT] [--db FILE] [--format "
+          "text|json]\n"
+          "Records an adverse event after a visit: what it was (e.g. ptosis, dysphagia), the day\n"
+          "after the visit it began (0 = same day), its severity and when it resolved.\n"
+          "Neither may be after today (--today YYYY-MM-DD; default the local date).\n"
+          "Prints the event id.\n"));
 }
 
 static int wants_help(int argc, char **argv)
@@ -57,7 +58,7 @@ static int outcome_add(bont_store_args_t *a, int argc, char **argv)
             (m = bont_cli_opt(argc, argv, &i, "--note", &note)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--today", &today)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--wore-off", &wore_off)) == 0)
-            return bont_cli_usage_error(a, "unexpected argument %s", argv[i]);
+            return bont_cli_usage_error(a, _("unexpected argument %s"), argv[i]);
         if (m < 0)
             return BONT_EXIT_USAGE;
     }
@@ -67,20 +68,20 @@ static int outcome_add(bont_store_args_t *a, int argc, char **argv)
     o.patient_id = patient ? bont_cli_id(patient) : 0;
     o.visit_id = visit ? bont_cli_id(visit) : 0;
     if ((patient && !o.patient_id) || (visit && !o.visit_id) || (!patient && !visit))
-        return bont_cli_usage_error(a, "give --patient ID or --visit ID (positive numbers)");
+        return bont_cli_usage_error(a, _("give --patient ID or --visit ID (positive numbers)"));
     if (wore_off) {
         if (!o.visit_id || scale || score)
-            return bont_cli_usage_error(a, "--wore-off goes with --visit ID alone");
+            return bont_cli_usage_error(a, _("--wore-off goes with --visit ID alone"));
     } else {
         if (!scale || !score || !date)
-            return bont_cli_usage_error(a, "--scale, --score and --date are required");
+            return bont_cli_usage_error(a, _("--scale, --score and --date are required"));
         int rc = bont_store_score_parse(score, &o.score, &err);
         if (rc != 0)
             return bont_cli_fail(a, rc, &err);
         snprintf(o.scale, sizeof o.scale, "%s", scale);
         snprintf(o.date, sizeof o.date, "%s", date);
         if (strlen(date) >= sizeof o.date)
-            return bont_cli_usage_error(a, "--date must be YYYY-MM-DD (got \"%s\")", date);
+            return bont_cli_usage_error(a, _("--date must be YYYY-MM-DD (got \"%s\")"), date);
         snprintf(o.note, sizeof o.note, "%s", note ? note : "");
     }
     bont_store_t *s = NULL;
@@ -147,24 +148,24 @@ int bont_cmd_ae(const bont_kb_t *kb, int argc, char **argv)
             (m = bont_cli_opt(argc, argv, &i, "--resolved", &resolved)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--today", &today)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--note", &note)) == 0)
-            return bont_cli_usage_error(&a, "unexpected argument %s", argv[i]);
+            return bont_cli_usage_error(&a, _("unexpected argument %s"), argv[i]);
         if (m < 0)
             return BONT_EXIT_USAGE;
     }
     bont_store_ae_t ae = {0};
     if (!(ae.visit_id = bont_cli_id(visit)) || !what || !onset || !severity)
-        return bont_cli_usage_error(&a, "--visit ID, --what, --onset-day and --severity are "
-                                        "required");
+        return bont_cli_usage_error(&a, _("--visit ID, --what, --onset-day and --severity are "
+                                          "required"));
     char *end = NULL;
     long day = strtol(onset, &end, 10);
     if (!end || *end || end == onset)
         return bont_cli_usage_error(
-            &a, "--onset-day must be whole days after the visit (got \"%s\")", onset);
+            &a, _("--onset-day must be whole days after the visit (got \"%s\")"), onset);
     ae.onset_day = day < -1 ? -1 : day > 100000 ? 100000 : (int)day;
     snprintf(ae.what, sizeof ae.what, "%s", what);
     snprintf(ae.severity, sizeof ae.severity, "%s", severity);
     if (resolved && strlen(resolved) >= sizeof ae.resolved_date)
-        return bont_cli_usage_error(&a, "--resolved must be YYYY-MM-DD (got \"%s\")", resolved);
+        return bont_cli_usage_error(&a, _("--resolved must be YYYY-MM-DD (got \"%s\")"), resolved);
     snprintf(ae.resolved_date, sizeof ae.resolved_date, "%s", resolved ? resolved : "");
     snprintf(ae.note, sizeof ae.note, "%s", note ? note : "");
     bont_store_t *s = NULL;

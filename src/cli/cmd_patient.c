@@ -12,16 +12,16 @@ static void usage(FILE *f)
 {
     fprintf(
         f,
-        "usage: bont patient add --name NAME --birth YYYY-MM-DD --sex female|male|other|unknown\n"
-        "                        [--weight KG] [--condition C]... [--medication M]...\n"
-        "                        [--allergy A]... [--today YYYY-MM-DD] [--db FILE]\n"
-        "                        [--format text|json]\n"
-        "       bont patient list [--db FILE] [--format text|json]\n"
-        "       bont patient show ID [--db FILE] [--format text|json]\n"
-        "add prints the new patient's id. Conditions, medications and allergies are checked\n"
-        "at every `bont visit record` (e.g. myasthenia_gravis, gentamicin, milk_protein).\n"
-        "The store is $XDG_DATA_HOME/bont/bont.db (else ~/.local/share/bont/bont.db) unless\n"
-        "--db names another file; add creates it when missing, list and show never do.\n");
+        _("usage: bont patient add --name NAME --birth YYYY-MM-DD --sex female|male|other|unknown\n"
+          "                        [--weight KG] [--condition C]... [--medication M]...\n"
+          "                        [--allergy A]... [--today YYYY-MM-DD] [--db FILE]\n"
+          "                        [--format text|json]\n"
+          "       bont patient list [--db FILE] [--format text|json]\n"
+          "       bont patient show ID [--db FILE] [--format text|json]\n"
+          "add prints the new patient's id. Conditions, medications and allergies are checked\n"
+          "at every `bont visit record` (e.g. myasthenia_gravis, gentamicin, milk_protein).\n"
+          "The store is $XDG_DATA_HOME/bont/bont.db (else ~/.local/share/bont/bont.db) unless\n"
+          "--db names another file; add creates it when missing, list and show never do.\n"));
 }
 
 /* Resolves a condition, medication or allergy through the knowledge base, so the store keeps
@@ -30,10 +30,10 @@ static int add_term(const bont_kb_t *kb, bont_store_patient_t *p, const char *ki
                     const char *name, const bont_store_args_t *a)
 {
     if (p->n_terms == BONT_STORE_MAX_TERMS)
-        return bont_cli_usage_error(a, "at most %d conditions, medications and allergies",
+        return bont_cli_usage_error(a, _("at most %d conditions, medications and allergies"),
                                     BONT_STORE_MAX_TERMS);
     if (!*name)
-        return bont_cli_usage_error(a, "--%s needs a name", kind);
+        return bont_cli_usage_error(a, _("--%s needs a name"), kind);
     const bont_term_t *t = bont_kb_term(kb, name);
     bont_store_term_t *out = &p->terms[p->n_terms++];
     snprintf(out->kind, sizeof out->kind, "%s", kind);
@@ -42,8 +42,8 @@ static int add_term(const bont_kb_t *kb, bont_store_patient_t *p, const char *ki
         const char *sugg[3];
         size_t n = bont_kb_suggest(kb, "term", name, sugg, 3);
         fprintf(stderr,
-                "bont %s: warning: %s \"%s\" is not in the knowledge base; recorded as given, "
-                "but no rule can check it",
+                _("bont %s: warning: %s \"%s\" is not in the knowledge base; recorded as given, "
+                  "but no rule can check it"),
                 a->command, kind, name);
         for (size_t i = 0; i < n; i++)
             fprintf(stderr, "%s%s", i ? ", " : " (did you mean: ", sugg[i]);
@@ -90,22 +90,23 @@ static int patient_add(const bont_kb_t *kb, bont_store_args_t *a, int argc, char
         if (m < 0)
             return BONT_EXIT_USAGE;
         if (m == 0)
-            return bont_cli_usage_error(a, "unexpected argument %s", argv[i]);
+            return bont_cli_usage_error(a, _("unexpected argument %s"), argv[i]);
     }
     if (!name || !birth || !sex)
-        return bont_cli_usage_error(a, "--name, --birth and --sex are required");
+        return bont_cli_usage_error(a, _("--name, --birth and --sex are required"));
     snprintf(p.name, sizeof p.name, "%s", name);
     snprintf(p.birth_date, sizeof p.birth_date, "%s", birth);
     if (strlen(birth) >= sizeof p.birth_date)
-        return bont_cli_usage_error(a, "--birth must be YYYY-MM-DD (got \"%s\")", birth);
+        return bont_cli_usage_error(a, _("--birth must be YYYY-MM-DD (got \"%s\")"), birth);
     if (parse_sex(sex, p.sex) != 0)
-        return bont_cli_usage_error(a, "--sex must be female, male, other or unknown (got \"%s\")",
-                                    sex);
+        return bont_cli_usage_error(
+            a, _("--sex must be female, male, other or unknown (got \"%s\")"), sex);
     if (weight) {
         char *end = NULL;
         p.weight_kg = strtod(weight, &end);
         if (!end || *end || !(p.weight_kg > 0))
-            return bont_cli_usage_error(a, "--weight must be kilograms > 0 (got \"%s\")", weight);
+            return bont_cli_usage_error(a, _("--weight must be kilograms > 0 (got \"%s\")"),
+                                        weight);
     }
     bont_store_t *s = NULL;
     bont_error_t err;
@@ -133,7 +134,7 @@ static int patient_list(bont_store_args_t *a, int argc, char **argv)
         if (m < 0)
             return BONT_EXIT_USAGE;
         if (m == 0)
-            return bont_cli_usage_error(a, "unexpected argument %s", argv[i]);
+            return bont_cli_usage_error(a, _("unexpected argument %s"), argv[i]);
     }
     bont_store_t *s = NULL;
     bont_store_patient_t *list = NULL;
@@ -164,14 +165,14 @@ static int patient_show(bont_store_args_t *a, int argc, char **argv)
         if (m < 0)
             return BONT_EXIT_USAGE;
         if (m == 0 && (argv[i][0] == '-' || id_text))
-            return bont_cli_usage_error(a, "unexpected argument %s", argv[i]);
+            return bont_cli_usage_error(a, _("unexpected argument %s"), argv[i]);
         if (m == 0)
             id_text = argv[i];
     }
     long long id = bont_cli_id(id_text);
     if (!id)
-        return bont_cli_usage_error(a,
-                                    "give the patient's id (a number), e.g. bont patient show 3");
+        return bont_cli_usage_error(
+            a, _("give the patient's id (a number), e.g. bont patient show 3"));
     bont_store_t *s = NULL;
     bont_store_patient_t p;
     bont_error_t err;
@@ -216,7 +217,7 @@ int bont_cmd_patient(const bont_kb_t *kb, int argc, char **argv)
         a.command = "patient show";
         return patient_show(&a, argc - 1, argv + 1);
     }
-    fprintf(stderr, "bont patient: unknown action \"%s\" (add, list or show)\n", argv[1]);
+    fprintf(stderr, _("bont patient: unknown action \"%s\" (add, list or show)\n"), argv[1]);
     usage(stderr);
     return BONT_EXIT_USAGE;
 }

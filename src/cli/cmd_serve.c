@@ -11,12 +11,13 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: bont serve [--listen HOST:PORT] [--db FILE] [--tls-cert FILE --tls-key FILE]\n"
-            "Serves the web app and the JSON API (docs/api.md) until interrupted. The default\n"
-            "address is %s; any address outside loopback needs TLS. Add logins first\n"
-            "with `bont user add NAME --role admin`.\n",
-            BONT_SERVER_DEFAULT_LISTEN);
+    fprintf(
+        f,
+        _("usage: bont serve [--listen HOST:PORT] [--db FILE] [--tls-cert FILE --tls-key FILE]\n"
+          "Serves the web app and the JSON API (docs/api.md) until interrupted. The default\n"
+          "address is %s; any address outside loopback needs TLS. Add logins first\n"
+          "with `bont user add NAME --role admin`.\n"),
+        BONT_SERVER_DEFAULT_LISTEN);
 }
 
 int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv)
@@ -38,7 +39,7 @@ int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv)
         if (m < 0)
             return BONT_EXIT_USAGE;
         if (m == 0)
-            return bont_cli_usage_error(&a, "unexpected argument \"%s\"", argv[i]);
+            return bont_cli_usage_error(&a, _("unexpected argument \"%s\""), argv[i]);
     }
     bont_error_t err;
     bont_error_clear(&err);
@@ -65,13 +66,13 @@ int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv)
     char host[64];
     unsigned port = 0;
     bont_server_listen_parse(opts.listen, true, host, sizeof host, &port, &err);
-    printf("bont serve: listening on %s://%s%s%s:%u/ (store %s); Ctrl-C stops\n",
+    printf(_("bont serve: listening on %s://%s%s%s:%u/ (store %s); Ctrl-C stops\n"),
            opts.tls_cert_path ? "https" : "http", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", bont_server_port(srv), a.db);
     fflush(stdout);
     int sig = 0;
     sigwait(&stop, &sig);
-    printf("bont serve: stopping (%s)\n", sig == SIGINT ? "interrupt" : "terminate");
+    printf(_("bont serve: stopping (%s)\n"), sig == SIGINT ? "interrupt" : "terminate");
     bont_server_free(&srv);
     return BONT_EXIT_OK;
 }

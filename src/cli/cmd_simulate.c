@@ -16,28 +16,30 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bont simulate PLAN.json [--days N] [--model NAME] [--format text|json|csv]\n"
-               "                     [--svg FILE] [--history] [--params FILE]\n"
-               "                     [--patients N [--seed S] [--threads T]]\n"
-               "Simulates the plan's injections and prints, per muscle, the effect over time and\n"
-               "its readouts: onset (first day the effect reaches 25%% of its peak), peak day and\n"
-               "peak effect, duration (days until the effect falls below 50%% of its peak).\n"
-               "  --days N       horizon in days, 1..3650 (default 180)\n"
-               "  --model NAME   ");
+    fprintf(f,
+            _("usage: bont simulate PLAN.json [--days N] [--model NAME] [--format text|json|csv]\n"
+              "                     [--svg FILE] [--history] [--params FILE]\n"
+              "                     [--patients N [--seed S] [--threads T]]\n"
+              "Simulates the plan's injections and prints, per muscle, the effect over time and\n"
+              "its readouts: onset (first day the effect reaches 25%% of its peak), peak day and\n"
+              "peak effect, duration (days until the effect falls below 50%% of its peak).\n"
+              "  --days N       horizon in days, 1..3650 (default 180)\n"
+              "  --model NAME   "));
     for (size_t i = 0; i < bont_model_count(); i++)
         fprintf(f, "%s%s", i ? ", " : "", bont_model_at(i)->name);
-    fprintf(f, " (default bont; docs/model.md)\n"
-               "  --format F     text (default), json or csv\n"
-               "  --svg FILE     also write the plot (days against percent, one line per muscle)\n"
-               "  --history      add the plan's earlier sessions of the same indication, split\n"
-               "                 over the plan's muscles in the plan's proportions\n"
-               "  --params FILE  a model-params.json to use instead of the built-in one\n"
-               "  --patients N   N virtual patients (1..1000000) with parameter variability\n"
-               "                 (data/variability.json) and spread: the median and 5-95%% range\n"
-               "                 of every readout, p5/p50/p95 curves, side-effect risks\n"
-               "  --seed S       seed of the virtual patients (default 1); same seed, same output\n"
-               "  --threads T    worker threads (default: one per core); never changes output\n"
-               "PLAN may be - for standard input. Exit: 0 done, 2 unusable input.\n");
+    fprintf(f,
+            _(" (default bont; docs/model.md)\n"
+              "  --format F     text (default), json or csv\n"
+              "  --svg FILE     also write the plot (days against percent, one line per muscle)\n"
+              "  --history      add the plan's earlier sessions of the same indication, split\n"
+              "                 over the plan's muscles in the plan's proportions\n"
+              "  --params FILE  a model-params.json to use instead of the built-in one\n"
+              "  --patients N   N virtual patients (1..1000000) with parameter variability\n"
+              "                 (data/variability.json) and spread: the median and 5-95%% range\n"
+              "                 of every readout, p5/p50/p95 curves, side-effect risks\n"
+              "  --seed S       seed of the virtual patients (default 1); same seed, same output\n"
+              "  --threads T    worker threads (default: one per core); never changes output\n"
+              "PLAN may be - for standard input. Exit: 0 done, 2 unusable input.\n"));
 }
 
 static int parse_days(const char *s, int *out)
@@ -47,7 +49,7 @@ static int parse_days(const char *s, int *out)
     long v = s ? strtol(s, &end, 10) : 0;
     if (!s || !*s || *end || errno || v < 1 || v > 3650) {
         fprintf(stderr,
-                "bont simulate: --days must be a whole number from 1 to 3650 (got \"%s\")\n",
+                _("bont simulate: --days must be a whole number from 1 to 3650 (got \"%s\")\n"),
                 s ? s : "");
         return -1;
     }
@@ -65,7 +67,8 @@ static int parse_count(const char *name, const char *s, unsigned long long lo,
     errno = 0;
     unsigned long long v = s && *s != '-' ? strtoull(s, &end, 10) : 0;
     if (!s || !*s || *s == '-' || *end || errno || v < lo || v > hi) {
-        fprintf(stderr, "bont simulate: %s must be a whole number from %llu to %llu (got \"%s\")\n",
+        fprintf(stderr,
+                _("bont simulate: %s must be a whole number from %llu to %llu (got \"%s\")\n"),
                 name, lo, hi, s ? s : "");
         return -1;
     }
@@ -229,7 +232,7 @@ int bont_cmd_simulate(const bont_kb_t *kb, int argc, char **argv)
         } else if ((v = opt_value(argc, argv, &i, "--model"))) {
             model = bont_model_find(v);
             if (!model) {
-                fprintf(stderr, "bont simulate: unknown model \"%s\"; models:", v);
+                fprintf(stderr, _("bont simulate: unknown model \"%s\"; models:"), v);
                 for (size_t m = 0; m < bont_model_count(); m++)
                     fprintf(stderr, " %s", bont_model_at(m)->name);
                 fprintf(stderr, "\n");
@@ -254,13 +257,14 @@ int bont_cmd_simulate(const bont_kb_t *kb, int argc, char **argv)
         } else if (!strcmp(argv[i], "--history")) {
             history = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "bont simulate: unknown option or missing value: %s\n", argv[i]);
+            fprintf(stderr, _("bont simulate: unknown option or missing value: %s\n"), argv[i]);
             usage(stderr);
             return BONT_EXIT_USAGE;
         } else if (!path) {
             path = argv[i];
         } else {
-            fprintf(stderr, "bont simulate: one plan at a time (got %s and %s)\n", path, argv[i]);
+            fprintf(stderr, _("bont simulate: one plan at a time (got %s and %s)\n"), path,
+                    argv[i]);
             return BONT_EXIT_USAGE;
         }
     }

@@ -14,12 +14,12 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bont user add NAME --role admin|clinician [--db FILE]\n"
-               "       bont user list [--db FILE] [--format text|json]\n"
-               "       bont user disable NAME [--db FILE]\n"
-               "add reads the password from standard input (one line; not echoed on a\n"
-               "terminal) and stores only its Argon2id hash. Users are disabled, never deleted:\n"
-               "the audit log names them.\n");
+    fprintf(f, _("usage: bont user add NAME --role admin|clinician [--db FILE]\n"
+                 "       bont user list [--db FILE] [--format text|json]\n"
+                 "       bont user disable NAME [--db FILE]\n"
+                 "add reads the password from standard input (one line; not echoed on a\n"
+                 "terminal) and stores only its Argon2id hash. Users are disabled, never deleted:\n"
+                 "the audit log names them.\n"));
 }
 
 /* One line from standard input without its newline; no echo when it is a terminal. */
@@ -28,7 +28,7 @@ static int read_password(char *buf, size_t size)
     struct termios old, quiet;
     bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
     if (tty) {
-        fprintf(stderr, "Password: ");
+        fprintf(stderr, _("Password: "));
         quiet = old;
         quiet.c_lflag &= (tcflag_t)~ECHO;
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
@@ -53,9 +53,9 @@ static int audit_cli(bont_store_t *s, const char *kind, const char *command, con
 {
     bont_audit_t e = {.status = 0};
     snprintf(e.user, sizeof e.user, "%s", getenv("USER") ? getenv("USER") : "");
-    snprintf(e.remote, sizeof e.remote, "local");
+    snprintf(e.remote, sizeof e.remote, _("local"));
     snprintf(e.kind, sizeof e.kind, "%s", kind);
-    snprintf(e.method, sizeof e.method, "cli");
+    snprintf(e.method, sizeof e.method, _("cli"));
     snprintf(e.path, sizeof e.path, "%s", command);
     snprintf(e.detail, sizeof e.detail, "%s", detail);
     return bont_store_audit_add(s, &e, err);
@@ -69,11 +69,11 @@ static int user_add(bont_store_args_t *a, const char *name, const char *role)
     memset(&u, 0, sizeof u);
     char password[1100];
     if (!name)
-        return bont_cli_usage_error(a, "give the user's name");
+        return bont_cli_usage_error(a, _("give the user's name"));
     if (bont_user_name_check(name, &err) != 0)
         return bont_cli_usage_error(a, "%s", err.message);
     if (bont_role_parse(role, &u.role) != 0)
-        return bont_cli_usage_error(a, "--role must be admin or clinician (got \"%s\")",
+        return bont_cli_usage_error(a, _("--role must be admin or clinician (got \"%s\")"),
                                     role ? role : "");
     int r = read_password(password, sizeof password);
     if (r != 0 || !password[0])
@@ -96,7 +96,7 @@ static int user_add(bont_store_args_t *a, const char *name, const char *role)
         rc = audit_cli(s, "user.add", "bont user add", detail, &err);
     }
     if (rc == 0)
-        printf("user %s added (%s)\n", u.name, bont_role_name(u.role));
+        printf(_("user %s added (%s)\n"), u.name, bont_role_name(u.role));
     else
         exit_code = bont_cli_fail(a, rc, &err);
     bont_store_close(&s);
@@ -128,7 +128,7 @@ static int user_disable(bont_store_args_t *a, const char *name)
     bont_error_clear(&err);
     bont_store_t *s = NULL;
     if (!name)
-        return bont_cli_usage_error(a, "give the user's name");
+        return bont_cli_usage_error(a, _("give the user's name"));
     int exit_code = bont_cli_store_open(a, &s);
     if (exit_code != BONT_EXIT_OK)
         return exit_code;
@@ -136,9 +136,9 @@ static int user_disable(bont_store_args_t *a, const char *name)
     if (rc == 0)
         rc = audit_cli(s, "user.disable", "bont user disable", name, &err);
     if (rc == 0) {
-        fputs("user ", stdout);
+        fputs(_("user "), stdout);
         bont_report_put_text(stdout, name);
-        fputs(" disabled; their sessions have ended\n", stdout);
+        fputs(_(" disabled; their sessions have ended\n"), stdout);
     } else
         exit_code = bont_cli_fail(a, rc, &err);
     bont_store_close(&s);
@@ -155,7 +155,7 @@ int bont_cmd_user(const bont_kb_t *kb, int argc, char **argv)
         return sub ? BONT_EXIT_OK : BONT_EXIT_USAGE;
     }
     char command[32];
-    snprintf(command, sizeof command, "user %s", sub);
+    snprintf(command, sizeof command, _("user %s"), sub);
     a.command = command;
     for (int i = 2; i < argc; i++) {
         int m = bont_cli_common(&a, argc, argv, &i);
@@ -168,7 +168,7 @@ int bont_cmd_user(const bont_kb_t *kb, int argc, char **argv)
         if (m > 0)
             continue;
         if (argv[i][0] == '-' || name)
-            return bont_cli_usage_error(&a, "unexpected argument \"%s\"", argv[i]);
+            return bont_cli_usage_error(&a, _("unexpected argument \"%s\""), argv[i]);
         name = argv[i];
     }
     if (!strcmp(sub, "add"))
@@ -177,5 +177,5 @@ int bont_cmd_user(const bont_kb_t *kb, int argc, char **argv)
         return user_list(&a);
     if (!strcmp(sub, "disable"))
         return user_disable(&a, name);
-    return bont_cli_usage_error(&a, "unknown subcommand (add, list or disable)");
+    return bont_cli_usage_error(&a, _("unknown subcommand (add, list or disable)"));
 }

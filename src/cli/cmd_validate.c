@@ -11,15 +11,16 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bont validate [--format text|json] [--svg-dir DIR] [--params FILE]\n"
-               "                     [--data FILE]\n"
-               "Runs the model with one parameter set on every calibration dataset (built in:\n"
-               "data/calibration.json) and prints, per check, the observed value, the prediction,\n"
-               "the error and the tolerance (docs/validation.md says why each tolerance).\n"
-               "  --svg-dir DIR  write one plot per dataset, DIR/<dataset>.svg\n"
-               "  --params FILE  a model-params.json to use instead of the built-in one\n"
-               "  --data FILE    a calibration.json to use instead of the built-in one\n"
-               "Exit: 0 every scored check within tolerance, 1 some check outside, 2 bad input.\n");
+    fprintf(f,
+            _("usage: bont validate [--format text|json] [--svg-dir DIR] [--params FILE]\n"
+              "                     [--data FILE]\n"
+              "Runs the model with one parameter set on every calibration dataset (built in:\n"
+              "data/calibration.json) and prints, per check, the observed value, the prediction,\n"
+              "the error and the tolerance (docs/validation.md says why each tolerance).\n"
+              "  --svg-dir DIR  write one plot per dataset, DIR/<dataset>.svg\n"
+              "  --params FILE  a model-params.json to use instead of the built-in one\n"
+              "  --data FILE    a calibration.json to use instead of the built-in one\n"
+              "Exit: 0 every scored check within tolerance, 1 some check outside, 2 bad input.\n"));
 }
 
 int bont_cmd_validate(const bont_kb_t *kb, int argc, char **argv)
@@ -42,7 +43,7 @@ int bont_cmd_validate(const bont_kb_t *kb, int argc, char **argv)
         } else if (!strcmp(a, "--data") && i + 1 < argc) {
             data_path = argv[++i];
         } else {
-            fprintf(stderr, "bont validate: unknown argument or missing value: %s\n", a);
+            fprintf(stderr, _("bont validate: unknown argument or missing value: %s\n"), a);
             usage(stderr);
             return BONT_EXIT_USAGE;
         }
@@ -65,23 +66,23 @@ int bont_cmd_validate(const bont_kb_t *kb, int argc, char **argv)
     exit_code = bont_cli_written("validate", rc, exit_code);
     if (svg_dir) {
         if (mkdir(svg_dir, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "bont validate: cannot create ");
+            fprintf(stderr, _("bont validate: cannot create "));
             bont_report_put_text(stderr, svg_dir);
             fprintf(stderr, " (%s)\n", strerror(errno));
             exit_code = BONT_EXIT_INTERNAL;
         }
         for (size_t i = 0; i < v->n_datasets && exit_code != BONT_EXIT_INTERNAL; i++) {
             char path[1024];
-            snprintf(path, sizeof path, "%s/%s.svg", svg_dir, v->datasets[i].id);
+            snprintf(path, sizeof path, _("%s/%s.svg"), svg_dir, v->datasets[i].id);
             FILE *f = bont_cli_create("validate", path);
             if (!f || bont_cli_finish("validate", f, path,
                                       bont_report_validation_svg(f, v, i, &err)) != 0)
                 exit_code = BONT_EXIT_INTERNAL;
         }
         if (format == 0 && exit_code != BONT_EXIT_INTERNAL) {
-            fputs("plots: ", stdout);
+            fputs(_("plots: "), stdout);
             bont_report_put_text(stdout, svg_dir);
-            printf("/<dataset>.svg (%zu files)\n", v->n_datasets);
+            printf(_("/<dataset>.svg (%zu files)\n"), v->n_datasets);
         }
     }
     bont_validation_free(&v);

@@ -11,21 +11,22 @@
 static void usage(FILE *f)
 {
     fprintf(
-        f, "usage: bont visit record PLAN.json --patient ID --lot LOT --expiry YYYY-MM-DD\n"
-           "                         [--reconstituted TIME] [--injected TIME]\n"
-           "                         [--override REASON] [--today YYYY-MM-DD] [--db FILE]\n"
-           "                         [--format text|json]\n"
-           "Runs the full check of the plan with the patient's stored visits as history (minimum\n"
-           "interval and cumulative windows across every indication and product), the patient's\n"
-           "recorded conditions, medications and allergies, the vial's expiry, and the time since\n"
-           "reconstitution against the product's in-use time. TIME is YYYY-MM-DDTHH:MM or HH:MM\n"
-           "on the plan's date. --lot, --expiry and --reconstituted may instead be in the plan's\n"
-           "vial block (lot, expiry, reconstituted). --injected defaults to now when the plan is "
-           "dated today, else\n"
-           "to 23:59 of its date. The visit is written (in one transaction) only when no finding\n"
-           "is an error; --override REASON records it anyway, with the reason.\n"
-           "Prints the visit id. Exit: 0 recorded, 1 refused (nothing written), 2 unusable\n"
-           "input, 3 store failure.\n");
+        f,
+        _("usage: bont visit record PLAN.json --patient ID --lot LOT --expiry YYYY-MM-DD\n"
+          "                         [--reconstituted TIME] [--injected TIME]\n"
+          "                         [--override REASON] [--today YYYY-MM-DD] [--db FILE]\n"
+          "                         [--format text|json]\n"
+          "Runs the full check of the plan with the patient's stored visits as history (minimum\n"
+          "interval and cumulative windows across every indication and product), the patient's\n"
+          "recorded conditions, medications and allergies, the vial's expiry, and the time since\n"
+          "reconstitution against the product's in-use time. TIME is YYYY-MM-DDTHH:MM or HH:MM\n"
+          "on the plan's date. --lot, --expiry and --reconstituted may instead be in the plan's\n"
+          "vial block (lot, expiry, reconstituted). --injected defaults to now when the plan is "
+          "dated today, else\n"
+          "to 23:59 of its date. The visit is written (in one transaction) only when no finding\n"
+          "is an error; --override REASON records it anyway, with the reason.\n"
+          "Prints the visit id. Exit: 0 recorded, 1 refused (nothing written), 2 unusable\n"
+          "input, 3 store failure.\n"));
 }
 
 static int visit_record(const bont_kb_t *kb, bont_store_args_t *a, int argc, char **argv)
@@ -43,7 +44,7 @@ static int visit_record(const bont_kb_t *kb, bont_store_args_t *a, int argc, cha
             (m = bont_cli_opt(argc, argv, &i, "--today", &today)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--override", &o.override_reason)) == 0) {
             if ((argv[i][0] == '-' && argv[i][1]) || plan_path)
-                return bont_cli_usage_error(a, "unexpected argument %s", argv[i]);
+                return bont_cli_usage_error(a, _("unexpected argument %s"), argv[i]);
             plan_path = argv[i];
             m = 1;
         }
@@ -51,9 +52,9 @@ static int visit_record(const bont_kb_t *kb, bont_store_args_t *a, int argc, cha
             return BONT_EXIT_USAGE;
     }
     if (!plan_path)
-        return bont_cli_usage_error(a, "give the plan file");
+        return bont_cli_usage_error(a, _("give the plan file"));
     if (!(o.patient_id = bont_cli_id(patient)))
-        return bont_cli_usage_error(a, "--patient needs the patient's id (bont patient list)");
+        return bont_cli_usage_error(a, _("--patient needs the patient's id (bont patient list)"));
 
     bont_error_t err;
     bont_error_clear(&err);
@@ -100,7 +101,7 @@ int bont_cmd_visit(const bont_kb_t *kb, int argc, char **argv)
             return BONT_EXIT_OK;
         }
     if (argc < 2 || strcmp(argv[1], "record") != 0) {
-        fprintf(stderr, "bont visit: the action is record\n");
+        fprintf(stderr, _("bont visit: the action is record\n"));
         usage(stderr);
         return BONT_EXIT_USAGE;
     }

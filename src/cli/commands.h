@@ -2,7 +2,13 @@
 #ifndef BONT_CLI_COMMANDS_H
 #define BONT_CLI_COMMANDS_H
 
+#include "bont/i18n.h"
 #include "bont/kb.h"
+
+/* Words people read, looked up in the catalogue of the chosen language (bont/i18n.h); N_ only
+ * marks a string in a table for the catalogue (scripts/po-update.sh). */
+#define _(s)  bont_i18n_gettext(s)
+#define N_(s) (s)
 
 /* Exit codes of the bont command (documented in README.md and docs/cli.md). */
 enum {
@@ -41,6 +47,10 @@ int bont_cmd_backup(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_user(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_audit(const bont_kb_t *kb, int argc, char **argv);
+
+/* For patients (cmd_handout.c, cmd_pathway.c). */
+int bont_cmd_handout(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_pathway(const bont_kb_t *kb, int argc, char **argv);
 
 /* Prints "bont: <formatted error>" on stderr. */
 void bont_cli_error(const bont_error_t *err);

@@ -10,7 +10,7 @@ int bont_cli_written(const char *command, int rc, int code)
 {
     if (rc == 0)
         return code;
-    fprintf(stderr, "bont %s: writing the output failed (%s)\n", command, bont_strerror(rc));
+    fprintf(stderr, _("bont %s: writing the output failed (%s)\n"), command, bont_strerror(rc));
     return BONT_EXIT_INTERNAL;
 }
 
@@ -18,9 +18,9 @@ FILE *bont_cli_create(const char *command, const char *path)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
-        fprintf(stderr, "bont %s: ", command);
+        fprintf(stderr, _("bont %s: "), command);
         bont_report_put_text(stderr, path);
-        fprintf(stderr, ": cannot write the file (%s)\n", strerror(errno));
+        fprintf(stderr, _(": cannot write the file (%s)\n"), strerror(errno));
     }
     return f;
 }
@@ -31,9 +31,9 @@ int bont_cli_finish(const char *command, FILE *f, const char *path, int rc)
         rc = BONT_EIO;
     if (rc == 0)
         return BONT_EXIT_OK;
-    fprintf(stderr, "bont %s: ", command);
+    fprintf(stderr, _("bont %s: "), command);
     bont_report_put_text(stderr, path);
-    fprintf(stderr, ": writing the file failed (%s)\n", bont_strerror(rc));
+    fprintf(stderr, _(": writing the file failed (%s)\n"), bont_strerror(rc));
     return BONT_EXIT_INTERNAL;
 }
 
@@ -41,7 +41,7 @@ void bont_cli_unknown_product(const char *command, const bont_kb_t *kb, const ch
 {
     const char *sugg[3];
     size_t n = bont_kb_suggest(kb, "product", name, sugg, 3);
-    fprintf(stderr, "bont %s: unknown product \"", command);
+    fprintf(stderr, _("bont %s: unknown product \""), command);
     bont_report_put_text(stderr, name);
     fprintf(stderr, "\"%s%s\n", n ? "; did you mean " : "", n ? sugg[0] : "");
 }

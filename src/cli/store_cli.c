@@ -24,7 +24,7 @@ int bont_cli_opt(int argc, char **argv, int *i, const char *name, const char **v
     if (arg[n] != '\0')
         return 0;
     if (*i + 1 >= argc) {
-        fprintf(stderr, "bont: %s needs a value\n", name);
+        fprintf(stderr, _("bont: %s needs a value\n"), name);
         return -1;
     }
     *value = argv[++*i];
@@ -62,7 +62,7 @@ int bont_cli_store_open_write(const bont_store_args_t *a, bool create, const cha
     *store = NULL;
     /* --today is checked before the store is opened, so a bad value creates nothing. */
     if (today_opt && bont_date_parse(today_opt, &day) != 0)
-        return bont_cli_usage_error(a, "--today must be a real date as YYYY-MM-DD (got \"%s\")",
+        return bont_cli_usage_error(a, _("--today must be a real date as YYYY-MM-DD (got \"%s\")"),
                                     today_opt);
     if (today_opt)
         snprintf(today, sizeof today, "%s", today_opt);
@@ -74,7 +74,7 @@ int bont_cli_store_open_write(const bont_store_args_t *a, bool create, const cha
         return bont_cli_fail(a, rc, &err);
     rc = bont_store_open(store, db, create ? BONT_STORE_CREATE : BONT_STORE_EXISTING, &err);
     if (rc == 0 && bont_store_created(*store))
-        fprintf(stderr, "bont: created a new store at %s\n", db);
+        fprintf(stderr, _("bont: created a new store at %s\n"), db);
     if (rc == 0)
         rc = bont_store_set_today(*store, today, &err);
     if (rc != 0) {
@@ -105,7 +105,7 @@ int bont_cli_store_open(const bont_store_args_t *a, bont_store_t **store)
 int bont_cli_fail(const bont_store_args_t *a, int rc, const bont_error_t *err)
 {
     char prefix[64];
-    snprintf(prefix, sizeof prefix, "bont %s", a->command);
+    snprintf(prefix, sizeof prefix, _("bont %s"), a->command);
     bont_report_error(stderr, prefix, err);
     switch (rc) {
     case BONT_ENOMEM:
@@ -128,9 +128,9 @@ int bont_cli_usage_error(const bont_store_args_t *a, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     /* The message may quote what was typed: shown as text, never as terminal commands. */
-    fprintf(stderr, "bont %s: ", a->command);
+    fprintf(stderr, _("bont %s: "), a->command);
     bont_report_put_text(stderr, msg);
-    fprintf(stderr, "\n`bont %s --help` shows the options.\n", a->command);
+    fprintf(stderr, _("\n`bont %s --help` shows the options.\n"), a->command);
     return BONT_EXIT_USAGE;
 }
 

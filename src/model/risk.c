@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n/tr.h"
 #include "model/spread_internal.h"
 #include "util/index.h"
 #include "util/normal.h"
@@ -161,21 +162,24 @@ static void reason_of(const bont__risk_reasons_t *R, const bont_muscle_t *m, bon
     if (!best)
         return;
     const source_t *s = &R->src[bont__index_get(&R->sources, best, 0)];
-    const char *where = s->left && s->right ? "bilateral"
-                        : s->left           ? "left"
-                        : s->right          ? "right"
+    const char *where = s->left && s->right ? BONT_TR("bilateral")
+                        : s->left           ? BONT_TRC("side", "left")
+                        : s->right          ? BONT_TRC("side", "right")
                                             : "";
     const bont_neighbour_t *nb = NULL;
     for (size_t k = 0; k < best->n_neighbours && !nb; k++)
         if (best->neighbours[k].muscle == m)
             nb = &best->neighbours[k];
-    int len = snprintf(buf, size, "%s %.4g U%s%s", best->name_en ? best->name_en : best->id,
-                       s->units, *where ? " " : "", where);
+    const char *name =
+        bont_i18n_pick(best->name_en ? best->name_en : best->id, best->name_zh, best->name_ko);
+    int len = snprintf(buf, size, "%s %.4g U%s%s", name, s->units, *where ? " " : "", where);
     if (nb && len > 0 && (size_t)len < size)
-        len += snprintf(buf + len, size - (size_t)len, ", %g mm away%s", nb->distance_mm,
-                        nb->fascia ? " across fascia" : "");
+        len +=
+            snprintf(buf + len, size - (size_t)len,
+                     nb->fascia ? BONT_TR(", %g mm away across fascia") : BONT_TR(", %g mm away"),
+                     nb->distance_mm);
     if (len > 0 && (size_t)len < size && s->sites > 0 && s->ml > 0.0)
-        snprintf(buf + len, size - (size_t)len, "; %.2g mL per site", s->ml / s->sites);
+        snprintf(buf + len, size - (size_t)len, BONT_TR("; %.2g mL per site"), s->ml / s->sites);
 }
 
 int bont__risk_assess(const bont__risk_reasons_t *R, const bont_spread_t *sp,

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n/names.h"
+#include "i18n/tr.h"
 #include "util/index.h"
 
 typedef struct checker_t {
@@ -135,13 +137,13 @@ static void describe_limit(const bont_rule_t *r, double limit, const checker_t *
     if (per_kg >= 0 && C->plan->patient.weight_kg > 0) {
         double abs_bound = upper ? r->max : r->min;
         if (abs_bound >= 0 && upper)
-            snprintf(buf, size, "%.4g U (%g U/kg x %g kg, or %g U, whichever is lower)", limit,
-                     per_kg, C->plan->patient.weight_kg, abs_bound);
+            snprintf(buf, size, BONT_TR("%.4g U (%g U/kg x %g kg, or %g U, whichever is lower)"),
+                     limit, per_kg, C->plan->patient.weight_kg, abs_bound);
         else
-            snprintf(buf, size, "%.4g U (%g U/kg x %g kg)", limit, per_kg,
+            snprintf(buf, size, BONT_TR("%.4g U (%g U/kg x %g kg)"), limit, per_kg,
                      C->plan->patient.weight_kg);
     } else {
-        snprintf(buf, size, "%.4g %s", limit, unit_of(r->type));
+        snprintf(buf, size, "%.4g %s", limit, bont__unit_tr(unit_of(r->type)));
     }
 }
 
@@ -155,20 +157,23 @@ static void compare(checker_t *C, const bont_rule_t *r, const char *subject, dou
     if (!isnan(hi) && value > hi * (1 + 1e-9)) {
         describe_limit(r, hi, C, 1, lim, sizeof lim);
         add(C, r->over, r->id, r->evidence, r->source, subject, value, hi, unit,
-            "%s: %.4g %s is above %s. Rule: %s", subject, value, unit, lim, r->note);
+            BONT_TR("%s: %.4g %s is above %s. Rule: %s"), subject, value, bont__unit_tr(unit), lim,
+            BONT_TRC("rule", r->note));
     } else if (!isnan(lo) && value < lo * (1 - 1e-9)) {
         describe_limit(r, lo, C, 0, lim, sizeof lim);
         add(C, r->under, r->id, r->evidence, r->source, subject, value, lo, unit,
-            "%s: %.4g %s is below %s. Rule: %s", subject, value, unit, lim, r->note);
+            BONT_TR("%s: %.4g %s is below %s. Rule: %s"), subject, value, bont__unit_tr(unit), lim,
+            BONT_TRC("rule", r->note));
     }
 }
 
 static void subject_name(const bont_injection_t *inj, int with_side, char *buf, size_t size)
 {
     if (with_side && inj->side != BONT_SIDE_NONE)
-        snprintf(buf, size, "%s (%s)", inj->muscle->id, bont_side_name(inj->side));
+        snprintf(buf, size, BONT_TR("%s (%s)"), bont__muscle_name(inj->muscle),
+                 bont__side_tr(inj->side));
     else
-        snprintf(buf, size, "%s", inj->muscle->id);
+        snprintf(buf, size, "%s", bont__muscle_name(inj->muscle));
 }
 
 static int region_in_limb(const char *region, const char *limb)
@@ -211,11 +216,11 @@ static void per_muscle(checker_t *C, const bont_rule_t *r, int count_sites)
     for (size_t g = 0; !C->failed && g < n_groups; g++) {
         const bont_injection_t *a = &plan->injections[first[g]];
         char subject[96];
-        subject_name(a, !r->both_sides, subject, sizeof subject);
-        if (r->both_sides && a->muscle->sided) {
-            size_t n = strlen(subject);
-            snprintf(subject + n, sizeof subject - n, " (both sides)");
-        }
+        if (r->both_sides && a->muscle->sided)
+            snprintf(subject, sizeof subject, BONT_TR("%s (both sides)"),
+                     bont__muscle_name(a->muscle));
+        else
+            subject_name(a, !r->both_sides, subject, sizeof subject);
         compare(C, r, subject, total[g]);
     }
     bont__index_free(&groups);
@@ -237,9 +242,11 @@ static void per_limb(checker_t *C, const bont_rule_t *r)
             }
         }
         if (any) {
-            char subject[64];
-            snprintf(subject, sizeof subject, "%s %s", side == BONT_SIDE_LEFT ? "left" : "right",
-                     !strcmp(r->region, "upper_limb") ? "arm" : "leg");
+            int arm = !strcmp(r->region, "upper_limb");
+            const char *subject = side == BONT_SIDE_LEFT
+                                      ? (arm ? BONT_TR("left arm") : BONT_TR("left leg"))
+                                  : arm ? BONT_TR("right arm")
+                                        : BONT_TR("right leg");
             compare(C, r, subject, total);
         }
     }
@@ -270,7 +277,8 @@ static void cumulative(checker_t *C, const bont_rule_t *r)
         total += h->units;
     }
     char subject[96];
-    snprintf(subject, sizeof subject, "%s within %g days", plan->product->id, r->window_days);
+    snprintf(subject, sizeof subject, BONT_TR("%s within %g days"), plan->product->id,
+             r->window_days);
     compare(C, r, subject, total);
 }
 
@@ -287,7 +295,7 @@ static void min_interval(checker_t *C, const bont_rule_t *r)
         return;
     double days = (double)(plan->day - last->day);
     char subject[128];
-    snprintf(subject, sizeof subject, "since %s (%s, %g U)", last->date, last->product->id,
+    snprintf(subject, sizeof subject, BONT_TR("since %s (%s, %g U)"), last->date, last->product->id,
              last->units);
     compare(C, r, subject, days);
 }
@@ -309,17 +317,19 @@ static void interval_other_indications(checker_t *C, const bont_rule_t *longest)
     if (!last || (double)(plan->day - last->day) >= longest->min)
         return;
     char subject[128];
-    snprintf(subject, sizeof subject, "since %s (%s, %s)", last->date, last->product->id,
-             last->indication ? last->indication->id : "no indication");
+    snprintf(subject, sizeof subject, BONT_TR("since %s (%s, %s)"), last->date, last->product->id,
+             last->indication ? bont__indication_name(last->indication) : BONT_TR("no indication"));
     const bont_history_rule_t *h = C->other_indication;
     add(C, BONT_SEV_WARNING, h->id, h->evidence, h->source, subject,
         (double)(plan->day - last->day), longest->min, "days",
-        "%s: %ld days since a session for %s (%g U of %s), shorter than the %g days %s asks "
-        "between treatments for %s; labels state intervals per indication, but the exposures "
-        "overlap and short intervals raise the risk of neutralising antibodies",
+        BONT_TR("%s: %ld days since a session for %s (%g U of %s), shorter than the %g days %s "
+                "asks between treatments for %s; labels state intervals per indication, but the "
+                "exposures overlap and short intervals raise the risk of neutralising antibodies"),
         subject, plan->day - last->day,
-        last->indication ? last->indication->id : "an unrecorded indication", last->units,
-        last->product->id, longest->min, longest->id, plan->indication->id);
+        last->indication ? bont__indication_name(last->indication)
+                         : BONT_TR("an unrecorded indication"),
+        last->units, last->product->id, longest->min, longest->id,
+        bont__indication_name(plan->indication));
 }
 
 static void apply_rule(checker_t *C, const bont_rule_t *r)
@@ -336,8 +346,9 @@ static void apply_rule(checker_t *C, const bont_rule_t *r)
             if (r->type == BONT_RULE_VOLUME_PER_SITE && !(inj->volume_ml > 0))
                 continue;
             subject_name(inj, 1, subject, sizeof subject);
-            size_t n = strlen(subject);
-            snprintf(subject + n, sizeof subject - n, ", per site");
+            char muscle[96];
+            subject_name(inj, 1, muscle, sizeof muscle);
+            snprintf(subject, sizeof subject, BONT_TR("%s, per site"), muscle);
             double v =
                 (r->type == BONT_RULE_UNITS_PER_SITE ? inj->units : inj->volume_ml) / inj->sites;
             compare(C, r, subject, v);
@@ -353,7 +364,7 @@ static void apply_rule(checker_t *C, const bont_rule_t *r)
         per_limb(C, r);
         break;
     case BONT_RULE_UNITS_PER_SESSION:
-        compare(C, r, "session total", session_units(plan));
+        compare(C, r, BONT_TR("session total"), session_units(plan));
         break;
     case BONT_RULE_CUMULATIVE:
         cumulative(C, r);
@@ -362,7 +373,7 @@ static void apply_rule(checker_t *C, const bont_rule_t *r)
         min_interval(C, r);
         break;
     case BONT_RULE_AGE:
-        compare(C, r, "patient age", plan->patient.age_years);
+        compare(C, r, BONT_TR("patient age"), plan->patient.age_years);
         break;
     case BONT_RULE_TYPE_COUNT:
         break;
@@ -380,9 +391,9 @@ static int check_rules(checker_t *C, bont_error_t *err)
     const bont_kb_t *kb = C->kb;
     if (!plan->indication->rules_apply) {
         add(C, BONT_SEV_NOTE, "plan.research", NULL, NULL, "plan", NAN, NAN, "",
-            "indication %s: no label dose rules are applied; contraindications and history are "
-            "still checked",
-            plan->indication->id);
+            BONT_TR("indication %s: no label dose rules are applied; contraindications and history "
+                    "are still checked"),
+            bont__indication_name(plan->indication));
         return BONT_OK;
     }
     int dose_rules = 0, labelled = 0;
@@ -395,7 +406,8 @@ static int check_rules(checker_t *C, bont_error_t *err)
             if (err) {
                 snprintf(err->file, sizeof err->file, "%s", plan->file);
                 bont_error_setf(err, "patient.weight_kg",
-                                "weight_kg is needed to check rule %s (%s)", r->id, r->note);
+                                BONT_TR("weight_kg is needed to check rule %s (%s)"), r->id,
+                                BONT_TRC("rule", r->note));
             }
             return BONT_EMISSING;
         }
@@ -416,21 +428,21 @@ static int check_rules(checker_t *C, bont_error_t *err)
     if (plan->indication->off_label)
         add(C, BONT_SEV_NOTE, "plan.off_label", "off-label", NULL, plan->indication->id, NAN, NAN,
             "",
-            "%s is off-label for every product; the limits used come from papers or "
-            "practice, not a label",
-            plan->indication->id);
+            BONT_TR("%s is off-label for every product; the limits used come from papers or "
+                    "practice, not a label"),
+            bont__indication_name(plan->indication));
     else if (!labelled)
         add(C, BONT_SEV_WARNING, "plan.not_labelled", NULL, NULL, plan->indication->id, NAN, NAN,
             "",
-            "bont's knowledge base holds no label dosing of %s (%s) for %s: this may be "
-            "off-label use",
-            plan->product->id, plan->product->display, plan->indication->id);
+            BONT_TR("bont's knowledge base holds no label dosing of %s (%s) for %s: this may be "
+                    "off-label use"),
+            plan->product->id, plan->product->display, bont__indication_name(plan->indication));
     if (!dose_rules)
         add(C, BONT_SEV_WARNING, "plan.no_dose_rules", NULL, NULL, plan->indication->id, NAN, NAN,
             "",
-            "no dose limits for %s in %s are in bont's knowledge base, so the doses were "
-            "not checked against any",
-            plan->product->id, plan->indication->id);
+            BONT_TR("no dose limits for %s in %s are in bont's knowledge base, so the doses were "
+                    "not checked against any"),
+            plan->product->id, bont__indication_name(plan->indication));
     /* Injections outside the indication's usual targets, each muscle once. */
     const bont_indication_t *ind = plan->indication;
     bont__index_t seen = {0};
@@ -442,10 +454,17 @@ static int check_rules(checker_t *C, bont_error_t *err)
             C->failed = 1;
         if (added != 1 || list_has(ind->muscles, ind->n_muscles, inj->muscle->id))
             continue;
-        add(C, BONT_SEV_WARNING, "plan.unusual_target", NULL, NULL, inj->muscle->id, NAN, NAN, "",
-            "%s is not among the usual targets for %s%s%s", inj->muscle->id, ind->id,
-            inj->muscle->side_effect ? "; its weakness causes " : "",
-            inj->muscle->side_effect_label ? inj->muscle->side_effect_label : "");
+        if (inj->muscle->side_effect && inj->muscle->side_effect_label)
+            add(C, BONT_SEV_WARNING, "plan.unusual_target", NULL, NULL,
+                bont__muscle_name(inj->muscle), NAN, NAN, "",
+                BONT_TR("%s is not among the usual targets for %s; its weakness causes %s"),
+                bont__muscle_name(inj->muscle), bont__indication_name(ind),
+                BONT_TRC("side effect", inj->muscle->side_effect_label));
+        else
+            add(C, BONT_SEV_WARNING, "plan.unusual_target", NULL, NULL,
+                bont__muscle_name(inj->muscle), NAN, NAN, "",
+                BONT_TR("%s is not among the usual targets for %s"), bont__muscle_name(inj->muscle),
+                bont__indication_name(ind));
     }
     bont__index_free(&seen);
     return BONT_OK;
@@ -481,13 +500,14 @@ static void check_contras(checker_t *C)
         if (!strcmp(c->kind, "pregnancy")) {
             if (plan->patient.pregnant)
                 add(C, c->severity, c->id, "label", c->source, "patient", NAN, NAN, "",
-                    "patient is pregnant: %s", c->message);
+                    BONT_TR("patient is pregnant: %s"), BONT_TRC("contraindication", c->message));
             continue;
         }
         if (!strcmp(c->kind, "breastfeeding")) {
             if (plan->patient.breastfeeding)
                 add(C, c->severity, c->id, "label", c->source, "patient", NAN, NAN, "",
-                    "patient is breastfeeding: %s", c->message);
+                    BONT_TR("patient is breastfeeding: %s"),
+                    BONT_TRC("contraindication", c->message));
             continue;
         }
         const bont_term_t *t = match_term(plan, c);
@@ -498,25 +518,26 @@ static void check_contras(checker_t *C)
                                                        : plan->product->milk_protein;
             if (has == 1)
                 add(C, c->severity, c->id, "label", c->source, t->id, NAN, NAN, "",
-                    "%s (%s) contains %s and the patient reports %s: %s", plan->product->id,
-                    plan->product->display, c->excipient, t->id, c->message);
+                    BONT_TR("%s (%s) contains %s and the patient reports %s: %s"),
+                    plan->product->id, plan->product->display, BONT_TRC("excipient", c->excipient),
+                    t->id, BONT_TRC("contraindication", c->message));
             else if (has < 0)
                 add(C, BONT_SEV_WARNING, c->id, "label", c->source, t->id, NAN, NAN, "",
-                    "the patient reports %s, and whether %s contains %s could not be confirmed "
-                    "from the sources bont holds: check the label",
-                    t->id, plan->product->id, c->excipient);
+                    BONT_TR("the patient reports %s, and whether %s contains %s could not be "
+                            "confirmed from the sources bont holds: check the label"),
+                    t->id, plan->product->id, BONT_TRC("excipient", c->excipient));
             continue;
         }
-        add(C, c->severity, c->id, "label", c->source, t->id, NAN, NAN, "", "%s: %s", t->id,
-            c->message);
+        add(C, c->severity, c->id, "label", c->source, t->id, NAN, NAN, "", BONT_TR("%s: %s"),
+            t->id, BONT_TRC("contraindication", c->message));
     }
     const bont_patient_t *pt = &plan->patient;
     for (size_t i = 0; i < pt->n_unrecognised; i++)
         add(C, BONT_SEV_WARNING, "plan.unrecognised_term", NULL, NULL, pt->unrecognised[i], NAN,
             NAN, "",
-            "%s \"%s\" is not in bont's knowledge base, so it was not checked against "
-            "contraindications",
-            pt->unrecognised_kind[i], pt->unrecognised[i]);
+            BONT_TR("%s \"%s\" is not in bont's knowledge base, so it was not checked against "
+                    "contraindications"),
+            BONT_TRC("term kind", pt->unrecognised_kind[i]), pt->unrecognised[i]);
 }
 
 /* ---- dilution, history notes ------------------------------------------------------------- */
@@ -525,9 +546,9 @@ static void check_contras(checker_t *C)
 static const char *window_words(double days, char *buf, size_t size)
 {
     if (days >= 7 && fmod(days, 7) == 0)
-        snprintf(buf, size, "%g weeks", days / 7);
+        snprintf(buf, size, BONT_TR("%g weeks"), days / 7);
     else
-        snprintf(buf, size, "%g days", days);
+        snprintf(buf, size, BONT_TR("%g days"), days);
     return buf;
 }
 
@@ -543,21 +564,29 @@ static void check_vial_and_history(checker_t *C)
     if (!vial || vial->diluent_ml_max < 0)
         add(C, BONT_SEV_NOTE, "vial.unchecked", NULL, vial ? vial->source : prod->source, "vial",
             NAN, NAN, "",
-            "the labelled diluent range for a %g U vial of %s is not in bont's knowledge base%s%s; "
-            "the dilution was not checked",
+            BONT_TR("the labelled diluent range for a %g U vial of %s is not in bont's knowledge "
+                    "base%s%s%s; the dilution was not checked"),
             plan->vial_units, prod->id, vial && vial->note ? " (" : "",
-            vial && vial->note ? vial->note : "");
+            vial && vial->note ? BONT_TRC("product note", vial->note) : "",
+            vial && vial->note ? ")" : "");
     if (vial && vial->derived && vial->diluent_ml_max >= 0)
         add(C, BONT_SEV_NOTE, "vial.derived_range", NULL, vial->source, "vial", plan->diluent_ml,
-            vial->diluent_ml_max, "mL", "diluent range %g-%g mL for this vial is %s",
-            vial->diluent_ml_min, vial->diluent_ml_max, vial->note ? vial->note : "derived");
+            vial->diluent_ml_max, "mL", BONT_TR("diluent range %g-%g mL for this vial is %s"),
+            vial->diluent_ml_min, vial->diluent_ml_max,
+            vial->note ? BONT_TRC("product note", vial->note) : BONT_TR("derived"));
     if (plan->has_expiry && plan->vial_expiry_day < plan->day) {
         char exp[11];
         bont_date_format(plan->vial_expiry_day, exp);
-        add(C, BONT_SEV_ERROR, "vial.expired", "label", prod->source, "vial",
-            (double)(plan->day - plan->vial_expiry_day), 0, "days",
-            "the vial%s%s expired on %s, before the session on %s: do not use it",
-            plan->vial_lot[0] ? " of lot " : "", plan->vial_lot, exp, plan->date);
+        double late = (double)(plan->day - plan->vial_expiry_day);
+        if (plan->vial_lot[0])
+            add(C, BONT_SEV_ERROR, "vial.expired", "label", prod->source, "vial", late, 0, "days",
+                BONT_TR("the vial of lot %s expired on %s, before the session on %s: do not use "
+                        "it"),
+                plan->vial_lot, exp, plan->date);
+        else
+            add(C, BONT_SEV_ERROR, "vial.expired", "label", prod->source, "vial", late, 0, "days",
+                BONT_TR("the vial expired on %s, before the session on %s: do not use it"), exp,
+                plan->date);
     }
     if (plan->has_reconstituted) {
         /* The plan gives the session as a date only: the injection lies somewhere in that day,
@@ -574,21 +603,22 @@ static void check_vial_and_history(checker_t *C)
             lo_h = 0;
         if (prod->in_use_h < 0)
             add(C, BONT_SEV_WARNING, "vial.in_use_unknown", NULL, NULL, "vial", lo_h, NAN, "h",
-                "the in-use time of %s after reconstitution is not in bont's knowledge base (%s): "
-                "check the label",
-                prod->id, prod->in_use_source);
+                BONT_TR(
+                    "the in-use time of %s after reconstitution is not in bont's knowledge base "
+                    "(%s): check the label"),
+                prod->id, BONT_TRC("product note", prod->in_use_source));
         else if (lo_h > prod->in_use_h)
             add(C, BONT_SEV_ERROR, "vial.in_use", "label", prod->in_use_source, "vial", lo_h,
                 prod->in_use_h, "h",
-                "the vial was reconstituted at least %.0f h before the session, past the %g h "
-                "in-use "
-                "time of %s",
+                BONT_TR(
+                    "the vial was reconstituted at least %.0f h before the session, past the %g "
+                    "h in-use time of %s"),
                 lo_h, prod->in_use_h, prod->id);
         else if (hi_h > prod->in_use_h)
             add(C, BONT_SEV_WARNING, "vial.in_use", "label", prod->in_use_source, "vial", hi_h,
                 prod->in_use_h, "h",
-                "the vial may be up to %.0f h old at injection, past the %g h in-use time of %s: "
-                "check the clock time",
+                BONT_TR("the vial may be up to %.0f h old at injection, past the %g h in-use time "
+                        "of %s: check the clock time"),
                 hi_h, prod->in_use_h, prod->id);
     }
     /* Other products within the window (data/history-rules.json): their units cannot be added
@@ -609,17 +639,17 @@ static void check_vial_and_history(checker_t *C)
     if (latest_other)
         add(C, BONT_SEV_WARNING, op->id, op->evidence, op->source, latest_other->product->id, other,
             NAN, "U",
-            "the last %s include %g U of other products (latest %s on %s): units are not "
-            "interchangeable, so they were not added to %s's cumulative limit, and their effects "
-            "may add up",
+            BONT_TR("the last %s include %g U of other products (latest %s on %s): units are not "
+                    "interchangeable, so they were not added to %s's cumulative limit, and their "
+                    "effects may add up"),
             window_words(op->window_days, window, sizeof window), other, latest_other->product->id,
             latest_other->date, prod->id);
     for (size_t i = 0; i < C->n_history; i++) {
         const bont_history_t *h = C->history[i];
         if (!h->indication)
             add(C, BONT_SEV_NOTE, "history.no_indication", NULL, NULL, h->date, NAN, NAN, "",
-                "history entry of %s gives no indication, so it counts toward cross-indication "
-                "totals only, not toward interval rules",
+                BONT_TR("history entry of %s gives no indication, so it counts toward "
+                        "cross-indication totals only, not toward interval rules"),
                 h->date);
     }
 }

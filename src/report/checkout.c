@@ -17,8 +17,9 @@ int bont_report_findings_text(FILE *f, const bont_finding_t *findings, size_t n)
     bont__scratch_t sc = {0};
     for (size_t i = 0; i < n; i++) {
         const bont_finding_t *x = &findings[i];
-        fprintf(f, "  %-7s  %s\n           %s", bont_severity_name(x->severity),
-                bont__tx(&sc, x->rule), bont__tx(&sc, x->message));
+        fputs("  ", f);
+        bont__put_padded(f, bont__severity_tr(x->severity), 7);
+        fprintf(f, "  %s\n           %s", bont__tx(&sc, x->rule), bont__tx(&sc, x->message));
         if (x->source[0] || x->evidence[0])
             fprintf(f, " [%s%s%s]", bont__tx(&sc, x->evidence),
                     x->evidence[0] && x->source[0] ? "; " : "", bont__tx(&sc, x->source));
@@ -80,7 +81,10 @@ static void plan_header(FILE *f, const bont_plan_t *plan, bont__scratch_t *sc)
     bont__plan_label(label, sizeof label, plan);
     fprintf(f, BONT_TR("Plan        %s\n"), bont__tx(sc, label));
     fprintf(f, BONT_TR("Date        %s\n"), bont__tx(sc, plan->date));
-    if (ind->name_zh && ind->name_ko)
+    if (bont_i18n_thread_lang() != BONT_LANG_EN)
+        fprintf(f, BONT_TR("Indication  %s (%s)\n"), bont__tx(sc, bont__indication_name(ind)),
+                bont__tx(sc, ind->id));
+    else if (ind->name_zh && ind->name_ko)
         fprintf(f, BONT_TR("Indication  %s (%s / %s)\n"), bont__tx(sc, ind->id),
                 bont__tx(sc, ind->name_zh), bont__tx(sc, ind->name_ko));
     else if (ind->name_zh || ind->name_ko)
@@ -98,7 +102,7 @@ static void plan_header(FILE *f, const bont_plan_t *plan, bont__scratch_t *sc)
     snprintf(item, sizeof item, BONT_TR("%g y"), pt->age_years);
     bont__list_add(about, sizeof about, item);
     if (pt->sex[0])
-        bont__list_add(about, sizeof about, bont__tx(sc, pt->sex));
+        bont__list_add(about, sizeof about, bont__tx(sc, BONT_TRC("sex", pt->sex)));
     if (pt->weight_kg > 0) {
         snprintf(item, sizeof item, BONT_TR("%g kg"), pt->weight_kg);
         bont__list_add(about, sizeof about, item);
@@ -126,9 +130,9 @@ static int injections_table(FILE *f, const bont_plan_t *plan, bont__scratch_t *s
         bont__fmt_units(us, sizeof us, inj->units / inj->sites);
         bont__fmt_ml(ml, sizeof ml, inj->volume_ml);
         bont__fmt_ml(mls, sizeof mls, inj->volume_ml / inj->sites);
-        bont__table_rowf(t, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s", bont__tx(sc, inj->muscle->id),
-                         bont__side(inj->side), u, inj->sites, us, ml, mls,
-                         bont_guidance_name(inj->guidance));
+        bont__table_rowf(t, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s",
+                         bont__tx(sc, bont__muscle_name(inj->muscle)), bont__side_tr(inj->side), u,
+                         inj->sites, us, ml, mls, bont__guidance_tr(inj->guidance));
         total_u += inj->units;
         total_ml += inj->volume_ml;
         total_sites += inj->sites;
@@ -167,10 +171,12 @@ static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t
         uncalibrated += big && !k->calibrated;
         if (!big || !k->calibrated)
             continue;
-        bont__target_label(where, sizeof where, k->muscle->id, bont__side(k->side));
+        bont__target_label(where, sizeof where, bont__muscle_name(k->muscle),
+                           bont__side_tr(k->side));
         bont__fmt_share_pct(share, sizeof share, k->probability);
-        fprintf(f, "  %7s  %-20s %s\n           %s\n", share, bont__tx(sc, k->effect),
-                bont__tx(sc, where), bont__tx(sc, k->reason));
+        fprintf(f, "  %7s  ", share);
+        bont__put_padded(f, bont__tx(sc, BONT_TRC("side effect", k->effect)), 20);
+        fprintf(f, " %s\n           %s\n", bont__tx(sc, where), bont__tx(sc, k->reason));
         shown++;
     }
     if (shown == 0)
@@ -185,8 +191,11 @@ static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t
             const bont_risk_t *k = &r->risks[i];
             if (k->calibrated || k->probability < RISK_SHOWN)
                 continue;
-            bont__target_label(where, sizeof where, k->muscle->id, bont__side(k->side));
-            fprintf(f, "           %-20s %s\n", bont__tx(sc, k->effect), bont__tx(sc, where));
+            bont__target_label(where, sizeof where, bont__muscle_name(k->muscle),
+                               bont__side_tr(k->side));
+            fputs("           ", f);
+            bont__put_padded(f, bont__tx(sc, BONT_TRC("side effect", k->effect)), 20);
+            fprintf(f, " %s\n", bont__tx(sc, where));
         }
     }
     if (below)
@@ -302,12 +311,12 @@ json_t *bont_report_check_json(const bont_check_report_t *r)
     if (sj.obj)
         each_source(chk, source_entry, &sj);
     json_t *root = json_pack(
-        "{s:s, s:{s:o, s:o, s:o, s:o, s:f}, s:{s:I, s:I, s:I}, s:o, s:o}", "verdict",
-        chk->n_errors ? "violations" : "ok", "plan", "file", bont__jstr(plan->file), "date",
-        bont__jstr(plan->date), "indication", bont__jstr(plan->indication->id), "product",
-        bont__jstr(plan->product->id), "units_per_ml", bont_plan_units_per_ml(plan), "counts",
-        "error", (json_int_t)chk->n_errors, "warning", (json_int_t)chk->n_warnings, "note",
-        (json_int_t)chk->n_notes, "findings",
+        "{s:s, s:o, s:{s:o, s:o, s:o, s:o, s:f}, s:{s:I, s:I, s:I}, s:o, s:o}", "verdict",
+        chk->n_errors ? "violations" : "ok", "lang", bont__jlang(), "plan", "file",
+        bont__jstr(plan->file), "date", bont__jstr(plan->date), "indication",
+        bont__jstr(plan->indication->id), "product", bont__jstr(plan->product->id), "units_per_ml",
+        bont_plan_units_per_ml(plan), "counts", "error", (json_int_t)chk->n_errors, "warning",
+        (json_int_t)chk->n_warnings, "note", (json_int_t)chk->n_notes, "findings",
         bont_report_findings_json(chk->findings, chk->n_findings), "risks", risks_json(r));
     if (root && r->risks_not_computed && r->risks_not_computed[0] &&
         json_object_set_new(root, "risks_not_computed", bont__jstr(r->risks_not_computed)))

@@ -138,7 +138,8 @@ int bont_report_conversion_text(FILE *f, const bont_product_t *from, const bont_
             bont__tx(&sc, to->id), bont__tx(&sc, to->display));
     if (!ratio_range(from, to, &lo, &hi)) {
         fprintf(f, BONT_TR("No accepted conversion ratio: %s\n"),
-                bont__tx(&sc, from->ratio_min > 0 ? to->ratio_note : from->ratio_note));
+                bont__tx(&sc, BONT_TRC("product note",
+                                       from->ratio_min > 0 ? to->ratio_note : from->ratio_note)));
     } else {
         fprintf(f, BONT_TR("Literature ratio: 1 U of %s ~ %.3g to %.3g U of %s\n"),
                 bont__tx(&sc, from->display), lo, hi, bont__tx(&sc, to->display));
@@ -153,8 +154,10 @@ int bont_report_conversion_text(FILE *f, const bont_product_t *from, const bont_
                     from->serotype, to->serotype);
     }
     fprintf(f, BONT_TR("\nBasis\n  %s: %s [%s]\n  %s: %s [%s]\n"), bont__tx(&sc, from->id),
-            bont__tx(&sc, from->ratio_note), bont__tx(&sc, from->ratio_source),
-            bont__tx(&sc, to->id), bont__tx(&sc, to->ratio_note), bont__tx(&sc, to->ratio_source));
+            bont__tx(&sc, BONT_TRC("product note", from->ratio_note)),
+            bont__tx(&sc, from->ratio_source), bont__tx(&sc, to->id),
+            bont__tx(&sc, BONT_TRC("product note", to->ratio_note)),
+            bont__tx(&sc, to->ratio_source));
     fprintf(f, "\n%s\n", conversion_warning());
     bont__scratch_free(&sc);
     return bont__stream_rc(f, 0);
@@ -165,8 +168,9 @@ json_t *bont_report_conversion_json(const bont_product_t *from, const bont_produ
 {
     double lo = NAN, hi = NAN;
     bool known = ratio_range(from, to, &lo, &hi), failed = false;
-    json_t *root = json_pack("{s:o, s:o, s:b, s:s}", "from", bont__jstr(from->id), "to",
-                             bont__jstr(to->id), "known", known, "warning", conversion_warning());
+    json_t *root = json_pack("{s:o, s:o, s:b, s:o, s:s}", "from", bont__jstr(from->id), "to",
+                             bont__jstr(to->id), "known", known, "lang", bont__jlang(), "warning",
+                             conversion_warning());
     if (!root)
         return NULL;
     if (known) {
@@ -182,13 +186,13 @@ json_t *bont_report_conversion_json(const bont_product_t *from, const bont_produ
                                               bont__jreal_sig(units * lo, CONVERSION_SIG), "to_max",
                                               bont__jreal_sig(units * hi, CONVERSION_SIG))) != 0;
     }
-    failed |=
-        json_object_set_new(root, "basis",
-                            json_pack("[{s:o, s:o, s:o}, {s:o, s:o, s:o}]", "product",
-                                      bont__jstr(from->id), "note", bont__jstr(from->ratio_note),
-                                      "source", bont__jstr(from->ratio_source), "product",
-                                      bont__jstr(to->id), "note", bont__jstr(to->ratio_note),
-                                      "source", bont__jstr(to->ratio_source))) != 0;
+    failed |= json_object_set_new(
+                  root, "basis",
+                  json_pack("[{s:o, s:o, s:o}, {s:o, s:o, s:o}]", "product", bont__jstr(from->id),
+                            "note", bont__jstr(BONT_TRC("product note", from->ratio_note)),
+                            "source", bont__jstr(from->ratio_source), "product", bont__jstr(to->id),
+                            "note", bont__jstr(BONT_TRC("product note", to->ratio_note)), "source",
+                            bont__jstr(to->ratio_source))) != 0;
     if (failed) {
         json_decref(root);
         return NULL;

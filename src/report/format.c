@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/internal.h"
+#include "util/text.h"
 
 void bont__fmt1(char *buf, size_t size, double v, const char *undefined)
 {
@@ -71,6 +72,18 @@ void bont__fmt_share_pct(char *buf, size_t size, double share)
 const char *bont__side(bont_side_t s)
 {
     return s == BONT_SIDE_LEFT ? "left" : s == BONT_SIDE_RIGHT ? "right" : "midline";
+}
+
+void bont__put_padded(FILE *f, const char *s, size_t width)
+{
+    fputs(s, f);
+    for (size_t w = bont__utf8_width(s); w < width; w++)
+        fputc(' ', f);
+}
+
+json_t *bont__jlang(void)
+{
+    return json_string(bont_lang_code(bont_i18n_thread_lang()));
 }
 
 /* After snprintf cut s to fit: drops a character cut in the middle, so the escapes do not show

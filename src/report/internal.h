@@ -8,15 +8,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "bont/i18n.h"
 #include "bont/report.h"
+#include "i18n/names.h"
+#include "i18n/tr.h"
 
 /* ---- Words people read --------------------------------------------------------------------
- * Every sentence, label and heading a person reads goes through BONT_TR as one whole format
- * string, and every count that changes a word through BONT_TRN, so that the catalogue
- * (gettext: _() and ngettext()) replaces these two macros and nothing else. JSON keys and the
- * values machines read (ids, "ok", "violations") stay English and do not go through them. */
-#define BONT_TR(s)        (s)
-#define BONT_TRN(s, p, n) ((n) == 1 ? (s) : (p))
+ * BONT_TR, BONT_TRN, BONT_TRC (i18n/tr.h) around every sentence, label and heading. JSON keys
+ * and the values machines read (ids, "ok", "violations") stay English and do not go through
+ * them. */
 
 /* ---- Safe strings (safe.c) -----------------------------------------------------------------
  * Escaped copies for text output, valid until bont__scratch_free. */
@@ -61,8 +61,12 @@ void bont__fmt_units(char *buf, size_t size, double u);
 void bont__fmt_ml(char *buf, size_t size, double ml);
 /* A share 0..1 as a percent with one decimal and its sign: "2.5 %". */
 void bont__fmt_share_pct(char *buf, size_t size, double share);
-/* "left", "right" or "midline". */
+/* "left", "right" or "midline" (JSON, ids); bont__side_tr (i18n/names.h) for people. */
 const char *bont__side(bont_side_t s);
+/* s, then spaces up to width terminal columns (CJK characters count 2). */
+void bont__put_padded(FILE *f, const char *s, size_t width);
+/* The JSON "lang" value: the code of the language message-like fields are written in. */
+json_t *bont__jlang(void);
 /* A target for people: "corrugator_supercilii (left)", "procerus". side may be "". */
 void bont__target_label(char *buf, size_t size, const char *muscle, const char *side);
 /* Appends item to the list in buf ("a, b, c"), with the language's separator, so a line of

@@ -61,7 +61,7 @@ int bont_report_kb_muscles_text(FILE *f, const bont_kb_t *kb)
         bont__table_rowf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s", bont__tx(&sc, m->id),
                          bont__tx(&sc, m->name_zh), bont__tx(&sc, m->name_ko),
                          bont__tx(&sc, m->region), m->sided ? BONT_TR("L/R") : BONT_TR("midline"),
-                         vol, bont__tx(&sc, m->side_effect_label));
+                         vol, bont__tx(&sc, BONT_TRC("side effect", m->side_effect_label)));
     }
     bont__scratch_free(&sc);
     int rc = table_out(f, &t, 0);
@@ -159,8 +159,8 @@ static void show_vial(FILE *f, const bont_vial_t *v, bont__scratch_t *sc)
                            : BONT_TR("Vial        %g U: diluent %g-%g mL [%s]\n"),
                 v->units, v->diluent_ml_min, v->diluent_ml_max, bont__tx(sc, v->source));
     else
-        fprintf(f, BONT_TR("Vial        %g U: %s [%s]\n"), v->units, bont__tx(sc, v->note),
-                bont__tx(sc, v->source));
+        fprintf(f, BONT_TR("Vial        %g U: %s [%s]\n"), v->units,
+                bont__tx(sc, BONT_TRC("product note", v->note)), bont__tx(sc, v->source));
 }
 
 static int show_product(FILE *f, const bont_kb_t *kb, const bont_product_t *p, bont__scratch_t *sc)
@@ -172,18 +172,20 @@ static int show_product(FILE *f, const bont_kb_t *kb, const bont_product_t *p, b
         show_vial(f, &p->vials[i], sc);
     if (p->in_use_h >= 0)
         fprintf(f, BONT_TR("In use      %g h after reconstitution [%s]\n"), p->in_use_h,
-                bont__tx(sc, p->in_use_source));
+                bont__tx(sc, BONT_TRC("product note", p->in_use_source)));
     else
-        fprintf(f, BONT_TR("In use      %s\n"), bont__tx(sc, p->in_use_source));
-    fprintf(f, BONT_TR("Excipients  %s\n"), bont__tx(sc, p->excipients));
+        fprintf(f, BONT_TR("In use      %s\n"),
+                bont__tx(sc, BONT_TRC("product note", p->in_use_source)));
+    fprintf(f, BONT_TR("Excipients  %s\n"), bont__tx(sc, BONT_TRC("product note", p->excipients)));
     if (p->ratio_min > 0)
         fprintf(f,
                 BONT_TR("Ratio       %g-%g U per onabotulinumtoxinA U (literature, not label): "
                         "%s [%s]\n"),
-                p->ratio_min, p->ratio_max, bont__tx(sc, p->ratio_note),
+                p->ratio_min, p->ratio_max, bont__tx(sc, BONT_TRC("product note", p->ratio_note)),
                 bont__tx(sc, p->ratio_source));
     else
-        fprintf(f, BONT_TR("Ratio       none accepted: %s [%s]\n"), bont__tx(sc, p->ratio_note),
+        fprintf(f, BONT_TR("Ratio       none accepted: %s [%s]\n"),
+                bont__tx(sc, BONT_TRC("product note", p->ratio_note)),
                 bont__tx(sc, p->ratio_source));
     fputs(BONT_TR("\nRules\n"), f);
     return bont_report_kb_rules_text(f, kb, p, NULL);
@@ -224,7 +226,8 @@ static int show_indication(FILE *f, const bont_kb_t *kb, const bont_indication_t
     if (ind->n_muscles)
         show_list(f, BONT_TR("Targets"), ind->muscles, ind->n_muscles, sc);
     if (ind->note)
-        fprintf(f, BONT_TR("Note        %s\n"), bont__tx(sc, ind->note));
+        fprintf(f, BONT_TR("Note        %s\n"),
+                bont__tx(sc, BONT_TRC("indication note", ind->note)));
     fputs(BONT_TR("\nRules\n"), f);
     return bont_report_kb_rules_text(f, kb, NULL, ind);
 }
@@ -236,7 +239,7 @@ static void show_rule(FILE *f, const bont_rule_t *r, bont__scratch_t *sc)
             r->product ? bont__tx(sc, r->product) : BONT_TR("every product"));
     if (r->n_indications)
         show_list(f, BONT_TR("Indications"), r->indications, r->n_indications, sc);
-    fprintf(f, BONT_TR("Says        %s\n"), bont__tx(sc, r->note));
+    fprintf(f, BONT_TR("Says        %s\n"), bont__tx(sc, BONT_TRC("rule", r->note)));
     fprintf(f, BONT_TR("Evidence    %s [%s]\n"), bont__tx(sc, r->evidence),
             bont__tx(sc, r->source));
 }

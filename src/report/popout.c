@@ -131,6 +131,7 @@ int bont_report_pop_text(FILE *f, const bont_pop_t *pop, const bont_plan_t *plan
                     "percentile)\n\n"),
             bont_pop_days(pop), bont_pop_n_patients(pop), (unsigned long long)bont_pop_seed(pop));
     int rc = readouts_table(f, pop, &sc);
+    /* xgettext:no-c-format */
     bont__course_t course = {.heading = BONT_TR("effect (%) on day: median (5-95)"),
                              .marks = landmark_days,
                              .n_marks = sizeof landmark_days / sizeof landmark_days[0],
@@ -208,8 +209,9 @@ int bont_report_pop_json_write(FILE *f, const bont_pop_t *pop)
     int days = bont_pop_days(pop);
     fprintf(f, "{\"model\": ");
     bont__put_json_str(f, bont_pop_model(pop)->name);
-    fprintf(f, ", \"days\": %d, \"patients\": %zu, \"seed\": %llu,\n", days,
-            bont_pop_n_patients(pop), (unsigned long long)bont_pop_seed(pop));
+    fprintf(f, ", \"days\": %d, \"patients\": %zu, \"seed\": %llu, \"lang\": \"%s\",\n", days,
+            bont_pop_n_patients(pop), (unsigned long long)bont_pop_seed(pop),
+            bont_lang_code(bont_i18n_thread_lang()));
     fprintf(f, " \"quantile_levels_pct\": [");
     for (int i = 0; i < BONT_POP_N_QUANTILES; i++)
         fprintf(f, "%s%d", i ? ", " : "", 5 * (i + 1));

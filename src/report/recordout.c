@@ -130,7 +130,7 @@ json_t *bont_report_visit_result_json(const bont_visit_result_t *r, const bont_v
                                       const char *plan_file)
 {
     return json_pack(
-        "{s:b, s:o, s:b, s:o, s:I, s:o, s:o, s:b, s:s, s:{s:I, s:I, s:I}, s:o}", "written",
+        "{s:b, s:o, s:b, s:o, s:I, s:o, s:o, s:b, s:s, s:{s:I, s:I, s:I}, s:o, s:o}", "written",
         r->written, "visit_id", r->written ? json_integer(r->visit_id) : json_null(), "overridden",
         r->overridden, "override_reason",
         r->overridden ? bont__jstr(opts->override_reason) : json_null(), "patient",
@@ -138,7 +138,7 @@ json_t *bont_report_visit_result_json(const bont_visit_result_t *r, const bont_v
         bont__jstr(r->injected_at), "injected_at_assumed", r->injected_assumed, "verdict",
         r->n_errors ? "violations" : "ok", "counts", "error", (json_int_t)r->n_errors, "warning",
         (json_int_t)r->n_warnings, "note", (json_int_t)r->n_notes, "findings",
-        bont_report_findings_json(r->findings, r->n_findings));
+        bont_report_findings_json(r->findings, r->n_findings), "lang", bont__jlang());
 }
 
 int bont_report_visit_result_text(FILE *f, const bont_visit_result_t *r,

@@ -63,6 +63,7 @@ int bont_report_sim_text(FILE *f, const bont_sim_t *sim, const bont_plan_t *plan
     fprintf(f, BONT_TR("Horizon     %d days, 1 virtual patient (typical parameters)\n\n"),
             bont_sim_days(sim));
     int rc = readouts_table(f, sim, &sc);
+    /* xgettext:no-c-format */
     bont__course_t course = {.heading = BONT_TR("effect (%) on day"),
                              .marks = landmark_days,
                              .n_marks = sizeof landmark_days / sizeof landmark_days[0],

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "i18n/tr.h"
 #include "store/internal.h"
 
 typedef struct findings_t {
@@ -127,9 +128,9 @@ static int merge_terms(const bont_kb_t *kb, const bont_store_patient_t *p, const
         if (!t) {
             add(F, BONT_SEV_WARNING, "record.term_unrecognised", NULL, p->terms[i].name, NAN, NAN,
                 "",
-                "the patient's recorded %s \"%s\" is not in bont's knowledge base, so no rule "
-                "could check it: review it yourself",
-                kind, p->terms[i].name);
+                BONT_TR("the patient's recorded %s \"%s\" is not in bont's knowledge base, so no "
+                        "rule could check it: review it yourself"),
+                BONT_TRC("term kind", kind), p->terms[i].name);
             continue;
         }
         int dup = 0;
@@ -382,8 +383,8 @@ static int merge_patient(const bont_kb_t *kb, bont_plan_t *plan, const bont_pati
     } else if (fabs(plan->patient.age_years - stored_age) >= 1.0) {
         add(F, BONT_SEV_ERROR, "record.patient_age", NULL, "patient", plan->patient.age_years,
             stored_age, "years",
-            "the plan gives age %g but patient %lld (%s) was born %s, so is %g on %s: is this "
-            "the right patient?",
+            BONT_TR("the plan gives age %g but patient %lld (%s) was born %s, so is %g on %s: is "
+                    "this the right patient?"),
             plan->patient.age_years, sp->id, sp->name, sp->birth_date, stored_age, plan->date);
     }
     if (!plan->patient.sex[0] && strcmp(sp->sex, "unknown") != 0)
@@ -391,9 +392,9 @@ static int merge_patient(const bont_kb_t *kb, bont_plan_t *plan, const bont_pati
     else if (plan->patient.sex[0] && strcmp(sp->sex, "unknown") != 0 &&
              strcmp(plan->patient.sex, sp->sex) != 0)
         add(F, BONT_SEV_ERROR, "record.patient_sex", NULL, "patient", NAN, NAN, "",
-            "the plan gives sex %s but patient %lld (%s) is recorded as %s: is this the right "
-            "patient?",
-            plan->patient.sex, sp->id, sp->name, sp->sex);
+            BONT_TR("the plan gives sex %s but patient %lld (%s) is recorded as %s: is this the "
+                    "right patient?"),
+            BONT_TRC("sex", plan->patient.sex), sp->id, sp->name, BONT_TRC("sex", sp->sex));
     if (!(plan->patient.weight_kg > 0) && sp->weight_kg > 0)
         plan->patient.weight_kg = sp->weight_kg;
     if ((ret = merge_terms(kb, sp, "condition", given->conditions, given->n_conditions, &m->conds,

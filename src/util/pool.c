@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "bont/i18n.h"
+
 static void run_items(bont__pool_t *p, int tid)
 {
     for (;;) {
@@ -36,12 +38,14 @@ static void barrier_wait(bont__pool_t *p)
 typedef struct worker_arg_t {
     bont__pool_t *p;
     int tid;
+    bont_lang_t lang; /* the starting thread's language: what a worker words is worded in it */
 } worker_arg_t;
 
 static void *worker(void *arg)
 {
     bont__pool_t *p = ((worker_arg_t *)arg)->p;
     int tid = ((worker_arg_t *)arg)->tid;
+    bont_i18n_set_thread_lang(((worker_arg_t *)arg)->lang);
     free(arg);
     for (;;) {
         barrier_wait(p);
@@ -78,7 +82,7 @@ void bont__pool_start(bont__pool_t *p, int n_threads, bont_error_t *err)
         worker_arg_t *arg = malloc(sizeof *arg);
         if (!arg)
             break;
-        *arg = (worker_arg_t){p, t};
+        *arg = (worker_arg_t){p, t, bont_i18n_thread_lang()};
         pthread_mutex_lock(&p->bar_lock);
         p->bar_count++;
         pthread_mutex_unlock(&p->bar_lock);

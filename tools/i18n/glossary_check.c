@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "bont/error.h"
-#include "mo.h"
+#include "i18n/mo.h"
 
 static int failures, checked;
 

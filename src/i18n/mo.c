@@ -5,7 +5,7 @@
  * table, hash size, hash offset), then two tables of N (length, offset) pairs. msgfmt sorts the
  * originals with strcmp, which this reader verifies rather than trusts; the optional hash table
  * is not used. */
-#include "mo.h"
+#include "i18n/mo.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
-/* mo.h: a reader for GNU gettext .mo catalogues held in memory (prototype for src/i18n). */
-#ifndef BONT_TOOLS_I18N_MO_H
-#define BONT_TOOLS_I18N_MO_H
+/* mo.h: a reader for GNU gettext .mo catalogues held in memory. */
+#ifndef BONT_I18N_MO_H
+#define BONT_I18N_MO_H
 
 #include <stddef.h>
 #include <stdint.h>
