@@ -19,7 +19,6 @@ xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --omit-header \
     --add-comments=TRANSLATORS: \
     -k_ -kN_ -kBONT_TR -kBONT_N -kBONT_TRN:1,2 -kBONT_TRC:1c,2 -kBONT_NC:1c,2 \
     -kbont_i18n_gettext -kbont_i18n_ngettext:1,2 -kbont_i18n_pgettext:1c,2 \
-    --flag=BONT_TR:1:c-format --flag=_:1:c-format \
     -o "$tmp/code.pot" $sources
 python3 scripts/po-data.py data >"$tmp/data.pot"
 {
@@ -37,49 +36,15 @@ HEAD
     msgcat --no-wrap --use-first "$tmp/data.pot" "$tmp/code.pot" | sed "1,/^$/d"
 } >"$tmp/bont.pot"
 
-# The messages of a catalogue or template, one key per line (context, id, plural), sorted.
-keys() {
-    msgcat --no-wrap --no-location --sort-output "$1" 2>/dev/null |
-        awk '/^#~/ {next} /^msgctxt|^msgid|^msgid_plural/ {printf "%s ", $0} /^msgstr/ {print ""}' |
-        grep -v '^msgid "" $' | sort
-}
-
 if [ "${1:-}" = "--check" ]; then
-    bad=0
-    if ! diff <(keys "$tmp/bont.pot") <(keys po/bont.pot) >"$tmp/diff"; then
-        echo "po/bont.pot is behind the sources (run make po-update):"
-        sed -n 's/^< /  new in the sources: /p; s/^> /  gone from the sources: /p' "$tmp/diff" | head -20
-        bad=1
-    fi
-    for l in "${langs[@]}"; do
-        if ! diff <(keys "$tmp/bont.pot") <(keys "po/$l.po") >"$tmp/diff"; then
-            echo "po/$l.po does not hold the messages of the sources (run make po-update):"
-            sed -n 's/^< /  missing: /p; s/^> /  no longer used: /p' "$tmp/diff" | head -20
-            bad=1
-        fi
-        untranslated=$(msgattrib --untranslated --no-obsolete --no-wrap "po/$l.po" | grep -c '^msgid ' || true)
-        fuzzy=$(msgattrib --only-fuzzy --no-obsolete --no-wrap "po/$l.po" | grep -c '^msgid ' || true)
-        # msgattrib prints the header entry with any selection that is not empty.
-        [ "$untranslated" -gt 0 ] && untranslated=$((untranslated - 1))
-        [ "$fuzzy" -gt 0 ] && fuzzy=$((fuzzy - 1))
-        if [ "$untranslated" -gt 0 ] || [ "$fuzzy" -gt 0 ]; then
-            echo "po/$l.po: $untranslated untranslated, $fuzzy fuzzy:"
-            msgattrib --untranslated --only-fuzzy --no-obsolete --no-wrap "po/$l.po" 2>/dev/null |
-                grep '^msgid ' | sed -n '2,11p' | sed 's/^/  /'
-            msgattrib --untranslated --no-obsolete --no-wrap "po/$l.po" | grep '^msgid ' |
-                sed -n '2,11p' | sed 's/^/  /'
-            bad=1
-        fi
-    done
-    [ $bad -eq 0 ] && echo "po: bont.pot and ${langs[*]} current, every message translated"
-    exit $bad
+    python3 scripts/po-check.py "$tmp/bont.pot" po/bont.pot $(printf "po/%s.po " "${langs[@]}"); exit $?
 fi
 
 cp "$tmp/bont.pot" po/bont.pot
 for l in "${langs[@]}"; do
     msgmerge --quiet --update --backup=off --no-wrap --no-fuzzy-matching "po/$l.po" po/bont.pot
 done
-echo "po: bont.pot has $(keys po/bont.pot | wc -l) messages"
+echo "po: bont.pot has $(grep -c '^msgid ' po/bont.pot) entries"
 for l in "${langs[@]}"; do
     printf 'po/%s.po: ' "$l"
     msgfmt --check --statistics -o /dev/null "po/$l.po"

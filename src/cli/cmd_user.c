@@ -53,9 +53,9 @@ static int audit_cli(bont_store_t *s, const char *kind, const char *command, con
 {
     bont_audit_t e = {.status = 0};
     snprintf(e.user, sizeof e.user, "%s", getenv("USER") ? getenv("USER") : "");
-    snprintf(e.remote, sizeof e.remote, _("local"));
+    snprintf(e.remote, sizeof e.remote, "local");
     snprintf(e.kind, sizeof e.kind, "%s", kind);
-    snprintf(e.method, sizeof e.method, _("cli"));
+    snprintf(e.method, sizeof e.method, "cli");
     snprintf(e.path, sizeof e.path, "%s", command);
     snprintf(e.detail, sizeof e.detail, "%s", detail);
     return bont_store_audit_add(s, &e, err);
@@ -155,7 +155,7 @@ int bont_cmd_user(const bont_kb_t *kb, int argc, char **argv)
         return sub ? BONT_EXIT_OK : BONT_EXIT_USAGE;
     }
     char command[32];
-    snprintf(command, sizeof command, _("user %s"), sub);
+    snprintf(command, sizeof command, "user %s", sub);
     a.command = command;
     for (int i = 2; i < argc; i++) {
         int m = bont_cli_common(&a, argc, argv, &i);

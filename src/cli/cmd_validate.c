@@ -73,7 +73,7 @@ int bont_cmd_validate(const bont_kb_t *kb, int argc, char **argv)
         }
         for (size_t i = 0; i < v->n_datasets && exit_code != BONT_EXIT_INTERNAL; i++) {
             char path[1024];
-            snprintf(path, sizeof path, _("%s/%s.svg"), svg_dir, v->datasets[i].id);
+            snprintf(path, sizeof path, "%s/%s.svg", svg_dir, v->datasets[i].id);
             FILE *f = bont_cli_create("validate", path);
             if (!f || bont_cli_finish("validate", f, path,
                                       bont_report_validation_svg(f, v, i, &err)) != 0)

@@ -149,9 +149,9 @@ static int choose_language(int *argc, char **argv)
     *argc = out;
     bont_lang_t lang = BONT_LANG_EN;
     if (flag && bont_lang_parse(flag, &lang) != BONT_OK) {
-        fputs(_("bont: unknown language \""), stderr);
+        fputs("bont: unknown language \"", stderr);
         bont_report_put_text(stderr, flag);
-        fputs(_("\": using English (en, zh or ko)\n"), stderr);
+        fputs("\": using English (en, zh or ko)\n", stderr);
     } else if (!flag) {
         bont_lang_env_t env = {getenv("LANGUAGE"), getenv("LC_ALL"), getenv("LC_MESSAGES"),
                                getenv("LANG")};
@@ -192,7 +192,7 @@ int main(int argc, char **argv)
         return BONT_EXIT_USAGE;
     }
     if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)) {
-        printf(_("bont %s\n"), bont_version());
+        printf("bont %s\n", bont_version());
         return BONT_EXIT_OK;
     }
     /* `bont help COMMAND` is `bont COMMAND --help`. */

@@ -18,7 +18,7 @@ FILE *bont_cli_create(const char *command, const char *path)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
-        fprintf(stderr, _("bont %s: "), command);
+        fprintf(stderr, "bont %s: ", command);
         bont_report_put_text(stderr, path);
         fprintf(stderr, _(": cannot write the file (%s)\n"), strerror(errno));
     }
@@ -31,7 +31,7 @@ int bont_cli_finish(const char *command, FILE *f, const char *path, int rc)
         rc = BONT_EIO;
     if (rc == 0)
         return BONT_EXIT_OK;
-    fprintf(stderr, _("bont %s: "), command);
+    fprintf(stderr, "bont %s: ", command);
     bont_report_put_text(stderr, path);
     fprintf(stderr, _(": writing the file failed (%s)\n"), bont_strerror(rc));
     return BONT_EXIT_INTERNAL;

@@ -105,7 +105,7 @@ int bont_cli_store_open(const bont_store_args_t *a, bont_store_t **store)
 int bont_cli_fail(const bont_store_args_t *a, int rc, const bont_error_t *err)
 {
     char prefix[64];
-    snprintf(prefix, sizeof prefix, _("bont %s"), a->command);
+    snprintf(prefix, sizeof prefix, "bont %s", a->command);
     bont_report_error(stderr, prefix, err);
     switch (rc) {
     case BONT_ENOMEM:
@@ -128,7 +128,7 @@ int bont_cli_usage_error(const bont_store_args_t *a, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     /* The message may quote what was typed: shown as text, never as terminal commands. */
-    fprintf(stderr, _("bont %s: "), a->command);
+    fprintf(stderr, "bont %s: ", a->command);
     bont_report_put_text(stderr, msg);
     fprintf(stderr, _("\n`bont %s --help` shows the options.\n"), a->command);
     return BONT_EXIT_USAGE;

@@ -52,6 +52,36 @@ const char *bont__guidance_tr(bont_guidance_t g)
     }
 }
 
+/* Words of plans and records that reach sentences: each listed here for the catalogue. */
+static const struct {
+    const char *context, *word;
+} plan_words[] = {
+    {"sex", BONT_NC("sex", "female")},
+    {"sex", BONT_NC("sex", "male")},
+    {"sex", BONT_NC("sex", "other")},
+    {"sex", BONT_NC("sex", "unknown")},
+    {"term kind", BONT_NC("term kind", "condition")},
+    {"term kind", BONT_NC("term kind", "medication")},
+    {"term kind", BONT_NC("term kind", "allergy")},
+    {"excipient", BONT_NC("excipient", "albumin")},
+    {"excipient", BONT_NC("excipient", "milk_protein")},
+    {"evidence", BONT_NC("evidence", "label")},
+    {"evidence", BONT_NC("evidence", "label-secondary")},
+    {"evidence", BONT_NC("evidence", "trial")},
+    {"evidence", BONT_NC("evidence", "practice-guide")},
+    {"evidence", BONT_NC("evidence", "off-label")},
+    {"evidence", BONT_NC("evidence", "weak-secondary")},
+    {"evidence", BONT_NC("evidence", "record")},
+};
+
+const char *bont__word_tr(const char *context, const char *word)
+{
+    for (size_t i = 0; word && i < sizeof plan_words / sizeof plan_words[0]; i++)
+        if (!strcmp(plan_words[i].context, context) && !strcmp(plan_words[i].word, word))
+            return BONT_TRC(context, word);
+    return word ? word : "";
+}
+
 const char *bont__unit_tr(const char *unit)
 {
     static const char *const words[] = {BONT_NC("unit", "days"), BONT_NC("unit", "years"),

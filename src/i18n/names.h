@@ -18,6 +18,11 @@ const char *bont__side_tr(bont_side_t s);
 const char *bont__severity_tr(bont_severity_t sev);
 /* "palpation", "emg", ... for people; "" when not given. */
 const char *bont__guidance_tr(bont_guidance_t g);
+/* A word of a plan or record for people: context "sex" (female, male, other, unknown), "term
+ * kind" (condition, medication, allergy), "excipient" (albumin, milk_protein) or "evidence"
+ * (label, trial, practice-guide, ...; data/rules.json); any other word
+ * is returned as it is. */
+const char *bont__word_tr(const char *context, const char *word);
 /* A unit of a finding ("days", "years", "sites", "h"; "U" and "mL" stay) for people. */
 const char *bont__unit_tr(const char *unit);
 

@@ -519,13 +519,14 @@ static void check_contras(checker_t *C)
             if (has == 1)
                 add(C, c->severity, c->id, "label", c->source, t->id, NAN, NAN, "",
                     BONT_TR("%s (%s) contains %s and the patient reports %s: %s"),
-                    plan->product->id, plan->product->display, BONT_TRC("excipient", c->excipient),
-                    t->id, BONT_TRC("contraindication", c->message));
+                    plan->product->id, plan->product->display,
+                    bont__word_tr("excipient", c->excipient), t->id,
+                    BONT_TRC("contraindication", c->message));
             else if (has < 0)
                 add(C, BONT_SEV_WARNING, c->id, "label", c->source, t->id, NAN, NAN, "",
                     BONT_TR("the patient reports %s, and whether %s contains %s could not be "
                             "confirmed from the sources bont holds: check the label"),
-                    t->id, plan->product->id, BONT_TRC("excipient", c->excipient));
+                    t->id, plan->product->id, bont__word_tr("excipient", c->excipient));
             continue;
         }
         add(C, c->severity, c->id, "label", c->source, t->id, NAN, NAN, "", BONT_TR("%s: %s"),
@@ -537,7 +538,7 @@ static void check_contras(checker_t *C)
             NAN, "",
             BONT_TR("%s \"%s\" is not in bont's knowledge base, so it was not checked against "
                     "contraindications"),
-            BONT_TRC("term kind", pt->unrecognised_kind[i]), pt->unrecognised[i]);
+            bont__word_tr("term kind", pt->unrecognised_kind[i]), pt->unrecognised[i]);
 }
 
 /* ---- dilution, history notes ------------------------------------------------------------- */

@@ -21,7 +21,7 @@ int bont_report_findings_text(FILE *f, const bont_finding_t *findings, size_t n)
         bont__put_padded(f, bont__severity_tr(x->severity), 7);
         fprintf(f, "  %s\n           %s", bont__tx(&sc, x->rule), bont__tx(&sc, x->message));
         if (x->source[0] || x->evidence[0])
-            fprintf(f, " [%s%s%s]", bont__tx(&sc, x->evidence),
+            fprintf(f, " [%s%s%s]", bont__tx(&sc, bont__word_tr("evidence", x->evidence)),
                     x->evidence[0] && x->source[0] ? "; " : "", bont__tx(&sc, x->source));
         fputc('\n', f);
     }
@@ -102,7 +102,7 @@ static void plan_header(FILE *f, const bont_plan_t *plan, bont__scratch_t *sc)
     snprintf(item, sizeof item, BONT_TR("%g y"), pt->age_years);
     bont__list_add(about, sizeof about, item);
     if (pt->sex[0])
-        bont__list_add(about, sizeof about, bont__tx(sc, BONT_TRC("sex", pt->sex)));
+        bont__list_add(about, sizeof about, bont__tx(sc, bont__word_tr("sex", pt->sex)));
     if (pt->weight_kg > 0) {
         snprintf(item, sizeof item, BONT_TR("%g kg"), pt->weight_kg);
         bont__list_add(about, sizeof about, item);
@@ -171,8 +171,7 @@ static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t
         uncalibrated += big && !k->calibrated;
         if (!big || !k->calibrated)
             continue;
-        bont__target_label(where, sizeof where, bont__muscle_name(k->muscle),
-                           bont__side_tr(k->side));
+        bont__target_label(where, sizeof where, bont__muscle_name(k->muscle), bont__side(k->side));
         bont__fmt_share_pct(share, sizeof share, k->probability);
         fprintf(f, "  %7s  ", share);
         bont__put_padded(f, bont__tx(sc, BONT_TRC("side effect", k->effect)), 20);
@@ -192,7 +191,7 @@ static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t
             if (k->calibrated || k->probability < RISK_SHOWN)
                 continue;
             bont__target_label(where, sizeof where, bont__muscle_name(k->muscle),
-                               bont__side_tr(k->side));
+                               bont__side(k->side));
             fputs("           ", f);
             bont__put_padded(f, bont__tx(sc, BONT_TRC("side effect", k->effect)), 20);
             fprintf(f, " %s\n", bont__tx(sc, where));

@@ -81,6 +81,7 @@ int bont__effect_svg(FILE *f, const bont_plan_t *plan, int days, const char *sub
                                              : BONT_TR("Simulated effect"),
                                .subtitle = subtitle,
                                .x_label = BONT_TR("days after injection"),
+                               /* xgettext:no-c-format */
                                .y_label = BONT_TR("effect (% of baseline function lost)"),
                                .x_min = 0,
                                .x_max = days,

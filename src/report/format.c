@@ -109,7 +109,10 @@ void bont__target_label(char *buf, size_t size, const char *muscle, const char *
     if (!side || !*side || !strcmp(side, "midline"))
         n = snprintf(buf, size, "%s", muscle);
     else
-        n = snprintf(buf, size, "%s (%s)", muscle, side);
+        n = snprintf(buf, size, BONT_TR("%s (%s)"), muscle,
+                     !strcmp(side, "left")    ? BONT_TRC("side", "left")
+                     : !strcmp(side, "right") ? BONT_TRC("side", "right")
+                                              : side);
     fit_utf8(buf, size, n);
 }
 

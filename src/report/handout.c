@@ -268,5 +268,6 @@ bool bont__handout_applies(const bont__handout_facts_t *x, const void *item)
 
 const char *bont__handout_evidence(const char *evidence)
 {
-    return evidence ? BONT_TRC("evidence", evidence) : "";
+    return evidence ? BONT_TRC("evidence", evidence) : ""; /* data/aftercare.json's, listed by
+                                                              scripts/po-data.py */
 }

@@ -67,7 +67,8 @@ const char *bont__side(bont_side_t s);
 void bont__put_padded(FILE *f, const char *s, size_t width);
 /* The JSON "lang" value: the code of the language message-like fields are written in. */
 json_t *bont__jlang(void);
-/* A target for people: "corrugator_supercilii (left)", "procerus". side may be "". */
+/* A target for people: "corrugator_supercilii (left)", "procerus"; side is the English word
+ * ("left", "right", "midline" or ""), shown in the thread's language. */
 void bont__target_label(char *buf, size_t size, const char *muscle, const char *side);
 /* Appends item to the list in buf ("a, b, c"), with the language's separator, so a line of
  * optional attributes is built from whole items rather than from fragments with commas. */

@@ -145,6 +145,7 @@ int bont_report_pop_text(FILE *f, const bont_pop_t *pop, const bont_plan_t *plan
     if (rc == 0)
         rc = risk_table(f, pop, &sc);
     if (rc == 0)
+        /* xgettext:no-c-format */
         fputs(BONT_TR("\nEach virtual patient has its own model parameters "
                       "(data/variability.json) and spread;\npercentiles are over patients, day by "
                       "day and readout by readout. Role \"spread\": reached\nonly by spread from "

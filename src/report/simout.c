@@ -75,6 +75,7 @@ int bont_report_sim_text(FILE *f, const bont_sim_t *sim, const bont_plan_t *plan
     if (rc == 0)
         rc = bont__course_table(f, &course, &sc);
     if (rc == 0)
+        /* xgettext:no-c-format */
         fputs(BONT_TR("\nEffect: loss of force (muscles) or of secretion (glands, skin, organs), "
                       "percent of baseline.\nOnset: first time the effect reaches 25% of its "
                       "peak. Duration: days from injection until\nthe effect falls below 50% of "

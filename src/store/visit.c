@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "i18n/names.h"
 #include "i18n/tr.h"
 #include "store/internal.h"
 
@@ -130,7 +131,7 @@ static int merge_terms(const bont_kb_t *kb, const bont_store_patient_t *p, const
                 "",
                 BONT_TR("the patient's recorded %s \"%s\" is not in bont's knowledge base, so no "
                         "rule could check it: review it yourself"),
-                BONT_TRC("term kind", kind), p->terms[i].name);
+                bont__word_tr("term kind", kind), p->terms[i].name);
             continue;
         }
         int dup = 0;
@@ -394,7 +395,8 @@ static int merge_patient(const bont_kb_t *kb, bont_plan_t *plan, const bont_pati
         add(F, BONT_SEV_ERROR, "record.patient_sex", NULL, "patient", NAN, NAN, "",
             BONT_TR("the plan gives sex %s but patient %lld (%s) is recorded as %s: is this the "
                     "right patient?"),
-            BONT_TRC("sex", plan->patient.sex), sp->id, sp->name, BONT_TRC("sex", sp->sex));
+            bont__word_tr("sex", plan->patient.sex), sp->id, sp->name,
+            bont__word_tr("sex", sp->sex));
     if (!(plan->patient.weight_kg > 0) && sp->weight_kg > 0)
         plan->patient.weight_kg = sp->weight_kg;
     if ((ret = merge_terms(kb, sp, "condition", given->conditions, given->n_conditions, &m->conds,

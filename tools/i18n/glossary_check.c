@@ -20,27 +20,6 @@
 
 static int failures, checked;
 
-/* Does s hold term as whole words (ASCII case folded; "s" or "es" may follow)? */
-static int has_words(const char *s, const char *term)
-{
-    size_t n = strlen(term);
-    if (n == 0)
-        return 0;
-    for (const char *p = s; *p; p++) {
-        if (p > s && isalnum((unsigned char)p[-1]))
-            continue;
-        if (strncasecmp(p, term, n) != 0)
-            continue;
-        const char *e = p + n;
-        if (!isalnum((unsigned char)*e))
-            return 1;
-        if ((e[0] == 's' && !isalnum((unsigned char)e[1])) ||
-            (e[0] == 'e' && e[1] == 's' && !isalnum((unsigned char)e[2])))
-            return 1;
-    }
-    return 0;
-}
-
 /* Calls fn on every term string of a language block {"technical", "lay", "also": [...]}. */
 static int any_term(json_t *block, int (*fn)(const char *text, const char *term), const char *text)
 {
@@ -65,34 +44,97 @@ static int contains(const char *text, const char *term)
     return *term && strstr(text, term) != NULL;
 }
 
+/* One English term of a concept, for the longest-first matching below. */
+typedef struct term_t {
+    const char *text;
+    size_t concept;
+} term_t;
+
+static int longer_first(const void *a, const void *b)
+{
+    size_t x = strlen(((const term_t *)a)->text), y = strlen(((const term_t *)b)->text);
+    return (x < y) - (x > y);
+}
+
+/* Blanks the whole-word occurrences of term in s (so a shorter term inside it, "ptosis" in
+ * "brow ptosis", does not count again); returns whether there was one. */
+/* Letters, digits and '_' make up words (an identifier is one word). */
+static int word_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+static int take_words(char *s, const char *term)
+{
+    int found = 0;
+    size_t n = strlen(term);
+    for (char *p = s; *p; p++) {
+        if ((p > s && word_char(p[-1])) || strncasecmp(p, term, n) != 0)
+            continue;
+        size_t end = n;
+        if (p[end] == 'e' && p[end + 1] == 's' && !word_char(p[end + 2]))
+            end += 2;
+        else if (p[end] == 's' && !word_char(p[end + 1]))
+            end += 1;
+        if (word_char(p[end]))
+            continue;
+        memset(p, ' ', end);
+        found = 1;
+    }
+    return found;
+}
+
 static void check_pair(json_t *glossary, const char *where, const char *en, const char *lang,
                        const char *text)
 {
     checked++;
-    size_t i;
+    json_t *concepts = json_object_get(glossary, "concepts");
+    size_t n_concepts = json_array_size(concepts), n_terms = 0, i;
+    term_t terms[2048];
+    char *named = calloc(n_concepts + 1, 1), english[8192];
     json_t *c;
-    json_array_foreach(json_object_get(glossary, "concepts"), i, c)
+    json_array_foreach(concepts, i, c)
     {
-        const char *id = json_string_value(json_object_get(c, "id"));
         size_t j;
         json_t *bad;
         json_array_foreach(json_object_get(json_object_get(c, "refuse"), lang), j, bad)
         {
             const char *b = json_string_value(json_object_get(bad, "term"));
             if (b && strstr(text, b)) {
-                printf("%s: %s text uses \"%s\", refused for %s: %s\n", where, lang, b, id, text);
+                printf("%s: %s text uses \"%s\", refused for %s: %s\n", where, lang, b,
+                       json_string_value(json_object_get(c, "id")), text);
                 failures++;
             }
         }
-        if (!en || !any_term(json_object_get(c, "en"), has_words, en))
-            continue;
-        if (!any_term(json_object_get(c, lang), contains, text)) {
-            printf("%s: names %s in English but its %s text has none of the glossary's words "
-                   "for it: %s\n",
-                   where, id, lang, text);
-            failures++;
-        }
+        json_t *block = json_object_get(c, "en"), *v;
+        const char *keys[] = {"technical", "lay"};
+        for (size_t k = 0; k < 2 && n_terms < 2048; k++)
+            if (json_string_value(json_object_get(block, keys[k])))
+                terms[n_terms++] = (term_t){json_string_value(json_object_get(block, keys[k])), i};
+        json_array_foreach(json_object_get(block, "also"), j,
+                           v) if (n_terms < 2048 && json_string_value(v)) terms[n_terms++] =
+            (term_t){json_string_value(v), i};
     }
+    /* An id on its own ("brow_ptosis") names a thing as its words do; inside a sentence an
+     * identifier ("facial_wrinkle_scale") is a name, not words. */
+    snprintf(english, sizeof english, "%s", en ? en : "");
+    for (char *p = english; !strchr(english, ' ') && *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    qsort(terms, n_terms, sizeof terms[0], longer_first);
+    for (size_t t = 0; named && en && t < n_terms; t++)
+        if (*terms[t].text && take_words(english, terms[t].text))
+            named[terms[t].concept] = 1;
+    json_array_foreach(concepts, i, c)
+    {
+        if (!named || !named[i] || any_term(json_object_get(c, lang), contains, text))
+            continue;
+        printf("%s: names %s in English but its %s text has none of the glossary's words "
+               "for it: %s\n",
+               where, json_string_value(json_object_get(c, "id")), lang, text);
+        failures++;
+    }
+    free(named);
 }
 
 static int check_mo(json_t *glossary, const char *lang, const char *path)
