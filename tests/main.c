@@ -256,6 +256,11 @@ int main(int argc, char **argv)
 {
     int passed = 0, failed = 0;
     setvbuf(stdout, NULL, _IOLBF, 0);
+    /* Whole outputs are compared in English: the caller's locale must not choose another
+     * language (tests of the language choice set their own with env -i). */
+    static const char *const locale_vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < sizeof locale_vars / sizeof locale_vars[0]; i++)
+        unsetenv(locale_vars[i]);
     failed += registry_problems(&registry, stdout);
     for (int i = 0; i < registry.n; i++) {
         const test_entry_t *t = &registry.tests[i];

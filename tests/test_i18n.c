@@ -1,34 +1,35 @@
-/* test_i18n.c: language choice, catalogue look-up and glossary consistency (i18n prototype). */
+/* test_i18n.c: language choice, catalogue look-up and glossary consistency, through the
+ * i18n tool (the library's reader, and glibc's gettext as a cross-check). */
 #include <string.h>
 
 #include "test.h"
 
 static char out[1 << 16], err[1 << 14];
 
-/* Runs the prototype with exactly the environment env (no inherited locale variables). */
+/* Runs the i18n tool with exactly the environment env (no inherited locale variables). */
 static int proto(const char *env, const char *args)
 {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "env -i %s build/i18n-proto %s", env, args);
+    snprintf(cmd, sizeof cmd, "env -i %s build/i18n-tool %s", env, args);
     return bont_test_run(cmd, out, sizeof out, err, sizeof err);
 }
 
-/* Each case: environment, expected language, expected translation of "Findings". */
+/* Each case: environment, expected language, expected translation of "Sources". */
 static const struct {
     const char *env, *lang, *findings;
 } env_cases[] = {
-    {"", "en", "Findings"},
-    {"LANGUAGE=ko", "ko", "검토 결과"},
-    {"LANG=ko_KR.UTF-8", "ko", "검토 결과"},
-    {"LC_MESSAGES=ko_KR.UTF-8 LANG=en_US.UTF-8", "ko", "검토 결과"},
-    {"LC_ALL=zh_CN.UTF-8 LANG=ko_KR.UTF-8", "zh", "检查结果"},
-    {"LANG=zh_CN.GB18030", "zh", "检查结果"},
-    {"LANGUAGE=fr:zh_CN LANG=de_DE.UTF-8", "zh", "检查结果"},
-    {"LANGUAGE=ko LC_ALL=C", "en", "Findings"},
-    {"LANGUAGE=ko LANG=POSIX", "en", "Findings"},
-    {"LANGUAGE=ko LANG=C.UTF-8", "ko", "검토 결과"},
-    {"LANG=fr_FR.UTF-8", "en", "Findings"},
-    {"LANG=kok_IN.UTF-8", "en", "Findings"},
+    {"", "en", "Sources"},
+    {"LANGUAGE=ko", "ko", "출처"},
+    {"LANG=ko_KR.UTF-8", "ko", "출처"},
+    {"LC_MESSAGES=ko_KR.UTF-8 LANG=en_US.UTF-8", "ko", "출처"},
+    {"LC_ALL=zh_CN.UTF-8 LANG=ko_KR.UTF-8", "zh", "来源"},
+    {"LANG=zh_CN.GB18030", "zh", "来源"},
+    {"LANGUAGE=fr:zh_CN LANG=de_DE.UTF-8", "zh", "来源"},
+    {"LANGUAGE=ko LC_ALL=C", "en", "Sources"},
+    {"LANGUAGE=ko LANG=POSIX", "en", "Sources"},
+    {"LANGUAGE=ko LANG=C.UTF-8", "ko", "출처"},
+    {"LANG=fr_FR.UTF-8", "en", "Sources"},
+    {"LANG=kok_IN.UTF-8", "en", "Sources"},
 };
 
 TEST(i18n_language_from_environment)
@@ -37,7 +38,7 @@ TEST(i18n_language_from_environment)
     for (size_t m = 0; m < 2; m++)
         for (size_t i = 0; i < sizeof env_cases / sizeof env_cases[0]; i++) {
             char args[64], want[128];
-            snprintf(args, sizeof args, "--mechanism %s Findings", mechanisms[m]);
+            snprintf(args, sizeof args, "--mechanism %s Sources", mechanisms[m]);
             snprintf(want, sizeof want, "lang=%s\n%s\n", env_cases[i].lang, env_cases[i].findings);
             CHECK_INT(proto(env_cases[i].env, args), 0);
             CHECK_MSG(strcmp(out, want) == 0, "[%s] %s: got \"%s\", want \"%s\"", env_cases[i].env,
@@ -47,12 +48,12 @@ TEST(i18n_language_from_environment)
 
 TEST(i18n_lang_flag_wins_and_unknown_warns)
 {
-    CHECK_INT(proto("LANG=zh_CN.UTF-8", "--lang ko Findings"), 0);
-    CHECK_STR(out, "lang=ko\n검토 결과\n");
-    CHECK_INT(proto("LANG=ko_KR.UTF-8", "--lang en Findings"), 0);
-    CHECK_STR(out, "lang=en\nFindings\n");
-    CHECK_INT(proto("LANG=ko_KR.UTF-8", "--lang klingon Findings"), 0);
-    CHECK_STR(out, "lang=en\nFindings\n");
+    CHECK_INT(proto("LANG=zh_CN.UTF-8", "--lang ko Sources"), 0);
+    CHECK_STR(out, "lang=ko\n출처\n");
+    CHECK_INT(proto("LANG=ko_KR.UTF-8", "--lang en Sources"), 0);
+    CHECK_STR(out, "lang=en\nSources\n");
+    CHECK_INT(proto("LANG=ko_KR.UTF-8", "--lang klingon Sources"), 0);
+    CHECK_STR(out, "lang=en\nSources\n");
     CHECK(strstr(err, "unknown language \"klingon\": using English") != NULL);
     CHECK_INT(proto("", "--lang zh-CN --context severity error"), 0);
     CHECK_STR(out, "lang=zh\n错误\n");
@@ -90,7 +91,7 @@ static int write_file(const char *path, const void *data, size_t n)
  * refused with a reason; a good one is accepted. */
 TEST(i18n_bad_catalogue_refused)
 {
-    CHECK_INT(bont_test_run("build/i18n-proto --check-mo build/po/ko.mo", out, sizeof out, err,
+    CHECK_INT(bont_test_run("build/i18n-tool --check-mo build/po/ko.mo", out, sizeof out, err,
                             sizeof err),
               0);
     static unsigned char mo[1 << 16];
@@ -121,7 +122,7 @@ TEST(i18n_bad_catalogue_refused)
                {"missing", "No such file"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char cmd[256];
-        snprintf(cmd, sizeof cmd, "build/i18n-proto --check-mo /tmp/bont-i18n-%s.mo", bad[i].file);
+        snprintf(cmd, sizeof cmd, "build/i18n-tool --check-mo /tmp/bont-i18n-%s.mo", bad[i].file);
         CHECK_INT(bont_test_run(cmd, out, sizeof out, err, sizeof err), 2);
         CHECK_MSG(strstr(err, bad[i].why) != NULL, "%s: %s", bad[i].file, err);
     }
@@ -150,7 +151,10 @@ TEST(i18n_glossary_catches_mistranslation)
     fputs("{\"t\": [{\"en\": \"Botulinum toxin for cervical dystonia\", \"zh\": "
           "\"肉毒毒素治疗颈部肌张力障碍\", \"ko\": \"자궁 경부 근긴장이상에 보툴리눔 독소\"},"
           "{\"en\": \"trouble swallowing\", \"zh\": \"说话困难\", \"ko\": \"삼키기 어려움\"},"
-          "{\"en\": \"day {peak}\", \"zh\": \"第 {peak} 天\", \"ko\": \"{top}일째\"}]}",
+          "{\"en\": \"day {peak}\", \"zh\": \"第 {peak} 天\", \"ko\": \"{top}일째\"},"
+          "{\"en\": \"brow ptosis\", \"zh\": \"眉下垂\", \"ko\": \"눈썹 처짐\"},"
+          "{\"en\": \"a score on facial_wrinkle_scale\", \"zh\": \"量表评分\", \"ko\": \"척도 "
+          "점수\"}]}",
           f);
     fclose(f);
     char cmd[512];
@@ -160,5 +164,9 @@ TEST(i18n_glossary_catches_mistranslation)
     CHECK_MSG(strstr(out, "names dysphagia in English but its zh text") != NULL, "%s", out);
     CHECK_MSG(strstr(out, "ko text has other {placeholders}") != NULL, "%s", out);
     CHECK_MSG(strstr(out, "zh text has other {placeholders}") == NULL, "%s", out);
+    /* The longest term wins ("brow ptosis" is no eyelid ptosis), and an identifier inside a
+     * sentence is a name, not words. */
+    CHECK_MSG(strstr(out, "眉下垂") == NULL, "%s", out);
+    CHECK_MSG(strstr(out, "量表") == NULL, "%s", out);
     remove(bad);
 }

@@ -161,7 +161,8 @@ static void option_walk(const bont_pathway_report_t *r, const json_t *opt, size_
                          "bont holds, so none is given for them."));
     char ids[1024];
     ids_of(opt, ids, sizeof ids);
-    e->field(ctx, BONT_TR("Sources"), ids);
+    e->field(ctx, BONT_TR("Sources"),
+             ids[0] ? ids : BONT_TR("none: what it would say is not confirmed (see the note)"));
 }
 
 /* Every source the condition cites, each once, in order of first citation. */
@@ -481,7 +482,18 @@ json_t *bont_report_pathway_json(const bont_pathway_report_t *r)
     size_t i;
     json_t *opt;
     bool failed = !options;
-    json_array_foreach(options, i, opt) failed = failed || keep_age_advice(r, opt) != 0;
+    json_array_foreach(options, i, opt)
+    {
+        /* Every option names its sources as a list, whichever form the data gives them in. */
+        char ids[1024];
+        ids_of(json_array_get(json_object_get(cond, "options"), i), ids, sizeof ids);
+        json_t *list = json_array();
+        for (char *save = NULL, *id = strtok_r(ids, " ", &save); list && id;
+             id = strtok_r(NULL, " ", &save))
+            bont__jappend(list, bont__jstr(id), &failed);
+        failed = failed || !list || json_object_set_new(opt, "sources", list) != 0 ||
+                 keep_age_advice(r, opt) != 0;
+    }
     json_t *root =
         json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "condition", bont__jstr(r->condition),
                   "lang", bont__jlang(), "name", bont__jstr(pick(cond, "name")), "about",
