@@ -53,21 +53,9 @@ json_t *bont_report_findings_json(const bont_finding_t *findings, size_t n)
 /* Calls fn for every source id the findings cite, each once, in order of first citation. */
 static void each_source(const bont_check_t *chk, void (*fn)(const char *id, void *user), void *user)
 {
-    char seen[4096] = " ";
-    for (size_t i = 0; i < chk->n_findings; i++) {
-        char buf[256];
-        snprintf(buf, sizeof buf, "%s", chk->findings[i].source);
-        for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok;
-             tok = strtok_r(NULL, " ", &save)) {
-            char key[80];
-            snprintf(key, sizeof key, " %s ", tok);
-            if (strstr(seen, key))
-                continue;
-            size_t n = strlen(seen);
-            snprintf(seen + n, sizeof seen - n, "%s ", tok);
-            fn(tok, user);
-        }
-    }
+    char seen[4096] = "";
+    for (size_t i = 0; i < chk->n_findings; i++)
+        bont__ids_add(seen, sizeof seen, chk->findings[i].source, fn, user);
 }
 
 /* ---- Text ---------------------------------------------------------------------------------- */

@@ -129,6 +129,28 @@ void bont__plan_label(char *buf, size_t size, const bont_plan_t *plan)
     fit_utf8(buf, size, n);
 }
 
+void bont__ids_add(char *set, size_t size, const char *ids, void (*fn)(const char *id, void *user),
+                   void *user)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", ids ? ids : "");
+    if (size > 1 && set[0] != ' ')
+        snprintf(set, size, " ");
+    for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok;
+         tok = strtok_r(NULL, " ", &save)) {
+        char key[96];
+        snprintf(key, sizeof key, " %s ", tok);
+        if (strstr(set, key))
+            continue;
+        size_t n = strlen(set);
+        if (n + strlen(tok) + 2 > size)
+            return; /* full: the rest are not listed */
+        snprintf(set + n, size - n, "%s ", tok);
+        if (fn)
+            fn(tok, user);
+    }
+}
+
 int bont__stream_rc(FILE *f, int rc)
 {
     return rc ? rc : ferror(f) ? BONT_EIO : 0;

@@ -17,19 +17,7 @@ typedef struct cited_t {
 
 static void cite(cited_t *c, const char *ids)
 {
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", ids ? ids : "");
-    for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok;
-         tok = strtok_r(NULL, " ", &save)) {
-        char key[80];
-        snprintf(key, sizeof key, " %s ", tok);
-        char padded[1100];
-        snprintf(padded, sizeof padded, " %s ", c->ids);
-        if (strstr(padded, key))
-            continue;
-        size_t n = strlen(c->ids);
-        snprintf(c->ids + n, sizeof c->ids - n, "%s%s", n ? " " : "", tok);
-    }
+    bont__ids_add(c->ids, sizeof c->ids, ids, NULL, NULL);
 }
 
 static void say(const bont__handout_facts_t *x, const bont__handout_emitter_t *e, void *ctx,

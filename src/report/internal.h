@@ -73,6 +73,11 @@ void bont__target_label(char *buf, size_t size, const char *muscle, const char *
 /* Appends item to the list in buf ("a, b, c"), with the language's separator, so a line of
  * optional attributes is built from whole items rather than from fragments with commas. */
 void bont__list_add(char *buf, size_t size, const char *item);
+/* Adds each id of the space-separated list ids ("S1 S21") to set, a space-padded list (" S1 S21 ";
+ * an empty buffer starts one), unless it is there already, calling fn (may be NULL) for each new
+ * one in order: the sources a report cites, each once, in order of first citation. */
+void bont__ids_add(char *set, size_t size, const char *ids, void (*fn)(const char *id, void *user),
+                   void *user);
 /* "FILE (TITLE)" or "FILE" for a plan. */
 void bont__plan_label(char *buf, size_t size, const bont_plan_t *plan);
 

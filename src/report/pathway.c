@@ -168,30 +168,16 @@ static void option_walk(const bont_pathway_report_t *r, const json_t *opt, size_
 /* Every source the condition cites, each once, in order of first citation. */
 static void all_sources(const json_t *cond, char *buf, size_t size)
 {
-    buf[0] = '\0';
     char ids[1024];
     size_t i;
-    json_t *opt;
-    const json_t *about = json_object_get(cond, "about_sources");
     json_t *v;
-    size_t k;
-    json_array_foreach((json_t *)about, k, v)
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(cond, "about_sources"), i, v)
+        bont__ids_add(buf, size, json_string_value(v), NULL, NULL);
+    json_array_foreach(json_object_get(cond, "options"), i, v)
     {
-        size_t n = strlen(buf);
-        snprintf(buf + n, size - n, "%s%s ", n ? "" : " ", json_string_value(v));
-    }
-    json_array_foreach(json_object_get(cond, "options"), i, opt)
-    {
-        ids_of(opt, ids, sizeof ids);
-        for (char *save = NULL, *id = strtok_r(ids, " ", &save); id;
-             id = strtok_r(NULL, " ", &save)) {
-            char key[80];
-            snprintf(key, sizeof key, " %s ", id);
-            if (strstr(buf, key))
-                continue;
-            size_t n = strlen(buf);
-            snprintf(buf + n, size - n, "%s%s ", n ? "" : " ", id);
-        }
+        ids_of(v, ids, sizeof ids);
+        bont__ids_add(buf, size, ids, NULL, NULL);
     }
 }
 
@@ -220,6 +206,7 @@ static void walk(const bont_pathway_report_t *r, const json_t *cond, const pw_em
     json_array_foreach(json_object_get(cond, "options"), i, opt) option_walk(r, opt, i + 1, e, ctx);
     char ids[2048];
     all_sources(cond, ids, sizeof ids);
+    e->title(ctx, BONT_TR("All sources"), NULL);
     e->list(ctx, BONT_TR("Sources"));
     for (char *save = NULL, *id = strtok_r(ids, " ", &save); id; id = strtok_r(NULL, " ", &save)) {
         bont__content_source_t s;
@@ -241,12 +228,16 @@ static void t_put(void *ctx, const char *s)
     bont_report_put_text(ctx, s);
 }
 
+/* The page's title and what the condition is; a later title (about NULL) opens the sources. */
 static void t_title(void *ctx, const char *title, const char *about)
 {
+    fputs(about ? "" : "\n", ctx);
     t_put(ctx, title);
     fputs("\n", ctx);
-    t_put(ctx, about);
-    fputs("\n", ctx);
+    if (about) {
+        t_put(ctx, about);
+        fputs("\n", ctx);
+    }
 }
 
 static void t_option(void *ctx, size_t number, const char *name, const char *kind)
@@ -309,6 +300,12 @@ static void h_put(void *ctx, const char *s)
 
 static void h_title(void *ctx, const char *title, const char *about)
 {
+    if (!about) { /* the sources, after the options */
+        fputs("</dl>\n</section>\n</div>\n<section class=\"sources\">\n<h2>", ctx);
+        h_put(ctx, title);
+        fputs("</h2>\n<dl>\n", ctx);
+        return;
+    }
     bont_lang_t lang = bont_i18n_thread_lang();
     fprintf(ctx, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
             bont_lang_html(lang));
@@ -316,7 +313,10 @@ static void h_title(void *ctx, const char *title, const char *about)
     fprintf(ctx,
             "</title>\n<style>\nhtml { font-family: %s; font-size: 10.5pt; line-height: 1.45; "
             "}\n:lang(ko) { word-break: keep-all; }\nbody { max-width: 190mm; margin: 0 auto; "
-            "}\n@page { size: A4; margin: 12mm; }\nsection { border: 1px solid #bbb; "
+            "}\n@page { size: A4; margin: 10mm; }\n.options { display: grid; gap: 6px; "
+            "grid-template-columns: repeat(auto-fit, minmax(56mm, 1fr)); }\nsection.option { "
+            "font-size: 8.6pt; line-height: 1.38; }\nsection.option ul { padding-left: 14px; "
+            "margin: 2px 0; }\nsection { border: 1px solid #bbb; "
             "border-radius: 4px; padding: 4px 10px; margin: 8px 0; break-inside: avoid; }\n"
             "h2 { font-size: 13pt; margin: 4px 0; }\ndt { font-weight: bold; margin-top: 3px; "
             "}\ndd { margin: 0 0 0 14px; }\n.sources { font-size: 8pt; color: #555; "
@@ -332,7 +332,9 @@ static void h_title(void *ctx, const char *title, const char *about)
 
 static void h_option(void *ctx, size_t number, const char *name, const char *kind)
 {
-    fprintf(ctx, "</dl>\n%s<section>\n<h2>%zu. ", number > 1 ? "</section>\n" : "", number);
+    /* The options side by side: one column each (stacked on a narrow screen). */
+    fprintf(ctx, "</dl>\n%s<section class=\"option\">\n<h2>%zu. ",
+            number > 1 ? "</section>\n" : "<div class=\"options\">\n", number);
     h_put(ctx, name);
     if (kind) {
         fputs(" <small>(", ctx);
