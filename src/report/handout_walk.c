@@ -60,10 +60,17 @@ static void what_section(const bont__handout_facts_t *x, const bont__handout_emi
 {
     e->section(ctx, "what", bont__content_text(x->h->content, "heading.what"));
     say(x, e, ctx, "what.general", HANDOUT_PLAIN);
+    /* The indication's own sentence, else its family's: "what.spasticity" serves
+     * upper_limb_spasticity and pediatric_lower_limb_spasticity. */
     char key[96];
-    snprintf(key, sizeof key, "what.%s", x->h->plan->indication->id);
-    if (json_object_get(x->h->content->texts, key))
-        say(x, e, ctx, key, HANDOUT_PLAIN);
+    for (const char *id = x->h->plan->indication->id; id; id = strchr(id, '_')) {
+        id += *id == '_';
+        snprintf(key, sizeof key, "what.%s", id);
+        if (json_object_get(x->h->content->texts, key)) {
+            say(x, e, ctx, key, HANDOUT_PLAIN);
+            break;
+        }
+    }
     say(x, e, ctx, "what.units", HANDOUT_PLAIN);
 }
 
