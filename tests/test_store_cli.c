@@ -96,13 +96,13 @@ static const step_t steps[] = {
      "moderate --format json {db}",
      0},
     {"26-ae-bad-severity", "ae add --visit 1 --what ptosis --onset-day 3 --severity awful {db}", 2},
-    {"27-history", "history 1 --today 2026-03-10 {db}", 0},
-    {"28-history-json", "history 1 --today 2026-03-10 --format json {db}", 0},
+    {"27-history", "history 1 --today 2026-05-10 {db}", 0},
+    {"28-history-json", "history 1 --today 2026-05-10 --format json {db}", 0},
     {"29-recall", "recall C3518AB {db}", 0},
     {"30-recall-json", "recall c3518ab --format json {db}", 0},
     {"31-recall-none", "recall NOPE-1 {db}", 0},
-    {"32-due", "due --within 120 --today 2026-04-01 {db}", 0},
-    {"33-due-json", "due --within 30 --today 2026-04-01 --format json {db}", 0},
+    {"32-due", "due --within 120 --today 2026-05-10 {db}", 0},
+    {"33-due-json", "due --within 30 --today 2026-05-10 --format json {db}", 0},
     {"34-export-fhir", "export 1 --fhir {db}", 0},
     {"35-export-missing", "export 42 --fhir {db}", 2},
     {"36-backup", "backup {tmp}/copy.db {db}", 0},
@@ -110,6 +110,27 @@ static const step_t steps[] = {
     {"38-backup-exists", "backup {tmp}/copy.db {db}", 2},
     {"39-newer-schema-refused", "patient list --db {tmp}/future.db", 2},
     {"40-not-a-store", "patient list --db " GOLDEN_DIR "/cd-visit1.json", 2},
+    /* Dates: real, not after today, in order; refused with the field named and nothing
+     * written. */
+    {"41-visit-in-the-future",
+     "visit record " PLANS "cd-visit3.json --patient 2 --lot C3518AB --expiry 2027-06-30 "
+     "--injected 10:00 --today 2026-01-01 {db}",
+     2},
+    {"42-outcome-before-visit",
+     "outcome add --visit 1 --scale twstrs --score 30 --date 2026-01-05 {db}", 2},
+    {"43-wore-off-in-the-future",
+     "outcome add --visit 2 --wore-off 2099-01-01 --today 2026-05-10 {db}", 2},
+    {"44-birth-in-the-future",
+     "patient add --name Y --birth 2030-01-01 --sex male --today 2026-05-10 {db}", 2},
+    {"45-ae-resolved-in-the-future",
+     "ae add --visit 1 --what ptosis --onset-day 3 --severity mild --resolved 2026-06-01 "
+     "--today 2026-05-10 {db}",
+     2},
+    {"46-bad-today", "patient add --name Z --birth 1970-01-01 --sex male --today 2026-13-01 {db}",
+     2},
+    /* Store files: a read command never creates one; a folder is named as one. */
+    {"47-missing-store", "patient list --db {tmp}/mistyped.db", 2},
+    {"48-db-is-a-directory", "patient list --db {tmp}", 2},
 };
 
 /* Replaces every occurrence of from with to in buf (in place, size bytes). */

@@ -16,7 +16,7 @@ static bont_store_t *full_record(const char *path, long long *patient_id)
 {
     bont_error_t err;
     bont_store_t *s = NULL;
-    if (bont_store_open(&s, path, &err) != 0)
+    if (store_test_open(&s, path, &err) != 0)
         return NULL;
     bont_store_patient_t p = store_test_patient("Ana Souza");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);

@@ -40,15 +40,18 @@ typedef struct bont_product_t {
     const char *source;        /* source ids for serotype, vials and excipients */
 } bont_product_t;
 
+typedef struct bont_muscle_t bont_muscle_t;
+
 typedef struct bont_neighbour_t {
-    const char *id;     /* muscle id of the neighbouring structure */
-    double distance_mm; /* approximate centre-to-edge distance, mm */
-    bool fascia;        /* a fascial plane separates the two */
+    const char *id;              /* muscle id of the neighbouring structure */
+    const bont_muscle_t *muscle; /* that structure (kb-owned), resolved when the kb loads */
+    double distance_mm;          /* approximate centre-to-edge distance, mm */
+    bool fascia;                 /* a fascial plane separates the two */
     bool estimate;      /* distance is an estimate (see note) rather than a measured value */
     const char *source; /* source ids or estimate note */
 } bont_neighbour_t;
 
-typedef struct bont_muscle_t {
+struct bont_muscle_t {
     const char *id;       /* English snake_case id, e.g. "corrugator_supercilii" */
     const char *kind;     /* "muscle", "gland", "skin" or "organ" */
     const char *region;   /* e.g. "face_upper", "neck", "upper_limb" */
@@ -68,7 +71,7 @@ typedef struct bont_muscle_t {
     const char *side_effect;       /* effect id when this muscle's weakness is a known side
                                       effect, e.g. "ptosis", else NULL */
     const char *side_effect_label; /* in words, e.g. "eyelid ptosis" */
-} bont_muscle_t;
+};
 
 typedef struct bont_indication_t {
     const char *id; /* e.g. "glabellar_lines" */
@@ -155,6 +158,16 @@ typedef struct bont_contra_t {
     const char *source;
 } bont_contra_t;
 
+/* A fact the history checks use that is no dose rule of one product (data/history-rules.json):
+ * e.g. "history.other_product", the window in which other products' units are reported. */
+typedef struct bont_history_rule_t {
+    const char *id;       /* e.g. "history.other_product" */
+    double window_days;   /* the window it looks back, days; <0 when it has none */
+    const char *evidence; /* evidence class shown with its findings, or NULL */
+    const char *source;   /* source ids */
+    const char *note;     /* the rule in words */
+} bont_history_rule_t;
+
 typedef struct bont_source_t {
     const char *id;   /* e.g. "S1" */
     const char *kind; /* "label", "paper", "secondary", "practice-guide", "estimate" */
@@ -181,6 +194,8 @@ const bont_muscle_t *bont_kb_muscle(const bont_kb_t *kb, const char *name);
 const bont_indication_t *bont_kb_indication(const bont_kb_t *kb, const char *name);
 const bont_term_t *bont_kb_term(const bont_kb_t *kb, const char *name);
 const bont_source_t *bont_kb_source(const bont_kb_t *kb, const char *id);
+/* The history rule with this id, or NULL. */
+const bont_history_rule_t *bont_kb_history_rule(const bont_kb_t *kb, const char *id);
 
 /* Iteration over everything of one kind. */
 size_t bont_kb_n_products(const bont_kb_t *kb);

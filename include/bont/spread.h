@@ -91,12 +91,14 @@ double *bont_spread_field(bont_spread_t *sp, const char *name);
  */
 
 /* Options of bont_risk_plan. Zero-initialised options mean: embedded median model parameters,
- * the bont model, 400 patients, seed 1, 180 days. */
+ * the bont model, 400 patients, seed 1, 180 days, one thread per core. */
 typedef struct bont_risk_opts_t {
     const bont_params_t *params; /* median model parameters (borrowed), or NULL for embedded */
     size_t n_patients;           /* virtual patients (stratified spread deviates), 0 = 400 */
     uint64_t seed;               /* seed of the deviates; same seed, same result */
     int days;                    /* horizon for the peak, 0 = 180 */
+    int threads;                 /* worker threads, 0 = one per online core (at most 64); the
+                                    result does not depend on it */
 } bont_risk_opts_t;
 
 /* Every side-effect risk of the plan's session (history is not included): virtual patients

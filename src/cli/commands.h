@@ -37,6 +37,10 @@ int bont_cmd_recall(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_due(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_export(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_backup(const bont_kb_t *kb, int argc, char **argv);
+/* The web app and its logins (cmd_serve.c, cmd_user.c, cmd_audit.c). */
+int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_user(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_audit(const bont_kb_t *kb, int argc, char **argv);
 
 /* Prints "bont: <formatted error>" on stderr. */
 void bont_cli_error(const bont_error_t *err);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/index.h"
+
 typedef struct checker_t {
     const bont_kb_t *kb;
     const bont_plan_t *plan;
@@ -18,6 +20,8 @@ typedef struct checker_t {
     int failed;                     /* out of memory */
     const bont_history_t **history; /* plan history + extra history */
     size_t n_history;
+    const bont_history_rule_t *other_product;    /* data/history-rules.json */
+    const bont_history_rule_t *other_indication; /* data/history-rules.json */
 } checker_t;
 
 static void add(checker_t *C, bont_severity_t sev, const char *rule, const char *evidence,
@@ -179,38 +183,44 @@ static int region_in_limb(const char *region, const char *limb)
     return strcmp(region, limb) == 0;
 }
 
-/* Sums units (or sites) over the injections that share a muscle (and side, unless both_sides)
- * with injection i; only the first injection of each group reports, so each group is checked
- * once. */
+/* Sums units (or sites) over the injections that share a muscle (and side, unless both_sides),
+ * in one pass with an index of the groups; each group reports once, at its first injection, in
+ * plan order. */
 static void per_muscle(checker_t *C, const bont_rule_t *r, int count_sites)
 {
     const bont_plan_t *plan = C->plan;
-    for (size_t i = 0; i < plan->n_injections; i++) {
+    bont__index_t groups = {0};
+    size_t n_groups = 0;
+    size_t *first = malloc((plan->n_injections + 1) * sizeof *first);
+    double *total = calloc(plan->n_injections + 1, sizeof *total);
+    int ok = first && total;
+    for (size_t i = 0; ok && i < plan->n_injections; i++) {
         const bont_injection_t *a = &plan->injections[i];
         if (r->muscle && strcmp(r->muscle, a->muscle->id) != 0)
             continue;
-        int first = 1;
-        for (size_t j = 0; j < i && first; j++) {
-            const bont_injection_t *b = &plan->injections[j];
-            if (b->muscle == a->muscle && (r->both_sides || b->side == a->side))
-                first = 0;
-        }
-        if (!first)
-            continue;
-        double total = 0;
-        for (size_t j = i; j < plan->n_injections; j++) {
-            const bont_injection_t *b = &plan->injections[j];
-            if (b->muscle == a->muscle && (r->both_sides || b->side == a->side))
-                total += count_sites ? b->sites : b->units;
-        }
+        size_t g = n_groups;
+        int added = bont__index_put(&groups, a->muscle, r->both_sides ? 0 : (int)a->side + 1, &g);
+        ok = added >= 0;
+        if (added == 1)
+            first[n_groups++] = i;
+        if (ok)
+            total[g] += count_sites ? a->sites : a->units;
+    }
+    if (!ok)
+        C->failed = 1;
+    for (size_t g = 0; !C->failed && g < n_groups; g++) {
+        const bont_injection_t *a = &plan->injections[first[g]];
         char subject[96];
         subject_name(a, !r->both_sides, subject, sizeof subject);
         if (r->both_sides && a->muscle->sided) {
             size_t n = strlen(subject);
             snprintf(subject + n, sizeof subject - n, " (both sides)");
         }
-        compare(C, r, subject, total);
+        compare(C, r, subject, total[g]);
     }
+    bont__index_free(&groups);
+    free(first);
+    free(total);
 }
 
 static void per_limb(checker_t *C, const bont_rule_t *r)
@@ -301,7 +311,8 @@ static void interval_other_indications(checker_t *C, const bont_rule_t *longest)
     char subject[128];
     snprintf(subject, sizeof subject, "since %s (%s, %s)", last->date, last->product->id,
              last->indication ? last->indication->id : "no indication");
-    add(C, BONT_SEV_WARNING, "history.interval_other_indication", "paper", "G3 G4", subject,
+    const bont_history_rule_t *h = C->other_indication;
+    add(C, BONT_SEV_WARNING, h->id, h->evidence, h->source, subject,
         (double)(plan->day - last->day), longest->min, "days",
         "%s: %ld days since a session for %s (%g U of %s), shorter than the %g days %s asks "
         "between treatments for %s; labels state intervals per indication, but the exposures "
@@ -420,21 +431,23 @@ static int check_rules(checker_t *C, bont_error_t *err)
             "no dose limits for %s in %s are in bont's knowledge base, so the doses were "
             "not checked against any",
             plan->product->id, plan->indication->id);
-    /* Injections outside the indication's usual targets. */
+    /* Injections outside the indication's usual targets, each muscle once. */
     const bont_indication_t *ind = plan->indication;
+    bont__index_t seen = {0};
     for (size_t i = 0; ind->n_muscles && i < plan->n_injections; i++) {
         const bont_injection_t *inj = &plan->injections[i];
-        if (list_has(ind->muscles, ind->n_muscles, inj->muscle->id))
+        size_t one = 1;
+        int added = bont__index_put(&seen, inj->muscle, 0, &one);
+        if (added < 0)
+            C->failed = 1;
+        if (added != 1 || list_has(ind->muscles, ind->n_muscles, inj->muscle->id))
             continue;
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = plan->injections[j].muscle == inj->muscle;
-        if (!seen)
-            add(C, BONT_SEV_WARNING, "plan.unusual_target", NULL, NULL, inj->muscle->id, NAN, NAN,
-                "", "%s is not among the usual targets for %s%s%s", inj->muscle->id, ind->id,
-                inj->muscle->side_effect ? "; its weakness causes " : "",
-                inj->muscle->side_effect_label ? inj->muscle->side_effect_label : "");
+        add(C, BONT_SEV_WARNING, "plan.unusual_target", NULL, NULL, inj->muscle->id, NAN, NAN, "",
+            "%s is not among the usual targets for %s%s%s", inj->muscle->id, ind->id,
+            inj->muscle->side_effect ? "; its weakness causes " : "",
+            inj->muscle->side_effect_label ? inj->muscle->side_effect_label : "");
     }
+    bont__index_free(&seen);
     return BONT_OK;
 }
 
@@ -508,8 +521,19 @@ static void check_contras(checker_t *C)
 
 /* ---- dilution, history notes ------------------------------------------------------------- */
 
+/* "12 weeks" for 84 days, "30 days" otherwise. */
+static const char *window_words(double days, char *buf, size_t size)
+{
+    if (days >= 7 && fmod(days, 7) == 0)
+        snprintf(buf, size, "%g weeks", days / 7);
+    else
+        snprintf(buf, size, "%g days", days);
+    return buf;
+}
+
 static void check_vial_and_history(checker_t *C)
 {
+    char window[32];
     const bont_plan_t *plan = C->plan;
     const bont_product_t *prod = plan->product;
     const bont_vial_t *vial = NULL;
@@ -567,12 +591,14 @@ static void check_vial_and_history(checker_t *C)
                 "check the clock time",
                 hi_h, prod->in_use_h, prod->id);
     }
-    /* Other products within 12 weeks: their units cannot be added to this product's. */
+    /* Other products within the window (data/history-rules.json): their units cannot be added
+     * to this product's. */
     double other = 0;
     const bont_history_t *latest_other = NULL;
+    const bont_history_rule_t *op = C->other_product;
     for (size_t i = 0; i < C->n_history; i++) {
         const bont_history_t *h = C->history[i];
-        if (plan->day - h->day >= 84)
+        if ((double)(plan->day - h->day) >= op->window_days)
             continue;
         if (h->product != prod) {
             other += h->units;
@@ -581,12 +607,13 @@ static void check_vial_and_history(checker_t *C)
         }
     }
     if (latest_other)
-        add(C, BONT_SEV_WARNING, "history.other_product", NULL, "S1 D1 X1",
-            latest_other->product->id, other, NAN, "U",
-            "the last 12 weeks include %g U of other products (latest %s on %s): units are not "
+        add(C, BONT_SEV_WARNING, op->id, op->evidence, op->source, latest_other->product->id, other,
+            NAN, "U",
+            "the last %s include %g U of other products (latest %s on %s): units are not "
             "interchangeable, so they were not added to %s's cumulative limit, and their effects "
             "may add up",
-            other, latest_other->product->id, latest_other->date, prod->id);
+            window_words(op->window_days, window, sizeof window), other, latest_other->product->id,
+            latest_other->date, prod->id);
     for (size_t i = 0; i < C->n_history; i++) {
         const bont_history_t *h = C->history[i];
         if (!h->indication)
@@ -597,12 +624,44 @@ static void check_vial_and_history(checker_t *C)
     }
 }
 
-static int cmp_severity(const void *a, const void *b)
+/* Errors first, then warnings, then notes; the order within a severity is kept. Three buckets,
+ * so O(n) however many findings a plan gives. */
+static int sort_by_severity(bont_check_t *out)
 {
-    const bont_finding_t *x = a, *y = b;
-    if (x->severity != y->severity)
-        return (int)y->severity - (int)x->severity;
+    size_t n = out->n_findings;
+    bont_finding_t *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted)
+        return BONT_ENOMEM;
+    size_t at = 0;
+    for (int sev = BONT_SEV_ERROR; sev >= BONT_SEV_NOTE; sev--)
+        for (size_t i = 0; i < n; i++)
+            if ((int)out->findings[i].severity == sev)
+                sorted[at++] = out->findings[i];
+    free(out->findings);
+    out->findings = sorted;
     return 0;
+}
+
+/* The facts of the history checks, from data/history-rules.json. */
+static int history_rules(checker_t *C, bont_error_t *err)
+{
+    static const char *const ids[2] = {"history.other_product",
+                                       "history.interval_other_indication"};
+    const bont_history_rule_t **at[2] = {&C->other_product, &C->other_indication};
+    for (int i = 0; i < 2; i++)
+        if (!(*at[i] = bont_kb_history_rule(C->kb, ids[i]))) {
+            if (err) {
+                bont_error_clear(err);
+                snprintf(err->file, sizeof err->file, "data/history-rules.json");
+            }
+            bont_error_setf(err, NULL, "the knowledge base lacks the history rule %s", ids[i]);
+            return BONT_EKB;
+        }
+    if (!(C->other_product->window_days > 0)) {
+        bont_error_setf(err, NULL, "history.other_product needs window_days > 0");
+        return BONT_EKB;
+    }
+    return BONT_OK;
 }
 
 int bont_check_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_check_opts_t *opts,
@@ -611,7 +670,7 @@ int bont_check_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_chec
     *out = NULL;
     if (!kb || !plan)
         return BONT_EINVAL;
-    checker_t C = {kb, plan, opts, calloc(1, sizeof(bont_check_t)), 0, 0, NULL, 0};
+    checker_t C = {kb, plan, opts, calloc(1, sizeof(bont_check_t)), 0, 0, NULL, 0, NULL, NULL};
     int rc = BONT_OK;
     if (!C.out)
         return BONT_ENOMEM;
@@ -626,6 +685,8 @@ int bont_check_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_chec
     for (size_t i = 0; i < n_extra; i++)
         if (opts->extra_history[i].day <= plan->day)
             C.history[C.n_history++] = &opts->extra_history[i];
+    if ((rc = history_rules(&C, err)))
+        goto cleanup;
     if ((rc = check_rules(&C, err)))
         goto cleanup;
     check_contras(&C);
@@ -634,16 +695,7 @@ int bont_check_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_chec
         rc = BONT_ENOMEM;
         goto cleanup;
     }
-    /* Stable sort by severity: insertion order within a severity is kept. */
-    for (size_t i = 1; i < C.out->n_findings; i++) {
-        bont_finding_t f = C.out->findings[i];
-        size_t j = i;
-        while (j > 0 && cmp_severity(&C.out->findings[j - 1], &f) > 0) {
-            C.out->findings[j] = C.out->findings[j - 1];
-            j--;
-        }
-        C.out->findings[j] = f;
-    }
+    rc = sort_by_severity(C.out);
 cleanup:
     free(C.history);
     if (rc) {

@@ -1,18 +1,41 @@
-/* personal.c: each patient's duration of effect learnt from their recorded wear-off dates
- * (a conjugate normal posterior of a log-scale factor; docs/store.md#personal-duration), and
- * the list of patients due for their next visit. */
+/* personal.c: each patient's duration of effect learnt from their recorded wear-off dates (a
+ * conjugate normal posterior of a log-scale factor; docs/store.md#personal-duration): the
+ * expected duration of a visit (the model's, or the sourced table's), the posterior, and the
+ * predicted wear-off of a patient's latest visit. */
+#include "bont/personal.h"
+
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/internal.h"
+#include "bont/plan.h"
+#include "bont/store.h"
+#include "kb/datafile.h"
+#include "model/paramfile.h"
 
 static const char PRIOR_FILE[] = "duration-prior.json";
 
+/* Long enough for the longest effects (detrusor, sweat glands: 6-12 months). */
+#define HORIZON_DAYS  540
+#define STEPS_PER_DAY 4
+
+/* data/duration-prior.json, parsed (the caller owns it), or NULL with err set. */
+static json_t *prior_data(bont_error_t *err)
+{
+    json_t *root = NULL;
+    return bont__data_embedded(PRIOR_FILE, &root, err) == 0 ? root : NULL;
+}
+
+static int date_day(const char *date, long *day)
+{
+    return bont_date_parse(date, day) == 0 ? 0 : -1;
+}
+
 int bont_duration_prior_load(bont_duration_prior_t *prior, bont_error_t *err)
 {
-    json_t *root = bont__store_data(PRIOR_FILE, err);
+    json_t *root = prior_data(err);
     if (!root)
         return BONT_EKB;
     prior->tau = json_number_value(json_object_get(root, "log_factor_sd_between_patients"));
@@ -28,7 +51,7 @@ int bont_duration_prior_load(bont_duration_prior_t *prior, bont_error_t *err)
 int bont_duration_table(void *ctx, const bont_store_visit_t *visit, double *days, bont_error_t *err)
 {
     (void)ctx;
-    json_t *root = bont__store_data(PRIOR_FILE, err);
+    json_t *root = prior_data(err);
     if (!root)
         return BONT_EKB;
     /* A product-specific row beats the indication's row, which beats the default. */
@@ -98,7 +121,7 @@ int bont_store_predict(const bont_store_record_t *rec, bont_duration_fn_t durati
     memset(out, 0, sizeof *out);
     out->patient_id = rec->patient.id;
     snprintf(out->name, sizeof out->name, "%s", rec->patient.name);
-    if (bont__store_day(today, &today_day) != 0) {
+    if (date_day(today, &today_day) != 0) {
         bont_error_setf(err, "--today", "must be a date as YYYY-MM-DD (got \"%s\")",
                         today ? today : "");
         return BONT_EINVAL;
@@ -113,12 +136,14 @@ int bont_store_predict(const bont_store_record_t *rec, bont_duration_fn_t durati
         ret = BONT_ENOMEM;
         goto cleanup;
     }
-    /* Every visit whose wear-off was recorded is one observation of this patient's factor. */
+    /* Every visit whose wear-off was recorded is one observation of this patient's factor. A
+     * wear-off after today cannot have been seen: a mistyped year would otherwise hide the
+     * patient from the due list for decades. */
     for (size_t i = 0; i < rec->n_visits; i++) {
         const bont_store_visit_t *v = &rec->visits[i];
         long d0, d1;
-        if (!v->wore_off_date[0] || bont__store_day(v->date, &d0) != 0 ||
-            bont__store_day(v->wore_off_date, &d1) != 0 || d1 <= d0)
+        if (!v->wore_off_date[0] || date_day(v->date, &d0) != 0 ||
+            date_day(v->wore_off_date, &d1) != 0 || d1 <= d0 || d1 > today_day)
             continue;
         if ((ret = duration(ctx, v, &exp_days[n], err)) != 0)
             goto cleanup;
@@ -142,13 +167,14 @@ int bont_store_predict(const bont_store_record_t *rec, bont_duration_fn_t durati
                  duration == bont_duration_table ? "table" : "custom");
     out->personal_days = out->expected_days * out->post.factor;
     long start = 0, end;
-    bont__store_day(last->date, &start);
-    if (last->wore_off_date[0] && bont__store_day(last->wore_off_date, &end) == 0) {
+    date_day(last->date, &start);
+    if (last->wore_off_date[0] && date_day(last->wore_off_date, &end) == 0 && end > start &&
+        end <= today_day) {
         out->observed = true;
     } else {
         end = start + lround(out->personal_days);
     }
-    bont__store_format_day(end, out->wear_off_date);
+    bont_date_format(end, out->wear_off_date);
     out->days_left = end - today_day;
 cleanup:
     free(obs);
@@ -156,54 +182,75 @@ cleanup:
     return ret;
 }
 
-static int by_wear_off(const void *a, const void *b)
+int bont_duration_model(void *ctx, const bont_store_visit_t *visit, double *days, bont_error_t *err)
 {
-    const bont_due_t *x = a, *y = b;
-    if (x->days_left != y->days_left)
-        return x->days_left < y->days_left ? -1 : 1;
-    return x->patient_id < y->patient_id ? -1 : x->patient_id > y->patient_id;
-}
-
-int bont_store_due(bont_store_t *store, bont_duration_fn_t duration, void *ctx,
-                   const bont_duration_prior_t *prior, const char *today, int within_days,
-                   bont_due_t **out, size_t *n, bont_error_t *err)
-{
-    bont_store_patient_t *patients = NULL;
-    bont_store_record_t *rec = NULL;
-    bont_due_t *list = NULL;
-    size_t n_patients = 0, count = 0;
-    int ret;
-    *out = NULL;
-    *n = 0;
-    if (within_days < 0) {
-        bont_error_setf(err, "--within", "must be 0 or more days (got %d)", within_days);
-        return BONT_ERANGE;
+    const bont_duration_model_ctx_t *c = ctx;
+    const bont_product_t *product = bont_kb_product(c->kb, visit->vial.product);
+    bont_sim_t *sim = NULL;
+    double weighted = 0, weight = 0;
+    int rc = BONT_OK;
+    if (!product) {
+        bont_error_setf(err, "product", "unknown product %s", visit->vial.product);
+        return BONT_EUNKNOWN;
     }
-    if ((ret = bont_store_patient_list(store, &patients, &n_patients, err)) != 0)
-        return ret;
-    if (n_patients && !(list = calloc(n_patients, sizeof *list))) {
-        ret = BONT_ENOMEM;
+    bont_serotype_t sero;
+    if ((rc = bont_product_serotype(product, &sero, err)) ||
+        (rc = bont_sim_new(&sim, c->model, &c->params, err)))
+        goto cleanup;
+    for (size_t i = 0; i < visit->n_injections; i++) {
+        const bont_store_injection_t *inj = &visit->injections[i];
+        const bont_muscle_t *m = bont_kb_muscle(c->kb, inj->muscle);
+        if (!m) {
+            bont_error_setf(err, "muscle", "unknown muscle %s", inj->muscle);
+            rc = BONT_EUNKNOWN;
+            goto cleanup;
+        }
+        bont_side_t side = !strcmp(inj->side, "left")    ? BONT_SIDE_LEFT
+                           : !strcmp(inj->side, "right") ? BONT_SIDE_RIGHT
+                                                         : BONT_SIDE_NONE;
+        bont_target_t t;
+        bont_dose_t d = {.t_days = 0, .serotype = sero};
+        size_t index;
+        if ((rc = bont_target_from_muscle(m, side, &t, err)) ||
+            (rc = bont_exposure_ona_u(product, inj->units, &d.ona_u, err)) ||
+            (rc = bont_sim_target(sim, &t, &index, err)) ||
+            (rc = bont_sim_dose(sim, index, &d, err)))
+            goto cleanup;
+    }
+    if ((rc = bont_sim_run(sim, HORIZON_DAYS, STEPS_PER_DAY, err)))
+        goto cleanup;
+    /* The visit's duration is the units-weighted mean over the structures injected: the
+     * clinical endpoint (wear-off, the wish to re-treat) follows the bulk of the dose. */
+    for (size_t i = 0; i < bont_sim_n_targets(sim); i++) {
+        const bont_sim_result_t *r = bont_sim_result(sim, i);
+        if (isnan(r->readouts.duration_days) || !(r->dose_ona_u > 0))
+            continue;
+        weighted += r->dose_ona_u * r->readouts.duration_days;
+        weight += r->dose_ona_u;
+    }
+    if (!(weight > 0)) {
+        bont_error_setf(err, "duration", "the model gives no duration within %d days",
+                        HORIZON_DAYS);
+        rc = BONT_ENUMERIC;
         goto cleanup;
     }
-    for (size_t i = 0; i < n_patients; i++) {
-        if ((ret = bont_store_record_load(store, patients[i].id, &rec, err)) != 0)
-            goto cleanup;
-        if (rec->n_visits > 0) {
-            ret = bont_store_predict(rec, duration, ctx, prior, today, &list[count], err);
-            if (ret != 0)
-                goto cleanup;
-            if (list[count].days_left <= within_days)
-                count++;
-        }
-        bont_store_record_free(&rec);
-    }
-    qsort(list, count, sizeof *list, by_wear_off);
-    *out = list;
-    *n = count;
-    list = NULL;
+    *days = weighted / weight;
 cleanup:
-    bont_store_record_free(&rec);
-    free(patients);
-    free(list);
-    return ret;
+    bont_sim_free(&sim);
+    return rc;
+}
+
+int bont_duration_model_or_table(void *ctx, const bont_store_visit_t *visit, double *days,
+                                 bont_error_t *err)
+{
+    bont_error_t ignored;
+    bont_duration_model_ctx_t *c = ctx;
+    if (c && bont_duration_model(c, visit, days, &ignored) == 0) {
+        c->used_table = false;
+        return BONT_OK;
+    }
+    if (c)
+        c->used_table = true;
+    /* No model duration (a product without an accepted unit ratio, say): the sourced table. */
+    return bont_duration_table(NULL, visit, days, err);
 }
