@@ -421,7 +421,7 @@ static int check_with_history(const bont_kb_t *kb, const bont_plan_t *plan,
     if (ret != 0)
         return ret;
     /* The exact injection time makes the checker's in-use test exact. */
-    bont_check_opts_t copts = {hist, n_hist, true, (long long)inject_min};
+    bont_check_opts_t copts = {hist, n_hist, true, (long long)inject_min, NULL};
     if ((ret = bont_check_run(kb, plan, &copts, &chk, err)) != 0)
         goto cleanup;
     for (size_t i = 0; i < chk->n_findings; i++) {
