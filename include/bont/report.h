@@ -81,11 +81,19 @@ typedef struct bont_check_report_t {
     size_t n_risks;
     size_t n_risk_patients;         /* virtual patients the risks rest on */
     const char *risks_not_computed; /* why there are no risks, or NULL / "" */
+    bool all_reactions; /* list every adverse reaction of the plan's product and indication, not
+                           only the common ones (BONT_REPORT_REACTION_MIN_PCT and more) */
 } bont_check_report_t;
 
-/* The plan, its injections, the findings, the side-effect risk, the sources and the verdict. */
+/* The rate from which `bont check` lists an adverse reaction without all_reactions: the
+ * common ones, as the issue asks for; a display choice, not a clinical limit. */
+#define BONT_REPORT_REACTION_MIN_PCT 2.0
+
+/* The plan and the label applied, its injections, the findings, the side-effect risk, the
+ * adverse reactions of the product in the indication, the sources and the verdict. */
 int bont_report_check_text(FILE *f, const bont_check_report_t *r);
-/* {verdict, plan, counts, findings, risks, [risks_not_computed], sources}. */
+/* {verdict, jurisdiction, jurisdiction_asked, plan, counts, findings, risks,
+ * [risks_not_computed], adverse_reactions, adverse_reactions_min_pct, sources}. */
 json_t *bont_report_check_json(const bont_check_report_t *r);
 
 /* Findings as lines "  severity  rule\n           message [evidence; sources]" (check and
@@ -186,9 +194,20 @@ int bont_report_kb_indications_text(FILE *f, const bont_kb_t *kb);
 /* The rules for a product and/or indication (either may be NULL for all). */
 int bont_report_kb_rules_text(FILE *f, const bont_kb_t *kb, const bont_product_t *product,
                               const bont_indication_t *indication);
-/* Whatever the knowledge base calls id (product, muscle, indication, rule or term, any alias).
- * BONT_ENOTFOUND, with nothing written, when nothing is called id. */
+/* Whatever the knowledge base calls id: a product, muscle, indication, rule, contraindication,
+ * guidance rule, term, guidance method, adverse effect, source or jurisdiction, by id or any
+ * alias. BONT_ENOTFOUND, with nothing written, when nothing is called id. */
 int bont_report_kb_show_text(FILE *f, const bont_kb_t *kb, const char *id);
+
+/* The adverse reactions of product in indication (bont_kb_adverse_reactions), most frequent
+ * first: an aligned table with natural frequencies, then where each row comes from; a line
+ * saying so when no table is held. */
+int bont_report_adverse_reactions_text(FILE *f, const bont_kb_t *kb, const bont_product_t *product,
+                                       const bont_indication_t *indication);
+/* rows as a JSON list of {effect, name, rate_pct, placebo_pct (null when not given), source,
+ * dose, design, where, n, n_placebo, jurisdiction, note} (`bont kb adverse-reactions --format
+ * json`). */
+json_t *bont_report_adverse_reactions_json(const bont_adverse_reaction_t *rows, size_t n);
 
 /* A reconstitution: units in the vial, diluent added, an optional dose (<= 0 for none) and an
  * optional product (NULL) whose vial sizes and labelled diluent range are checked. */

@@ -207,7 +207,7 @@ static int check_muscles(bont__loader_t *L)
 static int check_indications(bont__loader_t *L)
 {
     const bont_kb_t *kb = L->kb;
-    L->file = "indications.json";
+    L->file = "indications*.json"; /* indications.json and indications-offlabel.json */
     for (size_t i = 0; i < kb->n_indications; i++) {
         const bont_indication_t *ind = &kb->indications[i];
         for (size_t k = 0; k < ind->n_muscles; k++)

@@ -318,6 +318,8 @@ static int missing(bont__loader_t *L, const char *path, const char *key)
 
 /* ---- the tables -------------------------------------------------------------------------- */
 
+#define NO_JURISDICTIONS "expected the jurisdictions whose label it comes from (\"any\" when none)"
+
 /* The entry's field key holds a value the table cannot refuse by type alone. */
 static int bad_value(bont__loader_t *L, const char *path, const char *key, const char *what)
 {
@@ -376,12 +378,14 @@ static int finish_product(bont__loader_t *L, void *entry, json_t *e, size_t i, c
     const char **a = bont__kb_alloc(L, p->n_aliases + 2, sizeof *a);
     if (!a)
         return BONT_ENOMEM;
-    a[0] = p->id;
-    a[1] = p->display;
+    size_t n = 0;
+    a[n++] = p->id;
+    a[n++] = p->display;
     for (size_t k = 0; k < p->n_aliases; k++)
-        a[k + 2] = p->aliases[k];
+        if (strcmp(p->aliases[k], p->display) != 0 && strcmp(p->aliases[k], p->id) != 0)
+            a[n++] = p->aliases[k];
     p->aliases = a;
-    p->n_aliases += 2;
+    p->n_aliases = n;
     return add_aliases(L, p->aliases, p->n_aliases, BONT__KIND_PRODUCT, i);
 }
 
@@ -535,7 +539,7 @@ static int finish_rule(bont__loader_t *L, void *entry, json_t *e, size_t i, cons
     if (r->min < 0 && r->max < 0 && r->per_kg_min < 0 && r->per_kg_max < 0 && !r->n_weight_bands)
         return bont__kb_fail(L, BONT_EKB, path, "rule \"%s\" has no bound", r->id);
     if (!r->n_jurisdictions)
-        return missing(L, path, "jurisdictions");
+        return bad_value(L, path, "jurisdictions", NO_JURISDICTIONS);
     if (r->per && (strcmp(r->per, "muscle") != 0 || r->type != BONT_RULE_VOLUME_PER_SITE))
         return bad_value(L, path, "per", "per \"muscle\" is for volume_per_site rules only");
     if (r->n_weight_bands && r->type != BONT_RULE_UNITS_PER_SESSION)
@@ -578,7 +582,9 @@ static int finish_contra(bont__loader_t *L, void *entry, json_t *e, size_t i, co
 {
     (void)e;
     (void)i;
-    return ((bont_contra_t *)entry)->n_jurisdictions ? 0 : missing(L, path, "jurisdictions");
+    return ((bont_contra_t *)entry)->n_jurisdictions
+               ? 0
+               : bad_value(L, path, "jurisdictions", NO_JURISDICTIONS);
 }
 
 static const field_t contra_fields[] = {
@@ -644,7 +650,7 @@ static int finish_guidance_rule(bont__loader_t *L, void *entry, json_t *e, size_
     const bont_guidance_rule_t *g = entry;
     if (!g->n_accepted)
         return missing(L, path, "accepted");
-    return g->n_jurisdictions ? 0 : missing(L, path, "jurisdictions");
+    return g->n_jurisdictions ? 0 : bad_value(L, path, "jurisdictions", NO_JURISDICTIONS);
 }
 
 static const field_t guidance_rule_fields[] = {
