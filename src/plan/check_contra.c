@@ -40,8 +40,19 @@ static void excipient_finding(bont__checker_t *C, const bont_contra_t *c, const 
                               const bont_excipient_t *x)
 {
     const bont_product_t *p = C->plan->product;
-    char source[256];
-    snprintf(source, sizeof source, "%s %s", x->source, c->source);
+    /* The product's excipient source first, then the contraindication's, each id once. */
+    char source[256], ids[256];
+    snprintf(source, sizeof source, "%s", x->source);
+    snprintf(ids, sizeof ids, "%s", c->source);
+    for (char *save = NULL, *id = strtok_r(ids, " ", &save); id; id = strtok_r(NULL, " ", &save)) {
+        char key[80];
+        snprintf(key, sizeof key, " %s ", id);
+        char padded[260];
+        snprintf(padded, sizeof padded, " %s ", source);
+        size_t len = strlen(source);
+        if (!strstr(padded, key))
+            snprintf(source + len, sizeof source - len, " %s", id);
+    }
     add(C, c->severity, c->id, "label", source, t->id, NAN, NAN, "",
         "%s (%s) contains %s (label: %s) and the patient reports an allergy to %s: %s", p->id,
         p->display, x->term, x->source, t->id, c->message);
