@@ -1,5 +1,7 @@
-/* bont/kb.h: the knowledge base (products, muscles, indications, rules, contraindications),
- * loaded from the data/ files embedded in the library at build time. */
+/* bont/kb.h: the knowledge base (products with their excipients and labels, muscles,
+ * indications, rules, contraindications, guidance, adverse-reaction tables, jurisdictions and
+ * sources), loaded from the data/ files embedded in the library at build time
+ * (docs/knowledge-base.md). */
 #ifndef BONT_KB_H
 #define BONT_KB_H
 
@@ -336,6 +338,9 @@ const bont_excipient_t *bont_kb_excipient_of(const bont_kb_t *kb, const bont_pro
 
 /* The jurisdictions that may be asked for, as "us, eu, uk, ..." (for messages). */
 void bont_kb_jurisdiction_names(const bont_kb_t *kb, char *buf, size_t size);
+
+/* The vial of product that holds units, or NULL when the product comes in no such vial. */
+const bont_vial_t *bont_kb_vial(const bont_product_t *product, double units);
 
 /* The label of product under jurisdiction, or NULL when bont holds none. */
 const bont_label_t *bont_kb_label(const bont_product_t *product, const char *jurisdiction);

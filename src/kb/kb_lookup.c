@@ -1,5 +1,6 @@
 /* kb_lookup.c: the knowledge base's look-ups: by id or any alias, iteration over every kind,
  * the adverse reactions of a product in an indication, and "did you mean" suggestions. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,14 @@ void bont_kb_jurisdiction_names(const bont_kb_t *kb, char *buf, size_t size)
             int w = snprintf(buf + n, size - n, "%s%s", n ? ", " : "", kb->jurisdictions[i].id);
             n += w > 0 ? (size_t)w : 0;
         }
+}
+
+const bont_vial_t *bont_kb_vial(const bont_product_t *product, double units)
+{
+    for (size_t i = 0; product && i < product->n_vials; i++)
+        if (fabs(product->vials[i].units - units) < 1e-9)
+            return &product->vials[i];
+    return NULL;
 }
 
 const bont_label_t *bont_kb_label(const bont_product_t *product, const char *jurisdiction)

@@ -308,6 +308,15 @@ static int read_display_names(bont__loader_t *L, json_t *e, const char *id, cons
     return rc;
 }
 
+/* The display names of an entry and its aliases in the index, under kind. */
+static int named_entry(bont__loader_t *L, json_t *e, const char *id, const char *path, int kind,
+                       size_t i, const char ***aliases, size_t *n, const char **en, const char **zh,
+                       const char **ko)
+{
+    int rc = read_display_names(L, e, id, path, aliases, n, en, zh, ko);
+    return rc ? rc : add_aliases(L, *aliases, *n, kind, i);
+}
+
 /* A text field that this entry needs, though the table lets others go without. */
 static int missing(bont__loader_t *L, const char *path, const char *key)
 {
@@ -419,10 +428,6 @@ static const table_t neighbour_table = {
 static int finish_muscle(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
 {
     bont_muscle_t *m = entry;
-    int rc = read_display_names(L, e, m->id, path, &m->aliases, &m->n_aliases, &m->name_en,
-                                &m->name_zh, &m->name_ko);
-    if (rc)
-        return rc;
     /* A range defaults to the value itself; a volume needs its source. */
     if (isnan(m->volume_ml_min))
         m->volume_ml_min = m->volume_ml;
@@ -430,7 +435,8 @@ static int finish_muscle(bont__loader_t *L, void *entry, json_t *e, size_t i, co
         m->volume_ml_max = m->volume_ml;
     if (json_object_get(e, "volume_ml") && !m->volume_source)
         return missing(L, path, "volume_ml.source");
-    return add_aliases(L, m->aliases, m->n_aliases, BONT__KIND_MUSCLE, i);
+    return named_entry(L, e, m->id, path, BONT__KIND_MUSCLE, i, &m->aliases, &m->n_aliases,
+                       &m->name_en, &m->name_zh, &m->name_ko);
 }
 
 static const field_t muscle_fields[] = {
@@ -451,15 +457,12 @@ static const field_t muscle_fields[] = {
 static int finish_indication(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
 {
     bont_indication_t *ind = entry;
-    int rc = read_display_names(L, e, ind->id, path, &ind->aliases, &ind->n_aliases, &ind->name_en,
-                                &ind->name_zh, &ind->name_ko);
-    if (rc)
-        return rc;
     if (ind->diluent_ml_max > 0 && !ind->diluent_source)
         return missing(L, path, "diluent_source");
     if (ind->evidence_level && !ind->evidence_source)
         return missing(L, path, "evidence.source");
-    return add_aliases(L, ind->aliases, ind->n_aliases, BONT__KIND_INDICATION, i);
+    return named_entry(L, e, ind->id, path, BONT__KIND_INDICATION, i, &ind->aliases,
+                       &ind->n_aliases, &ind->name_en, &ind->name_zh, &ind->name_ko);
 }
 
 static const field_t indication_fields[] = {
@@ -633,9 +636,8 @@ static const field_t jurisdiction_fields[] = {
 static int finish_method(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
 {
     bont_guidance_method_t *g = entry;
-    int rc = read_display_names(L, e, g->id, path, &g->aliases, &g->n_aliases, &g->name_en,
-                                &g->name_zh, &g->name_ko);
-    return rc ? rc : add_aliases(L, g->aliases, g->n_aliases, BONT__KIND_GUIDANCE, i);
+    return named_entry(L, e, g->id, path, BONT__KIND_GUIDANCE, i, &g->aliases, &g->n_aliases,
+                       &g->name_en, &g->name_zh, &g->name_ko);
 }
 
 static const field_t method_fields[] = {
@@ -669,9 +671,8 @@ static const field_t guidance_rule_fields[] = {
 static int finish_effect(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
 {
     bont_adverse_effect_t *x = entry;
-    int rc = read_display_names(L, e, x->id, path, &x->aliases, &x->n_aliases, &x->name_en,
-                                &x->name_zh, &x->name_ko);
-    return rc ? rc : add_aliases(L, x->aliases, x->n_aliases, BONT__KIND_EFFECT, i);
+    return named_entry(L, e, x->id, path, BONT__KIND_EFFECT, i, &x->aliases, &x->n_aliases,
+                       &x->name_en, &x->name_zh, &x->name_ko);
 }
 
 static const field_t effect_fields[] = {

@@ -598,10 +598,7 @@ static void check_vial_and_history(checker_t *C)
     char window[32];
     const bont_plan_t *plan = C->plan;
     const bont_product_t *prod = plan->product;
-    const bont_vial_t *vial = NULL;
-    for (size_t i = 0; i < prod->n_vials; i++)
-        if (fabs(prod->vials[i].units - plan->vial_units) < 1e-9)
-            vial = &prod->vials[i];
+    const bont_vial_t *vial = bont_kb_vial(prod, plan->vial_units);
     if (!vial || vial->diluent_ml_max < 0)
         add(C, BONT_SEV_NOTE, "vial.unchecked", NULL, vial ? vial->source : prod->source, "vial",
             NAN, NAN, "",

@@ -286,10 +286,7 @@ void bont__check_dilution(bont__checker_t *C)
 {
     const bont_plan_t *plan = C->plan;
     const bont_product_t *prod = plan->product;
-    const bont_vial_t *vial = NULL;
-    for (size_t i = 0; i < prod->n_vials; i++)
-        if (fabs(prod->vials[i].units - plan->vial_units) < 1e-9)
-            vial = &prod->vials[i];
+    const bont_vial_t *vial = bont_kb_vial(prod, plan->vial_units);
     if (!vial || vial->diluent_ml_max < 0 || vial->solution_ml > 0 || C->other_pass)
         return;
     double lo = vial->diluent_ml_min, hi = vial->diluent_ml_max, d = plan->diluent_ml;

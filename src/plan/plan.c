@@ -316,14 +316,6 @@ static int parse_patient(parser_t *P, json_t *root)
     return rc;
 }
 
-static const bont_vial_t *find_vial(const bont_product_t *prod, double units)
-{
-    for (size_t i = 0; i < prod->n_vials; i++)
-        if (fabs(prod->vials[i].units - units) < 1e-9)
-            return &prod->vials[i];
-    return NULL;
-}
-
 static int parse_vial(parser_t *P, json_t *root)
 {
     bont_plan_t *plan = P->plan;
@@ -371,7 +363,7 @@ static int parse_vial(parser_t *P, json_t *root)
         plan->vial_reconstituted_min = minute;
     }
     const bont_product_t *prod = plan->product;
-    const bont_vial_t *vial = find_vial(prod, plan->vial_units);
+    const bont_vial_t *vial = bont_kb_vial(prod, plan->vial_units);
     if (prod->n_vials > 0 && !vial) {
         char sizes[256] = "";
         for (size_t i = 0; i < prod->n_vials; i++) {
@@ -720,7 +712,7 @@ double bont_plan_units_per_ml(const bont_plan_t *plan)
 {
     if (!plan || !plan->product)
         return 0;
-    const bont_vial_t *vial = find_vial(plan->product, plan->vial_units);
+    const bont_vial_t *vial = bont_kb_vial(plan->product, plan->vial_units);
     double ml = plan->diluent_ml + (vial ? vial->solution_ml : 0);
     return ml > 0 ? plan->vial_units / ml : 0;
 }
