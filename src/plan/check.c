@@ -140,12 +140,13 @@ static void describe_limit(const bont_rule_t *r, double limit, const checker_t *
     double w = C->plan->patient.weight_kg;
     double per_kg = upper ? r->per_kg_max : r->per_kg_min;
     const bont_weight_band_t *band = upper ? band_for(r, w) : NULL;
-    char kg_max[32] = "";
+    char band_text[64] = "";
     if (band && band->kg_max >= 0)
-        snprintf(kg_max, sizeof kg_max, "-%g", band->kg_max);
+        snprintf(band_text, sizeof band_text, "%g-%g kg", band->kg_min, band->kg_max);
+    else if (band)
+        snprintf(band_text, sizeof band_text, "%g kg or more", band->kg_min);
     if (band)
-        snprintf(buf, size, "%.4g U (the label's dose for %g kg: band %g%s kg)", limit, w,
-                 band->kg_min, band->kg_max >= 0 ? kg_max : " kg or more,");
+        snprintf(buf, size, "%.4g U (the label's dose for %g kg: band %s)", limit, w, band_text);
     else if (per_kg >= 0 && w > 0) {
         double abs_bound = upper ? r->max : r->min;
         if (abs_bound >= 0 && upper)
