@@ -312,6 +312,7 @@ int bont__h_visit_record(bont__ctx_t *c)
         return rc;
     if (rc != 0) {
         bont__resp_plan_error(c->resp, rc, &err);
+        rc = 0;
         goto cleanup;
     }
     /* The check and the write are one transaction in the library: the findings are those of the

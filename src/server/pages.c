@@ -205,13 +205,27 @@ static json_t *history_context(const bont__ctx_t *c, json_t *h)
     size_t i;
     for (i = json_array_size(visits); i-- > 0;) {
         v = json_array_get(visits, i);
-        add_names(c, json_object_get(v, "vial"));
+        json_t *vial = json_object_get(v, "vial");
+        add_names(c, vial);
+        /* "2026-11-30T08:30" reads as "2026-11-30 08:30". */
+        const char *rt = json_string_value(json_object_get(vial, "reconstituted_at"));
+        if (rt && strlen(rt) == 16) {
+            char shown[17];
+            snprintf(shown, sizeof shown, "%.10s %s", rt, rt + 11);
+            json_object_set_new(vial, "reconstituted_shown", json_string(shown));
+        }
         add_names(c, v);
         add_names_each(c, json_object_get(v, "injections"));
         json_array_append(newest, v);
     }
     json_object_set_new(h, "visits", newest);
-    add_names(c, json_object_get(h, "prediction"));
+    json_t *pred = json_object_get(h, "prediction");
+    add_names(c, pred);
+    if (pred)
+        json_object_set_new(
+            pred, "personal_days_whole",
+            json_integer(
+                (json_int_t)(json_number_value(json_object_get(pred, "personal_days")) + 0.5)));
     return h;
 }
 
@@ -398,6 +412,11 @@ int bont__h_page_recall(bont__ctx_t *c)
     if (!ctx)
         return BONT_ENOMEM;
     add_names_each(c, json_object_get(ctx, "records"));
+    size_t patients = (size_t)json_integer_value(json_object_get(ctx, "patients"));
+    char summary[96];
+    snprintf(summary, sizeof summary, "%zu patient%s, %zu visit%s", patients,
+             patients == 1 ? "" : "s", n, n == 1 ? "" : "s");
+    json_object_set_new(ctx, "summary", json_string(summary));
     return bont__page(c, "recall", "Recall", ctx);
 }
 

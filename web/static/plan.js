@@ -132,10 +132,10 @@
         if (p.chart !== svg.dataset.chart || p.x === null) return;
         const c = document.createElementNS(ns, "circle");
         c.setAttribute("class", "pt");
-        c.setAttribute("cx", p.x * vb.width); c.setAttribute("cy", p.y * vb.height); c.setAttribute("r", 8);
+        c.setAttribute("cx", p.x * vb.width); c.setAttribute("cy", p.y * vb.height); c.setAttribute("r", 11);
         const t = document.createElementNS(ns, "text");
         t.setAttribute("class", "pt-label");
-        t.setAttribute("x", p.x * vb.width); t.setAttribute("y", p.y * vb.height + 3.5);
+        t.setAttribute("x", p.x * vb.width); t.setAttribute("y", p.y * vb.height + 4.5);
         t.setAttribute("text-anchor", "middle");
         t.textContent = String(i + 1);
         layer.appendChild(c); layer.appendChild(t);
@@ -251,12 +251,34 @@
       ? "No rule is broken" + (c.warning ? " (" + c.warning + " warning" + (c.warning > 1 ? "s" : "") + ")" : "") + "."
       : "The plan breaks " + c.error + " rule" + (c.error > 1 ? "s" : "") + ".", r.body.verdict === "ok" ? "notice" : "alert");
     v.id = "verdict";
+    $("record-verdict").textContent = "Check: " + v.textContent + (r.body.verdict === "ok" ? "" : " Recording it needs an override reason.");
+    $("record-verdict").className = r.body.verdict === "ok" ? "note" : "alert";
     findingsInto(el, r.body.findings);
     const risks = r.body.risks || [];
     if (r.body.risks_not_computed) para(el, "Side-effect risks not computed: " + r.body.risks_not_computed);
     if (risks.length === 0) return;
+    /* The risks worth a look (0.5 % or more) in a table; the rest behind a disclosure. */
+    const shown = risks.filter((k) => k.probability >= 0.005);
+    if (shown.length) el.appendChild(riskTable(shown, "Side-effect risk in virtual patients"));
+    else {
+      const effects = Array.from(new Set(risks.map((k) => k.effect.replace(/_/g, " "))));
+      para(el, "No side effect reaches 0.5 % of the virtual patients (checked: " + effects.join(", ") + ").");
+    }
+    if (shown.length < risks.length) {
+      const d = document.createElement("details");
+      d.className = "all-risks";
+      const sm = document.createElement("summary");
+      sm.textContent = "Every structure checked (" + risks.length + ")";
+      d.appendChild(sm);
+      d.appendChild(riskTable(risks, "An uncalibrated value is an exposure index, not a rate."));
+      el.appendChild(d);
+    }
+  }
+
+  function riskTable(risks, caption) {
     const t = document.createElement("table");
     t.className = "list dense risks";
+    t.createCaption().textContent = caption;
     const h = t.createTHead().insertRow();
     ["Side effect", "Structure", "Risk", "Why"].forEach((x) => { const th = document.createElement("th"); th.textContent = x; h.appendChild(th); });
     const b = t.createTBody();
@@ -264,12 +286,10 @@
       const tr = b.insertRow();
       tr.insertCell().textContent = k.effect.replace(/_/g, " ");
       tr.insertCell().textContent = label(k.muscle) + (k.side && k.side !== "midline" ? " (" + k.side + ")" : "");
-      tr.insertCell().textContent = k.calibrated ? frequency(k.probability) : "exposure " + round(k.probability * 100, 1) + " % (uncalibrated)";
+      tr.insertCell().textContent = k.calibrated ? frequency(k.probability) : "exposure index " + round(k.probability * 100, 1) + " %";
       tr.insertCell().textContent = k.reason;
     });
-    const cap = t.createCaption();
-    cap.textContent = "Side-effect risk in virtual patients (an uncalibrated value is an exposure index, not a rate)";
-    el.appendChild(t);
+    return t;
   }
 
   const colours = ["#1f5f8b", "#a33a36", "#2e7d4f", "#9a6a00", "#6a4c93", "#00838f"];
