@@ -60,13 +60,24 @@ bool bont__param_id(const bont__ctx_t *c, size_t i, long long *id)
     return *s >= '1' && *s <= '9' && !*end && *id > 0;
 }
 
-/* The duration the command line predicts with: the model's, the table's where it has none. */
-static void duration_ctx(const bont__ctx_t *c, bont_duration_model_ctx_t *m)
+/* The duration the command line predicts with (the model's, the table's where it has none),
+ * kept per visit between requests. */
+static void duration_ctx(const bont__ctx_t *c, bont__duration_ctx_t *d)
 {
-    memset(m, 0, sizeof *m);
-    m->kb = c->srv->kb;
-    m->model = bont_model_bont;
-    m->params = c->srv->params;
+    memset(d, 0, sizeof *d);
+    d->model.kb = c->srv->kb;
+    d->model.model = bont_model_bont;
+    d->model.params = c->srv->params;
+    d->cache = c->srv->durations;
+}
+
+/* The prediction names its basis by the function it used; ours wraps the command's, so it
+ * says "model" or "table" as the command does. */
+static void name_basis(bont__duration_ctx_t *d, bont_due_t *due)
+{
+    const char *basis = bont__duration_basis(d, due->visit_id);
+    if (basis)
+        snprintf(due->basis, sizeof due->basis, "%s", basis);
 }
 
 int bont__history_load(bont__ctx_t *c, long long id, bont_store_record_t **rec, bont_due_t *due,
@@ -77,14 +88,14 @@ int bont__history_load(bont__ctx_t *c, long long id, bont_store_record_t **rec, 
     if (rc != 0 || (*rec)->n_visits == 0)
         return rc;
     char today[11];
-    bont_duration_model_ctx_t m;
-    duration_ctx(c, &m);
+    bont__duration_ctx_t d;
+    duration_ctx(c, &d);
     bont__server_today(today);
-    rc =
-        bont_store_predict(*rec, bont_duration_model_or_table, &m, &c->srv->prior, today, due, err);
-    if (rc == 0)
+    rc = bont_store_predict(*rec, bont__duration_cached, &d, &c->srv->prior, today, due, err);
+    if (rc == 0) {
+        name_basis(&d, due);
         *pred = due;
-    else
+    } else
         bont_store_record_free(rec);
     return rc;
 }
@@ -92,10 +103,13 @@ int bont__history_load(bont__ctx_t *c, long long id, bont_store_record_t **rec, 
 int bont__due_load(bont__ctx_t *c, const char *today, int within_days, bont_due_t **list, size_t *n,
                    bont_error_t *err)
 {
-    bont_duration_model_ctx_t m;
-    duration_ctx(c, &m);
-    return bont_store_due(c->store, bont_duration_model_or_table, &m, &c->srv->prior, today,
-                          within_days, list, n, err);
+    bont__duration_ctx_t d;
+    duration_ctx(c, &d);
+    int rc = bont_store_due(c->store, bont__duration_cached, &d, &c->srv->prior, today, within_days,
+                            list, n, err);
+    for (size_t i = 0; rc == 0 && i < *n; i++)
+        name_basis(&d, &(*list)[i]);
+    return rc;
 }
 
 bool bont__name_matches(const char *name, const char *q)

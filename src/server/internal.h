@@ -98,6 +98,7 @@ extern const bont__route_t bont__routes[];
 extern const size_t bont__n_routes;
 
 typedef struct bont__audit_job_t bont__audit_job_t;
+typedef struct bont__durations_t bont__durations_t;
 
 /* Per-address memory of failed logins (in addition to the per-user count in the store). */
 typedef struct bont__login_slot_t {
@@ -113,6 +114,7 @@ struct bont_server_t {
     bont_spread_t *spread;         /* spread and risk parameters (owned) */
     bont_duration_prior_t prior;   /* duration prior of the wear-off prediction */
     bont_risk_cache_t *risk_cache; /* the check's risk tables, built once (owned) */
+    bont__durations_t *durations;  /* each stored visit's expected duration (owned) */
     char db_path[4096];
     char listen_host[64];
     unsigned port;
@@ -178,6 +180,24 @@ int bont__audit_start(bont_server_t *srv, bont_error_t *err);
 void bont__audit_stop(bont_server_t *srv);
 /* Queues e and waits until it is written (sets e->id and e->at): 0, or the store's error. */
 int bont__audit_write(bont_server_t *srv, bont_audit_t *e);
+
+/* ---- expected durations of stored visits (durations.c) ---- */
+
+int bont__durations_new(bont__durations_t **out);
+void bont__durations_free(bont__durations_t **d);
+
+/* The duration `bont history` and `bont due` predict with (the model's, the table's where the
+ * model gives none), kept per stored visit in cache. */
+typedef struct bont__duration_ctx_t {
+    bont_duration_model_ctx_t model;
+    bont__durations_t *cache;
+} bont__duration_ctx_t;
+
+/* A bont_duration_fn_t; ctx is a bont__duration_ctx_t. */
+int bont__duration_cached(void *ctx, const bont_store_visit_t *visit, double *days,
+                          bont_error_t *err);
+/* "model" or "table": where the kept duration of the visit came from (NULL when not kept). */
+const char *bont__duration_basis(bont__duration_ctx_t *c, long long visit_id);
 
 /* ---- HTTP helpers (http.c) ---- */
 
