@@ -84,6 +84,9 @@ test("a clinician plans, checks, records and finds a glabellar visit", async ({ 
   await shot(page, "03-plan-builder", true);
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, "03-plan-builder-screen");
+  // Scrolled to the results: the chart stays beside them.
+  await page.locator("#form-h").evaluate((h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY + 420));
+  await shot(page, "03-plan-builder-results");
 
   // A vial past its expiry is an error the check shows at once.
   await page.locator("#lot").fill(lot);
