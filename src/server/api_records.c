@@ -350,36 +350,23 @@ cleanup:
 
 int bont__h_recall(bont__ctx_t *c)
 {
-    bont_error_t err;
-    bont_store_recall_t *hits = NULL;
-    size_t n = 0;
-    const char *lot = c->params[0];
-    snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "lot %.200s", lot);
-    int rc = bont_store_recall(c->store, lot, &hits, &n, &err);
+    json_t *report = NULL;
+    int rc = bont__recall_report(c, c->params[0], &report);
     if (rc == 0)
-        bont__resp_report(c->resp, 200, bont_report_recall_json(lot, hits, n));
-    free(hits);
+        bont__resp_report(c->resp, 200, report);
     return rc;
 }
 
 int bont__h_due(bont__ctx_t *c)
 {
-    bont_error_t err;
-    bont_due_t *list = NULL;
-    size_t n = 0;
     long within;
-    char today[11];
+    json_t *report = NULL;
     if (!bont__query_int(c, "within", 0, 3650, 14, &within)) {
         bont__resp_error(c->resp, 400, "bad_request", "within must be days, 0 to 3650");
         return 0;
     }
-    bont__server_today(today);
-    int rc = bont__due_load(c, today, (int)within, &list, &n, &err);
-    if (rc == 0) {
-        bont__resp_report(c->resp, 200, bont_report_due_json(today, (int)within, list, n));
-        snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail,
-                 "within %ld days: %zu patient(s)", within, n);
-    }
-    free(list);
+    int rc = bont__due_report(c, (int)within, &report);
+    if (rc == 0)
+        bont__resp_report(c->resp, 200, report);
     return rc;
 }

@@ -100,15 +100,39 @@ int bont__history_load(bont__ctx_t *c, long long id, bont_store_record_t **rec, 
     return rc;
 }
 
-int bont__due_load(bont__ctx_t *c, const char *today, int within_days, bont_due_t **list, size_t *n,
-                   bont_error_t *err)
+int bont__due_report(bont__ctx_t *c, int within_days, json_t **out)
 {
+    bont_error_t err;
+    bont_due_t *list = NULL;
+    size_t n = 0;
+    char today[11];
     bont__duration_ctx_t d;
     duration_ctx(c, &d);
+    bont__server_today(today);
+    *out = NULL;
     int rc = bont_store_due(c->store, bont__duration_cached, &d, &c->srv->prior, today, within_days,
-                            list, n, err);
-    for (size_t i = 0; rc == 0 && i < *n; i++)
-        name_basis(&d, &(*list)[i]);
+                            &list, &n, &err);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        name_basis(&d, &list[i]);
+    if (rc == 0 && !(*out = bont_report_due_json(today, within_days, list, n)))
+        rc = BONT_ENOMEM;
+    free(list);
+    snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "within %d days: %zu patient(s)",
+             within_days, n);
+    return rc;
+}
+
+int bont__recall_report(bont__ctx_t *c, const char *lot, json_t **out)
+{
+    bont_error_t err;
+    bont_store_recall_t *hits = NULL;
+    size_t n = 0;
+    *out = NULL;
+    snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "lot %.200s", lot);
+    int rc = bont_store_recall(c->store, lot, &hits, &n, &err);
+    if (rc == 0 && !(*out = bont_report_recall_json(lot, hits, n)))
+        rc = BONT_ENOMEM;
+    free(hits);
     return rc;
 }
 

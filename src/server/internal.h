@@ -339,9 +339,12 @@ bool bont__name_matches(const char *name, const char *q);
 /* Adds the patient (the store validates; err's field names the body's or form's member) and
  * notes the new id for the audit entry. */
 int bont__patient_add(bont__ctx_t *c, bont_store_patient_t *p, bont_error_t *err);
-/* The due list as `bont due` gives it, for today and within_days. */
-int bont__due_load(bont__ctx_t *c, const char *today, int within_days, bont_due_t **list, size_t *n,
-                   bont_error_t *err);
+/* The due list as `bont due --format json` gives it, for the server's today and within_days
+ * (bont_report_due_json); notes the count for the audit entry. */
+int bont__due_report(bont__ctx_t *c, int within_days, json_t **out);
+/* Every visit of the lot as `bont recall LOT --format json` gives it (bont_report_recall_json);
+ * notes the lot for the audit entry. */
+int bont__recall_report(bont__ctx_t *c, const char *lot, json_t **out);
 
 /* Renders page template name inside the layout with ctx (which gains user, role, csrf_token,
  * lang, nav); status 200. Takes the reference to ctx. */

@@ -374,48 +374,32 @@ int bont__h_page_plan(bont__ctx_t *c)
 
 int bont__h_page_due(bont__ctx_t *c)
 {
-    bont_error_t err;
-    bont_due_t *list = NULL;
-    size_t n = 0;
     long within;
-    char today[11];
-    bont__server_today(today);
+    json_t *ctx = NULL;
     if (!bont__query_int(c, "within", 0, 3650, 14, &within))
         within = 14;
-    int rc = bont__due_load(c, today, (int)within, &list, &n, &err);
-    json_t *ctx = rc == 0 ? bont_report_due_json(today, (int)within, list, n) : NULL;
-    free(list);
+    int rc = bont__due_report(c, (int)within, &ctx);
     if (rc != 0)
         return rc;
-    if (!ctx)
-        return BONT_ENOMEM;
     add_names_each(c, json_object_get(ctx, "due"));
-    snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "within %ld days: %zu patient(s)",
-             within, n);
     return bont__page(c, "due", "Due for treatment", ctx);
 }
 
 int bont__h_page_recall(bont__ctx_t *c)
 {
-    bont_error_t err;
     const char *lot = bont__kv_get(c->req->query, c->req->n_query, "lot");
-    snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "%.200s", lot ? lot : "");
+    json_t *ctx = NULL;
     if (!lot || !*lot)
         return bont__page(c, "recall", "Recall", json_pack("{s:s}", "lot", ""));
-    bont_store_recall_t *hits = NULL;
-    size_t n = 0;
-    int rc = bont_store_recall(c->store, lot, &hits, &n, &err);
-    json_t *ctx = rc == 0 ? bont_report_recall_json(lot, hits, n) : NULL;
-    free(hits);
+    int rc = bont__recall_report(c, lot, &ctx);
     if (rc != 0)
         return rc;
-    if (!ctx)
-        return BONT_ENOMEM;
     add_names_each(c, json_object_get(ctx, "records"));
     size_t patients = (size_t)json_integer_value(json_object_get(ctx, "patients"));
+    size_t visits = (size_t)json_integer_value(json_object_get(ctx, "visits"));
     char summary[96];
     snprintf(summary, sizeof summary, "%zu patient%s, %zu visit%s", patients,
-             patients == 1 ? "" : "s", n, n == 1 ? "" : "s");
+             patients == 1 ? "" : "s", visits, visits == 1 ? "" : "s");
     json_object_set_new(ctx, "summary", json_string(summary));
     return bont__page(c, "recall", "Recall", ctx);
 }
