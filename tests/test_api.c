@@ -245,6 +245,70 @@ TEST(api_patients_add_and_list)
     fixture_close(&s.f);
 }
 
+/* Visit bodies that cannot be used: the status says why, and nothing is written. */
+static void visit_bad_requests(session_t *s, const char *plan)
+{
+    char body[4096];
+    long long pid = s->f.patient_id;
+    bont__resp_t r;
+    /* Unusable requests write nothing. */
+    struct {
+        const char *body;
+        int status;
+    } bad[] = {
+        {"{\"patient\": 99999, \"plan\": %s, \"lot\": \"L\", \"expiry\": \"2099-01-01\"}", 404},
+        {"{\"patient\": %lld, \"lot\": \"L\", \"expiry\": \"2099-01-01\"}", 400},
+        {"{\"patient\": %lld, \"plan\": {\"date\": 1}, \"lot\": \"L\"}", 400},
+        {"{\"patient\": %lld, \"plan\": %s, \"lot\": \"L\", \"expiry\": \"soon\"}", 400},
+        {"{\"patient\": %lld, \"plan\": %s, \"lott\": \"L\"}", 400},
+        {"{\"patient\": \"1\", \"plan\": %s}", 400},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *fmt = bad[i].body;
+        if (strstr(fmt, "%lld") && strstr(fmt, "%s"))
+            snprintf(body, sizeof body, fmt, pid, plan);
+        else if (strstr(fmt, "%lld"))
+            snprintf(body, sizeof body, fmt, pid);
+        else
+            snprintf(body, sizeof body, fmt, plan);
+        post(s, "/api/v1/visits", body, &r);
+        CHECK_MSG(r.status == bad[i].status, "case %zu: %d, expected %d: %s", i, r.status,
+                  bad[i].status, body_of(&r));
+        bont__resp_clear(&r);
+    }
+}
+
+/* History as `bont history`, recall as `bont recall`, due as `bont due`, on the same store. */
+static void records_match_commands(session_t *s)
+{
+    char path[128], args[512], today[11];
+    long long pid = s->f.patient_id;
+    bont__resp_t r;
+    bont__server_today(today);
+    const char *same[] = {"/api/v1/patients/%lld", "/api/v1/recall/LOT-a1",
+                          "/api/v1/due?within=3650"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        snprintf(path, sizeof path, same[i], pid);
+        if (i == 0)
+            snprintf(args, sizeof args, "history %lld --today %s --db %s --format json", pid, today,
+                     s->f.db);
+        else if (i == 1)
+            snprintf(args, sizeof args, "recall lot-A1 --db %s --format json", s->f.db);
+        else
+            snprintf(args, sizeof args, "due --within 3650 --today %s --db %s --format json", today,
+                     s->f.db);
+        get(s, path, &r);
+        CHECK_MSG(r.status == 200, "%s: %d", path, r.status);
+        json_t *api = body_json(&r), *cli = command_json(args);
+        if (i == 1) /* the lot as asked: the command was asked in another case */
+            json_object_set_new(api, "lot", json_string("lot-A1"));
+        CHECK_MSG(api && cli && json_equal(api, cli), "%s differs from bont %s", path, args);
+        json_decref(api);
+        json_decref(cli);
+        bont__resp_clear(&r);
+    }
+}
+
 /* POST /api/v1/visits checks with the stored history and writes in one transaction: 201 when
  * written, 422 with the findings when refused (nothing written), 201 with an override reason.
  * History, recall, due and FHIR then answer as the commands do. */
@@ -253,7 +317,7 @@ TEST_TIMEOUT(api_visits_history_recall_due_fhir, 120)
     session_t s;
     if (!session_open(&s))
         return;
-    char plan[2048], body[4096], path[128], args[512], today[11];
+    char plan[2048], body[4096], path[128], today[11];
     bont__server_today(today);
     glabellar_plan(plan, sizeof plan, NULL);
     long long pid = s.f.patient_id;
@@ -291,56 +355,10 @@ TEST_TIMEOUT(api_visits_history_recall_due_fhir, 120)
     CHECK(json_is_true(json_object_get(v, "overridden")));
     json_decref(v);
     bont__resp_clear(&r);
-    /* Unusable requests write nothing. */
-    struct {
-        const char *body;
-        int status;
-    } bad[] = {
-        {"{\"patient\": 99999, \"plan\": %s, \"lot\": \"L\", \"expiry\": \"2099-01-01\"}", 404},
-        {"{\"patient\": %lld, \"lot\": \"L\", \"expiry\": \"2099-01-01\"}", 400},
-        {"{\"patient\": %lld, \"plan\": {\"date\": 1}, \"lot\": \"L\"}", 400},
-        {"{\"patient\": %lld, \"plan\": %s, \"lot\": \"L\", \"expiry\": \"soon\"}", 400},
-        {"{\"patient\": %lld, \"plan\": %s, \"lott\": \"L\"}", 400},
-        {"{\"patient\": \"1\", \"plan\": %s}", 400},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        const char *fmt = bad[i].body;
-        if (strstr(fmt, "%lld") && strstr(fmt, "%s"))
-            snprintf(body, sizeof body, fmt, pid, plan);
-        else if (strstr(fmt, "%lld"))
-            snprintf(body, sizeof body, fmt, pid);
-        else
-            snprintf(body, sizeof body, fmt, plan);
-        post(&s, "/api/v1/visits", body, &r);
-        CHECK_MSG(r.status == bad[i].status, "case %zu: %d, expected %d: %s", i, r.status,
-                  bad[i].status, body_of(&r));
-        bont__resp_clear(&r);
-    }
+    visit_bad_requests(&s, plan);
     CHECK_INT(store_test_sql_int(s.f.db, "SELECT count(*) FROM visits"), 2);
 
-    /* History as `bont history`, recall as `bont recall`, due as `bont due`. */
-    const char *same[] = {"/api/v1/patients/%lld", "/api/v1/recall/LOT-a1",
-                          "/api/v1/due?within=3650"};
-    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
-        snprintf(path, sizeof path, same[i], pid);
-        if (i == 0)
-            snprintf(args, sizeof args, "history %lld --today %s --db %s --format json", pid, today,
-                     s.f.db);
-        else if (i == 1)
-            snprintf(args, sizeof args, "recall lot-A1 --db %s --format json", s.f.db);
-        else
-            snprintf(args, sizeof args, "due --within 3650 --today %s --db %s --format json", today,
-                     s.f.db);
-        get(&s, path, &r);
-        CHECK_MSG(r.status == 200, "%s: %d", path, r.status);
-        json_t *api = body_json(&r), *cli = command_json(args);
-        if (i == 1) /* the lot as asked: the command was asked in another case */
-            json_object_set_new(api, "lot", json_string("lot-A1"));
-        CHECK_MSG(api && cli && json_equal(api, cli), "%s differs from bont %s", path, args);
-        json_decref(api);
-        json_decref(cli);
-        bont__resp_clear(&r);
-    }
+    records_match_commands(&s);
     get(&s, "/api/v1/recall/LOT-A1", &r);
     CHECK(strstr(body_of(&r), "\"visits\": 2") && strstr(body_of(&r), SEEDED_PAT));
     bont__resp_clear(&r);
