@@ -127,6 +127,20 @@ typedef struct bont_store_recall_t {
     double total_units;
 } bont_store_recall_t;
 
+/* One lot of vials as the store recorded it (bont_store_lots): which product, when it expires,
+ * how much of it the recorded visits used and when. */
+typedef struct bont_store_lot_t {
+    char product[64];                   /* knowledge-base product id */
+    char lot[64];                       /* lot number (lots differing only in case are one) */
+    char expiry[11];                    /* YYYY-MM-DD */
+    double vial_units;                  /* labelled units per vial (largest recorded); <0 unknown */
+    double diluent_ml;                  /* diluent of the lot's latest vial, mL; <0 unknown */
+    char reconstituted_at[17];          /* the latest vial's reconstitution, or "" */
+    long long n_vials;                  /* vials of the lot recorded (one per visit) */
+    double units_used;                  /* units injected from the lot */
+    char first_used[11], last_used[11]; /* dates of the first and latest visits, or "" */
+} bont_store_lot_t;
+
 /* The default store path: $XDG_DATA_HOME/bont/bont.db, else $HOME/.local/share/bont/bont.db.
  * Creates the folder (mode 0700) when create_dir is true. */
 int bont_store_default_path(char *buf, size_t size, bool create_dir, bont_error_t *err);
@@ -200,6 +214,9 @@ void bont_store_visit_clear(bont_store_visit_t *visit);
 /* Every visit that used the lot (case-insensitive), by patient then date. *out is malloc'ed. */
 int bont_store_recall(bont_store_t *store, const char *lot, bont_store_recall_t **out, size_t *n,
                       bont_error_t *err);
+
+/* Every lot of vials recorded, soonest expiry first (then product and lot). *out is malloc'ed. */
+int bont_store_lots(bont_store_t *store, bont_store_lot_t **out, size_t *n, bont_error_t *err);
 
 /* Copies the whole store into path while others may be reading and writing it (SQLite online
  * backup). The copy is written to a temporary file in path's folder, synced, and linked to path

@@ -26,34 +26,6 @@ static void usage(FILE *f)
                "breaks a rule, 2 unusable input.\n");
 }
 
-/* Side-effect risks of the session, for the report next to the rule findings. A plan the
- * model cannot convert (no unit ratio) gets no risks and a reason instead. */
-typedef struct check_risks_t {
-    bont_risk_t *risks; /* owned */
-    size_t n;
-    size_t n_patients;
-    char why_none[256]; /* why no risks were computed, or "" */
-} check_risks_t;
-
-#define CHECK_RISK_PATIENTS 400
-
-static void compute_risks(const bont_kb_t *kb, const bont_plan_t *plan, check_risks_t *cr)
-{
-    memset(cr, 0, sizeof *cr);
-    bont_error_t err;
-    bont_error_clear(&err);
-    bont_spread_t *sp = NULL;
-    bont_risk_opts_t opts = {.n_patients = CHECK_RISK_PATIENTS, .seed = 1};
-    int rc = bont_spread_load(&sp, &err);
-    if (rc == 0)
-        rc = bont_risk_plan(kb, plan, sp, &opts, &cr->risks, &cr->n, &err);
-    if (rc)
-        snprintf(cr->why_none, sizeof cr->why_none, "%s",
-                 err.message[0] ? err.message : bont_strerror(rc));
-    cr->n_patients = opts.n_patients;
-    bont_spread_free(&sp);
-}
-
 int bont_cmd_check(const bont_kb_t *kb, int argc, char **argv)
 {
     static const char *const formats[] = {"text", "json", NULL};
@@ -105,8 +77,13 @@ int bont_cmd_check(const bont_kb_t *kb, int argc, char **argv)
         return rc == BONT_ENOMEM ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
     }
     /* Risks are shown next to the rule findings; the exit code follows the rules alone. */
-    check_risks_t cr;
-    compute_risks(kb, plan, &cr);
+    bont_risk_list_t cr;
+    if ((rc = bont_risk_check(kb, plan, NULL, 0, NULL, &cr, &err)) != 0) {
+        bont_cli_error(&err);
+        bont_check_free(&chk);
+        bont_plan_free(&plan);
+        return BONT_EXIT_INTERNAL;
+    }
     bont_check_report_t report = {.kb = kb,
                                   .plan = plan,
                                   .check = chk,
@@ -119,7 +96,7 @@ int bont_cmd_check(const bont_kb_t *kb, int argc, char **argv)
     rc = format == 1 ? bont_report_json_write(stdout, bont_report_check_json(&report))
                      : bont_report_check_text(stdout, &report);
     exit_code = bont_cli_written("check", rc, exit_code);
-    free(cr.risks);
+    bont_risk_list_clear(&cr);
     bont_check_free(&chk);
     bont_plan_free(&plan);
     return exit_code;

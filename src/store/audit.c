@@ -7,21 +7,10 @@
 
 #include "store/sqlite.h"
 
-int bont_store_audit_add(bont_store_t *s, bont_audit_t *e, bont_error_t *err)
+/* Binds and runs the prepared INSERT for e, reading back its id and time. */
+static int insert_entry(bont_store_t *s, sqlite3_stmt *st, bont_audit_t *e, bont_error_t *err)
 {
-    sqlite3_stmt *st = NULL;
-    if (!e->kind[0]) {
-        bont_error_setf(err, "kind", "an audit entry says what was done");
-        return BONT_EINVAL;
-    }
-    int rc = bont__sqlite_prepare(s,
-                                  "INSERT INTO audit (at, user_name, remote, kind, method, path, "
-                                  "status, patient_id, detail) VALUES ("
-                                  "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, ?3, ?4, ?5, ?6, "
-                                  "?7, ?8) RETURNING id, at",
-                                  &st, err);
-    if (rc != 0)
-        return rc;
+    sqlite3_reset(st);
     sqlite3_bind_text(st, 1, e->user, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, e->remote, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, e->kind, -1, SQLITE_TRANSIENT);
@@ -39,10 +28,43 @@ int bont_store_audit_add(bont_store_t *s, bont_audit_t *e, bont_error_t *err)
         snprintf(e->at, sizeof e->at, "%s", sqlite3_column_text(st, 1));
         step = sqlite3_step(st);
     }
-    if (step != SQLITE_DONE)
-        rc = bont__sqlite_fail(s, err, "writing the audit log");
+    return step == SQLITE_DONE ? 0 : bont__sqlite_fail(s, err, "writing the audit log");
+}
+
+int bont_store_audit_add_batch(bont_store_t *s, bont_audit_t *entries, size_t n, bont_error_t *err)
+{
+    sqlite3_stmt *st = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!entries[i].kind[0]) {
+            bont_error_setf(err, "kind", "an audit entry says what was done");
+            return BONT_EINVAL;
+        }
+    /* One transaction: all entries or none, and one disk sync for all of them. */
+    int rc = s->be->begin_write(s, err);
+    if (rc != 0)
+        return rc;
+    rc = bont__sqlite_prepare(s,
+                              "INSERT INTO audit (at, user_name, remote, kind, method, path, "
+                              "status, patient_id, detail) VALUES ("
+                              "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, ?3, ?4, ?5, ?6, "
+                              "?7, ?8) RETURNING id, at",
+                              &st, err);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = insert_entry(s, st, &entries[i], err);
     sqlite3_finalize(st);
+    if (rc == 0)
+        rc = s->be->commit(s, err);
+    if (rc != 0) {
+        s->be->rollback(s);
+        for (size_t i = 0; i < n; i++)
+            entries[i].id = 0;
+    }
     return rc;
+}
+
+int bont_store_audit_add(bont_store_t *s, bont_audit_t *e, bont_error_t *err)
+{
+    return bont_store_audit_add_batch(s, e, 1, err);
 }
 
 static void text_col(sqlite3_stmt *st, int i, char *buf, size_t size)

@@ -44,6 +44,8 @@ typedef struct bont__store_backend_t {
     int (*record_load)(bont_store_t *s, bont_store_record_t *rec, bont_error_t *err);
     int (*recall)(bont_store_t *s, const char *lot, bont_store_recall_t **out, size_t *n,
                   bont_error_t *err);
+    int (*lots)(bont_store_t *s, bont_store_lot_t **out, size_t *n,
+                bont_error_t *err); /* every lot of vials, soonest expiry first */
 
     /* Whole store (no transaction open). */
     int (*backup)(bont_store_t *s, const char *path, bont_error_t *err);

@@ -413,6 +413,18 @@ int bont_store_recall(bont_store_t *store, const char *lot, bont_store_recall_t 
     return ret;
 }
 
+int bont_store_lots(bont_store_t *store, bont_store_lot_t **out, size_t *n, bont_error_t *err)
+{
+    *out = NULL;
+    *n = 0;
+    int ret = store->be->begin_read(store, err);
+    if (ret != 0)
+        return ret;
+    ret = store->be->lots(store, out, n, err);
+    store->be->rollback(store);
+    return ret;
+}
+
 int bont_store_backup(bont_store_t *store, const char *path, bont_error_t *err)
 {
     if (!path || !*path) {

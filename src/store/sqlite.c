@@ -472,6 +472,7 @@ const bont__store_backend_t bont__store_sqlite = {
     .ae_insert = bont__sqlite_ae_insert,
     .record_load = bont__sqlite_record_load,
     .recall = bont__sqlite_recall,
+    .lots = bont__sqlite_lots,
     .backup = bont__sqlite_backup,
     .verify = bont__sqlite_verify,
 };

@@ -68,6 +68,7 @@ int bont__sqlite_ae_insert(bont_store_t *s, bont_store_ae_t *ae, bont_error_t *e
 int bont__sqlite_record_load(bont_store_t *s, bont_store_record_t *rec, bont_error_t *err);
 int bont__sqlite_recall(bont_store_t *s, const char *lot, bont_store_recall_t **out, size_t *n,
                         bont_error_t *err);
+int bont__sqlite_lots(bont_store_t *s, bont_store_lot_t **out, size_t *n, bont_error_t *err);
 int bont__sqlite_backup(bont_store_t *s, const char *path, bont_error_t *err);
 int bont__sqlite_verify(bont_store_t *s, bont_error_t *err);
 
