@@ -11,9 +11,9 @@ FUZZ_DATA_SECONDS ?= 10
 WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
           -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 BASEFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc $(WARN) \
-          $(shell pkg-config --cflags jansson sqlite3 libmicrohttpd libsodium 2>/dev/null)
-LIBS    = $(shell pkg-config --libs jansson sqlite3 libmicrohttpd libsodium 2>/dev/null || \
-            echo -ljansson -lsqlite3 -lmicrohttpd -lsodium) -lpthread -lm
+          $(shell pkg-config --cflags jansson sqlite3 libmicrohttpd libsodium libpq 2>/dev/null)
+LIBS    = $(shell pkg-config --libs jansson sqlite3 libmicrohttpd libsodium libpq 2>/dev/null || \
+            echo -ljansson -lsqlite3 -lmicrohttpd -lsodium -lpq) -lpthread -lm
 
 REL_CFLAGS  = $(BASEFLAGS) -O2 -g
 TEST_CFLAGS = $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
