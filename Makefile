@@ -71,7 +71,7 @@ test:
 	  && echo "fuzz: data-file readers ran $(FUZZ_DATA_SECONDS) s clean" \
 	  || { tail -40 $(BUILD)/fuzz-data.log; echo "fuzz: data-file readers FAILED"; exit 1; }
 	@$(MAKE) --no-print-directory fuzz-http-run
-	@BONT=$(BONT_TEST) BONT_REL=$(BONT) $(TESTS)
+	@BONT=$(BONT_TEST) BONT_REL=$(BONT) bash scripts/pgtest.sh $(TESTS)
 
 fuzz:
 	@bash scripts/deps.sh test

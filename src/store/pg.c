@@ -451,7 +451,17 @@ done:
 
 static int pg_open(bont_store_t *s, const char *target, bont_store_mode_t mode, bont_error_t *err)
 {
+    PQconninfoOption *o = PQconninfoParse(target, NULL);
     bont__pg_describe(target, s->path, sizeof s->path);
+    PQconninfoFree(o);
+    if (!o) {
+        /* libpq's reason may quote the string, password and all: it is left out. */
+        set_message(s, err,
+                    "cannot read this PostgreSQL connection string: give "
+                    "postgresql://USER@HOST:PORT/DATABASE or keyword=value pairs such as "
+                    "\"host=/run/postgresql dbname=bont\" (docs/deploy.md)");
+        return BONT_EINVAL;
+    }
     int ret = connect_to(s, target, err);
     if (ret == 0)
         ret = migrate(s, mode, err);
