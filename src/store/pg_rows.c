@@ -375,19 +375,40 @@ int bont__pg_record_load(bont_store_t *s, bont_store_record_t *rec, bont_error_t
              s, rec,
              "SELECT v.id, " BONT__PG_DAY(
                  "v.date") ", v.injected_at, v.indication, "
-                           "v.total_units, v.override_reason, v.findings_json, " BONT__PG_DAY("v."
-                                                                                              "wore"
-                                                                                              "_off"
-                                                                                              "_dat"
-                                                                                              "e") ", " BONT__PG_STAMP(
-                               "v.recorded_at") ", l.id, "
-                                                "l.product, l.lot, " BONT__PG_DAY(
-                                                    "l.expiry") ", l.vial_units, "
-                                                                "l.diluent_ml, l.reconstituted_at "
-                                                                "FROM visits v JOIN vials l ON "
-                                                                "l.id = v.vial_id WHERE "
-                                                                "v.patient_id = $1::bigint ORDER "
-                                                                "BY v.date, v.id",
+                           "v.total_units, v.override_reason, v.findings_json, " BONT__PG_DAY(
+                               "v."
+                               "wore"
+                               "_off"
+                               "_dat"
+                               "e") ", " BONT__PG_STAMP("v.recorded_at") ", l.id, "
+                                                                         "l.product, "
+                                                                         "l.lot, " BONT__PG_DAY(
+                                                                             "l.expiry") ", "
+                                                                                         "l.vial_"
+                                                                                         "units, "
+                                                                                         "l."
+                                                                                         "diluent_"
+                                                                                         "ml, "
+                                                                                         "l."
+                                                                                         "reconstit"
+                                                                                         "uted_at "
+                                                                                         "FROM "
+                                                                                         "visits v "
+                                                                                         "JOIN "
+                                                                                         "vials l "
+                                                                                         "ON "
+                                                                                         "l.id = "
+                                                                                         "v.vial_"
+                                                                                         "id WHERE "
+                                                                                         "v."
+                                                                                         "patient_"
+                                                                                         "id = "
+                                                                                         "$1::"
+                                                                                         "bigint "
+                                                                                         "ORDER "
+                                                                                         "BY "
+                                                                                         "v.date, "
+                                                                                         "v.id",
              (void **)&rec->visits, &rec->n_visits, sizeof *rec->visits, visit_row,
              "reading visits", err)) != 0 ||
         (ret = read_injections(s, rec, err)) != 0)
