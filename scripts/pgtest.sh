@@ -5,6 +5,9 @@
 # for the superuser's maintenance database; the store tests make one database per test in it.
 # Usage: scripts/pgtest.sh COMMAND [ARGS...]      (exit status: the command's)
 #        scripts/pgtest.sh --shell                (an interactive shell with BONT_TEST_PG set)
+# BONT_TEST_PG_DATA is the cluster's data folder (postmaster.pid names the server's process);
+# BONT_TEST_PG_CTL is the pg_ctl command for it (a test restarts the server with it).
+# PGTEST_DURABLE=1 keeps fsync and synchronous commits on, as a real server has them (bench/).
 set -uo pipefail
 
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -51,14 +54,15 @@ cat >>"$dir/data/postgresql.conf" <<EOF
 listen_addresses = ''
 unix_socket_directories = '$dir'
 port = 5432
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 max_connections = 120
 shared_buffers = 64MB
 log_min_messages = warning
 log_min_error_statement = panic
 EOF
+if [ "${PGTEST_DURABLE:-0}" != 1 ]; then
+    printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' \
+        >>"$dir/data/postgresql.conf"
+fi
 cat >"$dir/data/pg_hba.conf" <<EOF
 local all bont_password_test scram-sha-256
 local all all trust
@@ -71,6 +75,8 @@ if ! "${as_pg[@]}" "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 
 fi
 started=1
 export BONT_TEST_PG="host=$dir port=5432 user=postgres dbname=postgres"
+export BONT_TEST_PG_DATA="$dir/data"
+export BONT_TEST_PG_CTL="${as_pg[*]} $pgbin/pg_ctl -D $dir/data -l $dir/server.log"
 ms=$((($(date +%s%N) - t0) / 1000000))
 echo "pgtest: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') cluster at $dir ready" \
     "in $((ms / 1000)).$((ms % 1000 / 100)) s" >&2

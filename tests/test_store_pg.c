@@ -390,3 +390,49 @@ TEST_TIMEOUT(pg_terminated_connections_leave_whole_visits, 180)
            store_test_sql_int(t.db, "SELECT count(*) FROM visits"));
     store_test_db_drop(&t);
 }
+
+/* The server restarted (pg_ctl restart -m fast) while a visit waits inside its transaction: the
+ * visit exits 4 and wrote nothing; a store opened before the restart works again after it, its
+ * connection reset before its next transaction (as a long-running bont serve needs). */
+TEST_TIMEOUT(pg_server_restart_mid_visit_writes_nothing, 120)
+{
+    char cmd[2048], out[8192], err[8192], sql[256];
+    store_test_db_t t;
+    bont_error_t e;
+    bont_store_t *s = NULL;
+    const char *ctl = getenv("BONT_TEST_PG_CTL");
+    CHECK_MSG(ctl && *ctl, "no BONT_TEST_PG_CTL: run through scripts/pgtest.sh");
+    if (!ctl || !store_test_db_new(&t, true, ""))
+        return;
+    long long id = store_with_patient(t.db);
+    CHECK_INT(store_test_open(&s, t.db, &e), 0);
+    PGconn *holder = PQconnectdb(t.db);
+    snprintf(sql, sizeof sql, "BEGIN; SELECT id FROM patients WHERE id = %lld FOR UPDATE", id);
+    PQclear(PQexec(holder, sql));
+    snprintf(cmd, sizeof cmd,
+             "%s visit record " PLAN " --patient %lld --lot L1 --expiry 2027-01-01 --injected "
+             "10:00 --db '%s' >/dev/null 2>%s/err; echo $? >%s/rc",
+             bont_test_bin(), id, t.db, t.dir, t.dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    CHECK(waiting_backend(t.db, t.name) > 0);
+    snprintf(cmd, sizeof cmd, "%s -m fast -w -t 60 restart >/dev/null", ctl);
+    CHECK_INT(bont_test_run(cmd, out, sizeof out, err, sizeof err), 0);
+    PQfinish(holder);
+    waitpid(pid, NULL, 0);
+    snprintf(cmd, sizeof cmd, "cat %s/rc; cat %s/err >&2", t.dir, t.dir);
+    bont_test_run(cmd, out, sizeof out, err, sizeof err);
+    CHECK_STR(out, "4\n");
+    CHECK_MSG(strstr(err, "nothing of this transaction was written") != NULL, "%s", err);
+    CHECK_INT(store_test_sql_int(t.db, "SELECT count(*) FROM visits"), 0);
+    /* The handle from before the restart: its next transaction reconnects. */
+    bont_store_patient_t p = store_test_patient("After Restart");
+    int rc = bont_store_patient_add(s, &p, &e);
+    CHECK_MSG(rc == 0, "after the restart: %s", e.message);
+    bont_store_close(&s);
+    CHECK_INT(store_test_sql_int(t.db, "SELECT count(*) FROM patients"), 2);
+    store_test_db_drop(&t);
+}

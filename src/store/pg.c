@@ -248,12 +248,23 @@ static int connect_fail(bont_store_t *s, bont_error_t *err)
 static int ready(bont_store_t *s, bont_error_t *err)
 {
     PGconn *c = bont__pg(s)->conn;
-    if (PQstatus(c) == CONNECTION_OK)
+    /* A server that restarted or ended this backend has closed the socket, with a last message;
+     * reading what is pending (without waiting) makes libpq notice before a statement is lost
+     * to it. */
+    if (PQstatus(c) == CONNECTION_OK && PQconsumeInput(c) && PQstatus(c) == CONNECTION_OK)
         return 0;
     PQreset(c);
     if (PQstatus(c) != CONNECTION_OK)
         return connect_fail(s, err);
     return setup(s, err);
+}
+
+/* The library never prints: the server's notices, and the last words of a backend that was ended
+ * while idle, would otherwise go to stderr. */
+static void quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
 }
 
 /* Connects to target. Our defaults come before the user's string, which may override them;
@@ -268,6 +279,8 @@ static int connect_to(bont_store_t *s, const char *target, bont_error_t *err)
         return BONT_ENOMEM;
     s->conn = pg;
     pg->conn = PQconnectdbParams(keys, values, 1);
+    if (pg->conn)
+        PQsetNoticeProcessor(pg->conn, quiet, NULL);
     PQconninfoOption *o = pg->conn ? PQconninfo(pg->conn) : NULL;
     if (o)
         describe_opts(o, s->path, sizeof s->path);
@@ -302,22 +315,29 @@ static int tx(bont_store_t *s, const char *sql, const char *what, bont_error_t *
 
 /* READ COMMITTED: every statement sees what others committed before it began, so a workflow
  * that waited for a row lock (lock_patient) then reads the visit the lock holder wrote. */
-static int begin_write(bont_store_t *s, bont_error_t *err)
+static int begin(bont_store_t *s, const char *sql, const char *what, bont_error_t *err)
 {
-    int ret = bont__pg(s)->in_tx ? 0 : ready(s, err);
-    if (ret == 0 && (ret = tx(s, "BEGIN", "starting a transaction", err)) == 0)
+    int ret = ready(s, err);
+    if (ret == 0)
+        ret = tx(s, sql, what, err);
+    /* Nothing was done yet: a connection found broken by BEGIN itself is reset and BEGIN sent
+     * once more. */
+    if (ret == BONT_ECONNECT && (ret = ready(s, err)) == 0)
+        ret = tx(s, sql, what, err);
+    if (ret == 0)
         bont__pg(s)->in_tx = true;
     return ret;
+}
+
+static int begin_write(bont_store_t *s, bont_error_t *err)
+{
+    return begin(s, "BEGIN", "starting a transaction", err);
 }
 
 /* One snapshot for every statement of the read. */
 static int begin_read(bont_store_t *s, bont_error_t *err)
 {
-    int ret = bont__pg(s)->in_tx ? 0 : ready(s, err);
-    if (ret == 0 && (ret = tx(s, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
-                              "starting a read", err)) == 0)
-        bont__pg(s)->in_tx = true;
-    return ret;
+    return begin(s, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", "starting a read", err);
 }
 
 static int commit(bont_store_t *s, bont_error_t *err)
