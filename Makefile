@@ -88,9 +88,11 @@ format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(wildcard include/bont/*.h src/*/*.h tests/*.h tests/fuzz/*.c tools/*.c bench/*.c)
 
 bench: build
+	@$(MAKE) --no-print-directory $(BUILD)/libbont.a
 	@bash bench/run.sh
 	@BUILD=$(BUILD) bash bench/run_scale.sh $(BONT)
 	@BUILD=$(BUILD) bash bench/run_population.sh $(BONT)
+	@BUILD=$(BUILD) bash bench/run_store.sh
 
 $(EMBED): tools/embed.c
 	@mkdir -p $(@D)

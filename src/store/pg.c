@@ -134,6 +134,7 @@ static int fail(bont_store_t *s, PGresult *res, const char *what, bont_error_t *
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     char text[512];
+    snprintf(bont__pg(s)->state, sizeof bont__pg(s)->state, "%s", state ? state : "");
     int code =
         res ? code_of(c, state) : (PQstatus(c) != CONNECTION_OK ? BONT_ECONNECT : BONT_ENOMEM);
     one_line(primary ? primary : PQerrorMessage(c), text, sizeof text);
@@ -451,8 +452,14 @@ static int migrate(bont_store_t *s, bont_store_mode_t mode, bont_error_t *err)
     }
     for (long long v = version; v < BONT_STORE_SCHEMA_VERSION; v++) {
         snprintf(what, sizeof what, "migrating to schema version %lld", v + 1);
-        if ((ret = bont__pg_run(s, NULL, what, err, bont__pg_migrations[v], NULL)) != 0)
+        if ((ret = bont__pg_run(s, NULL, what, err, bont__pg_migrations[v], NULL)) != 0) {
+            if (err && strcmp(bont__pg(s)->state, "42501") == 0) /* insufficient privilege */
+                snprintf(err->message + strlen(err->message),
+                         sizeof err->message - strlen(err->message),
+                         "; only the role that owns the store's tables can migrate it: run bont "
+                         "once as that role (docs/deploy.md, Upgrading bont)");
             goto cleanup;
+        }
     }
     snprintf(sql, sizeof sql, "UPDATE bont_schema SET version = %d", BONT_STORE_SCHEMA_VERSION);
     if ((ret = bont__pg_run(s, NULL, "writing the schema version", err, sql, NULL)) == 0)

@@ -10,8 +10,9 @@
 
 /* The connection of a PostgreSQL store (bont_store_t.conn). */
 typedef struct bont__pg_t {
-    PGconn *conn; /* owned; may break (server restart, terminated backend) and is then reset */
-    bool in_tx;   /* BEGIN was sent and neither COMMIT nor ROLLBACK since */
+    PGconn *conn;  /* owned; may break (server restart, terminated backend) and is then reset */
+    bool in_tx;    /* BEGIN was sent and neither COMMIT nor ROLLBACK since */
+    char state[6]; /* SQLSTATE of the last statement that failed, "" when none */
 } bont__pg_t;
 
 static inline bont__pg_t *bont__pg(const bont_store_t *s)
