@@ -57,8 +57,9 @@ static double server_cpu_s(int pid)
         unsigned long ut = 0, st = 0;
         /* after "pid (comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt
          * cmajflt utime stime */
-        if (close && sscanf(close + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ppid,
-                            &ut, &st) == 3 &&
+        if (close &&
+            sscanf(close + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ppid, &ut,
+                   &st) == 3 &&
             (p == pid || ppid == pid))
             total += (double)(ut + st) / tick;
     }
@@ -296,8 +297,7 @@ int main(int argc, char **argv)
     bool pg = strncmp(db, "postgres", 8) == 0 || strchr(db, '=');
     printf("%-10s %2d writers | visits %6.1f /s  p50 %5.1f ms  p99 %6.1f ms  CPU app %4.1f ms",
            pg ? "postgresql" : "sqlite", writers, (double)pv.n / (t1 - t0),
-           pct_ms(pv.lat, pv.n, 50), pct_ms(pv.lat, pv.n, 99),
-           1000 * pv.app_cpu_s / (double)total);
+           pct_ms(pv.lat, pv.n, 50), pct_ms(pv.lat, pv.n, 99), 1000 * pv.app_cpu_s / (double)total);
     if (pg_pid > 0)
         printf(" db %4.1f ms", 1000 * (srv1 - srv0) / (double)total);
     printf(" | reads %6.1f /s  p50 %4.1f ms  p99 %5.1f ms  CPU app %4.1f ms",

@@ -22,6 +22,13 @@ int store_test_open(bont_store_t **s, const char *path, bont_error_t *err);
  * through the library); -1 when it cannot be run. */
 long long store_test_sql_int(const char *db, const char *sql);
 
+/* Runs the shell command made from fmt (store_test_shell), or `bont ARGS` with the binary under
+ * test (store_test_bont); the exit code, stdout and stderr into out and err (may be NULL). */
+int store_test_shell(char *out, size_t out_size, char *err, size_t err_size, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+int store_test_bont(char *out, size_t out_size, char *err, size_t err_size, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* Runs SQL statements on the store at db, not through the library: 0 when they all ran. */
 int store_test_sql_exec(const char *db, const char *sql);
 

@@ -1,6 +1,7 @@
 /* test_store_db.c: where the store tests keep their stores: a file, or a fresh database in the
  * throwaway PostgreSQL cluster of scripts/pgtest.sh; and SQL on either, not through the library. */
 #include <libpq-fe.h>
+#include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,26 @@
 
 #include "test.h"
 #include "test_store.h"
+
+int store_test_shell(char *out, size_t out_size, char *err, size_t err_size, const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return bont_test_run(cmd, out, out_size, err, err_size);
+}
+
+int store_test_bont(char *out, size_t out_size, char *err, size_t err_size, const char *fmt, ...)
+{
+    char args[6144];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    return store_test_shell(out, out_size, err, err_size, "%s %s", bont_test_bin(), args);
+}
 
 static bool is_pg(const char *db)
 {

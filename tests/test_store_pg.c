@@ -4,7 +4,6 @@
  * server's own tools. Run in the cluster of scripts/pgtest.sh. */
 #include <libpq-fe.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,21 +17,6 @@
 #include "test_store.h"
 
 #define PLAN "tests/golden/store/cd-visit1.json"
-
-/* Runs `bont ARGS` (printf-style) and returns the exit code; stdout and stderr into out, err. */
-static int bont(char *out, size_t out_size, char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static int bont(char *out, size_t out_size, char *err, size_t err_size, const char *fmt, ...)
-{
-    char args[4096], cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "%s %s", bont_test_bin(), args);
-    return bont_test_run(cmd, out, out_size, err, err_size);
-}
 
 /* A store with one patient born 1974-03-02 (the age cd-visit1.json gives); its id. */
 static long long store_with_patient(const char *db)
@@ -76,20 +60,20 @@ TEST_TIMEOUT(pg_store_only_patient_add_creates_the_schema, 120)
         return;
     snprintf(want, sizeof want, "no bont store at %s; nothing was created", t.shown);
     for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
-        int rc = bont(out, sizeof out, err, sizeof err, "%s --db '%s'", reads[i], t.db);
+        int rc = store_test_bont(out, sizeof out, err, sizeof err, "%s --db '%s'", reads[i], t.db);
         CHECK_MSG(rc == 2, "%s: exit %d, expected 2", reads[i], rc);
         CHECK_MSG(strstr(err, want) != NULL, "%s: stderr lacks \"%s\": %s", reads[i], want, err);
         CHECK_MSG(out[0] == '\0', "%s printed on stdout: %s", reads[i], out);
     }
     CHECK_INT(n_tables(t.db), 0);
     snprintf(want, sizeof want, "bont: created a new store at %s\n", t.shown);
-    CHECK_INT(bont(out, sizeof out, err, sizeof err,
-                   "patient add --name A --birth 1970-01-01 --sex male --db '%s'", t.db),
+    CHECK_INT(store_test_bont(out, sizeof out, err, sizeof err,
+                              "patient add --name A --birth 1970-01-01 --sex male --db '%s'", t.db),
               0);
     CHECK_STR(out, "1\n");
     CHECK_STR(err, want);
-    CHECK_INT(bont(out, sizeof out, err, sizeof err,
-                   "patient add --name B --birth 1970-01-01 --sex male --db '%s'", t.db),
+    CHECK_INT(store_test_bont(out, sizeof out, err, sizeof err,
+                              "patient add --name B --birth 1970-01-01 --sex male --db '%s'", t.db),
               0);
     CHECK_STR(out, "2\n");
     CHECK_STR(err, "");
@@ -115,7 +99,8 @@ TEST(pg_store_refuses_newer_schema_untouched)
     CHECK_STR(err.message, "the store was written by a newer bont (schema version 99; this bont "
                            "reads up to 3): use a newer bont; the database was not changed");
     CHECK_STR(err.file, t.shown);
-    CHECK_INT(bont(out, sizeof out, errs, sizeof errs, "patient list --db '%s'", t.db), 2);
+    CHECK_INT(store_test_bont(out, sizeof out, errs, sizeof errs, "patient list --db '%s'", t.db),
+              2);
     CHECK(strstr(errs, "newer bont (schema version 99") != NULL);
     CHECK_INT(store_test_sql_int(t.db, "SELECT version FROM bont_schema"), 99);
     CHECK_INT(store_test_sql_int(t.db, "SELECT count(*) FROM patients"), 1);
@@ -193,16 +178,17 @@ TEST_TIMEOUT(pg_connect_errors_name_the_host_never_the_password, 120)
     if (!store_test_db_new(&t, true, ""))
         return;
     /* Nothing listens on port 1. */
-    CHECK_INT(bont(out, sizeof out, err, sizeof err,
-                   "patient list --db 'postgresql://clinic:Pw-Refused-8c1@127.0.0.1:1/bont'"),
-              4);
+    CHECK_INT(
+        store_test_bont(out, sizeof out, err, sizeof err,
+                        "patient list --db 'postgresql://clinic:Pw-Refused-8c1@127.0.0.1:1/bont'"),
+        4);
     CHECK_MSG(strstr(err, "cannot connect to the database server at 127.0.0.1 port 1") != NULL,
               "%s", err);
     CHECK_MSG(strstr(err, "Pw-Refused-8c1") == NULL, "the password was shown: %s", err);
     /* A socket folder without a server. */
-    CHECK_INT(bont(out, sizeof out, err, sizeof err,
-                   "patient list --db 'host=/nonexistent/socket dbname=bont user=x "
-                   "password=Pw-Kv-77'"),
+    CHECK_INT(store_test_bont(out, sizeof out, err, sizeof err,
+                              "patient list --db 'host=/nonexistent/socket dbname=bont user=x "
+                              "password=Pw-Kv-77'"),
               4);
     CHECK_MSG(strstr(err, "/nonexistent/socket") && !strstr(err, "Pw-Kv-77"), "%s", err);
     /* The right server, a wrong password (pg_hba.conf of scripts/pgtest.sh asks this role). */
@@ -210,7 +196,7 @@ TEST_TIMEOUT(pg_connect_errors_name_the_host_never_the_password, 120)
     CHECK_INT(store_test_pg_admin("CREATE ROLE bont_password_test LOGIN PASSWORD 'Pw-Right-41'"),
               0);
     store_test_pg_url(url, sizeof url, t.name, "bont_password_test", "Pw-Wrong-93");
-    CHECK_INT(bont(out, sizeof out, err, sizeof err, "patient list --db '%s'", url), 4);
+    CHECK_INT(store_test_bont(out, sizeof out, err, sizeof err, "patient list --db '%s'", url), 4);
     CHECK_MSG(strstr(err, "password authentication failed") != NULL, "%s", err);
     CHECK_MSG(strstr(err, "/tmp/bont-pg-") != NULL, "the host is not named: %s", err);
     CHECK_MSG(strstr(err, "Pw-Wrong-93") == NULL, "the password was shown: %s", err);
@@ -222,13 +208,13 @@ TEST_TIMEOUT(pg_connect_errors_name_the_host_never_the_password, 120)
     snprintf(grant, sizeof grant, "ALTER DATABASE %s OWNER TO bont_password_test", t.name);
     CHECK_INT(store_test_pg_admin(grant), 0);
     store_test_pg_url(url, sizeof url, t.name, "bont_password_test", "Pw-Right-41");
-    CHECK_INT(bont(out, sizeof out, err, sizeof err,
-                   "patient add --name A --birth 1970-01-01 --sex male --db '%s'", url),
+    CHECK_INT(store_test_bont(out, sizeof out, err, sizeof err,
+                              "patient add --name A --birth 1970-01-01 --sex male --db '%s'", url),
               0);
     CHECK_MSG(strstr(err, "created a new store at") && !strstr(err, "Pw-Right-41"), "%s", err);
     /* A string libpq cannot read is unusable input (exit 2), not a connection failure. */
-    CHECK_INT(bont(out, sizeof out, err, sizeof err,
-                   "patient list --db 'postgresql://x:Pw-Bad-5@[::1/db'"),
+    CHECK_INT(store_test_bont(out, sizeof out, err, sizeof err,
+                              "patient list --db 'postgresql://x:Pw-Bad-5@[::1/db'"),
               2);
     CHECK_MSG(strstr(err, "Pw-Bad-5") == NULL, "%s", err);
     store_test_db_drop(&t);
@@ -244,7 +230,8 @@ TEST(pg_backup_names_pg_dump)
     if (!store_test_db_new(&t, true, ""))
         return;
     store_with_patient(t.db);
-    CHECK_INT(bont(out, sizeof out, err, sizeof err, "backup %s/copy.db --db '%s'", t.dir, t.db),
+    CHECK_INT(store_test_bont(out, sizeof out, err, sizeof err, "backup %s/copy.db --db '%s'",
+                              t.dir, t.db),
               5);
     CHECK(strstr(err, "pg_dump") && strstr(err, "pg_basebackup"));
     CHECK_STR(out, "");
@@ -311,10 +298,10 @@ TEST_TIMEOUT(pg_lost_connection_mid_visit_writes_nothing, 120)
               "%s", err);
     CHECK_INT(store_test_sql_int(t.db, "SELECT count(*) FROM visits"), 0);
     CHECK_INT(store_test_sql_int(t.db, "SELECT count(*) FROM vials"), 0);
-    CHECK_INT(bont(out, sizeof out, err, sizeof err,
-                   "visit record " PLAN " --patient %lld --lot L1 --expiry 2027-01-01 "
-                   "--injected 10:00 --db '%s'",
-                   id, t.db),
+    CHECK_INT(store_test_bont(out, sizeof out, err, sizeof err,
+                              "visit record " PLAN " --patient %lld --lot L1 --expiry 2027-01-01 "
+                              "--injected 10:00 --db '%s'",
+                              id, t.db),
               0);
     CHECK_INT(store_test_sql_int(t.db, "SELECT count(*) FROM visits"), 1);
     store_test_db_drop(&t);

@@ -3,7 +3,6 @@
  * `bont serve` share sessions, and of one visit recorded through both at once exactly one gets
  * in. */
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,20 +17,6 @@
 #define PLAN      "tests/golden/store/cd-visit1.json"
 #define SECRET_PW "correct horse battery staple"
 
-/* Runs a shell command made from fmt; its exit code, stdout and stderr. */
-static int sh(char *out, size_t out_size, char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static int sh(char *out, size_t out_size, char *err, size_t err_size, const char *fmt, ...)
-{
-    char cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return bont_test_run(cmd, out, out_size, err, err_size);
-}
-
 /* A fresh login role of the test cluster with the app role's grants on t's store. */
 static bool app_role(const store_test_db_t *t, const char *role)
 {
@@ -40,8 +25,9 @@ static bool app_role(const store_test_db_t *t, const char *role)
     store_test_pg_admin(sql);
     snprintf(sql, sizeof sql, "CREATE ROLE %s LOGIN PASSWORD '%s'", role, SECRET_PW);
     CHECK_INT(store_test_pg_admin(sql), 0);
-    int rc = sh(out, sizeof out, err, sizeof err,
-                "psql -X -q -v app=%s -d '%s' -f scripts/pg-app-role.sql", role, t->db);
+    int rc =
+        store_test_shell(out, sizeof out, err, sizeof err,
+                         "psql -X -q -v app=%s -d '%s' -f scripts/pg-app-role.sql", role, t->db);
     CHECK_MSG(rc == 0, "scripts/pg-app-role.sql: %s", err);
     return rc == 0;
 }
@@ -110,14 +96,16 @@ TEST_TIMEOUT(pg_app_role_cannot_rewrite_the_audit_or_drop_tables, 180)
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         char args[512];
         snprintf(args, sizeof args, steps[i].args, id);
-        int rc = sh(out, sizeof out, err, sizeof err, "%s %s --db '%s'", bin, args, app);
+        int rc =
+            store_test_shell(out, sizeof out, err, sizeof err, "%s %s --db '%s'", bin, args, app);
         CHECK_MSG(rc == steps[i].exit_code, "as the app role: bont %s: exit %d, expected %d: %s",
                   args, rc, steps[i].exit_code, err);
     }
-    CHECK_INT(sh(out, sizeof out, err, sizeof err,
-                 "printf 'pass phrase\\n' | %s user add nurse --role clinician --db '%s'", bin,
-                 app),
-              0);
+    CHECK_INT(
+        store_test_shell(out, sizeof out, err, sizeof err,
+                         "printf 'pass phrase\\n' | %s user add nurse --role clinician --db '%s'",
+                         bin, app),
+        0);
     /* Not for the app role: rewriting the audit or records, the schema, the triggers. */
     static const char *const refused[] = {
         "UPDATE audit SET user_name = 'nobody'",
@@ -254,7 +242,7 @@ TEST_TIMEOUT(pg_two_servers_share_sessions_and_let_one_visit_in, 300)
     store_test_pg_url(app, sizeof app, t.name, role, SECRET_PW);
     if (!serve(&t, t.db, "a", &a) || !serve(&t, app, "b", &b))
         goto cleanup;
-    CHECK_INT(sh(out, sizeof out, NULL, 0, "cat %s", b.log), 0);
+    CHECK_INT(store_test_shell(out, sizeof out, NULL, 0, "cat %s", b.log), 0);
     CHECK_MSG(strstr(out, SECRET_PW) == NULL, "bont serve showed the password: %s", out);
 
     /* A session made on A serves on B; logging out on B ends it on A. */
@@ -273,7 +261,7 @@ TEST_TIMEOUT(pg_two_servers_share_sessions_and_let_one_visit_in, 300)
     /* The web app's handler for POST /api/v1/visits may not be in this build yet (it answers
      * 501 until then): the race through two servers runs as soon as it is. */
     snprintf(body, sizeof body, "%s/empty.json", t.dir);
-    CHECK_INT(sh(NULL, 0, NULL, 0, "printf '{}' >%s", body), 0);
+    CHECK_INT(store_test_shell(NULL, 0, NULL, 0, "printf '{}' >%s", body), 0);
     if (http(&a, "POST", "/api/v1/visits", cookie, csrf, body, out, sizeof out) == 501) {
         printf("    SKIPPED: POST /api/v1/visits is not served by this build yet (501), so the "
                "visit race through two servers did not run\n");
@@ -290,18 +278,20 @@ TEST_TIMEOUT(pg_two_servers_share_sessions_and_let_one_visit_in, 300)
             pid = store_test_sql_int(t.db, sql);
         }
         snprintf(body, sizeof body, "%s/visit-%d.json", t.dir, trial);
-        CHECK_INT(sh(NULL, 0, NULL, 0,
-                     "printf '{\"patient\": %lld, \"lot\": \"L%d\", \"expiry\": \"2027-01-01\", "
-                     "\"plan\": ' >%s && cat " PLAN " >>%s && printf '}' >>%s",
-                     pid, trial, body, body, body),
+        CHECK_INT(store_test_shell(
+                      NULL, 0, NULL, 0,
+                      "printf '{\"patient\": %lld, \"lot\": \"L%d\", \"expiry\": \"2027-01-01\", "
+                      "\"plan\": ' >%s && cat " PLAN " >>%s && printf '}' >>%s",
+                      pid, trial, body, body, body),
                   0);
-        CHECK_INT(sh(out, sizeof out, NULL, 0,
-                     "p() { curl -s -m 60 -o /dev/null -w '%%{http_code}\\n' -X POST -H "
-                     "\"Origin: http://127.0.0.1:$1\" -H \"Cookie: $2\" -H \"X-CSRF-Token: $3\" "
-                     "-H 'Content-Type: application/json' --data-binary @%s "
-                     "http://127.0.0.1:$1/api/v1/visits; }; "
-                     "p %u '%s' '%s' & p %u '%s' '%s' & wait",
-                     body, a.port, cookie, csrf, b.port, cookie_b, csrf_b),
+        CHECK_INT(store_test_shell(
+                      out, sizeof out, NULL, 0,
+                      "p() { curl -s -m 60 -o /dev/null -w '%%{http_code}\\n' -X POST -H "
+                      "\"Origin: http://127.0.0.1:$1\" -H \"Cookie: $2\" -H \"X-CSRF-Token: $3\" "
+                      "-H 'Content-Type: application/json' --data-binary @%s "
+                      "http://127.0.0.1:$1/api/v1/visits; }; "
+                      "p %u '%s' '%s' & p %u '%s' '%s' & wait",
+                      body, a.port, cookie, csrf, b.port, cookie_b, csrf_b),
                   0);
         char sql[128];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM visits WHERE patient_id = %lld", pid);

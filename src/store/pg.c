@@ -61,17 +61,21 @@ void bont__pg_describe(const char *target, char *buf, size_t size)
 
 /* Replaces every copy of the connection's password in msg by "***": no message of bont ever
  * shows it, whatever a server or libpq may have quoted. */
-static void scrub(PGconn *c, char *msg, size_t size)
+static void scrub(PGconn *c, char *msg)
 {
     const char *pw = c ? PQpass(c) : NULL;
     size_t n = pw ? strlen(pw) : 0;
     if (n == 0)
         return;
-    for (char *p = strstr(msg, pw); p; p = strstr(p + 3, pw)) {
-        memmove(p + 3, p + n, strlen(p + n) + 1);
+    for (char *p = strstr(msg, pw); p; p = strstr(p, pw)) {
+        if (n <= 3) { /* never longer than it was: the buffer may be full */
+            memset(p, '*', n);
+            p += n;
+            continue;
+        }
         memcpy(p, "***", 3);
-        if (strlen(msg) + 1 > size)
-            break;
+        memmove(p + 3, p + n, strlen(p + n) + 1);
+        p += 3;
     }
 }
 
@@ -106,7 +110,7 @@ static void set_message(bont_store_t *s, bont_error_t *err, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
-    scrub(bont__pg(s) ? bont__pg(s)->conn : NULL, err->message, sizeof err->message);
+    scrub(bont__pg(s) ? bont__pg(s)->conn : NULL, err->message);
 }
 
 /* A lost connection is BONT_ECONNECT; otherwise the SQLSTATE class decides. */
