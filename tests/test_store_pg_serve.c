@@ -17,8 +17,9 @@
 #define PLAN      "tests/golden/store/cd-visit1.json"
 #define SECRET_PW "correct horse battery staple"
 
-/* A fresh login role of the test cluster with the app role's grants on t's store. */
-static bool app_role(const store_test_db_t *t, const char *role)
+/* A fresh login role of the test cluster with the app role's grants on t's store; its
+ * connection string (with the password) into url. */
+static bool app_role(const store_test_db_t *t, const char *role, char *url, size_t size)
 {
     char sql[256], out[4096], err[4096];
     snprintf(sql, sizeof sql, "DROP ROLE IF EXISTS %s", role);
@@ -29,6 +30,7 @@ static bool app_role(const store_test_db_t *t, const char *role)
         store_test_shell(out, sizeof out, err, sizeof err,
                          "psql -X -q -v app=%s -d '%s' -f scripts/pg-app-role.sql", role, t->db);
     CHECK_MSG(rc == 0, "scripts/pg-app-role.sql: %s", err);
+    store_test_pg_url(url, size, t->name, role, SECRET_PW);
     return rc == 0;
 }
 
@@ -70,9 +72,8 @@ TEST_TIMEOUT(pg_app_role_cannot_rewrite_the_audit_or_drop_tables, 180)
     if (!store_test_db_new(&t, true, ""))
         return;
     long long id = owner_store(t.db);
-    if (!app_role(&t, role))
+    if (!app_role(&t, role, app, sizeof app))
         goto cleanup;
-    store_test_pg_url(app, sizeof app, t.name, role, SECRET_PW);
     const char *bin = bont_test_bin();
     static const struct {
         const char *args;
@@ -237,9 +238,8 @@ TEST_TIMEOUT(pg_two_servers_share_sessions_and_let_one_visit_in, 300)
     if (!store_test_db_new(&t, true, ""))
         return;
     long long id = owner_store(t.db);
-    if (!app_role(&t, role))
+    if (!app_role(&t, role, app, sizeof app))
         goto cleanup;
-    store_test_pg_url(app, sizeof app, t.name, role, SECRET_PW);
     if (!serve(&t, t.db, "a", &a) || !serve(&t, app, "b", &b))
         goto cleanup;
     CHECK_INT(store_test_shell(out, sizeof out, NULL, 0, "cat %s", b.log), 0);
