@@ -3,11 +3,12 @@
 set -euo pipefail
 # `deps.sh` installs what building and running need; `deps.sh test` adds the test tools,
 # `deps.sh bench` the load generator for the web server's benchmark (bench/web).
-pkgs=(gcc make pkg-config libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev)
+pkgs=(gcc make pkg-config libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev libpq-dev)
 if [ "${1:-}" = "test" ]; then
     pkgs+=(sqlite3 clang libclang-rt-14-dev clang-format python3 python3-scipy python3-numpy
            libsundials-dev librsvg2-bin)
     pkgs+=(chromium fonts-noto-cjk curl) # browser tests (web/tests, Playwright on Debian's Chromium)
+    pkgs+=(postgresql) # the store's tests on a throwaway PostgreSQL cluster (scripts/pgtest.sh)
 fi
 if [ "${1:-}" = "bench" ]; then
     pkgs+=(wrk curl python3 sqlite3)

@@ -26,16 +26,16 @@ static void add_visit(bont_store_t *s, long long patient, const char *date, cons
     bont_store_visit_clear(&v);
 }
 
-TEST(store_lots_list_every_lot_with_its_use)
+STORE_TEST(store_lots_list_every_lot_with_its_use, 60)
 {
-    char dir[64], path[128];
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/lots.db", dir);
+    store_test_db_t t;
+    if (!store_test_db_new(&t, pg, "lots.db"))
+        return;
     bont_store_t *s = NULL;
     bont_error_t err;
     bont_store_lot_t *lots = NULL;
     size_t n = 9;
-    CHECK_INT(store_test_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, t.db, &err), 0);
     CHECK_INT(bont_store_lots(s, &lots, &n, &err), 0);
     CHECK_INT(n, 0);
     free(lots);
@@ -72,17 +72,17 @@ TEST(store_lots_list_every_lot_with_its_use)
     }
     free(lots);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
-TEST(store_audit_batch_is_all_or_nothing)
+STORE_TEST(store_audit_batch_is_all_or_nothing, 60)
 {
-    char dir[64], path[128];
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/audit.db", dir);
+    store_test_db_t t;
+    if (!store_test_db_new(&t, pg, "audit.db"))
+        return;
     bont_store_t *s = NULL;
     bont_error_t err;
-    CHECK_INT(store_test_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, t.db, &err), 0);
     bont_audit_t e[3];
     memset(e, 0, sizeof e);
     for (int i = 0; i < 3; i++) {
@@ -111,5 +111,5 @@ TEST(store_audit_batch_is_all_or_nothing)
         CHECK_STR(list[0].path, "/patients/2");
     free(list);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }

@@ -74,12 +74,13 @@ int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv)
         bont_server_free(&srv);
         return bont_cli_fail(&a, rc, &err);
     }
-    char host[64];
+    char host[64], store[512];
     unsigned port = 0;
+    bont_store_describe(a.db, store, sizeof store); /* never the password */
     bont_server_listen_parse(opts.listen, true, host, sizeof host, &port, &err);
     printf("bont serve: listening on %s://%s%s%s:%u/ (store %s); Ctrl-C stops\n",
            opts.tls_cert_path ? "https" : "http", strchr(host, ':') ? "[" : "", host,
-           strchr(host, ':') ? "]" : "", bont_server_port(srv), a.db);
+           strchr(host, ':') ? "]" : "", bont_server_port(srv), store);
     fflush(stdout);
     int sig = 0;
     sigwait(&stop, &sig);
