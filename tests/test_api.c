@@ -116,7 +116,7 @@ TEST(api_check_is_bont_check)
         }
         /* The same text, as the command prints it. */
         if (i == 0)
-            CHECK(strstr(body_of(&r), "{\n  \"verdict\": \"ok\",\n  \"plan\": {\n"));
+            CHECK(strstr(body_of(&r), "{\n  \"verdict\": \"ok\",\n  \"jurisdiction\": \"us\",\n"));
         json_decref(api);
         json_decref(cli);
         bont__resp_clear(&r);

@@ -508,13 +508,20 @@ int bont__pg_lots(bont_store_t *s, bont_store_lot_t **out, size_t *n, bont_error
      * diluent and reconstitution time are the lot's latest vial's (the highest id). */
     int ret = bont__pg_run(
         s, &r, "listing the lots", err,
-        "SELECT l.product, min(l.lot COLLATE \"C\"), " BONT__PG_DAY("l.expiry") ", "
-        "max(l.vial_units), (array_agg(l.diluent_ml ORDER BY l.id DESC))[1], "
-        "(array_agg(l.reconstituted_at ORDER BY l.id DESC))[1], count(*), "
-        "COALESCE(sum(v.total_units), 0), " BONT__PG_DAY("min(v.date)") ", "
-        BONT__PG_DAY("max(v.date)") " FROM vials l LEFT JOIN visits v ON v.vial_id = l.id "
-        "GROUP BY l.product, lower(l.lot COLLATE \"C\"), l.expiry "
-        "ORDER BY l.expiry, l.product, min(l.lot COLLATE \"C\")",
+        "SELECT l.product, min(l.lot COLLATE \"C\"), " BONT__PG_DAY(
+            "l.expiry") ", "
+                        "max(l.vial_units), (array_agg(l.diluent_ml ORDER BY l.id DESC))[1], "
+                        "(array_agg(l.reconstituted_at ORDER BY l.id DESC))[1], count(*), "
+                        "COALESCE(sum(v.total_units), 0), " BONT__PG_DAY(
+                            "min(v.date)") ", " BONT__PG_DAY("max(v.date)") " FROM vials l LEFT "
+                                                                            "JOIN visits v ON "
+                                                                            "v.vial_id = l.id "
+                                                                            "GROUP BY l.product, "
+                                                                            "lower(l.lot COLLATE "
+                                                                            "\"C\"), l.expiry "
+                                                                            "ORDER BY l.expiry, "
+                                                                            "l.product, min(l.lot "
+                                                                            "COLLATE \"C\")",
         "");
     if (ret == 0)
         ret = read_all(s, r, (void **)&list, &count, sizeof *list, lot_row, NULL,
