@@ -11,9 +11,9 @@ FUZZ_DATA_SECONDS ?= 10
 WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
           -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 BASEFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc $(WARN) \
-          $(shell pkg-config --cflags jansson sqlite3 libmicrohttpd libsodium 2>/dev/null)
-LIBS    = $(shell pkg-config --libs jansson sqlite3 libmicrohttpd libsodium 2>/dev/null || \
-            echo -ljansson -lsqlite3 -lmicrohttpd -lsodium) -lpthread -lm
+          $(shell pkg-config --cflags jansson sqlite3 libmicrohttpd libsodium libpq 2>/dev/null)
+LIBS    = $(shell pkg-config --libs jansson sqlite3 libmicrohttpd libsodium libpq 2>/dev/null || \
+            echo -ljansson -lsqlite3 -lmicrohttpd -lsodium -lpq) -lpthread -lm
 
 REL_CFLAGS  = $(BASEFLAGS) -O2 -g
 TEST_CFLAGS = $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -73,7 +73,7 @@ test:
 	  && echo "fuzz: data-file readers ran $(FUZZ_DATA_SECONDS) s clean" \
 	  || { tail -40 $(BUILD)/fuzz-data.log; echo "fuzz: data-file readers FAILED"; exit 1; }
 	@$(MAKE) --no-print-directory fuzz-http-run
-	@BONT=$(BONT_TEST) BONT_REL=$(BONT) $(TESTS)
+	@BONT=$(BONT_TEST) BONT_REL=$(BONT) bash scripts/pgtest.sh $(TESTS)
 
 fuzz:
 	@bash scripts/deps.sh test
@@ -90,9 +90,11 @@ format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(wildcard include/bont/*.h src/*/*.h tests/*.h tests/fuzz/*.c tools/*.c tools/*/*.[ch] bench/*.c)
 
 bench: build
+	@$(MAKE) --no-print-directory $(BUILD)/libbont.a
 	@bash bench/run.sh
 	@BUILD=$(BUILD) bash bench/run_scale.sh $(BONT)
 	@BUILD=$(BUILD) bash bench/run_population.sh $(BONT)
+	@BUILD=$(BUILD) bash bench/run_store.sh
 
 $(EMBED): tools/embed.c
 	@mkdir -p $(@D)

@@ -26,6 +26,11 @@ FIELDS = [
     ("products.json", "products", "in_use_source", "product note"),
     ("products.json", "products", "vials[].note", "product note"),
     ("aftercare.json", "aftercare", "evidence", "evidence"),
+    ("guidance.json", "rules", "note", "rule"),
+    ("jurisdictions.json", "jurisdictions", "label", "jurisdiction"),
+    ("jurisdictions.json", "jurisdictions", "regulator", "jurisdiction"),
+    ("indications-offlabel.json", "indications", "note", "indication note"),
+    ("indications-offlabel.json", "indications", "evidence.note", "indication note"),
 ]
 
 

@@ -11,15 +11,19 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # The C files that word things for people: the report writers, the command line, the i18n
-# module, and the library code that composes findings and side-effect reasons.
-sources=$(ls src/report/*.c src/cli/*.c src/i18n/*.c src/plan/check.c src/model/risk.c \
-    src/store/visit.c 2>/dev/null | sort)
+# module, and the library code that composes findings and side-effect reasons. The checker's
+# findings are worded by add(), which looks its format up itself: its 10th argument is a message.
+keywords=(-k_ -kN_ -kBONT_TR -kBONT_N -kBONT_TRN:1,2 -kBONT_TRC:1c,2 -kBONT_NC:1c,2
+    -kbont_i18n_gettext -kbont_i18n_ngettext:1,2 -kbont_i18n_pgettext:1c,2)
+sources=$(ls src/report/*.c src/cli/*.c src/i18n/*.c src/model/risk.c src/store/visit.c | sort)
+checker=$(ls src/plan/check*.c | sort)
 # shellcheck disable=SC2086
 xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --omit-header \
-    --add-comments=TRANSLATORS: \
-    -k_ -kN_ -kBONT_TR -kBONT_N -kBONT_TRN:1,2 -kBONT_TRC:1c,2 -kBONT_NC:1c,2 \
-    -kbont_i18n_gettext -kbont_i18n_ngettext:1,2 -kbont_i18n_pgettext:1c,2 \
-    -o "$tmp/code.pot" $sources
+    --add-comments=TRANSLATORS: "${keywords[@]}" -o "$tmp/code.pot" $sources
+# shellcheck disable=SC2086
+xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --omit-header \
+    --add-comments=TRANSLATORS: "${keywords[@]}" -kadd:10 --flag=add:10:c-format \
+    -o "$tmp/checker.pot" $checker
 python3 scripts/po-data.py data >"$tmp/data.pot"
 {
     cat <<'HEAD'
@@ -33,7 +37,8 @@ msgstr ""
 "Content-Transfer-Encoding: 8bit\n"
 
 HEAD
-    msgcat --no-wrap --use-first "$tmp/data.pot" "$tmp/code.pot" | sed "1,/^$/d"
+    msgcat --no-wrap --use-first "$tmp/data.pot" "$tmp/code.pot" "$tmp/checker.pot" |
+        sed "1,/^$/d"
 } >"$tmp/bont.pot"
 
 if [ "${1:-}" = "--check" ]; then

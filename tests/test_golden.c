@@ -97,11 +97,13 @@ static void check_sections(const char *name, const char *text, bool cites)
                                            "\nDate        ",
                                            "\nIndication  ",
                                            "\nProduct     ",
+                                           "\nLabel       ",
                                            "\nPatient     ",
                                            "\n  Muscle ",
                                            "\n  total ",
                                            "\nFindings\n",
                                            "\nSide-effect risk\n",
+                                           "\nAdverse reactions\n",
                                            "\nVerdict: ",
                                            "\nbont is decision support"};
     const char *at = text;
@@ -114,7 +116,7 @@ static void check_sections(const char *name, const char *text, bool cites)
     }
     const char *sources = strstr(text, "\nSources\n  [");
     CHECK_MSG(!cites || sources != NULL, "check %s: the findings cite sources, none listed", name);
-    CHECK_MSG(!sources || (sources > strstr(text, "\nSide-effect risk\n") &&
+    CHECK_MSG(!sources || (sources > strstr(text, "\nAdverse reactions\n") &&
                            sources < strstr(text, "\nVerdict: ")),
               "check %s: Sources out of place", name);
 }

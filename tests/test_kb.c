@@ -7,6 +7,7 @@
 #include "bont/kb.h"
 #include "kb/datafile.h"
 #include "test.h"
+#include "util/file.h"
 #include "util/index.h"
 #include "util/text.h"
 
@@ -20,7 +21,7 @@ TEST(kb_loads_embedded_and_counts)
         return;
     CHECK_INT(bont_kb_n_products(kb), 8);
     CHECK(bont_kb_n_muscles(kb) >= 60);
-    CHECK_INT(bont_kb_n_indications(kb), 20);
+    CHECK_INT(bont_kb_n_indications(kb), 27); /* 20 in indications.json, 7 off-label */
     CHECK(bont_kb_n_rules(kb) >= 100);
     CHECK(bont_kb_n_contras(kb) >= 10);
     bont_kb_free(&kb);
@@ -150,6 +151,69 @@ TEST(kb_refuses_broken_data_with_location)
     bont_error_format(&err, msg, sizeof msg);
     CHECK_MSG(strstr(msg, "muscles.json") && strstr(msg, "\"procerus\" names two entries"),
               "message: %s", msg);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_INT(system(cmd), 0);
+}
+
+/* Each broken label fact is refused at load, naming the file, the entry and what is wrong. */
+TEST(kb_refuses_broken_label_data)
+{
+    static const struct {
+        const char *file, *from, *to, *want;
+    } cases[] = {
+        {"rules.json", "\"cn\"\n", "\"xx\"\n", "jurisdiction \"xx\" is not in jurisdictions.json"},
+        {"contraindications.json", "\"jurisdictions\": [\"cn\"]", "\"jurisdictions\": []",
+         "jurisdictions whose label"},
+        {"rules.json", "\"over\": \"contraindicated\"", "\"over\": \"sleepy\"",
+         "expected contraindicated"},
+        {"rules.json", "\"kg_max\": 15,", "\"kg_max\": 11,", "kg_max > kg_min"},
+        {"products.json", "{\"term\": \"gelatin\"", "{\"term\": \"gelatine_x\"",
+         "excipient \"gelatine_x\" is no allergy term"},
+        {"products.json", "\"jurisdiction\": \"cn\", \"name\"",
+         "\"jurisdiction\": \"mars\", \"name\"", "jurisdiction \"mars\""},
+        {"adverse-reactions.json", "\"effect\": \"headache\"", "\"effect\": \"nope\"",
+         "effect \"nope\" is no effect id"},
+        {"adverse-reactions.json", "\"rate_pct\": 19,", "\"rate_pct\": 190,",
+         "rate_pct must be a percentage"},
+        {"guidance.json", "\"other\": \"warning\"", "\"other\": \"loud\"",
+         "error, warning, note or none"},
+        {"contraindications.json", "\"differs_from\": \"warn.pregnancy\"",
+         "\"differs_from\": \"warn.nope\"", "differs_from \"warn.nope\" names no entry"},
+        {"jurisdictions.json", "\"near\": [\"uk\"]", "\"near\": [\"zz\"]", "jurisdiction \"zz\""},
+        {"indications-offlabel.json", "\"source\": \"SJ2018\"", "\"source\": \"NOPE1\"", "NOPE1"},
+    };
+    char dir[] = "/tmp/bont-kb-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cmd[1024], path[512];
+        snprintf(cmd, sizeof cmd, "cp data/*.json %s/", dir);
+        CHECK_INT(system(cmd), 0);
+        snprintf(path, sizeof path, "%s/%s", dir, cases[i].file);
+        char *text = NULL;
+        size_t len = 0;
+        CHECK(bont__read_file(path, 1 << 22, &text, &len, NULL) == 0);
+        char *at = text ? strstr(text, cases[i].from) : NULL;
+        CHECK_MSG(at != NULL, "case %zu: \"%s\" not in %s", i, cases[i].from, cases[i].file);
+        FILE *f = at ? fopen(path, "w") : NULL;
+        if (f) {
+            fwrite(text, 1, (size_t)(at - text), f);
+            fputs(cases[i].to, f);
+            fputs(at + strlen(cases[i].from), f);
+            fclose(f);
+        }
+        free(text);
+        bont_kb_t *kb = NULL;
+        bont_error_t err;
+        bont_error_clear(&err);
+        CHECK_INT(bont_kb_load_dir(&kb, dir, &err), BONT_EKB);
+        CHECK(kb == NULL);
+        char msg[1400];
+        bont_error_format(&err, msg, sizeof msg);
+        char file[64]; /* indications*.json share one array: the message names the pattern */
+        snprintf(file, sizeof file, "%.11s", cases[i].file);
+        CHECK_MSG(strstr(msg, cases[i].want) && strstr(msg, file), "case %zu: message: %s", i, msg);
+    }
+    char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK_INT(system(cmd), 0);
 }

@@ -1,7 +1,6 @@
 /* test_store.c: the record store's library API: schema, migrations, records, refusal of files
  * it must not touch, outcome scales, recall, backup and the personal duration estimate. */
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,29 +89,6 @@ void store_test_sleep_us(long us)
     nanosleep(&ts, NULL);
 }
 
-long long store_test_sql_int(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-static int sql_exec(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open(path, &db);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    sqlite3_close(db);
-    return rc;
-}
-
 /* The whole file as bytes, to prove a refused file was not changed. */
 static char *slurp(const char *path, size_t *size)
 {
@@ -174,13 +150,14 @@ TEST(store_default_path_follows_xdg)
     CHECK_INT(bont_store_default_path(buf, sizeof buf, false, &err), BONT_EINVAL);
 }
 
-TEST(store_patients_round_trip)
+STORE_TEST(store_patients_round_trip, 60)
 {
-    char dir[64], path[128];
+    store_test_db_t t;
     bont_error_t err;
     bont_store_t *s = NULL;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/bont.db", dir);
+    if (!store_test_db_new(&t, pg, "bont.db"))
+        return;
+    const char *path = t.db;
     CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana Souza");
     snprintf(p.terms[0].kind, sizeof p.terms[0].kind, "condition");
@@ -226,17 +203,18 @@ TEST(store_patients_round_trip)
     snprintf(bad.sex, sizeof bad.sex, "f");
     CHECK_INT(bont_store_patient_add(s, &bad, &err), BONT_EINVAL);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
-TEST(store_visit_is_written_whole_and_read_back)
+STORE_TEST(store_visit_is_written_whole_and_read_back, 60)
 {
-    char dir[64], path[128];
+    store_test_db_t t;
     bont_error_t err;
     bont_store_t *s = NULL;
     bont_store_record_t *rec = NULL;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/bont.db", dir);
+    if (!store_test_db_new(&t, pg, "bont.db"))
+        return;
+    const char *path = t.db;
     CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
@@ -272,20 +250,21 @@ TEST(store_visit_is_written_whole_and_read_back)
     CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM vials"), 1);
     CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM injections"), 3);
     /* Records of care cannot be deleted, not even with plain SQL. */
-    CHECK(sql_exec(path, "DELETE FROM visits") != SQLITE_OK);
+    CHECK(store_test_sql_exec(path, "DELETE FROM visits") != 0);
     CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM visits"), 1);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
-TEST(store_outcomes_aes_and_wear_off)
+STORE_TEST(store_outcomes_aes_and_wear_off, 60)
 {
-    char dir[64], path[128];
+    store_test_db_t t;
     bont_error_t err;
     bont_store_t *s = NULL;
     bont_store_record_t *rec = NULL;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/bont.db", dir);
+    if (!store_test_db_new(&t, pg, "bont.db"))
+        return;
+    const char *path = t.db;
     CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana"), q = store_test_patient("Bo");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
@@ -350,7 +329,7 @@ TEST(store_outcomes_aes_and_wear_off)
     bont_store_record_free(&rec);
     bont_store_visit_clear(&v);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
 TEST(store_refuses_newer_schema_untouched)
@@ -365,7 +344,8 @@ TEST(store_refuses_newer_schema_untouched)
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
     bont_store_close(&s);
     /* As a future bont would leave it: a higher version, in rollback-journal mode. */
-    CHECK_INT(sql_exec(path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 99"), SQLITE_OK);
+    CHECK_INT(store_test_sql_exec(path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 99"),
+              0);
     size_t n0 = 0, n1 = 0;
     char *before = slurp(path, &n0);
     struct stat st0, st1;
@@ -396,7 +376,7 @@ TEST(store_refuses_foreign_files)
     bont_store_t *s = NULL;
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/other.db", dir);
-    CHECK_INT(sql_exec(path, "CREATE TABLE t (x); INSERT INTO t VALUES (1)"), SQLITE_OK);
+    CHECK_INT(store_test_sql_exec(path, "CREATE TABLE t (x); INSERT INTO t VALUES (1)"), 0);
     CHECK_INT(store_test_open(&s, path, &err), BONT_ESCHEMA);
     CHECK(strstr(err.message, "not a bont record store") != NULL);
     CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM sqlite_master"), 1);
@@ -431,7 +411,7 @@ TEST(store_migrates_v1_file)
     sql[n] = '\0';
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/v1.db", dir);
-    CHECK_INT(sql_exec(path, sql), SQLITE_OK);
+    CHECK_INT(store_test_sql_exec(path, sql), 0);
     free(sql);
     CHECK_INT(store_test_sql_int(path, "PRAGMA user_version"), 1);
     CHECK_INT(store_test_open(&s, path, &err), 0);
@@ -449,13 +429,14 @@ TEST(store_migrates_v1_file)
     store_test_rmdir(dir);
 }
 
-TEST(store_recall_finds_every_patient_of_a_lot)
+STORE_TEST(store_recall_finds_every_patient_of_a_lot, 60)
 {
-    char dir[64], path[128];
+    store_test_db_t t;
     bont_error_t err;
     bont_store_t *s = NULL;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/bont.db", dir);
+    if (!store_test_db_new(&t, pg, "bont.db"))
+        return;
+    const char *path = t.db;
     CHECK_INT(store_test_open(&s, path, &err), 0);
     long long ids[5];
     for (int i = 0; i < 5; i++) {
@@ -493,7 +474,7 @@ TEST(store_recall_finds_every_patient_of_a_lot)
     CHECK_INT(n, 0);
     free(r);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
 TEST(store_backup_is_a_consistent_standalone_copy)
@@ -555,14 +536,15 @@ TEST(store_duration_posterior_is_the_conjugate_normal)
 
 /* Two patients treated alike; one's effects lasted clearly longer (150 days against the
  * population's 98 for cervical dystonia): that one's next wear-off is predicted later. */
-TEST(store_longer_lasting_patient_is_due_later)
+STORE_TEST(store_longer_lasting_patient_is_due_later, 60)
 {
-    char dir[64], path[128];
+    store_test_db_t t;
     bont_error_t err;
     bont_store_t *s = NULL;
     bont_duration_prior_t prior;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/bont.db", dir);
+    if (!store_test_db_new(&t, pg, "bont.db"))
+        return;
+    const char *path = t.db;
     CHECK_INT(store_test_open(&s, path, &err), 0);
     CHECK_INT(bont_duration_prior_load(&prior, &err), 0);
     bont_store_patient_t avg = store_test_patient("Average"),
@@ -614,5 +596,5 @@ TEST(store_longer_lasting_patient_is_due_later)
     CHECK_INT(n, 1);
     free(due);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }

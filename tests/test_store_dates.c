@@ -1,7 +1,6 @@
 /* test_store_dates.c: the store's date rules through the library: real dates, none after the
  * clinic's today, in order, each refusal naming its field and writing nothing; a wear-off far
  * in the future never hides a patient from the due list; patient lists carry their terms. */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +19,14 @@
         CHECK_STR(err.field, (fieldname));                                                         \
     } while (0)
 
-TEST(store_dates_real_not_future_in_order)
+STORE_TEST(store_dates_real_not_future_in_order, 60)
 {
-    char dir[64], path[128];
     bont_error_t err;
     bont_store_t *s = NULL;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/dates.db", dir);
+    store_test_db_t t;
+    if (!store_test_db_new(&t, pg, "dates.db"))
+        return;
+    const char *path = t.db;
     CHECK_INT(bont_store_open(&s, path, BONT_STORE_CREATE, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana");
     /* No today: nothing dated is written, since a future date could not be told. */
@@ -101,21 +101,22 @@ TEST(store_dates_real_not_future_in_order)
     CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM vials"), 1);
     CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM outcomes"), 1);
     CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM adverse_events"), 1);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
 /* bont_visit_record: a plan dated after today, or before the birth, is unusable input (not a
  * finding an override could pass). */
-TEST(store_visit_record_refuses_dates_out_of_order)
+STORE_TEST(store_visit_record_refuses_dates_out_of_order, 60)
 {
-    char dir[64], path[128];
     bont_error_t err;
     bont_store_t *s = NULL;
     bont_kb_t *kb = NULL;
     bont_plan_t *plan = NULL;
     bont_visit_result_t *r = NULL;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/v.db", dir);
+    store_test_db_t t;
+    if (!store_test_db_new(&t, pg, "v.db"))
+        return;
+    const char *path = t.db;
     CHECK_INT(bont_kb_load(&kb, &err), 0);
     CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Late Birth");
@@ -139,18 +140,20 @@ TEST(store_visit_record_refuses_dates_out_of_order)
     bont_store_close(&s);
     CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM visits"), 0);
     bont_kb_free(&kb);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
 /* A wear-off of 2099 in a store (written before the date rules, or by another program) is not
  * an observation: the patient stays on the due list with a predicted date. */
-TEST_TIMEOUT(store_far_future_wear_off_does_not_hide_a_patient, 120)
+STORE_TEST(store_far_future_wear_off_does_not_hide_a_patient, 120)
 {
-    char dir[64], path[128], cmd[1024], out[8192], errs[4096];
+    char cmd[1024], out[8192], errs[4096];
     bont_error_t err;
     bont_store_t *s = NULL;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/due.db", dir);
+    store_test_db_t t;
+    if (!store_test_db_new(&t, pg, "due.db"))
+        return;
+    const char *path = t.db;
     CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana Due");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
@@ -159,39 +162,36 @@ TEST_TIMEOUT(store_far_future_wear_off_does_not_hide_a_patient, 120)
     CHECK_INT(bont_store_visit_add(s, &v, &err), 0);
     bont_store_visit_clear(&v);
     bont_store_close(&s);
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
-    CHECK_INT(sqlite3_exec(db, "UPDATE visits SET wore_off_date = '2099-01-01'", NULL, NULL, NULL),
-              SQLITE_OK);
-    sqlite3_close(db);
-    snprintf(cmd, sizeof cmd, "%s due --within 30 --today 2026-05-01 --format json --db %s",
+    CHECK_INT(store_test_sql_exec(path, "UPDATE visits SET wore_off_date = '2099-01-01'"), 0);
+    snprintf(cmd, sizeof cmd, "%s due --within 30 --today 2026-05-01 --format json --db '%s'",
              bont_test_bin(), path);
     CHECK_INT(bont_test_run(cmd, out, sizeof out, errs, sizeof errs), 0);
     CHECK_MSG(strstr(out, "\"name\": \"Ana Due\"") != NULL, "not due: %s", out);
     CHECK_MSG(strstr(out, "\"observed\": false") != NULL, "%s", out);
     CHECK(strstr(out, "2099") == NULL);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
 /* The list carries every patient's recorded terms (read in a fixed number of queries). */
-TEST(store_patient_list_has_terms)
+STORE_TEST(store_patient_list_has_terms, 60)
 {
-    char dir[64], path[128];
     bont_error_t err;
     bont_store_t *s = NULL;
     bont_store_patient_t *all = NULL;
     size_t n = 0;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/terms.db", dir);
+    store_test_db_t t;
+    if (!store_test_db_new(&t, pg, "terms.db"))
+        return;
+    const char *path = t.db;
     CHECK_INT(store_test_open(&s, path, &err), 0);
     for (int i = 0; i < 5; i++) {
         char name[32];
         snprintf(name, sizeof name, "P%d", i);
         bont_store_patient_t p = store_test_patient(name);
         for (int k = 0; k < i; k++) {
-            bont_store_term_t *t = &p.terms[p.n_terms++];
-            snprintf(t->kind, sizeof t->kind, "%s", k % 2 ? "allergy" : "condition");
-            snprintf(t->name, sizeof t->name, "term_%d_%d", i, k);
+            bont_store_term_t *term = &p.terms[p.n_terms++];
+            snprintf(term->kind, sizeof term->kind, "%s", k % 2 ? "allergy" : "condition");
+            snprintf(term->name, sizeof term->name, "term_%d_%d", i, k);
         }
         CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
     }
@@ -208,5 +208,5 @@ TEST(store_patient_list_has_terms)
     CHECK_STR(all[2].terms[1].kind, "condition");
     free(all);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }

@@ -3,7 +3,6 @@
  * killed at any moment leaves no file that opens as a store, and file errors say what happened. */
 #include <dirent.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,21 +20,6 @@ static int exists(const char *path)
 {
     struct stat sb;
     return lstat(path, &sb) == 0;
-}
-
-/* Runs `bont ARGS` (printf-style) and returns the exit code; stdout and stderr into out, err. */
-static int bont(char *out, size_t out_size, char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static int bont(char *out, size_t out_size, char *err, size_t err_size, const char *fmt, ...)
-{
-    char args[2048], cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "%s %s", bont_test_bin(), args);
-    return bont_test_run(cmd, out, out_size, err, err_size);
 }
 
 /* args with its "{dir}" (if any) replaced by dir. */
@@ -65,7 +49,7 @@ TEST_TIMEOUT(store_only_patient_add_creates_a_store, 120)
     for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
         char args[256];
         with_dir(args, sizeof args, reads[i], dir);
-        int rc = bont(out, sizeof out, err, sizeof err, "%s --db %s", args, path);
+        int rc = store_test_bont(out, sizeof out, err, sizeof err, "%s --db %s", args, path);
         CHECK_MSG(rc == 2, "%s: exit %d, expected 2", args, rc);
         char want[256];
         snprintf(want, sizeof want, "no bont store at %s", path);
@@ -86,13 +70,13 @@ TEST_TIMEOUT(store_write_command_creates_and_says_so_once, 60)
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/new.db", dir);
     snprintf(want, sizeof want, "bont: created a new store at %s\n", path);
-    int rc = bont(out, sizeof out, err, sizeof err,
-                  "patient add --name A --birth 1970-01-01 --sex male --db %s", path);
+    int rc = store_test_bont(out, sizeof out, err, sizeof err,
+                             "patient add --name A --birth 1970-01-01 --sex male --db %s", path);
     CHECK_INT(rc, 0);
     CHECK_STR(out, "1\n");
     CHECK_STR(err, want);
-    rc = bont(out, sizeof out, err, sizeof err,
-              "patient add --name B --birth 1970-01-01 --sex male --db %s", path);
+    rc = store_test_bont(out, sizeof out, err, sizeof err,
+                         "patient add --name B --birth 1970-01-01 --sex male --db %s", path);
     CHECK_INT(rc, 0);
     CHECK_STR(out, "2\n");
     CHECK_STR(err, "");
@@ -166,7 +150,7 @@ TEST_TIMEOUT(store_refuses_files_that_are_not_stores_unchanged, 120)
             char args[512];
             with_dir(args, sizeof args, cmds[i], dir);
             plant(path, files[f].bytes, files[f].n);
-            int rc = bont(out, sizeof out, err, sizeof err, "%s --db %s", args, path);
+            int rc = store_test_bont(out, sizeof out, err, sizeof err, "%s --db %s", args, path);
             CHECK_MSG(rc == 2, "%s on %s: exit %d, expected 2: %s", args, files[f].name, rc, err);
             CHECK_MSG(strstr(err, "not a bont") != NULL, "%s on %s: %s", args, files[f].name, err);
             check_unchanged(path, files[f].bytes, files[f].n, args);
@@ -181,17 +165,17 @@ TEST_TIMEOUT(store_file_errors_say_what_happened, 120)
 {
     char dir[64], path[160], out[8192], err[8192];
     store_test_tmpdir(dir, sizeof dir);
-    int rc = bont(out, sizeof out, err, sizeof err, "patient list --db %s", dir);
+    int rc = store_test_bont(out, sizeof out, err, sizeof err, "patient list --db %s", dir);
     CHECK_INT(rc, 2);
     CHECK_MSG(strstr(err, "is a directory") && strstr(err, dir), "%s", err);
     CHECK_MSG(!strstr(err, "disk I/O"), "%s", err);
-    rc = bont(out, sizeof out, err, sizeof err,
-              "patient add --name A --birth 1970-01-01 --sex male --db %s", dir);
+    rc = store_test_bont(out, sizeof out, err, sizeof err,
+                         "patient add --name A --birth 1970-01-01 --sex male --db %s", dir);
     CHECK_INT(rc, 2);
     CHECK_MSG(strstr(err, "is a directory") && strstr(err, dir), "%s", err);
     snprintf(path, sizeof path, "%s/no/such/folder/s.db", dir);
-    rc = bont(out, sizeof out, err, sizeof err,
-              "patient add --name A --birth 1970-01-01 --sex male --db %s", path);
+    rc = store_test_bont(out, sizeof out, err, sizeof err,
+                         "patient add --name A --birth 1970-01-01 --sex male --db %s", path);
     CHECK_INT(rc, 2);
     CHECK_MSG(strstr(err, "No such file or directory") && strstr(err, path), "%s", err);
     snprintf(path, sizeof path, "%s/no/such/folder", dir);
@@ -248,7 +232,8 @@ TEST_TIMEOUT(store_backup_killed_leaves_no_partial_store, 300)
      * to after it ends, whatever the machine's speed. */
     snprintf(copy, sizeof copy, "%s/timing.db", dir);
     double t0 = store_test_now_s();
-    CHECK_INT(bont(out, sizeof out, err, sizeof err, "backup %s --db %s", copy, path), 0);
+    CHECK_INT(store_test_bont(out, sizeof out, err, sizeof err, "backup %s --db %s", copy, path),
+              0);
     long window_us = (long)((store_test_now_s() - t0) * 1.2e6) + 1000;
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
     for (int round = 0; round < rounds; round++) {
@@ -269,8 +254,8 @@ TEST_TIMEOUT(store_backup_killed_leaves_no_partial_store, 300)
             absent++;
             continue;
         }
-        int rc =
-            bont(out, sizeof out, err, sizeof err, "patient show %d --db %s", n_patients, copy);
+        int rc = store_test_bont(out, sizeof out, err, sizeof err, "patient show %d --db %s",
+                                 n_patients, copy);
         long long n = store_test_sql_int(copy, "SELECT count(*) FROM patients");
         if (rc != 0 || n != n_patients) {
             bad++;
@@ -289,7 +274,8 @@ TEST_TIMEOUT(store_backup_killed_leaves_no_partial_store, 300)
             continue;
         char tmp[512];
         snprintf(tmp, sizeof tmp, "%s/%s", dir, de->d_name);
-        int rc = bont(out, sizeof out, err, sizeof err, "patient show %d --db %s", n_patients, tmp);
+        int rc = store_test_bont(out, sizeof out, err, sizeof err, "patient show %d --db %s",
+                                 n_patients, tmp);
         CHECK_MSG(rc == 2 || (rc == 0 && store_test_sql_int(tmp, "SELECT count(*) FROM patients") ==
                                              n_patients),
                   "leftover %s: exit %d: %s", tmp, rc, err);

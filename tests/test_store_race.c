@@ -1,8 +1,8 @@
 /* test_store_race.c: one transaction per visit: many writers recording the same plan for one
  * patient at the same instant (processes through the command, processes and threads through the
- * library) leave exactly one visit, because the history check and the write hold one lock. */
+ * library) leave exactly one visit, on SQLite and PostgreSQL, because the history check and the
+ * write hold one lock (the file's write lock; the patient's row). */
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,16 +144,17 @@ static void race_threads(const bont_kb_t *kb, const char *path, long long patien
 
 /* Each trial: a new patient and n writers recording the same plan at the same instant. Exactly
  * one may write; the others must be refused by the interval rule. */
-static void race_library(const char *what, race_fn_t start_writers)
+static void race_library(const char *what, race_fn_t start_writers, bool pg)
 {
-    char dir[64], path[128];
+    store_test_db_t t;
     bont_kb_t *kb = NULL;
     bont_error_t err;
     const int trials = 40, n = 6;
     int bad_trials = 0, errors = 0, outcomes[8];
     double t0 = store_test_now_s();
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/race.db", dir);
+    if (!store_test_db_new(&t, pg, "race.db"))
+        return;
+    const char *path = t.db;
     CHECK_INT(bont_kb_load(&kb, &err), 0);
     for (int trial = 0; trial < trials; trial++) {
         long long id = new_patient(path, trial);
@@ -168,38 +169,40 @@ static void race_library(const char *what, race_fn_t start_writers)
     }
     CHECK_INT(bad_trials, 0);
     CHECK_INT(errors, 0);
-    printf("    %s: %d trials x %d writers, %d with other than one visit, %.1f s\n", what, trials,
-           n, bad_trials, store_test_now_s() - t0);
+    printf("    %s%s: %d trials x %d writers, %d with other than one visit, %.1f s\n", what,
+           pg ? " (PostgreSQL)" : "", trials, n, bad_trials, store_test_now_s() - t0);
     bont_kb_free(&kb);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
-TEST_TIMEOUT(store_parallel_records_library_processes_write_one_visit, 300)
+STORE_TEST(store_parallel_records_library_processes_write_one_visit, 300)
 {
-    race_library("library processes", race_processes);
+    race_library("library processes", race_processes, pg);
 }
 
-TEST_TIMEOUT(store_parallel_records_library_threads_write_one_visit, 300)
+STORE_TEST(store_parallel_records_library_threads_write_one_visit, 300)
 {
-    race_library("library threads", race_threads);
+    race_library("library threads", race_threads, pg);
 }
 
 /* Through the command, as two clinicians at two terminals would: n `bont visit record` of the
  * same plan started together; one exits 0, the others 1 (refused), one visit in the file. */
-TEST_TIMEOUT(store_parallel_records_command_write_one_visit, 400)
+STORE_TEST(store_parallel_records_command_write_one_visit, 400)
 {
-    char dir[64], path[128], cmd[4096], out[4096], err[8192];
+    char cmd[4096], out[4096], err[8192];
+    store_test_db_t t;
     const int trials = 20, n = 4;
     int bad_trials = 0;
     double t0 = store_test_now_s();
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/race.db", dir);
+    if (!store_test_db_new(&t, pg, "race.db"))
+        return;
+    const char *path = t.db;
     for (int trial = 0; trial < trials; trial++) {
         long long id = new_patient(path, trial);
         /* Each writer's exit code on a line of its own: 0 written, 1 refused. */
         snprintf(cmd, sizeof cmd,
                  "r() { %s visit record " PLAN " --patient %lld --lot RACE1 --expiry 2027-01-01 "
-                 "--injected 10:00 --db %s >/dev/null 2>&1; echo $?; }; "
+                 "--injected 10:00 --db '%s' >/dev/null 2>&1; echo $?; }; "
                  "for k in $(seq %d); do r & done; wait",
                  bont_test_bin(), id, path, n);
         CHECK_INT(bont_test_run(cmd, out, sizeof out, err, sizeof err), 0);
@@ -211,7 +214,7 @@ TEST_TIMEOUT(store_parallel_records_command_write_one_visit, 400)
         bad_trials += !one_visit(path, id, zeros, ones, n, trial);
     }
     CHECK_INT(bad_trials, 0);
-    printf("    command: %d trials x %d writers, %d with other than one visit, %.1f s\n", trials, n,
-           bad_trials, store_test_now_s() - t0);
-    store_test_rmdir(dir);
+    printf("    command%s: %d trials x %d writers, %d with other than one visit, %.1f s\n",
+           pg ? " (PostgreSQL)" : "", trials, n, bad_trials, store_test_now_s() - t0);
+    store_test_db_drop(&t);
 }

@@ -10,7 +10,7 @@ WEB_VENDOR := web/node_modules/htmx.org/dist/htmx.min.js \
 WEB_VENDOR_OUT := $(addprefix $(BUILD)/web/static/vendor/,$(notdir $(WEB_VENDOR))) \
                   $(BUILD)/web/static/vendor/uPlot.LICENSE.txt
 
-.PHONY: serve fuzz-http-run
+.PHONY: serve fuzz-http-run bench-web
 
 # One npm ci for all of them (the stamp keeps parallel make from running it twice).
 $(BUILD)/web/npm.stamp: web/package.json web/package-lock.json
@@ -57,3 +57,10 @@ fuzz-http-run: $(FUZZ_HTTP)
 
 serve: build
 	@bash scripts/serve.sh $(BONT)
+
+# Load on the server with wrk (bench/web/run.sh): figures for docs/performance.md.
+BENCH_WEB_SECONDS ?= 20
+BENCH_WEB_SOAK    ?= 60
+bench-web: build
+	@bash scripts/deps.sh bench
+	@bash bench/web/run.sh $(BONT) $(BENCH_WEB_SECONDS) $(BENCH_WEB_SOAK)

@@ -96,6 +96,10 @@ typedef struct bont_audit_t {
 
 /* Appends an entry (sets e->id and e->at). */
 int bont_store_audit_add(bont_store_t *store, bont_audit_t *e, bont_error_t *err);
+/* Appends n entries in one transaction (all or none; one disk sync for all of them), as a
+ * server does with the entries of requests that arrive together. */
+int bont_store_audit_add_batch(bont_store_t *store, bont_audit_t *entries, size_t n,
+                               bont_error_t *err);
 
 /* Entries oldest first; only those about patient_id when it is > 0. *out is malloc'ed. */
 int bont_store_audit_list(bont_store_t *store, long long patient_id, bont_audit_t **out, size_t *n,

@@ -78,6 +78,7 @@ typedef struct bont_plan_t {
     bool has_reconstituted;              /* vial_reconstituted_min is set */
     bool reconstituted_has_time;         /* the time of day was given, not only the date */
     long long vial_reconstituted_min;    /* reconstitution time, minutes since 1970-01-01 00:00 */
+    char jurisdiction[8]; /* label the plan asks to be checked against ("us", "eu", ...), or "" */
     bont_patient_t patient;
     bont_injection_t *injections;
     size_t n_injections;

@@ -82,11 +82,19 @@ typedef struct bont_check_report_t {
     size_t n_risks;
     size_t n_risk_patients;         /* virtual patients the risks rest on */
     const char *risks_not_computed; /* why there are no risks, or NULL / "" */
+    bool all_reactions; /* list every adverse reaction of the plan's product and indication, not
+                           only the common ones (BONT_REPORT_REACTION_MIN_PCT and more) */
 } bont_check_report_t;
 
-/* The plan, its injections, the findings, the side-effect risk, the sources and the verdict. */
+/* The rate from which `bont check` lists an adverse reaction without all_reactions: the
+ * common ones, as the issue asks for; a display choice, not a clinical limit. */
+#define BONT_REPORT_REACTION_MIN_PCT 2.0
+
+/* The plan and the label applied, its injections, the findings, the side-effect risk, the
+ * adverse reactions of the product in the indication, the sources and the verdict. */
 int bont_report_check_text(FILE *f, const bont_check_report_t *r);
-/* {verdict, plan, counts, findings, risks, [risks_not_computed], sources}. */
+/* {verdict, jurisdiction, jurisdiction_asked, plan, counts, findings, risks,
+ * [risks_not_computed], adverse_reactions, adverse_reactions_min_pct, sources}. */
 json_t *bont_report_check_json(const bont_check_report_t *r);
 
 /* Findings as lines "  severity  rule\n           message [evidence; sources]" (check and
@@ -187,9 +195,20 @@ int bont_report_kb_indications_text(FILE *f, const bont_kb_t *kb);
 /* The rules for a product and/or indication (either may be NULL for all). */
 int bont_report_kb_rules_text(FILE *f, const bont_kb_t *kb, const bont_product_t *product,
                               const bont_indication_t *indication);
-/* Whatever the knowledge base calls id (product, muscle, indication, rule or term, any alias).
- * BONT_ENOTFOUND, with nothing written, when nothing is called id. */
+/* Whatever the knowledge base calls id: a product, muscle, indication, rule, contraindication,
+ * guidance rule, term, guidance method, adverse effect, source or jurisdiction, by id or any
+ * alias. BONT_ENOTFOUND, with nothing written, when nothing is called id. */
 int bont_report_kb_show_text(FILE *f, const bont_kb_t *kb, const char *id);
+
+/* The adverse reactions of product in indication (bont_kb_adverse_reactions), most frequent
+ * first: an aligned table with natural frequencies, then where each row comes from; a line
+ * saying so when no table is held. */
+int bont_report_adverse_reactions_text(FILE *f, const bont_kb_t *kb, const bont_product_t *product,
+                                       const bont_indication_t *indication);
+/* rows as a JSON list of {effect, name, rate_pct, placebo_pct (null when not given), source,
+ * dose, design, where, n, n_placebo, jurisdiction, note} (`bont kb adverse-reactions --format
+ * json`). */
+json_t *bont_report_adverse_reactions_json(const bont_adverse_reaction_t *rows, size_t n);
 
 /* A reconstitution: units in the vial, diluent added, an optional dose (<= 0 for none) and an
  * optional product (NULL) whose vial sizes and labelled diluent range are checked. */
@@ -231,16 +250,9 @@ json_t *bont_report_audit_json(const bont_audit_t *entries, size_t n);
  * the next treatment by the label's interval) with a timeline, aftercare with its sources, the
  * common side effects with the label's rates as natural frequencies and the plan's own
  * side-effect risk from the spread model, the clinic, and a line that it is information, not a
- * diagnosis. The three languages carry the same numbers. Everything is borrowed. */
-
-/* A side effect of the product for the indication, with its rate in the label's trials. */
-typedef struct bont_handout_ae_t {
-    const char *effect; /* effect id, e.g. "ptosis" */
-    const char *name;   /* its name for patients in the thread's language */
-    double rate_pct;    /* share of treated people, percent */
-    double placebo_pct; /* share with placebo, percent; NAN when the source gives none */
-    const char *source; /* source id(s) */
-} bont_handout_ae_t;
+ * diagnosis. The common side effects are the knowledge base's adverse reactions of the product
+ * in the indication (bont_kb_adverse_reactions) from 1 % up. The three languages carry the same
+ * numbers. Everything is borrowed. */
 
 typedef struct bont_handout_t {
     const bont_kb_t *kb;
@@ -248,10 +260,8 @@ typedef struct bont_handout_t {
     const bont_plan_t *plan;
     const bont_check_t *check; /* the plan's findings: errors are said at the top */
     const bont_pop_t *pop;     /* virtual patients for this plan (bont_pop_run with spread) */
-    const bont_handout_ae_t *label_aes; /* common side effects (may be NULL) */
-    size_t n_label_aes;
-    const char *clinic; /* the clinic's name, or NULL */
-    const char *phone;  /* its phone number, or NULL */
+    const char *clinic;        /* the clinic's name, or NULL */
+    const char *phone;         /* its phone number, or NULL */
 } bont_handout_t;
 
 /* Plain text, one section after another. */

@@ -9,7 +9,8 @@
 #include "bont/error.h"
 #include "bont/kb.h"
 
-#define BONT_SERVER_DEFAULT_LISTEN "127.0.0.1:8080"
+#define BONT_SERVER_DEFAULT_LISTEN  "127.0.0.1:8080"
+#define BONT_SERVER_DEFAULT_THREADS 8
 
 typedef struct bont_server_t bont_server_t;
 
@@ -21,7 +22,8 @@ typedef struct bont_server_opts_t {
     const char *tls_key_path;  /* PEM private key */
     size_t body_limit_bytes;   /* larger request bodies get 413 unread; 0: 1 MiB */
     unsigned timeout_s;        /* a connection idle this long is closed; 0: 15 s */
-    unsigned threads;          /* worker threads (each with its own store connection); 0: 2 */
+    unsigned threads;          /* worker threads (each with its own store connection); 0:
+                                  BONT_SERVER_DEFAULT_THREADS */
     unsigned session_idle_s;   /* a session unused this long ends; 0: 30 min */
     unsigned session_max_s;    /* a session ends this long after login; 0: 12 h */
 } bont_server_opts_t;

@@ -1,5 +1,6 @@
 /* bont/store.h: treatment records (patients, vials, visits, injections, outcomes, adverse
- * events) kept in one SQLite file, with schema migrations, WAL and crash-safe writes.
+ * events) kept in one SQLite file (WAL, crash-safe writes) or in a PostgreSQL database that
+ * several sites and app servers share; the same operations and schema versions on both.
  *
  * Dates: every dated record (birth, visit, outcome, wear-off, adverse event) must be a real
  * date, not after the clinic's today (bont_store_set_today; the library never reads the clock
@@ -18,7 +19,7 @@
 #include "bont/personal.h"
 #include "bont/plan.h"
 
-/* The schema version this build writes. A file with a higher version is refused untouched. */
+/* The schema version this build writes. A store with a higher version is refused untouched. */
 #define BONT_STORE_SCHEMA_VERSION 3
 
 /* Written into the SQLite header (PRAGMA application_id) so a file that belongs to another
@@ -127,6 +128,20 @@ typedef struct bont_store_recall_t {
     double total_units;
 } bont_store_recall_t;
 
+/* One lot of vials as the store recorded it (bont_store_lots): which product, when it expires,
+ * how much of it the recorded visits used and when. */
+typedef struct bont_store_lot_t {
+    char product[64];                   /* knowledge-base product id */
+    char lot[64];                       /* lot number (lots differing only in case are one) */
+    char expiry[11];                    /* YYYY-MM-DD */
+    double vial_units;                  /* labelled units per vial (largest recorded); <0 unknown */
+    double diluent_ml;                  /* diluent of the lot's latest vial, mL; <0 unknown */
+    char reconstituted_at[17];          /* the latest vial's reconstitution, or "" */
+    long long n_vials;                  /* vials of the lot recorded (one per visit) */
+    double units_used;                  /* units injected from the lot */
+    char first_used[11], last_used[11]; /* dates of the first and latest visits, or "" */
+} bont_store_lot_t;
+
 /* The default store path: $XDG_DATA_HOME/bont/bont.db, else $HOME/.local/share/bont/bont.db.
  * Creates the folder (mode 0700) when create_dir is true. */
 int bont_store_default_path(char *buf, size_t size, bool create_dir, bont_error_t *err);
@@ -137,16 +152,32 @@ typedef enum bont_store_mode_t {
     BONT_STORE_CREATE = 1    /* creates a new store (commands that add records) */
 } bont_store_mode_t;
 
-/* Opens and migrates the store at path. A new store is built under a temporary name in the same
- * folder and linked into place only when complete, so a process killed while creating it
- * leaves no file at path. An existing file that is not a bont store (0 bytes, not SQLite,
- * another program's database, a newer schema) is refused with BONT_ESCHEMA and left as it was.
- * A path that cannot be used (a folder, a missing folder, no permission) is BONT_EINVAL with
- * the reason and the path in err. */
+/* Opens and migrates the store at path: a file name (SQLite), or a PostgreSQL connection
+ * string, either a URI (postgresql://USER@HOST:PORT/DB, postgres://...) or libpq's
+ * keyword=value form ("host=/run/postgresql dbname=bont"); a file whose name looks like the
+ * latter is given as ./NAME.
+ *
+ * SQLite: a new store is built under a temporary name in the same folder and linked into place
+ * only when complete, so a process killed while creating it leaves no file at path. An existing
+ * file that is not a bont store (0 bytes, not SQLite, another program's database, a newer schema)
+ * is refused with BONT_ESCHEMA and left as it was. A path that cannot be used (a folder, a
+ * missing folder, no permission) is BONT_EINVAL with the reason and the path in err.
+ *
+ * PostgreSQL: the database must exist; BONT_STORE_CREATE creates the schema in an empty one (in
+ * one transaction), BONT_STORE_EXISTING refuses an empty one with BONT_ENOTFOUND. A database
+ * holding other tables, or a newer schema, is BONT_ESCHEMA and left as it was. A server that
+ * cannot be reached or refuses the login is BONT_ECONNECT naming the host; no message ever
+ * holds the password. */
 int bont_store_open(bont_store_t **out, const char *path, bont_store_mode_t mode,
                     bont_error_t *err);
 
-/* True when bont_store_open created the file, so that a command can say so. */
+/* The store's name for messages: its file name, or its PostgreSQL URI without the password. */
+const char *bont_store_name(const bont_store_t *store);
+
+/* The same name for a --db value without opening it (buf of size bytes). */
+void bont_store_describe(const char *db, char *buf, size_t size);
+
+/* True when bont_store_open created the store (file or schema), so that a command can say so. */
 bool bont_store_created(const bont_store_t *store);
 
 /* Sets the clinic's today (YYYY-MM-DD), against which dates are judged. Required before any
@@ -201,15 +232,20 @@ void bont_store_visit_clear(bont_store_visit_t *visit);
 int bont_store_recall(bont_store_t *store, const char *lot, bont_store_recall_t **out, size_t *n,
                       bont_error_t *err);
 
+/* Every lot of vials recorded, soonest expiry first (then product and lot). *out is malloc'ed. */
+int bont_store_lots(bont_store_t *store, bont_store_lot_t **out, size_t *n, bont_error_t *err);
+
 /* Copies the whole store into path while others may be reading and writing it (SQLite online
  * backup). The copy is written to a temporary file in path's folder, synced, and linked to path
  * only when whole (then the folder is synced), so a backup killed at any moment leaves no
  * partial file at path. path must not exist: a backup never overwrites anything
- * (BONT_ECONFLICT). */
+ * (BONT_ECONFLICT). A PostgreSQL store is BONT_EUNSUPPORTED, with a message naming pg_dump and
+ * pg_basebackup, the server's own tools. */
 int bont_store_backup(bont_store_t *store, const char *path, bont_error_t *err);
 
-/* Runs PRAGMA integrity_check and the store's own consistency checks (every visit has all its
- * injections, foreign keys hold). 0 when all hold, else BONT_ESTORE with the first problem. */
+/* Runs the store's consistency checks (every visit has all its injections; on SQLite also
+ * PRAGMA integrity_check and the foreign keys, which PostgreSQL enforces itself). 0 when all
+ * hold, else BONT_ESTORE with the first problem. */
 int bont_store_verify(bont_store_t *store, bont_error_t *err);
 
 /* Checks an outcome scale id and score, and normalises the scale id ("TWSTRS" -> "twstrs").
@@ -265,8 +301,9 @@ typedef struct bont_visit_result_t {
  * store's own checks: a plan whose age or sex contradicts the stored patient. Writes the visit
  * only when no finding is an error, or when override_reason is given.
  *
- * The history is read, checked and the visit written in one write transaction (the write lock
- * is taken first), so two writers recording for one patient at once are checked one after the
+ * The history is read, checked and the visit written in one write transaction that first takes
+ * the lock (SQLite: the file's write lock; PostgreSQL: the patient's row), so two writers
+ * recording for one patient at once, in any processes or app servers, are checked one after the
  * other: the second sees the first's visit. A plan dated after the store's today, or before the
  * patient's birth, is BONT_ERANGE (field "date"). Returns 0 whether or not it wrote (see
  * result->written); a negative code only for unusable input or a store failure, with nothing

@@ -14,16 +14,19 @@ static void usage(FILE *f)
     fprintf(
         f,
         _("usage: bont serve [--listen HOST:PORT] [--db FILE] [--tls-cert FILE --tls-key FILE]\n"
+          "                  [--threads N]\n"
           "Serves the web app and the JSON API (docs/api.md) until interrupted. The default\n"
           "address is %s; any address outside loopback needs TLS. Add logins first\n"
-          "with `bont user add NAME --role admin`.\n"),
-        BONT_SERVER_DEFAULT_LISTEN);
+          "with `bont user add NAME --role admin`. --threads sets the worker threads\n"
+          "(1-64, default %d; each waits on the disk as often as it computes).\n"),
+        BONT_SERVER_DEFAULT_LISTEN, BONT_SERVER_DEFAULT_THREADS);
 }
 
 int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv)
 {
     bont_store_args_t a = {.command = "serve"};
     bont_server_opts_t opts = {0};
+    const char *threads = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
@@ -36,10 +39,19 @@ int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv)
             m = bont_cli_opt(argc, argv, &i, "--tls-cert", &opts.tls_cert_path);
         if (m == 0)
             m = bont_cli_opt(argc, argv, &i, "--tls-key", &opts.tls_key_path);
+        if (m == 0)
+            m = bont_cli_opt(argc, argv, &i, "--threads", &threads);
         if (m < 0)
             return BONT_EXIT_USAGE;
         if (m == 0)
             return bont_cli_usage_error(&a, _("unexpected argument \"%s\""), argv[i]);
+    }
+    if (threads) {
+        char *end = NULL;
+        long n = strtol(threads, &end, 10);
+        if (!*threads || *end || n < 1 || n > 64)
+            return bont_cli_usage_error(&a, _("--threads must be 1 to 64 (got \"%s\")"), threads);
+        opts.threads = (unsigned)n;
     }
     bont_error_t err;
     bont_error_clear(&err);
@@ -63,12 +75,13 @@ int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv)
         bont_server_free(&srv);
         return bont_cli_fail(&a, rc, &err);
     }
-    char host[64];
+    char host[64], store[512];
     unsigned port = 0;
+    bont_store_describe(a.db, store, sizeof store); /* never the password */
     bont_server_listen_parse(opts.listen, true, host, sizeof host, &port, &err);
     printf(_("bont serve: listening on %s://%s%s%s:%u/ (store %s); Ctrl-C stops\n"),
            opts.tls_cert_path ? "https" : "http", strchr(host, ':') ? "[" : "", host,
-           strchr(host, ':') ? "]" : "", bont_server_port(srv), a.db);
+           strchr(host, ':') ? "]" : "", bont_server_port(srv), store);
     fflush(stdout);
     int sig = 0;
     sigwait(&stop, &sig);

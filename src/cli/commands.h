@@ -12,10 +12,14 @@
 
 /* Exit codes of the bont command (documented in README.md and docs/cli.md). */
 enum {
-    BONT_EXIT_OK = 0,        /* done; for check: no error-level finding */
-    BONT_EXIT_VIOLATION = 1, /* the plan breaks a rule (check, visit record) */
-    BONT_EXIT_USAGE = 2,     /* unusable input: bad arguments, malformed or inconsistent file */
-    BONT_EXIT_INTERNAL = 3,  /* the program failed (out of memory, I/O, store error) */
+    BONT_EXIT_OK = 0,          /* done; for check: no error-level finding */
+    BONT_EXIT_VIOLATION = 1,   /* the plan breaks a rule (check, visit record) */
+    BONT_EXIT_USAGE = 2,       /* unusable input: bad arguments, malformed or inconsistent file */
+    BONT_EXIT_INTERNAL = 3,    /* the program failed (out of memory, I/O, store error) */
+    BONT_EXIT_CONNECT = 4,     /* the database server cannot be reached, refused the login, or
+                                  the connection was lost */
+    BONT_EXIT_UNSUPPORTED = 5, /* not done by bont for this kind of store (backup on
+                                  PostgreSQL: pg_dump, pg_basebackup) */
 };
 
 typedef int (*bont_cmd_fn_t)(const bont_kb_t *kb, int argc, char **argv);

@@ -74,7 +74,7 @@ int bont_cli_store_open_write(const bont_store_args_t *a, bool create, const cha
         return bont_cli_fail(a, rc, &err);
     rc = bont_store_open(store, db, create ? BONT_STORE_CREATE : BONT_STORE_EXISTING, &err);
     if (rc == 0 && bont_store_created(*store))
-        fprintf(stderr, _("bont: created a new store at %s\n"), db);
+        fprintf(stderr, _("bont: created a new store at %s\n"), bont_store_name(*store));
     if (rc == 0)
         rc = bont_store_set_today(*store, today, &err);
     if (rc != 0) {
@@ -113,6 +113,10 @@ int bont_cli_fail(const bont_store_args_t *a, int rc, const bont_error_t *err)
     case BONT_ESTORE:
     case BONT_EKB:
         return BONT_EXIT_INTERNAL;
+    case BONT_ECONNECT:
+        return BONT_EXIT_CONNECT;
+    case BONT_EUNSUPPORTED:
+        return BONT_EXIT_UNSUPPORTED;
     default:
         /* Bad arguments, unknown ids, and a store file this bont must not use (newer schema,
          * another program's file) are the user's input to fix. */

@@ -72,6 +72,10 @@ static const struct {
     {"evidence", BONT_NC("evidence", "off-label")},
     {"evidence", BONT_NC("evidence", "weak-secondary")},
     {"evidence", BONT_NC("evidence", "record")},
+    {"guidance", BONT_NC("guidance", "palpation")},
+    {"guidance", BONT_NC("guidance", "emg")},
+    {"guidance", BONT_NC("guidance", "stimulation")},
+    {"guidance", BONT_NC("guidance", "ultrasound")},
 };
 
 const char *bont__word_tr(const char *context, const char *word)

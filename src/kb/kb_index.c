@@ -8,11 +8,12 @@
 
 #include "util/text.h"
 
-static const char *const kind_names[BONT__KIND_COUNT] = {"product", "muscle", "indication", "term"};
-static const char *const kind_files[BONT__KIND_COUNT][2] = {{"products.json", "products"},
-                                                            {"muscles.json", "muscles"},
-                                                            {"indications.json", "indications"},
-                                                            {"terms.json", "terms"}};
+static const char *const kind_names[BONT__KIND_COUNT] = {
+    "product", "muscle", "indication", "term", "guidance method", "adverse effect"};
+static const char *const kind_files[BONT__KIND_COUNT][2] = {
+    {"products.json", "products"},        {"muscles.json", "muscles"},
+    {"indications*.json", "indications"}, {"terms.json", "terms"},
+    {"guidance.json", "methods"},         {"adverse-reactions.json", "effects"}};
 
 int bont__kb_add_alias(bont__loader_t *L, const char *name, int kind, size_t index)
 {
@@ -118,6 +119,49 @@ static int check_source_ids(bont__loader_t *L, const char *where, const char *so
     return 0;
 }
 
+/* Every jurisdiction named in list is in jurisdictions.json. */
+static int check_jurisdictions(bont__loader_t *L, const char *where, const char *const *list,
+                               size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!bont_kb_jurisdiction(L->kb, list[k]))
+            return bont__kb_fail(L, BONT_EKB, where,
+                                 "jurisdiction \"%s\" is not in jurisdictions.json", list[k]);
+    return 0;
+}
+
+static int check_indication_ids(bont__loader_t *L, const char *where, const char *const *ids,
+                                size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (bont__kb_find(L->kb, BONT__KIND_INDICATION, ids[k]) == (size_t)-1)
+            return bont__kb_fail(L, BONT_EKB, where, "unknown indication \"%s\"", ids[k]);
+    return 0;
+}
+
+static int check_product_id(bont__loader_t *L, const char *where, const char *id)
+{
+    if (id && bont__kb_find(L->kb, BONT__KIND_PRODUCT, id) == (size_t)-1)
+        return bont__kb_fail(L, BONT_EKB, where, "unknown product \"%s\"", id);
+    return 0;
+}
+
+/* Every excipient is an allergy term, so that a patient's allergy can name it. */
+static int check_excipients(bont__loader_t *L, const bont_product_t *p)
+{
+    for (size_t k = 0; k < p->n_excipients; k++) {
+        const bont_excipient_t *x = &p->excipient_list[k];
+        const bont_term_t *t = bont_kb_term(L->kb, x->term);
+        if (!t || strcmp(t->id, x->term) != 0 || strcmp(t->kind, "allergy") != 0)
+            return bont__kb_fail(L, BONT_EKB, p->id,
+                                 "excipient \"%s\" is no allergy term id of terms.json", x->term);
+        int rc = check_source_ids(L, p->id, x->source);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int check_products(bont__loader_t *L)
 {
     const bont_kb_t *kb = L->kb;
@@ -127,10 +171,16 @@ static int check_products(bont__loader_t *L)
         const bont_product_t *p = &kb->products[i];
         if ((rc = check_source_ids(L, p->id, p->source)) ||
             (rc = check_source_ids(L, p->id, p->ratio_source)) ||
-            (rc = check_source_ids(L, p->id, p->in_use_source)))
+            (rc = check_source_ids(L, p->id, p->in_use_source)) || (rc = check_excipients(L, p)))
             return rc;
         for (size_t k = 0; k < p->n_vials && !rc; k++)
             rc = check_source_ids(L, p->id, p->vials[k].source);
+        for (size_t k = 0; k < p->n_labels && !rc; k++) {
+            const bont_label_t *lb = &p->labels[k];
+            if (!(rc = check_jurisdictions(L, p->id, &lb->jurisdiction, 1)) &&
+                !(rc = check_indication_ids(L, p->id, lb->indications, lb->n_indications)))
+                rc = check_source_ids(L, p->id, lb->source);
+        }
     }
     return rc;
 }
@@ -157,7 +207,7 @@ static int check_muscles(bont__loader_t *L)
 static int check_indications(bont__loader_t *L)
 {
     const bont_kb_t *kb = L->kb;
-    L->file = "indications.json";
+    L->file = "indications*.json"; /* indications.json and indications-offlabel.json */
     for (size_t i = 0; i < kb->n_indications; i++) {
         const bont_indication_t *ind = &kb->indications[i];
         for (size_t k = 0; k < ind->n_muscles; k++)
@@ -165,6 +215,8 @@ static int check_indications(bont__loader_t *L)
                 return bont__kb_fail(L, BONT_EKB, ind->id, "muscle \"%s\" is not in the atlas",
                                      ind->muscles[k]);
         int rc = check_source_ids(L, ind->id, ind->diluent_source);
+        if (!rc)
+            rc = check_source_ids(L, ind->id, ind->evidence_source);
         if (rc)
             return rc;
     }
@@ -194,15 +246,12 @@ static int check_rules(bont__loader_t *L)
     free(sorted);
     for (size_t i = 0; i < kb->n_rules && !rc; i++) {
         const bont_rule_t *r = &kb->rules[i];
-        if (r->product && bont__kb_find(kb, BONT__KIND_PRODUCT, r->product) == (size_t)-1)
-            return bont__kb_fail(L, BONT_EKB, r->id, "unknown product \"%s\"", r->product);
         if (r->muscle && bont__kb_find(kb, BONT__KIND_MUSCLE, r->muscle) == (size_t)-1)
             return bont__kb_fail(L, BONT_EKB, r->id, "unknown muscle \"%s\"", r->muscle);
-        for (size_t k = 0; k < r->n_indications; k++)
-            if (bont__kb_find(kb, BONT__KIND_INDICATION, r->indications[k]) == (size_t)-1)
-                return bont__kb_fail(L, BONT_EKB, r->id, "unknown indication \"%s\"",
-                                     r->indications[k]);
-        rc = check_source_ids(L, r->id, r->source);
+        if (!(rc = check_product_id(L, r->id, r->product)) &&
+            !(rc = check_indication_ids(L, r->id, r->indications, r->n_indications)) &&
+            !(rc = check_jurisdictions(L, r->id, r->jurisdictions, r->n_jurisdictions)))
+            rc = check_source_ids(L, r->id, r->source);
     }
     return rc;
 }
@@ -213,13 +262,15 @@ static int check_contras(bont__loader_t *L)
     L->file = "contraindications.json";
     for (size_t i = 0; i < kb->n_contras; i++) {
         const bont_contra_t *c = &kb->contras[i];
-        for (size_t k = 0; k < c->n_products; k++)
-            if (bont__kb_find(kb, BONT__KIND_PRODUCT, c->products[k]) == (size_t)-1)
-                return bont__kb_fail(L, BONT_EKB, c->id, "unknown product \"%s\"", c->products[k]);
-        for (size_t k = 0; k < c->n_indications; k++)
-            if (bont__kb_find(kb, BONT__KIND_INDICATION, c->indications[k]) == (size_t)-1)
-                return bont__kb_fail(L, BONT_EKB, c->id, "unknown indication \"%s\"",
-                                     c->indications[k]);
+        int rc = 0;
+        for (size_t k = 0; k < c->n_products && !rc; k++)
+            rc = check_product_id(L, c->id, c->products[k]);
+        if (rc || (rc = check_indication_ids(L, c->id, c->indications, c->n_indications)) ||
+            (rc = check_jurisdictions(L, c->id, c->jurisdictions, c->n_jurisdictions)))
+            return rc;
+        if (c->differs_from && !bont_kb_contra(kb, c->differs_from))
+            return bont__kb_fail(L, BONT_EKB, c->id, "differs_from \"%s\" names no entry",
+                                 c->differs_from);
         for (size_t k = 0; k < c->n_matches; k++) {
             int found = 0;
             for (size_t t = 0; t < kb->n_terms && !found; t++)
@@ -229,7 +280,64 @@ static int check_contras(bont__loader_t *L)
                 return bont__kb_fail(L, BONT_EKB, c->id,
                                      "matches \"%s\", which is no term or group", c->matches[k]);
         }
-        int rc = check_source_ids(L, c->id, c->source);
+        if ((rc = check_source_ids(L, c->id, c->source)))
+            return rc;
+    }
+    return 0;
+}
+
+static int check_guidance_rules(bont__loader_t *L)
+{
+    const bont_kb_t *kb = L->kb;
+    L->file = "guidance.json";
+    for (size_t i = 0; i < kb->n_guidance_rules; i++) {
+        const bont_guidance_rule_t *g = &kb->guidance_rules[i];
+        for (size_t k = 0; k < g->n_accepted; k++) {
+            const bont_guidance_method_t *m = bont_kb_guidance_method(kb, g->accepted[k]);
+            if (!m || strcmp(m->id, g->accepted[k]) != 0)
+                return bont__kb_fail(L, BONT_EKB, g->id, "accepted \"%s\" is no method id",
+                                     g->accepted[k]);
+        }
+        int rc;
+        if ((rc = check_product_id(L, g->id, g->product)) ||
+            (rc = check_indication_ids(L, g->id, g->indications, g->n_indications)) ||
+            (rc = check_jurisdictions(L, g->id, g->jurisdictions, g->n_jurisdictions)) ||
+            (rc = check_source_ids(L, g->id, g->source)))
+            return rc;
+    }
+    return 0;
+}
+
+/* Resolves every row's effect, so a report never looks names up. */
+static int check_reactions(bont__loader_t *L)
+{
+    const bont_kb_t *kb = L->kb;
+    L->file = "adverse-reactions.json";
+    for (size_t i = 0; i < kb->n_reactions; i++) {
+        bont_adverse_reaction_t *r = &kb->reactions[i];
+        char where[64];
+        snprintf(where, sizeof where, "rows[%zu]", i);
+        size_t e = bont__kb_find(kb, BONT__KIND_EFFECT, r->effect);
+        if (e == (size_t)-1 || strcmp(kb->effects[e].id, r->effect) != 0)
+            return bont__kb_fail(L, BONT_EKB, where, "effect \"%s\" is no effect id", r->effect);
+        r->effect_entry = &kb->effects[e];
+        int rc;
+        if ((rc = check_product_id(L, where, r->product)) ||
+            (rc = check_indication_ids(L, where, &r->indication, 1)) ||
+            (rc = check_jurisdictions(L, where, &r->jurisdiction, 1)) ||
+            (rc = check_source_ids(L, where, r->source)))
+            return rc;
+    }
+    return 0;
+}
+
+static int check_jurisdiction_table(bont__loader_t *L)
+{
+    const bont_kb_t *kb = L->kb;
+    L->file = "jurisdictions.json";
+    for (size_t i = 0; i < kb->n_jurisdictions; i++) {
+        const bont_jurisdiction_t *j = &kb->jurisdictions[i];
+        int rc = check_jurisdictions(L, j->id, j->near, j->n_near);
         if (rc)
             return rc;
     }
@@ -251,8 +359,10 @@ static int check_history_rules(bont__loader_t *L)
 int bont__kb_cross_check(bont__loader_t *L)
 {
     int rc;
-    if ((rc = check_products(L)) || (rc = check_muscles(L)) || (rc = check_indications(L)) ||
-        (rc = check_rules(L)) || (rc = check_contras(L)) || (rc = check_history_rules(L)))
+    if ((rc = check_jurisdiction_table(L)) || (rc = check_products(L)) || (rc = check_muscles(L)) ||
+        (rc = check_indications(L)) || (rc = check_rules(L)) || (rc = check_contras(L)) ||
+        (rc = check_history_rules(L)) || (rc = check_guidance_rules(L)) ||
+        (rc = check_reactions(L)))
         return rc;
     return 0;
 }

@@ -13,6 +13,8 @@ enum {
     BONT__KIND_MUSCLE,
     BONT__KIND_INDICATION,
     BONT__KIND_TERM,
+    BONT__KIND_GUIDANCE, /* guidance methods */
+    BONT__KIND_EFFECT,   /* adverse effects */
     BONT__KIND_COUNT
 };
 
@@ -46,6 +48,16 @@ struct bont_kb_t {
     size_t n_history_rules;
     bont_source_t *sources;
     size_t n_sources;
+    bont_jurisdiction_t *jurisdictions;
+    size_t n_jurisdictions;
+    bont_guidance_method_t *guidance_methods;
+    size_t n_guidance_methods;
+    bont_guidance_rule_t *guidance_rules;
+    size_t n_guidance_rules;
+    bont_adverse_effect_t *effects;
+    size_t n_effects;
+    bont_adverse_reaction_t *reactions; /* sorted by product, indication, rate (highest first) */
+    size_t n_reactions;
     bont__alias_t *aliases; /* sorted by kind, then name, once loading is done */
     size_t n_aliases, cap_aliases;
 };
@@ -54,6 +66,8 @@ typedef struct bont__loader_t {
     bont_kb_t *kb;
     bont_error_t *err;
     const char *file; /* current file name, for messages ("products.json") */
+    size_t base;      /* index of the file's first entry in the array its kind shares with other
+                         files (indications*.json), for the alias index */
 } bont__loader_t;
 
 /* Records the first error: err->file is data/FILE, field and message; returns rc. */
@@ -76,7 +90,11 @@ int bont__kb_index_aliases(bont__loader_t *L);
 /* The entry index of kind named name (any alias), or (size_t)-1. */
 size_t bont__kb_find(const bont_kb_t *kb, int kind, const char *name);
 
-/* Every id a data file names must exist; resolves the atlas neighbours. */
+/* Every id a data file names must exist; resolves the atlas neighbours and the effects of the
+ * adverse reactions. */
 int bont__kb_cross_check(bont__loader_t *L);
+
+/* Sorts the adverse reactions by product, indication and rate (highest first). */
+void bont__kb_sort_reactions(bont_kb_t *kb);
 
 #endif

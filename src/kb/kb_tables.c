@@ -9,14 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
+
 typedef enum field_kind_t {
     F_STR,       /* const char *; required: missing is an error */
     F_NUM,       /* double; dflt when missing */
     F_BOOL,      /* bool; dflt when missing or not a boolean */
-    F_TRI,       /* int: 1 true, 0 false, -1 missing (not confirmed) */
     F_LIST,      /* const char ** and a size_t count: a string or a list of strings */
     F_ARRAY,     /* an array of sub-table entries and a size_t count */
     F_SEVERITY,  /* bont_severity_t; dflt when missing unless required */
+    F_SEV_NONE,  /* int: a bont_severity_t, or -1 for "none"; dflt when missing */
     F_RULE_TYPE, /* bont_rule_type_t, required */
 } field_kind_t;
 
@@ -33,8 +35,8 @@ typedef struct field_t {
 } field_t;
 
 struct table_t {
-    const char *file;      /* data file, e.g. "products.json" */
-    const char *array_key; /* its top-level array, e.g. "products" */
+    const char *name;      /* the table's name for bont__kb_read_file, e.g. "guidance_rules" */
+    const char *array_key; /* its top-level array in the file, e.g. "rules" */
     size_t size;           /* bytes of one entry struct */
     const field_t *fields;
     size_t n_fields;
@@ -54,10 +56,6 @@ struct table_t {
     {                                                                                              \
         key, F_BOOL, offsetof(T, m), 0, 0, dflt, NULL                                              \
     }
-#define TRI(T, m, key)                                                                             \
-    {                                                                                              \
-        key, F_TRI, offsetof(T, m), 0, 0, 0, NULL                                                  \
-    }
 #define LIST(T, m, n, key)                                                                         \
     {                                                                                              \
         key, F_LIST, offsetof(T, m), offsetof(T, n), 0, 0, NULL                                    \
@@ -69,6 +67,10 @@ struct table_t {
 #define SEVERITY(T, m, key, req, dflt)                                                             \
     {                                                                                              \
         key, F_SEVERITY, offsetof(T, m), 0, req, dflt, NULL                                        \
+    }
+#define SEV_NONE(T, m, key, dflt)                                                                  \
+    {                                                                                              \
+        key, F_SEV_NONE, offsetof(T, m), 0, 0, dflt, NULL                                          \
     }
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -170,9 +172,6 @@ static int read_value(bont__loader_t *L, const field_t *f, json_t *v, char *entr
     case F_BOOL:
         *(bool *)at = json_is_boolean(v) ? json_is_true(v) : f->dflt != 0;
         return 0;
-    case F_TRI:
-        *(int *)at = json_is_boolean(v) ? json_is_true(v) : -1;
-        return 0;
     case F_LIST:
         return read_list(L, v, (const char ***)at, (size_t *)(entry + f->n_offset), field);
     case F_ARRAY:
@@ -186,6 +185,19 @@ static int read_value(bont__loader_t *L, const field_t *f, json_t *v, char *entr
             return bont__kb_fail(L, BONT_EKB, field, "severity must be error, warning or note%s",
                                  "");
         return 0;
+    case F_SEV_NONE: {
+        bont_severity_t sev;
+        if (missing)
+            *(int *)at = (int)f->dflt;
+        else if (json_is_string(v) && strcmp(json_string_value(v), "none") == 0)
+            *(int *)at = -1;
+        else if (severity_parse(json_string_value(v), &sev) == 0)
+            *(int *)at = (int)sev;
+        else
+            return bont__kb_fail(L, BONT_EKB, field,
+                                 "severity must be error, warning, note or none%s", "");
+        return 0;
+    }
     case F_RULE_TYPE:
         if (bont_rule_type_parse(json_string_value(v), (bont_rule_type_t *)at) != 0)
             return bont__kb_fail(L, BONT_EKB, field, "unknown rule type \"%s\"",
@@ -236,7 +248,7 @@ static int read_array(bont__loader_t *L, const table_t *t, json_t *arr, void **o
 static int add_aliases(bont__loader_t *L, const char **names, size_t n, int kind, size_t index)
 {
     for (size_t k = 0; k < n; k++) {
-        int rc = bont__kb_add_alias(L, names[k], kind, index);
+        int rc = bont__kb_add_alias(L, names[k], kind, L->base + index);
         if (rc)
             return rc;
     }
@@ -296,6 +308,15 @@ static int read_display_names(bont__loader_t *L, json_t *e, const char *id, cons
     return rc;
 }
 
+/* The display names of an entry and its aliases in the index, under kind. */
+static int named_entry(bont__loader_t *L, json_t *e, const char *id, const char *path, int kind,
+                       size_t i, const char ***aliases, size_t *n, const char **en, const char **zh,
+                       const char **ko)
+{
+    int rc = read_display_names(L, e, id, path, aliases, n, en, zh, ko);
+    return rc ? rc : add_aliases(L, *aliases, *n, kind, i);
+}
+
 /* A text field that this entry needs, though the table lets others go without. */
 static int missing(bont__loader_t *L, const char *path, const char *key)
 {
@@ -306,15 +327,22 @@ static int missing(bont__loader_t *L, const char *path, const char *key)
 
 /* ---- the tables -------------------------------------------------------------------------- */
 
+#define NO_JURISDICTIONS "expected the jurisdictions whose label it comes from (\"any\" when none)"
+
+/* The entry's field key holds a value the table cannot refuse by type alone. */
+static int bad_value(bont__loader_t *L, const char *path, const char *key, const char *what)
+{
+    char field[160];
+    snprintf(field, sizeof field, "%s.%s", path, key);
+    return bont__kb_fail(L, BONT_EKB, field, "%s", what);
+}
+
 static int finish_vial(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
 {
     (void)e;
     (void)i;
-    if (((bont_vial_t *)entry)->units <= 0) {
-        char field[160];
-        snprintf(field, sizeof field, "%s.units", path);
-        return bont__kb_fail(L, BONT_EKB, field, "vial units must be > 0%s", "");
-    }
+    if (((bont_vial_t *)entry)->units <= 0)
+        return bad_value(L, path, "units", "vial units must be > 0");
     return 0;
 }
 
@@ -324,32 +352,49 @@ static const field_t vial_fields[] = {
     NUM(bont_vial_t, diluent_ml_max, "diluent_ml_max", -1),
     NUM(bont_vial_t, solution_ml, "solution_ml", 0),
     BOOL(bont_vial_t, derived, "derived", 0),
+    SEVERITY(bont_vial_t, outside, "outside", 0, BONT_SEV_WARNING),
     STR(bont_vial_t, source, "source", 1),
     STR(bont_vial_t, note, "note", 0),
 };
 static const table_t vial_table = {
     NULL, NULL, sizeof(bont_vial_t), vial_fields, N_OF(vial_fields), finish_vial};
 
+static const field_t excipient_fields[] = {
+    STR(bont_excipient_t, term, "term", 1),
+    STR(bont_excipient_t, amount, "amount", 0),
+    STR(bont_excipient_t, source, "source", 1),
+};
+static const table_t excipient_table = {
+    NULL, NULL, sizeof(bont_excipient_t), excipient_fields, N_OF(excipient_fields), NULL};
+
+static const field_t label_fields[] = {
+    STR(bont_label_t, jurisdiction, "jurisdiction", 1),
+    STR(bont_label_t, name, "name", 1),
+    LIST(bont_label_t, indications, n_indications, "indications"),
+    STR(bont_label_t, source, "source", 1),
+};
+static const table_t label_table = {
+    NULL, NULL, sizeof(bont_label_t), label_fields, N_OF(label_fields), NULL};
+
 static int finish_product(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
 {
     bont_product_t *p = entry;
     const char *sero = json_string_value(json_object_get(e, "serotype"));
-    if (!sero || (strcmp(sero, "A") != 0 && strcmp(sero, "B") != 0)) {
-        char field[160];
-        snprintf(field, sizeof field, "%s.serotype", path);
-        return bont__kb_fail(L, BONT_EKB, field, "expected \"A\" or \"B\"%s", "");
-    }
+    if (!sero || (strcmp(sero, "A") != 0 && strcmp(sero, "B") != 0))
+        return bad_value(L, path, "serotype", "expected \"A\" or \"B\"");
     p->serotype = sero[0];
     /* The id and the brand are names too. */
     const char **a = bont__kb_alloc(L, p->n_aliases + 2, sizeof *a);
     if (!a)
         return BONT_ENOMEM;
-    a[0] = p->id;
-    a[1] = p->display;
+    size_t n = 0;
+    a[n++] = p->id;
+    a[n++] = p->display;
     for (size_t k = 0; k < p->n_aliases; k++)
-        a[k + 2] = p->aliases[k];
+        if (strcmp(p->aliases[k], p->display) != 0 && strcmp(p->aliases[k], p->id) != 0)
+            a[n++] = p->aliases[k];
     p->aliases = a;
-    p->n_aliases += 2;
+    p->n_aliases = n;
     return add_aliases(L, p->aliases, p->n_aliases, BONT__KIND_PRODUCT, i);
 }
 
@@ -360,9 +405,9 @@ static const field_t product_fields[] = {
     ARRAY(bont_product_t, vials, n_vials, "vials", &vial_table),
     NUM(bont_product_t, in_use_h, "in_use_h", -1),
     STR(bont_product_t, in_use_source, "in_use_source", 1),
-    TRI(bont_product_t, albumin, "albumin"),
-    TRI(bont_product_t, milk_protein, "milk_protein"),
     STR(bont_product_t, excipients, "excipients", 1),
+    ARRAY(bont_product_t, excipient_list, n_excipients, "excipient_list", &excipient_table),
+    ARRAY(bont_product_t, labels, n_labels, "labels", &label_table),
     NUM(bont_product_t, ratio_min, "ratio_to_ona.min", -1),
     NUM(bont_product_t, ratio_max, "ratio_to_ona.max", -1),
     STR(bont_product_t, ratio_source, "ratio_to_ona.source", 1),
@@ -383,10 +428,6 @@ static const table_t neighbour_table = {
 static int finish_muscle(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
 {
     bont_muscle_t *m = entry;
-    int rc = read_display_names(L, e, m->id, path, &m->aliases, &m->n_aliases, &m->name_en,
-                                &m->name_zh, &m->name_ko);
-    if (rc)
-        return rc;
     /* A range defaults to the value itself; a volume needs its source. */
     if (isnan(m->volume_ml_min))
         m->volume_ml_min = m->volume_ml;
@@ -394,7 +435,8 @@ static int finish_muscle(bont__loader_t *L, void *entry, json_t *e, size_t i, co
         m->volume_ml_max = m->volume_ml;
     if (json_object_get(e, "volume_ml") && !m->volume_source)
         return missing(L, path, "volume_ml.source");
-    return add_aliases(L, m->aliases, m->n_aliases, BONT__KIND_MUSCLE, i);
+    return named_entry(L, e, m->id, path, BONT__KIND_MUSCLE, i, &m->aliases, &m->n_aliases,
+                       &m->name_en, &m->name_zh, &m->name_ko);
 }
 
 static const field_t muscle_fields[] = {
@@ -415,13 +457,12 @@ static const field_t muscle_fields[] = {
 static int finish_indication(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
 {
     bont_indication_t *ind = entry;
-    int rc = read_display_names(L, e, ind->id, path, &ind->aliases, &ind->n_aliases, &ind->name_en,
-                                &ind->name_zh, &ind->name_ko);
-    if (rc)
-        return rc;
     if (ind->diluent_ml_max > 0 && !ind->diluent_source)
         return missing(L, path, "diluent_source");
-    return add_aliases(L, ind->aliases, ind->n_aliases, BONT__KIND_INDICATION, i);
+    if (ind->evidence_level && !ind->evidence_source)
+        return missing(L, path, "evidence.source");
+    return named_entry(L, e, ind->id, path, BONT__KIND_INDICATION, i, &ind->aliases,
+                       &ind->n_aliases, &ind->name_en, &ind->name_zh, &ind->name_ko);
 }
 
 static const field_t indication_fields[] = {
@@ -433,6 +474,10 @@ static const field_t indication_fields[] = {
     NUM(bont_indication_t, diluent_ml_max, "diluent_ml_max", -1),
     STR(bont_indication_t, diluent_source, "diluent_source", 0),
     STR(bont_indication_t, note, "note", 0),
+    STR(bont_indication_t, evidence_level, "evidence.level", 0),
+    STR(bont_indication_t, evidence_scale, "evidence.scale", 0),
+    STR(bont_indication_t, evidence_source, "evidence.source", 0),
+    STR(bont_indication_t, evidence_note, "evidence.note", 0),
 };
 
 static int finish_term(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
@@ -449,18 +494,62 @@ static const field_t term_fields[] = {
     STR(bont_term_t, group, "group", 0),
 };
 
+static int finish_band(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
+{
+    (void)e;
+    (void)i;
+    const bont_weight_band_t *b = entry;
+    if (!(b->kg_min >= 0) || !(b->max > 0))
+        return bad_value(L, path, "max", "a weight band needs kg_min >= 0 and max > 0");
+    if (b->kg_max >= 0 && b->kg_max <= b->kg_min)
+        return bad_value(L, path, "kg_max", "a weight band needs kg_max > kg_min (or -1)");
+    return 0;
+}
+
+static const field_t band_fields[] = {
+    NUM(bont_weight_band_t, kg_min, "kg_min", -1),
+    NUM(bont_weight_band_t, kg_max, "kg_max", -1),
+    NUM(bont_weight_band_t, max, "max", -1),
+};
+static const table_t band_table = {
+    NULL, NULL, sizeof(bont_weight_band_t), band_fields, N_OF(band_fields), finish_band};
+
+/* An age basis, when given, is one of the known words; a contraindication is an error. */
+static int check_age_basis(bont__loader_t *L, const char *path, const char *key, const char *basis,
+                           bont_severity_t sev)
+{
+    static const char *const known[] = {"contraindicated", "not_established", "outside_indication",
+                                        "adult_rules_apply"};
+    if (!basis)
+        return 0;
+    if (!bont__str_in(known, N_OF(known), basis))
+        return bad_value(L, path, key,
+                         "expected contraindicated, not_established, outside_indication or "
+                         "adult_rules_apply");
+    if (!strcmp(basis, "contraindicated") && sev != BONT_SEV_ERROR)
+        return bad_value(L, path, key, "an age the label contraindicates is an error");
+    return 0;
+}
+
 static int finish_rule(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
 {
     (void)e;
     (void)i;
     const bont_rule_t *r = entry;
-    char field[160];
-    if (r->type == BONT_RULE_CUMULATIVE && r->window_days <= 0) {
-        snprintf(field, sizeof field, "%s.window_days", path);
-        return bont__kb_fail(L, BONT_EKB, field, "a cumulative rule needs window_days > 0%s", "");
-    }
-    if (r->min < 0 && r->max < 0 && r->per_kg_min < 0 && r->per_kg_max < 0)
+    int rc;
+    if (r->type == BONT_RULE_CUMULATIVE && r->window_days <= 0)
+        return bad_value(L, path, "window_days", "a cumulative rule needs window_days > 0");
+    if (r->min < 0 && r->max < 0 && r->per_kg_min < 0 && r->per_kg_max < 0 && !r->n_weight_bands)
         return bont__kb_fail(L, BONT_EKB, path, "rule \"%s\" has no bound", r->id);
+    if (!r->n_jurisdictions)
+        return bad_value(L, path, "jurisdictions", NO_JURISDICTIONS);
+    if (r->per && (strcmp(r->per, "muscle") != 0 || r->type != BONT_RULE_VOLUME_PER_SITE))
+        return bad_value(L, path, "per", "per \"muscle\" is for volume_per_site rules only");
+    if (r->n_weight_bands && r->type != BONT_RULE_UNITS_PER_SESSION)
+        return bad_value(L, path, "weight_bands", "weight bands are for units_per_session rules");
+    if ((rc = check_age_basis(L, path, "age_basis.under", r->age_basis_under, r->under)) ||
+        (rc = check_age_basis(L, path, "age_basis.over", r->age_basis_over, r->over)))
+        return rc;
     return 0;
 }
 
@@ -484,18 +573,34 @@ static const field_t rule_fields[] = {
     STR(bont_rule_t, note, "note", 1),
     SEVERITY(bont_rule_t, over, "over", 0, BONT_SEV_ERROR),
     SEVERITY(bont_rule_t, under, "under", 0, BONT_SEV_NOTE),
+    LIST(bont_rule_t, jurisdictions, n_jurisdictions, "jurisdictions"),
+    STR(bont_rule_t, per, "per", 0),
+    STR(bont_rule_t, age_basis_under, "age_basis.under", 0),
+    STR(bont_rule_t, age_basis_over, "age_basis.over", 0),
+    NUM(bont_rule_t, weight_kg_min, "weight_kg_min", -1),
+    ARRAY(bont_rule_t, weight_bands, n_weight_bands, "weight_bands", &band_table),
 };
+
+static int finish_contra(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
+{
+    (void)e;
+    (void)i;
+    return ((bont_contra_t *)entry)->n_jurisdictions
+               ? 0
+               : bad_value(L, path, "jurisdictions", NO_JURISDICTIONS);
+}
 
 static const field_t contra_fields[] = {
     STR(bont_contra_t, id, "id", 1),
     STR(bont_contra_t, kind, "kind", 1),
     LIST(bont_contra_t, matches, n_matches, "matches"),
-    STR(bont_contra_t, excipient, "excipient", 0),
     LIST(bont_contra_t, products, n_products, "products"),
     LIST(bont_contra_t, indications, n_indications, "indications"),
     SEVERITY(bont_contra_t, severity, "severity", 1, 0),
     STR(bont_contra_t, message, "message", 1),
     STR(bont_contra_t, source, "source", 1),
+    LIST(bont_contra_t, jurisdictions, n_jurisdictions, "jurisdictions"),
+    STR(bont_contra_t, differs_from, "differs_from", 0),
 };
 
 static const field_t history_rule_fields[] = {
@@ -511,35 +616,135 @@ static const field_t source_fields[] = {
     STR(bont_source_t, kind, "kind", 0),
     STR(bont_source_t, title, "title", 1),
     STR(bont_source_t, url, "url", 0),
+    STR(bont_source_t, issuer, "issuer", 0),
+    STR(bont_source_t, date, "date", 0),
+    STR(bont_source_t, version, "version", 0),
+    BOOL(bont_source_t, primary, "primary", 0),
+    STR(bont_source_t, jurisdiction, "jurisdiction", 0),
+    STR(bont_source_t, read_via, "read_via", 0),
+    STR(bont_source_t, note, "note", 0),
 };
+
+static const field_t jurisdiction_fields[] = {
+    STR(bont_jurisdiction_t, id, "id", 1),
+    STR(bont_jurisdiction_t, regulator, "regulator", 1),
+    STR(bont_jurisdiction_t, label, "label", 1),
+    LIST(bont_jurisdiction_t, near, n_near, "near"),
+    BOOL(bont_jurisdiction_t, selectable, "selectable", 0),
+};
+
+static int finish_method(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
+{
+    bont_guidance_method_t *g = entry;
+    return named_entry(L, e, g->id, path, BONT__KIND_GUIDANCE, i, &g->aliases, &g->n_aliases,
+                       &g->name_en, &g->name_zh, &g->name_ko);
+}
+
+static const field_t method_fields[] = {
+    STR(bont_guidance_method_t, id, "id", 1),
+};
+
+static int finish_guidance_rule(bont__loader_t *L, void *entry, json_t *e, size_t i,
+                                const char *path)
+{
+    (void)e;
+    (void)i;
+    const bont_guidance_rule_t *g = entry;
+    if (!g->n_accepted)
+        return missing(L, path, "accepted");
+    return g->n_jurisdictions ? 0 : bad_value(L, path, "jurisdictions", NO_JURISDICTIONS);
+}
+
+static const field_t guidance_rule_fields[] = {
+    STR(bont_guidance_rule_t, id, "id", 1),
+    STR(bont_guidance_rule_t, product, "product", 0),
+    LIST(bont_guidance_rule_t, indications, n_indications, "indications"),
+    LIST(bont_guidance_rule_t, accepted, n_accepted, "accepted"),
+    SEV_NONE(bont_guidance_rule_t, other, "other", BONT_SEV_WARNING),
+    SEV_NONE(bont_guidance_rule_t, unstated, "unstated", -1),
+    STR(bont_guidance_rule_t, evidence, "evidence", 1),
+    STR(bont_guidance_rule_t, source, "source", 1),
+    LIST(bont_guidance_rule_t, jurisdictions, n_jurisdictions, "jurisdictions"),
+    STR(bont_guidance_rule_t, note, "note", 1),
+};
+
+static int finish_effect(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
+{
+    bont_adverse_effect_t *x = entry;
+    return named_entry(L, e, x->id, path, BONT__KIND_EFFECT, i, &x->aliases, &x->n_aliases,
+                       &x->name_en, &x->name_zh, &x->name_ko);
+}
+
+static const field_t effect_fields[] = {
+    STR(bont_adverse_effect_t, id, "id", 1),
+    STR(bont_adverse_effect_t, model_effect, "model_effect", 0),
+};
+
+static int finish_reaction(bont__loader_t *L, void *entry, json_t *e, size_t i, const char *path)
+{
+    (void)e;
+    (void)i;
+    const bont_adverse_reaction_t *r = entry;
+    if (!(r->rate_pct >= 0 && r->rate_pct <= 100))
+        return bad_value(L, path, "rate_pct", "rate_pct must be a percentage from 0 to 100");
+    if (!isnan(r->placebo_pct) && !(r->placebo_pct >= 0 && r->placebo_pct <= 100))
+        return bad_value(L, path, "placebo_pct",
+                         "placebo_pct must be a percentage from 0 to 100, or null");
+    return 0;
+}
+
+static const field_t reaction_fields[] = {
+    STR(bont_adverse_reaction_t, product, "product", 1),
+    STR(bont_adverse_reaction_t, indication, "indication", 1),
+    STR(bont_adverse_reaction_t, effect, "effect", 1),
+    NUM(bont_adverse_reaction_t, rate_pct, "rate_pct", NAN),
+    NUM(bont_adverse_reaction_t, placebo_pct, "placebo_pct", NAN),
+    STR(bont_adverse_reaction_t, dose, "dose", 0),
+    NUM(bont_adverse_reaction_t, n, "n", NAN),
+    NUM(bont_adverse_reaction_t, n_placebo, "n_placebo", NAN),
+    STR(bont_adverse_reaction_t, design, "design", 0),
+    STR(bont_adverse_reaction_t, jurisdiction, "jurisdiction", 1),
+    STR(bont_adverse_reaction_t, source, "source", 1),
+    STR(bont_adverse_reaction_t, where, "where", 0),
+    STR(bont_adverse_reaction_t, note, "note", 0),
+};
+
+#define TABLE(name, key, T, fields, finish)                                                        \
+    {                                                                                              \
+        name, key, sizeof(T), fields, N_OF(fields), finish                                         \
+    }
 
 static const table_t tables[] = {
-    {"products.json", "products", sizeof(bont_product_t), product_fields, N_OF(product_fields),
-     finish_product},
-    {"muscles.json", "muscles", sizeof(bont_muscle_t), muscle_fields, N_OF(muscle_fields),
-     finish_muscle},
-    {"indications.json", "indications", sizeof(bont_indication_t), indication_fields,
-     N_OF(indication_fields), finish_indication},
-    {"terms.json", "terms", sizeof(bont_term_t), term_fields, N_OF(term_fields), finish_term},
-    {"rules.json", "rules", sizeof(bont_rule_t), rule_fields, N_OF(rule_fields), finish_rule},
-    {"contraindications.json", "contraindications", sizeof(bont_contra_t), contra_fields,
-     N_OF(contra_fields), NULL},
-    {"history-rules.json", "history_rules", sizeof(bont_history_rule_t), history_rule_fields,
-     N_OF(history_rule_fields), NULL},
-    {"sources", "sources", sizeof(bont_source_t), source_fields, N_OF(source_fields), NULL},
+    TABLE("products", "products", bont_product_t, product_fields, finish_product),
+    TABLE("muscles", "muscles", bont_muscle_t, muscle_fields, finish_muscle),
+    TABLE("indications", "indications", bont_indication_t, indication_fields, finish_indication),
+    TABLE("terms", "terms", bont_term_t, term_fields, finish_term),
+    TABLE("rules", "rules", bont_rule_t, rule_fields, finish_rule),
+    TABLE("contraindications", "contraindications", bont_contra_t, contra_fields, finish_contra),
+    TABLE("history_rules", "history_rules", bont_history_rule_t, history_rule_fields, NULL),
+    TABLE("sources", "sources", bont_source_t, source_fields, NULL),
+    TABLE("jurisdictions", "jurisdictions", bont_jurisdiction_t, jurisdiction_fields, NULL),
+    TABLE("guidance_methods", "methods", bont_guidance_method_t, method_fields, finish_method),
+    TABLE("guidance_rules", "rules", bont_guidance_rule_t, guidance_rule_fields,
+          finish_guidance_rule),
+    TABLE("adverse_effects", "effects", bont_adverse_effect_t, effect_fields, finish_effect),
+    TABLE("adverse_reactions", "rows", bont_adverse_reaction_t, reaction_fields, finish_reaction),
 };
 
-int bont__kb_read_file(bont__loader_t *L, json_t *root, const char *array_key, void **entries,
+int bont__kb_read_file(bont__loader_t *L, json_t *root, const char *table, void **entries,
                        size_t *n)
 {
     const table_t *t = NULL;
     for (size_t i = 0; i < N_OF(tables) && !t; i++)
-        if (strcmp(tables[i].array_key, array_key) == 0)
+        if (strcmp(tables[i].name, table) == 0)
             t = &tables[i];
-    json_t *arr = json_object_get(root, array_key);
     *entries = NULL;
     *n = 0;
-    if (!t || !json_is_array(arr))
-        return bont__kb_fail(L, BONT_EKB, array_key, "expected a top-level list \"%s\"", array_key);
-    return read_array(L, t, arr, entries, n, array_key);
+    if (!t)
+        return bont__kb_fail(L, BONT_EKB, table, "no table \"%s\"", table);
+    json_t *arr = json_object_get(root, t->array_key);
+    if (!json_is_array(arr))
+        return bont__kb_fail(L, BONT_EKB, t->array_key, "expected a top-level list \"%s\"",
+                             t->array_key);
+    return read_array(L, t, arr, entries, n, t->array_key);
 }

@@ -494,9 +494,17 @@ static int population_run(population_t *P, const bont_kb_t *kb, const bont_plan_
         rc = bont__reach_layout_new(plan, sp, &P->layout, err);
     if (rc == 0)
         rc = population_layout(P, plan, err);
-    for (size_t s = 0; rc == 0 && s < P->n_structs; s++)
-        if (!P->have_table[P->structs[s].tissue])
-            rc = build_table(P, o.params, P->structs[s].tissue, sero, o.days, err);
+    for (size_t s = 0; rc == 0 && s < P->n_structs; s++) {
+        bont_tissue_t t = P->structs[s].tissue;
+        if (P->have_table[t])
+            continue;
+        if (o.cache && bont__risk_cache_get(o.cache, o.params, (int)t, (int)sero, o.days,
+                                            P->table[t], TABLE_N))
+            P->have_table[t] = true;
+        else if ((rc = build_table(P, o.params, t, sero, o.days, err)) == 0 && o.cache)
+            bont__risk_cache_put(o.cache, o.params, (int)t, (int)sero, o.days, P->table[t],
+                                 TABLE_N);
+    }
     size_t dims = bont_spread_n_random(sp);
     double *z = NULL;
     if (rc == 0) {

@@ -9,30 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/check_internal.h"
 #include "i18n/names.h"
 #include "i18n/tr.h"
 #include "util/index.h"
+#include "util/text.h"
 
-typedef struct checker_t {
-    const bont_kb_t *kb;
-    const bont_plan_t *plan;
-    const bont_check_opts_t *opts; /* may be NULL */
-    bont_check_t *out;
-    size_t cap;
-    int failed;                     /* out of memory */
-    const bont_history_t **history; /* plan history + extra history */
-    size_t n_history;
-    const bont_history_rule_t *other_product;    /* data/history-rules.json */
-    const bont_history_rule_t *other_indication; /* data/history-rules.json */
-} checker_t;
+typedef bont__checker_t checker_t;
 
-static void add(checker_t *C, bont_severity_t sev, const char *rule, const char *evidence,
-                const char *source, const char *subject, double value, double limit,
-                const char *unit, const char *fmt, ...) __attribute__((format(printf, 10, 11)));
-
-static void add(checker_t *C, bont_severity_t sev, const char *rule, const char *evidence,
-                const char *source, const char *subject, double value, double limit,
-                const char *unit, const char *fmt, ...)
+void bont__check_add(checker_t *C, bont_severity_t sev, const char *rule, const char *evidence,
+                     const char *source, const char *subject, double value, double limit,
+                     const char *unit, const char *fmt, ...)
 {
     bont_check_t *o = C->out;
     if (o->n_findings == C->cap) {
@@ -57,7 +44,9 @@ static void add(checker_t *C, bont_severity_t sev, const char *rule, const char 
     f->limit = limit;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->message, sizeof f->message, fmt, ap);
+    /* The sentence in the thread's language: every format given here is a catalogue message
+     * (scripts/po-update.sh extracts the 10th argument of add). */
+    vsnprintf(f->message, sizeof f->message, bont_i18n_gettext(fmt), ap);
     va_end(ap);
     if (sev == BONT_SEV_ERROR)
         o->n_errors++;
@@ -67,20 +56,16 @@ static void add(checker_t *C, bont_severity_t sev, const char *rule, const char 
         o->n_notes++;
 }
 
+#define add bont__check_add
+
 static int is_pediatric(const bont_plan_t *plan)
 {
     return plan->patient.age_years >= 0 && plan->patient.age_years < 18;
 }
 
-static int list_has(const char *const *list, size_t n, const char *id)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], id) == 0)
-            return 1;
-    return 0;
-}
+#define list_has bont__str_in
 
-static int rule_applies(const checker_t *C, const bont_rule_t *r)
+int bont__check_rule_fits(const checker_t *C, const bont_rule_t *r)
 {
     const bont_plan_t *plan = C->plan;
     if (r->product && strcmp(r->product, plan->product->id) != 0)
@@ -97,14 +82,37 @@ static int rule_applies(const checker_t *C, const bont_rule_t *r)
     return 1;
 }
 
-/* The limits of a rule for this patient: per-kg bounds times weight, combined with absolute
- * bounds as "whichever is lower". NAN when there is no bound. */
+bont__category_t bont__check_category(const bont_rule_t *r)
+{
+    return r->type == BONT_RULE_AGE ? BONT__CAT_AGE : BONT__CAT_DOSE;
+}
+
+/* The weight band that holds weight w (kg_min inclusive, kg_max exclusive); below every band,
+ * the lowest one (the label gives nothing smaller). NULL when there are none or w is unknown. */
+static const bont_weight_band_t *band_for(const bont_rule_t *r, double w)
+{
+    const bont_weight_band_t *lowest = NULL;
+    for (size_t i = 0; w > 0 && i < r->n_weight_bands; i++) {
+        const bont_weight_band_t *b = &r->weight_bands[i];
+        if (w >= b->kg_min && (b->kg_max < 0 || w < b->kg_max))
+            return b;
+        if (!lowest || b->kg_min < lowest->kg_min)
+            lowest = b;
+    }
+    return lowest && w < lowest->kg_min ? lowest : NULL;
+}
+
+/* The limits of a rule for this patient: the weight band's maximum, or per-kg bounds times
+ * weight, combined with absolute bounds as "whichever is lower". NAN when there is no bound. */
 static void limits(const checker_t *C, const bont_rule_t *r, double *lo, double *hi)
 {
     double w = C->plan->patient.weight_kg;
+    const bont_weight_band_t *band = band_for(r, w);
     *lo = NAN;
     *hi = NAN;
-    if (r->per_kg_max >= 0 && w > 0)
+    if (band)
+        *hi = band->max;
+    else if (r->per_kg_max >= 0 && w > 0)
         *hi = r->per_kg_max * w;
     if (r->max >= 0)
         *hi = isnan(*hi) ? r->max : fmin(*hi, r->max);
@@ -133,17 +141,83 @@ static const char *unit_of(bont_rule_type_t t)
 static void describe_limit(const bont_rule_t *r, double limit, const checker_t *C, int upper,
                            char *buf, size_t size)
 {
+    double w = C->plan->patient.weight_kg;
     double per_kg = upper ? r->per_kg_max : r->per_kg_min;
-    if (per_kg >= 0 && C->plan->patient.weight_kg > 0) {
+    const bont_weight_band_t *band = upper ? band_for(r, w) : NULL;
+    char band_text[64] = "";
+    if (band && band->kg_max >= 0)
+        snprintf(band_text, sizeof band_text, BONT_TR("%g-%g kg"), band->kg_min, band->kg_max);
+    else if (band)
+        snprintf(band_text, sizeof band_text, BONT_TR("%g kg or more"), band->kg_min);
+    if (band)
+        snprintf(buf, size, BONT_TR("%.4g U (the label's dose for %g kg: band %s)"), limit, w,
+                 band_text);
+    else if (per_kg >= 0 && w > 0) {
         double abs_bound = upper ? r->max : r->min;
         if (abs_bound >= 0 && upper)
             snprintf(buf, size, BONT_TR("%.4g U (%g U/kg x %g kg, or %g U, whichever is lower)"),
-                     limit, per_kg, C->plan->patient.weight_kg, abs_bound);
+                     limit, per_kg, w, abs_bound);
         else
-            snprintf(buf, size, BONT_TR("%.4g U (%g U/kg x %g kg)"), limit, per_kg,
-                     C->plan->patient.weight_kg);
+            snprintf(buf, size, BONT_TR("%.4g U (%g U/kg x %g kg)"), limit, per_kg, w);
     } else {
         snprintf(buf, size, "%.4g %s", limit, bont__unit_tr(unit_of(r->type)));
+    }
+}
+
+/* "18-64 years", "12 years and older", "up to 64 years": a bound of 64.999 means up to and
+ * including 64 years. */
+static void age_range(const bont_rule_t *r, char *buf, size_t size)
+{
+    if (r->min >= 0 && r->max >= 0)
+        snprintf(buf, size, BONT_TR("%g-%g years"), r->min, floor(r->max));
+    else if (r->min >= 0)
+        snprintf(buf, size, BONT_TR("%g years and older"), r->min);
+    else
+        snprintf(buf, size, BONT_TR("up to %g years"), floor(r->max));
+}
+
+/* An age outside a label's range: a contraindication (an error naming the label), or outside
+ * the labelled range (safety and effectiveness not established), or no finding where the
+ * adult rules take over; basis says which (rules.json age_basis). */
+static void compare_age(checker_t *C, const bont_rule_t *r, double age, int upper, double limit)
+{
+    const char *basis = upper ? r->age_basis_over : r->age_basis_under;
+    bont_severity_t sev = upper ? r->over : r->under;
+    const bont_plan_t *plan = C->plan;
+    char range[64], label[96];
+    age_range(r, range, sizeof range);
+    if (basis && !strcmp(basis, "adult_rules_apply"))
+        return;
+    if (basis && !strcmp(basis, "contraindicated")) {
+        bont__check_label_names(C, r->jurisdictions, r->n_jurisdictions, label, sizeof label);
+        if (upper)
+            add(C, sev, r->id, r->evidence, r->source, BONT_TR("patient age"), age, limit, "years",
+                "patient age %g years: the %s contraindicates %s (%s) from %g years. Rule: %s", age,
+                label, plan->product->id, plan->product->display, ceil(limit),
+                BONT_TRC("rule", r->note));
+        else
+            add(C, sev, r->id, r->evidence, r->source, BONT_TR("patient age"), age, limit, "years",
+                "patient age %g years: the %s contraindicates %s (%s) under %g years. Rule: %s",
+                age, label, plan->product->id, plan->product->display, limit,
+                BONT_TRC("rule", r->note));
+    } else if (basis) {
+        add(C, sev, r->id, r->evidence, r->source, BONT_TR("patient age"), age, limit, "years",
+            "patient age %g years is outside the labelled age range of %s for %s (%s): %s. "
+            "Rule: %s",
+            age, plan->product->id, bont__indication_name(plan->indication), range,
+            !strcmp(basis, "outside_indication")
+                ? BONT_TR("the label does not cover this age")
+                : BONT_TR("safety and effectiveness are not established"),
+            BONT_TRC("rule", r->note));
+    } else {
+        if (upper)
+            add(C, sev, r->id, r->evidence, r->source, BONT_TR("patient age"), age, limit, "years",
+                "patient age: %g years is above the labelled %s. Rule: %s", age, range,
+                BONT_TRC("rule", r->note));
+        else
+            add(C, sev, r->id, r->evidence, r->source, BONT_TR("patient age"), age, limit, "years",
+                "patient age: %g years is below the labelled %s. Rule: %s", age, range,
+                BONT_TRC("rule", r->note));
     }
 }
 
@@ -154,17 +228,43 @@ static void compare(checker_t *C, const bont_rule_t *r, const char *subject, dou
     limits(C, r, &lo, &hi);
     const char *unit = unit_of(r->type);
     char lim[160];
-    if (!isnan(hi) && value > hi * (1 + 1e-9)) {
+    int over = !isnan(hi) && value > hi * (1 + 1e-9);
+    int under = !over && !isnan(lo) && value < lo * (1 - 1e-9);
+    if ((over || under) && r->type == BONT_RULE_AGE) {
+        compare_age(C, r, value, over, over ? hi : lo);
+    } else if (over) {
         describe_limit(r, hi, C, 1, lim, sizeof lim);
         add(C, r->over, r->id, r->evidence, r->source, subject, value, hi, unit,
-            BONT_TR("%s: %.4g %s is above %s. Rule: %s"), subject, value, bont__unit_tr(unit), lim,
+            "%s: %.4g %s is above %s. Rule: %s", subject, value, bont__unit_tr(unit), lim,
             BONT_TRC("rule", r->note));
-    } else if (!isnan(lo) && value < lo * (1 - 1e-9)) {
+    } else if (under) {
         describe_limit(r, lo, C, 0, lim, sizeof lim);
         add(C, r->under, r->id, r->evidence, r->source, subject, value, lo, unit,
-            BONT_TR("%s: %.4g %s is below %s. Rule: %s"), subject, value, bont__unit_tr(unit), lim,
+            "%s: %.4g %s is below %s. Rule: %s", subject, value, bont__unit_tr(unit), lim,
             BONT_TRC("rule", r->note));
     }
+}
+
+/* A weight-banded or weight-limited rule: a weight below the label's is a warning, and an
+ * unknown weight leaves only the overall maximum to compare (<rule>.weight). */
+static void check_weight(checker_t *C, const bont_rule_t *r)
+{
+    double w = C->plan->patient.weight_kg;
+    char id[96];
+    snprintf(id, sizeof id, "%s.weight", r->id);
+    if (r->weight_kg_min >= 0 && w > 0 && w < r->weight_kg_min)
+        add(C, BONT_SEV_WARNING, id, r->evidence, r->source, BONT_TR("patient weight"), w,
+            r->weight_kg_min, "kg",
+            "patient weight %g kg is below the %g kg the label sets for %s in %s: the lowest "
+            "weight band was compared. Rule: %s",
+            w, r->weight_kg_min, C->plan->product->id, bont__indication_name(C->plan->indication),
+            BONT_TRC("rule", r->note));
+    else if (r->n_weight_bands && !(w > 0))
+        add(C, BONT_SEV_NOTE, id, r->evidence, r->source, BONT_TR("patient weight"), NAN, NAN, "kg",
+            "no weight given: the label's session maximum for %s in %s depends on weight, so "
+            "only the overall maximum was compared; give weight_kg. Rule: %s",
+            C->plan->product->id, bont__indication_name(C->plan->indication),
+            BONT_TRC("rule", r->note));
 }
 
 static void subject_name(const bont_injection_t *inj, int with_side, char *buf, size_t size)
@@ -188,10 +288,12 @@ static int region_in_limb(const char *region, const char *limb)
     return strcmp(region, limb) == 0;
 }
 
-/* Sums units (or sites) over the injections that share a muscle (and side, unless both_sides),
- * in one pass with an index of the groups; each group reports once, at its first injection, in
- * plan order. */
-static void per_muscle(checker_t *C, const bont_rule_t *r, int count_sites)
+typedef enum quantity_t { Q_UNITS, Q_SITES, Q_VOLUME } quantity_t;
+
+/* Sums units, sites or mL over the injections that share a muscle (and side, unless
+ * both_sides), in one pass with an index of the groups; each group reports once, at its first
+ * injection, in plan order. */
+static void per_muscle(checker_t *C, const bont_rule_t *r, quantity_t q)
 {
     const bont_plan_t *plan = C->plan;
     bont__index_t groups = {0};
@@ -209,7 +311,7 @@ static void per_muscle(checker_t *C, const bont_rule_t *r, int count_sites)
         if (added == 1)
             first[n_groups++] = i;
         if (ok)
-            total[g] += count_sites ? a->sites : a->units;
+            total[g] += q == Q_SITES ? a->sites : q == Q_VOLUME ? a->volume_ml : a->units;
     }
     if (!ok)
         C->failed = 1;
@@ -221,7 +323,8 @@ static void per_muscle(checker_t *C, const bont_rule_t *r, int count_sites)
                      bont__muscle_name(a->muscle));
         else
             subject_name(a, !r->both_sides, subject, sizeof subject);
-        compare(C, r, subject, total[g]);
+        if (q != Q_VOLUME || total[g] > 0) /* no dilution, no volume to compare */
+            compare(C, r, subject, total[g]);
     }
     bont__index_free(&groups);
     free(first);
@@ -322,9 +425,9 @@ static void interval_other_indications(checker_t *C, const bont_rule_t *longest)
     const bont_history_rule_t *h = C->other_indication;
     add(C, BONT_SEV_WARNING, h->id, h->evidence, h->source, subject,
         (double)(plan->day - last->day), longest->min, "days",
-        BONT_TR("%s: %ld days since a session for %s (%g U of %s), shorter than the %g days %s "
-                "asks between treatments for %s; labels state intervals per indication, but the "
-                "exposures overlap and short intervals raise the risk of neutralising antibodies"),
+        "%s: %ld days since a session for %s (%g U of %s), shorter than the %g days %s asks "
+        "between treatments for %s; labels state intervals per indication, but the exposures "
+        "overlap and short intervals raise the risk of neutralising antibodies",
         subject, plan->day - last->day,
         last->indication ? bont__indication_name(last->indication)
                          : BONT_TR("an unrecorded indication"),
@@ -337,15 +440,19 @@ static void apply_rule(checker_t *C, const bont_rule_t *r)
     const bont_plan_t *plan = C->plan;
     char subject[96];
     switch (r->type) {
-    case BONT_RULE_UNITS_PER_SITE:
     case BONT_RULE_VOLUME_PER_SITE:
+        if (r->per) { /* per "muscle": the volume into one muscle, all its sites */
+            per_muscle(C, r, Q_VOLUME);
+            break;
+        }
+        /* fall through */
+    case BONT_RULE_UNITS_PER_SITE:
         for (size_t i = 0; i < plan->n_injections; i++) {
             const bont_injection_t *inj = &plan->injections[i];
             if (r->muscle && strcmp(r->muscle, inj->muscle->id) != 0)
                 continue;
             if (r->type == BONT_RULE_VOLUME_PER_SITE && !(inj->volume_ml > 0))
                 continue;
-            subject_name(inj, 1, subject, sizeof subject);
             char muscle[96];
             subject_name(inj, 1, muscle, sizeof muscle);
             snprintf(subject, sizeof subject, BONT_TR("%s, per site"), muscle);
@@ -355,15 +462,16 @@ static void apply_rule(checker_t *C, const bont_rule_t *r)
         }
         break;
     case BONT_RULE_UNITS_PER_MUSCLE:
-        per_muscle(C, r, 0);
+        per_muscle(C, r, Q_UNITS);
         break;
     case BONT_RULE_SITES_PER_MUSCLE:
-        per_muscle(C, r, 1);
+        per_muscle(C, r, Q_SITES);
         break;
     case BONT_RULE_UNITS_PER_LIMB:
         per_limb(C, r);
         break;
     case BONT_RULE_UNITS_PER_SESSION:
+        check_weight(C, r);
         compare(C, r, BONT_TR("session total"), session_units(plan));
         break;
     case BONT_RULE_CUMULATIVE:
@@ -380,9 +488,80 @@ static void apply_rule(checker_t *C, const bont_rule_t *r)
     }
 }
 
+/* A per-kg bound needs the weight (a weight-banded rule falls back on its overall maximum). */
 static int needs_weight(const checker_t *C, const bont_rule_t *r)
 {
-    return (r->per_kg_max >= 0 || r->per_kg_min >= 0) && !(C->plan->patient.weight_kg > 0);
+    return (r->per_kg_max >= 0 || r->per_kg_min >= 0) && !r->n_weight_bands &&
+           !(C->plan->patient.weight_kg > 0);
+}
+
+/* Whether a rule applies: it fits the plan and comes from the label chosen. */
+static int rule_applies(const checker_t *C, const bont_rule_t *r)
+{
+    return bont__check_rule_fits(C, r) &&
+           bont__check_selected(C, bont__check_category(r), r->jurisdictions, r->n_jurisdictions);
+}
+
+/* The plan's indication against the labels: off-label for every product (with its level of
+ * evidence), or not covered by the label applied. */
+static void label_status(checker_t *C)
+{
+    const bont_plan_t *plan = C->plan;
+    const bont_indication_t *ind = plan->indication;
+    if (ind->off_label) {
+        char level[320] = "";
+        const char *scale = ind->evidence_scale;
+        if (scale && ind->evidence_level && !strcmp(scale, ind->evidence_level))
+            scale = NULL; /* "not graded" on no scale */
+        if (ind->evidence_level)
+            snprintf(level, sizeof level, BONT_TR("; level of evidence %s%s%s%s%s%s"),
+                     ind->evidence_level, scale ? " (" : "", scale ? scale : "", scale ? ")" : "",
+                     ind->evidence_note ? ": " : "",
+                     ind->evidence_note ? BONT_TRC("indication note", ind->evidence_note) : "");
+        add(C, BONT_SEV_NOTE, "plan.off_label", "off-label", ind->evidence_source, ind->id, NAN,
+            NAN, "",
+            "%s is off-label for every product%s; the limits used come from papers or practice, "
+            "not a label",
+            bont__indication_name(ind), level);
+        return;
+    }
+    const bont_label_t *label = bont_kb_label(plan->product, C->used);
+    if (label && list_has(label->indications, label->n_indications, ind->id))
+        return;
+    char name[96];
+    bont__check_label_names(C, &C->used, 1, name, sizeof name);
+    add(C, BONT_SEV_WARNING, "plan.not_labelled", NULL, label ? label->source : NULL, ind->id, NAN,
+        NAN, "", "no %s in bont's knowledge base covers %s (%s) for %s: this may be off-label use",
+        name, plan->product->id, plan->product->display, bont__indication_name(ind));
+}
+
+/* Injections outside the indication's usual targets, each muscle once. */
+static void unusual_targets(checker_t *C)
+{
+    const bont_plan_t *plan = C->plan;
+    const bont_indication_t *ind = plan->indication;
+    bont__index_t seen = {0};
+    for (size_t i = 0; ind->n_muscles && i < plan->n_injections; i++) {
+        const bont_injection_t *inj = &plan->injections[i];
+        size_t one = 1;
+        int added = bont__index_put(&seen, inj->muscle, 0, &one);
+        if (added < 0)
+            C->failed = 1;
+        if (added != 1 || list_has(ind->muscles, ind->n_muscles, inj->muscle->id))
+            continue;
+        if (inj->muscle->side_effect && inj->muscle->side_effect_label)
+            add(C, BONT_SEV_WARNING, "plan.unusual_target", NULL, NULL,
+                bont__muscle_name(inj->muscle), NAN, NAN, "",
+                "%s is not among the usual targets for %s; its weakness causes %s",
+                bont__muscle_name(inj->muscle), bont__indication_name(ind),
+                BONT_TRC("side effect", inj->muscle->side_effect_label));
+        else
+            add(C, BONT_SEV_WARNING, "plan.unusual_target", NULL, NULL,
+                bont__muscle_name(inj->muscle), NAN, NAN, "",
+                "%s is not among the usual targets for %s", bont__muscle_name(inj->muscle),
+                bont__indication_name(ind));
+    }
+    bont__index_free(&seen);
 }
 
 static int check_rules(checker_t *C, bont_error_t *err)
@@ -391,12 +570,12 @@ static int check_rules(checker_t *C, bont_error_t *err)
     const bont_kb_t *kb = C->kb;
     if (!plan->indication->rules_apply) {
         add(C, BONT_SEV_NOTE, "plan.research", NULL, NULL, "plan", NAN, NAN, "",
-            BONT_TR("indication %s: no label dose rules are applied; contraindications and history "
-                    "are still checked"),
+            "indication %s: no label dose rules are applied; contraindications and history are "
+            "still checked",
             bont__indication_name(plan->indication));
         return BONT_OK;
     }
-    int dose_rules = 0, labelled = 0;
+    int dose_rules = 0;
     const bont_rule_t *longest_interval = NULL;
     for (size_t i = 0; i < bont_kb_n_rules(kb); i++) {
         const bont_rule_t *r = bont_kb_rule_at(kb, i);
@@ -415,130 +594,28 @@ static int check_rules(checker_t *C, bont_error_t *err)
          * "covered". */
         if (r->n_indications && r->type != BONT_RULE_AGE && r->type != BONT_RULE_MIN_INTERVAL)
             dose_rules = 1;
-        if (r->n_indications &&
-            (!strcmp(r->evidence, "label") || !strcmp(r->evidence, "label-secondary")))
-            labelled = 1;
         if (r->type == BONT_RULE_MIN_INTERVAL &&
             (!longest_interval || r->min > longest_interval->min))
             longest_interval = r;
         apply_rule(C, r);
     }
+    for (size_t i = 0; i < bont_kb_n_guidance_rules(kb); i++) {
+        const bont_guidance_rule_t *g = bont_kb_guidance_rule_at(kb, i);
+        if (bont__check_guidance_fits(C, g) &&
+            bont__check_selected(C, BONT__CAT_GUIDANCE, g->jurisdictions, g->n_jurisdictions))
+            bont__check_guidance(C, g);
+    }
     if (longest_interval)
         interval_other_indications(C, longest_interval);
-    if (plan->indication->off_label)
-        add(C, BONT_SEV_NOTE, "plan.off_label", "off-label", NULL, plan->indication->id, NAN, NAN,
-            "",
-            BONT_TR("%s is off-label for every product; the limits used come from papers or "
-                    "practice, not a label"),
-            bont__indication_name(plan->indication));
-    else if (!labelled)
-        add(C, BONT_SEV_WARNING, "plan.not_labelled", NULL, NULL, plan->indication->id, NAN, NAN,
-            "",
-            BONT_TR("bont's knowledge base holds no label dosing of %s (%s) for %s: this may be "
-                    "off-label use"),
-            plan->product->id, plan->product->display, bont__indication_name(plan->indication));
+    label_status(C);
     if (!dose_rules)
         add(C, BONT_SEV_WARNING, "plan.no_dose_rules", NULL, NULL, plan->indication->id, NAN, NAN,
             "",
-            BONT_TR("no dose limits for %s in %s are in bont's knowledge base, so the doses were "
-                    "not checked against any"),
+            "no dose limits for %s in %s are in bont's knowledge base, so the doses were "
+            "not checked against any",
             plan->product->id, bont__indication_name(plan->indication));
-    /* Injections outside the indication's usual targets, each muscle once. */
-    const bont_indication_t *ind = plan->indication;
-    bont__index_t seen = {0};
-    for (size_t i = 0; ind->n_muscles && i < plan->n_injections; i++) {
-        const bont_injection_t *inj = &plan->injections[i];
-        size_t one = 1;
-        int added = bont__index_put(&seen, inj->muscle, 0, &one);
-        if (added < 0)
-            C->failed = 1;
-        if (added != 1 || list_has(ind->muscles, ind->n_muscles, inj->muscle->id))
-            continue;
-        if (inj->muscle->side_effect && inj->muscle->side_effect_label)
-            add(C, BONT_SEV_WARNING, "plan.unusual_target", NULL, NULL,
-                bont__muscle_name(inj->muscle), NAN, NAN, "",
-                BONT_TR("%s is not among the usual targets for %s; its weakness causes %s"),
-                bont__muscle_name(inj->muscle), bont__indication_name(ind),
-                BONT_TRC("side effect", inj->muscle->side_effect_label));
-        else
-            add(C, BONT_SEV_WARNING, "plan.unusual_target", NULL, NULL,
-                bont__muscle_name(inj->muscle), NAN, NAN, "",
-                BONT_TR("%s is not among the usual targets for %s"), bont__muscle_name(inj->muscle),
-                bont__indication_name(ind));
-    }
-    bont__index_free(&seen);
+    unusual_targets(C);
     return BONT_OK;
-}
-
-/* ---- contraindications ------------------------------------------------------------------- */
-
-static const bont_term_t *match_term(const bont_plan_t *plan, const bont_contra_t *c)
-{
-    const bont_patient_t *pt = &plan->patient;
-    const bont_term_t *const *lists[3] = {pt->conditions, pt->medications, pt->allergies};
-    size_t ns[3] = {pt->n_conditions, pt->n_medications, pt->n_allergies};
-    for (int l = 0; l < 3; l++)
-        for (size_t i = 0; i < ns[l]; i++) {
-            const bont_term_t *t = lists[l][i];
-            if (list_has(c->matches, c->n_matches, t->id) ||
-                (t->group && list_has(c->matches, c->n_matches, t->group)))
-                return t;
-        }
-    return NULL;
-}
-
-static void check_contras(checker_t *C)
-{
-    const bont_plan_t *plan = C->plan;
-    const bont_kb_t *kb = C->kb;
-    for (size_t i = 0; i < bont_kb_n_contras(kb); i++) {
-        const bont_contra_t *c = bont_kb_contra_at(kb, i);
-        if (c->n_products && !list_has(c->products, c->n_products, plan->product->id))
-            continue;
-        if (c->n_indications && !list_has(c->indications, c->n_indications, plan->indication->id))
-            continue;
-        if (!strcmp(c->kind, "pregnancy")) {
-            if (plan->patient.pregnant)
-                add(C, c->severity, c->id, "label", c->source, "patient", NAN, NAN, "",
-                    BONT_TR("patient is pregnant: %s"), BONT_TRC("contraindication", c->message));
-            continue;
-        }
-        if (!strcmp(c->kind, "breastfeeding")) {
-            if (plan->patient.breastfeeding)
-                add(C, c->severity, c->id, "label", c->source, "patient", NAN, NAN, "",
-                    BONT_TR("patient is breastfeeding: %s"),
-                    BONT_TRC("contraindication", c->message));
-            continue;
-        }
-        const bont_term_t *t = match_term(plan, c);
-        if (!t)
-            continue;
-        if (!strcmp(c->kind, "excipient")) {
-            int has = !strcmp(c->excipient, "albumin") ? plan->product->albumin
-                                                       : plan->product->milk_protein;
-            if (has == 1)
-                add(C, c->severity, c->id, "label", c->source, t->id, NAN, NAN, "",
-                    BONT_TR("%s (%s) contains %s and the patient reports %s: %s"),
-                    plan->product->id, plan->product->display,
-                    bont__word_tr("excipient", c->excipient), t->id,
-                    BONT_TRC("contraindication", c->message));
-            else if (has < 0)
-                add(C, BONT_SEV_WARNING, c->id, "label", c->source, t->id, NAN, NAN, "",
-                    BONT_TR("the patient reports %s, and whether %s contains %s could not be "
-                            "confirmed from the sources bont holds: check the label"),
-                    t->id, plan->product->id, bont__word_tr("excipient", c->excipient));
-            continue;
-        }
-        add(C, c->severity, c->id, "label", c->source, t->id, NAN, NAN, "", BONT_TR("%s: %s"),
-            t->id, BONT_TRC("contraindication", c->message));
-    }
-    const bont_patient_t *pt = &plan->patient;
-    for (size_t i = 0; i < pt->n_unrecognised; i++)
-        add(C, BONT_SEV_WARNING, "plan.unrecognised_term", NULL, NULL, pt->unrecognised[i], NAN,
-            NAN, "",
-            BONT_TR("%s \"%s\" is not in bont's knowledge base, so it was not checked against "
-                    "contraindications"),
-            bont__word_tr("term kind", pt->unrecognised_kind[i]), pt->unrecognised[i]);
 }
 
 /* ---- dilution, history notes ------------------------------------------------------------- */
@@ -558,21 +635,18 @@ static void check_vial_and_history(checker_t *C)
     char window[32];
     const bont_plan_t *plan = C->plan;
     const bont_product_t *prod = plan->product;
-    const bont_vial_t *vial = NULL;
-    for (size_t i = 0; i < prod->n_vials; i++)
-        if (fabs(prod->vials[i].units - plan->vial_units) < 1e-9)
-            vial = &prod->vials[i];
+    const bont_vial_t *vial = bont_kb_vial(prod, plan->vial_units);
     if (!vial || vial->diluent_ml_max < 0)
         add(C, BONT_SEV_NOTE, "vial.unchecked", NULL, vial ? vial->source : prod->source, "vial",
             NAN, NAN, "",
-            BONT_TR("the labelled diluent range for a %g U vial of %s is not in bont's knowledge "
-                    "base%s%s%s; the dilution was not checked"),
+            "the labelled diluent range for a %g U vial of %s is not in bont's knowledge "
+            "base%s%s%s; the dilution was not checked",
             plan->vial_units, prod->id, vial && vial->note ? " (" : "",
             vial && vial->note ? BONT_TRC("product note", vial->note) : "",
             vial && vial->note ? ")" : "");
     if (vial && vial->derived && vial->diluent_ml_max >= 0)
         add(C, BONT_SEV_NOTE, "vial.derived_range", NULL, vial->source, "vial", plan->diluent_ml,
-            vial->diluent_ml_max, "mL", BONT_TR("diluent range %g-%g mL for this vial is %s"),
+            vial->diluent_ml_max, "mL", "diluent range %g-%g mL for this vial is %s",
             vial->diluent_ml_min, vial->diluent_ml_max,
             vial->note ? BONT_TRC("product note", vial->note) : BONT_TR("derived"));
     if (plan->has_expiry && plan->vial_expiry_day < plan->day) {
@@ -581,13 +655,11 @@ static void check_vial_and_history(checker_t *C)
         double late = (double)(plan->day - plan->vial_expiry_day);
         if (plan->vial_lot[0])
             add(C, BONT_SEV_ERROR, "vial.expired", "label", prod->source, "vial", late, 0, "days",
-                BONT_TR("the vial of lot %s expired on %s, before the session on %s: do not use "
-                        "it"),
+                "the vial of lot %s expired on %s, before the session on %s: do not use it",
                 plan->vial_lot, exp, plan->date);
         else
             add(C, BONT_SEV_ERROR, "vial.expired", "label", prod->source, "vial", late, 0, "days",
-                BONT_TR("the vial expired on %s, before the session on %s: do not use it"), exp,
-                plan->date);
+                "the vial expired on %s, before the session on %s: do not use it", exp, plan->date);
     }
     if (plan->has_reconstituted) {
         /* The plan gives the session as a date only: the injection lies somewhere in that day,
@@ -604,22 +676,20 @@ static void check_vial_and_history(checker_t *C)
             lo_h = 0;
         if (prod->in_use_h < 0)
             add(C, BONT_SEV_WARNING, "vial.in_use_unknown", NULL, NULL, "vial", lo_h, NAN, "h",
-                BONT_TR(
-                    "the in-use time of %s after reconstitution is not in bont's knowledge base "
-                    "(%s): check the label"),
+                "the in-use time of %s after reconstitution is not in bont's knowledge base (%s): "
+                "check the label",
                 prod->id, BONT_TRC("product note", prod->in_use_source));
         else if (lo_h > prod->in_use_h)
             add(C, BONT_SEV_ERROR, "vial.in_use", "label", prod->in_use_source, "vial", lo_h,
                 prod->in_use_h, "h",
-                BONT_TR(
-                    "the vial was reconstituted at least %.0f h before the session, past the %g "
-                    "h in-use time of %s"),
+                "the vial was reconstituted at least %.0f h before the session, past the %g h "
+                "in-use time of %s",
                 lo_h, prod->in_use_h, prod->id);
         else if (hi_h > prod->in_use_h)
             add(C, BONT_SEV_WARNING, "vial.in_use", "label", prod->in_use_source, "vial", hi_h,
                 prod->in_use_h, "h",
-                BONT_TR("the vial may be up to %.0f h old at injection, past the %g h in-use time "
-                        "of %s: check the clock time"),
+                "the vial may be up to %.0f h old at injection, past the %g h in-use time of %s: "
+                "check the clock time",
                 hi_h, prod->in_use_h, prod->id);
     }
     /* Other products within the window (data/history-rules.json): their units cannot be added
@@ -640,17 +710,17 @@ static void check_vial_and_history(checker_t *C)
     if (latest_other)
         add(C, BONT_SEV_WARNING, op->id, op->evidence, op->source, latest_other->product->id, other,
             NAN, "U",
-            BONT_TR("the last %s include %g U of other products (latest %s on %s): units are not "
-                    "interchangeable, so they were not added to %s's cumulative limit, and their "
-                    "effects may add up"),
+            "the last %s include %g U of other products (latest %s on %s): units are not "
+            "interchangeable, so they were not added to %s's cumulative limit, and their effects "
+            "may add up",
             window_words(op->window_days, window, sizeof window), other, latest_other->product->id,
             latest_other->date, prod->id);
     for (size_t i = 0; i < C->n_history; i++) {
         const bont_history_t *h = C->history[i];
         if (!h->indication)
             add(C, BONT_SEV_NOTE, "history.no_indication", NULL, NULL, h->date, NAN, NAN, "",
-                BONT_TR("history entry of %s gives no indication, so it counts toward "
-                        "cross-indication totals only, not toward interval rules"),
+                "history entry of %s gives no indication, so it counts toward cross-indication "
+                "totals only, not toward interval rules",
                 h->date);
     }
 }
@@ -701,7 +771,18 @@ int bont_check_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_chec
     *out = NULL;
     if (!kb || !plan)
         return BONT_EINVAL;
-    checker_t C = {kb, plan, opts, calloc(1, sizeof(bont_check_t)), 0, 0, NULL, 0, NULL, NULL};
+    const char *asked = opts && opts->jurisdiction ? opts->jurisdiction : NULL;
+    const bont_jurisdiction_t *j = asked ? bont_kb_jurisdiction(kb, asked) : NULL;
+    if (asked && !(j && j->selectable)) {
+        char known[128];
+        bont_kb_jurisdiction_names(kb, known, sizeof known);
+        if (err)
+            bont_error_clear(err);
+        bont_error_setf(err, "jurisdiction", "unknown jurisdiction \"%s\"; expected one of %s",
+                        asked, known);
+        return BONT_EINVAL;
+    }
+    checker_t C = {.kb = kb, .plan = plan, .opts = opts, .out = calloc(1, sizeof(bont_check_t))};
     int rc = BONT_OK;
     if (!C.out)
         return BONT_ENOMEM;
@@ -718,10 +799,13 @@ int bont_check_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_chec
             C.history[C.n_history++] = &opts->extra_history[i];
     if ((rc = history_rules(&C, err)))
         goto cleanup;
+    bont__check_choose_label(&C);
     if ((rc = check_rules(&C, err)))
         goto cleanup;
-    check_contras(&C);
+    bont__check_contras(&C);
+    bont__check_dilution(&C);
     check_vial_and_history(&C);
+    bont__check_other_labels(&C, apply_rule);
     if (C.failed) {
         rc = BONT_ENOMEM;
         goto cleanup;

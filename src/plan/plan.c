@@ -316,14 +316,6 @@ static int parse_patient(parser_t *P, json_t *root)
     return rc;
 }
 
-static const bont_vial_t *find_vial(const bont_product_t *prod, double units)
-{
-    for (size_t i = 0; i < prod->n_vials; i++)
-        if (fabs(prod->vials[i].units - units) < 1e-9)
-            return &prod->vials[i];
-    return NULL;
-}
-
 static int parse_vial(parser_t *P, json_t *root)
 {
     bont_plan_t *plan = P->plan;
@@ -371,7 +363,7 @@ static int parse_vial(parser_t *P, json_t *root)
         plan->vial_reconstituted_min = minute;
     }
     const bont_product_t *prod = plan->product;
-    const bont_vial_t *vial = find_vial(prod, plan->vial_units);
+    const bont_vial_t *vial = bont_kb_vial(prod, plan->vial_units);
     if (prod->n_vials > 0 && !vial) {
         char sizes[256] = "";
         for (size_t i = 0; i < prod->n_vials; i++) {
@@ -390,19 +382,8 @@ static int parse_vial(parser_t *P, json_t *root)
         return perr(P, BONT_ERANGE, "vial.diluent_ml",
                     "diluent_ml must be > 0 mL for a freeze-dried product (got %g)",
                     plan->diluent_ml);
-    if (vial && vial->diluent_ml_max >= 0) {
-        double lo = vial->diluent_ml_min, hi = vial->diluent_ml_max;
-        const char *why = vial->source;
-        if (plan->indication->diluent_ml_max > hi) {
-            hi = plan->indication->diluent_ml_max;
-            why = plan->indication->diluent_source;
-        }
-        if (plan->diluent_ml < lo - 1e-9 || plan->diluent_ml > hi + 1e-9)
-            return perr(P, BONT_ERANGE, "vial.diluent_ml",
-                        "%g mL is outside the labelled range for a %g U vial of %s: %g-%g mL "
-                        "(source %s)",
-                        plan->diluent_ml, plan->vial_units, prod->id, lo, hi, why);
-    }
+    /* A dilution outside the labelled range is a finding of the check
+     * (vial.dilution_outside_label), not unusable input. */
     return BONT_OK;
 }
 
@@ -496,15 +477,17 @@ static int parse_sites_and_guidance(parser_t *P, json_t *e, const char *path, bo
     const char *guide = NULL;
     if ((rc = get_string(P, e, "guidance", path, 0, &guide)) || !guide)
         return rc;
-    static const char *const names[] = {"palpation", "emg", "stimulation", "ultrasound"};
-    for (int g = 0; g < 4; g++)
-        if (strcmp(guide, names[g]) == 0)
-            inj->guidance = (bont_guidance_t)(g + 1);
+    /* Any name of a method in data/guidance.json, in any language ("초음파", "EMG-guided"). */
+    const bont_guidance_method_t *m = bont_kb_guidance_method(P->kb, guide);
+    for (int g = BONT_GUIDE_PALPATION; m && g <= BONT_GUIDE_ULTRASOUND; g++)
+        if (strcmp(m->id, bont_guidance_name((bont_guidance_t)g)) == 0)
+            inj->guidance = (bont_guidance_t)g;
     if (inj->guidance != BONT_GUIDE_UNKNOWN)
         return BONT_OK;
     snprintf(field, sizeof field, "%s.guidance", path);
     return perr(P, BONT_EPARSE, field,
-                "guidance must be one of emg, ultrasound, stimulation, palpation (got \"%s\")",
+                "guidance must be one of emg, ultrasound, stimulation, palpation, or one of their "
+                "names (`bont kb show emg`) (got \"%s\")",
                 guide);
 }
 
@@ -653,6 +636,28 @@ static int parse_history(parser_t *P, json_t *root)
     return rc;
 }
 
+/* "jurisdiction": the label to check against, one of data/jurisdictions.json ("us", "eu", ...). */
+static int parse_jurisdiction(parser_t *P, json_t *root)
+{
+    const char *s = NULL;
+    int rc = get_string(P, root, "jurisdiction", "", 0, &s);
+    if (rc || !s)
+        return rc;
+    char code[8] = "";
+    for (size_t i = 0; s[i] && i + 1 < sizeof code; i++)
+        code[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]);
+    const bont_jurisdiction_t *j =
+        strlen(s) < sizeof code ? bont_kb_jurisdiction(P->kb, code) : NULL;
+    if (!j || !j->selectable) {
+        char known[128];
+        bont_kb_jurisdiction_names(P->kb, known, sizeof known);
+        return perr(P, BONT_EPARSE, "jurisdiction", "jurisdiction must be one of %s (got \"%s\")",
+                    known, s);
+    }
+    snprintf(P->plan->jurisdiction, sizeof P->plan->jurisdiction, "%s", j->id);
+    return BONT_OK;
+}
+
 static int parse_expect(parser_t *P, json_t *root)
 {
     bont_plan_t *plan = P->plan;
@@ -707,7 +712,7 @@ double bont_plan_units_per_ml(const bont_plan_t *plan)
 {
     if (!plan || !plan->product)
         return 0;
-    const bont_vial_t *vial = find_vial(plan->product, plan->vial_units);
+    const bont_vial_t *vial = bont_kb_vial(plan->product, plan->vial_units);
     double ml = plan->diluent_ml + (vial ? vial->solution_ml : 0);
     return ml > 0 ? plan->vial_units / ml : 0;
 }
@@ -755,9 +760,9 @@ int bont_plan_parse(const bont_kb_t *kb, const char *text, size_t len, const cha
                   json_type_name(root));
         goto cleanup;
     }
-    static const char *const keys[] = {"patient", "date",       "indication", "product",
-                                       "vial",    "injections", "history",    "title",
-                                       "expect",  "comment",    NULL};
+    static const char *const keys[] = {"patient",      "date",       "indication", "product",
+                                       "vial",         "injections", "history",    "title",
+                                       "jurisdiction", "expect",     "comment",    NULL};
     if ((rc = check_keys(&P, root, "", keys)))
         goto cleanup;
     const char *s = NULL;
@@ -781,9 +786,9 @@ int bont_plan_parse(const bont_kb_t *kb, const char *text, size_t len, const cha
         rc = unknown_name(&P, "product", "product", s);
         goto cleanup;
     }
-    if ((rc = parse_patient(&P, root)) || (rc = parse_vial(&P, root)) ||
-        (rc = parse_injections(&P, root)) || (rc = parse_history(&P, root)) ||
-        (rc = parse_expect(&P, root)))
+    if ((rc = parse_jurisdiction(&P, root)) || (rc = parse_patient(&P, root)) ||
+        (rc = parse_vial(&P, root)) || (rc = parse_injections(&P, root)) ||
+        (rc = parse_history(&P, root)) || (rc = parse_expect(&P, root)))
         goto cleanup;
 cleanup:
     json_decref(root);

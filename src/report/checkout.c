@@ -50,18 +50,61 @@ json_t *bont_report_findings_json(const bont_finding_t *findings, size_t n)
     return failed ? NULL : arr;
 }
 
-/* Calls fn for every source id the findings cite, each once, in order of first citation. */
-static void each_source(const bont_check_t *chk, void (*fn)(const char *id, void *user), void *user)
+/* The adverse reactions `bont check` lists: those of the plan's product and indication from
+ * BONT_REPORT_REACTION_MIN_PCT up, or all of them; rows are sorted by rate, so they are the
+ * first *n. */
+static const bont_adverse_reaction_t *shown_reactions(const bont_check_report_t *r, size_t *n)
 {
-    char seen[4096] = "";
+    size_t all = 0;
+    const bont_adverse_reaction_t *rows =
+        bont_kb_adverse_reactions(r->kb, r->plan->product, r->plan->indication, &all);
+    *n = 0;
+    while (*n < all && (r->all_reactions || rows[*n].rate_pct >= BONT_REPORT_REACTION_MIN_PCT))
+        (*n)++;
+    return rows;
+}
+
+/* Calls fn for every source id one of the ids strings holds, each once, in order of first
+ * citation. */
+static void each_id(const char *ids, char *seen, size_t seen_size,
+                    void (*fn)(const char *id, void *user), void *user)
+{
+    bont__ids_add(seen, seen_size, ids, fn, user);
+}
+
+/* Calls fn for every source id the findings and the adverse reactions shown cite. */
+static void each_source(const bont_check_report_t *r, void (*fn)(const char *id, void *user),
+                        void *user)
+{
+    char seen[4096] = " ";
+    const bont_check_t *chk = r->check;
     for (size_t i = 0; i < chk->n_findings; i++)
-        bont__ids_add(seen, sizeof seen, chk->findings[i].source, fn, user);
+        each_id(chk->findings[i].source, seen, sizeof seen, fn, user);
+    size_t n = 0;
+    const bont_adverse_reaction_t *rows = shown_reactions(r, &n);
+    for (size_t i = 0; i < n; i++)
+        each_id(rows[i].source, seen, sizeof seen, fn, user);
 }
 
 /* ---- Text ---------------------------------------------------------------------------------- */
 
-static void plan_header(FILE *f, const bont_plan_t *plan, bont__scratch_t *sc)
+/* "Label       UK SmPC (uk; eu was asked for)". */
+static void label_line(FILE *f, const bont_check_report_t *r, bont__scratch_t *sc)
 {
+    const bont_check_t *chk = r->check;
+    const bont_jurisdiction_t *j = bont_kb_jurisdiction(r->kb, chk->jurisdiction);
+    const char *name = j ? BONT_TRC("jurisdiction", j->label) : chk->jurisdiction;
+    if (chk->jurisdiction_asked[0] && strcmp(chk->jurisdiction_asked, chk->jurisdiction) != 0)
+        fprintf(f, BONT_TR("Label       %s (%s; %s was asked for)\n"), bont__tx(sc, name),
+                bont__tx(sc, chk->jurisdiction), bont__tx(sc, chk->jurisdiction_asked));
+    else
+        fprintf(f, BONT_TR("Label       %s (%s)\n"), bont__tx(sc, name),
+                bont__tx(sc, chk->jurisdiction));
+}
+
+static void plan_header(FILE *f, const bont_check_report_t *r, bont__scratch_t *sc)
+{
+    const bont_plan_t *plan = r->plan;
     const bont_indication_t *ind = plan->indication;
     const bont_product_t *prod = plan->product;
     const bont_patient_t *pt = &plan->patient;
@@ -82,6 +125,7 @@ static void plan_header(FILE *f, const bont_plan_t *plan, bont__scratch_t *sc)
         fprintf(f, BONT_TR("Indication  %s\n"), bont__tx(sc, ind->id));
     fprintf(f, BONT_TR("Product     %s (%s), serotype %c\n"), bont__tx(sc, prod->id),
             bont__tx(sc, prod->display), prod->serotype);
+    label_line(f, r, sc);
     double per_ml = bont_plan_units_per_ml(plan);
     if (per_ml > 0)
         fprintf(f, BONT_TR("Vial        %g U + %g mL diluent = %.3g U per 0.1 mL\n"),
@@ -120,7 +164,7 @@ static int injections_table(FILE *f, const bont_plan_t *plan, bont__scratch_t *s
         bont__fmt_ml(mls, sizeof mls, inj->volume_ml / inj->sites);
         bont__table_rowf(t, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s",
                          bont__tx(sc, bont__muscle_name(inj->muscle)), bont__side_tr(inj->side), u,
-                         inj->sites, us, ml, mls, bont__guidance_tr(inj->guidance));
+                         inj->sites, us, ml, mls, bont_guidance_name(inj->guidance));
         total_u += inj->units;
         total_ml += inj->volume_ml;
         total_sites += inj->sites;
@@ -197,6 +241,39 @@ static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t
             r->n_risk_patients);
 }
 
+/* The adverse reactions the label tables and trials report for the product in the indication:
+ * what a patient may expect, next to the model's risks. */
+static int reactions_section(FILE *f, const bont_check_report_t *r, bont__scratch_t *sc)
+{
+    size_t n = 0, all = 0;
+    const bont_adverse_reaction_t *rows = shown_reactions(r, &n);
+    bont_kb_adverse_reactions(r->kb, r->plan->product, r->plan->indication, &all);
+    fputs(BONT_TR("\nAdverse reactions\n"), f);
+    if (all == 0) {
+        fprintf(f, BONT_TR("  no label table or trial rates for %s in %s are held\n"),
+                bont__tx(sc, r->plan->product->id),
+                bont__tx(sc, bont__indication_name(r->plan->indication)));
+        return 0;
+    }
+    if (n == 0) {
+        fprintf(f,
+                BONT_TR("  none of %zu reported reactions reaches %g %% (`bont kb "
+                        "adverse-reactions` lists them)\n"),
+                all, BONT_REPORT_REACTION_MIN_PCT);
+        return 0;
+    }
+    int rc = bont__reactions_table(f, rows, n, false, sc);
+    if (n < all)
+        fprintf(f,
+                BONT_TRN("  %zu more below %g %% (--all-reactions lists it)\n",
+                         "  %zu more below %g %% (--all-reactions lists them)\n", all - n),
+                all - n, BONT_REPORT_REACTION_MIN_PCT);
+    fputs(BONT_TR("  Rates in the treated group of the source's table or study, for this product "
+                  "and\n  indication at its doses; not a prediction for this plan.\n"),
+          f);
+    return rc;
+}
+
 typedef struct source_text_t {
     FILE *f;
     const bont_kb_t *kb;
@@ -235,13 +312,16 @@ static void verdict_line(FILE *f, const bont_check_t *chk)
 int bont_report_check_text(FILE *f, const bont_check_report_t *r)
 {
     bont__scratch_t sc = {0};
-    plan_header(f, r->plan, &sc);
+    plan_header(f, r, &sc);
     int rc = injections_table(f, r->plan, &sc);
     if (rc == 0) {
         findings_section(f, r->check);
         risks_section(f, r, &sc);
+        rc = reactions_section(f, r, &sc);
+    }
+    if (rc == 0) {
         source_text_t st = {f, r->kb, &sc, false};
-        each_source(r->check, source_line, &st);
+        each_source(r, source_line, &st);
         verdict_line(f, r->check);
     }
     bont__scratch_free(&sc);
@@ -296,15 +376,22 @@ json_t *bont_report_check_json(const bont_check_report_t *r)
     const bont_check_t *chk = r->check;
     source_json_t sj = {r->kb, json_object(), false};
     if (sj.obj)
-        each_source(chk, source_entry, &sj);
+        each_source(r, source_entry, &sj);
+    size_t n_rows = 0;
+    const bont_adverse_reaction_t *rows = shown_reactions(r, &n_rows);
     json_t *root = json_pack(
-        "{s:s, s:o, s:{s:o, s:o, s:o, s:o, s:f}, s:{s:I, s:I, s:I}, s:o, s:o}", "verdict",
-        chk->n_errors ? "violations" : "ok", "lang", bont__jlang(), "plan", "file",
-        bont__jstr(plan->file), "date", bont__jstr(plan->date), "indication",
-        bont__jstr(plan->indication->id), "product", bont__jstr(plan->product->id), "units_per_ml",
-        bont_plan_units_per_ml(plan), "counts", "error", (json_int_t)chk->n_errors, "warning",
-        (json_int_t)chk->n_warnings, "note", (json_int_t)chk->n_notes, "findings",
-        bont_report_findings_json(chk->findings, chk->n_findings), "risks", risks_json(r));
+        "{s:s, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o, s:f}, s:{s:I, s:I, s:I}, s:o, s:o, s:o, "
+        "s:f}",
+        "verdict", chk->n_errors ? "violations" : "ok", "jurisdiction",
+        bont__jstr(chk->jurisdiction), "jurisdiction_asked", bont__jstr(chk->jurisdiction_asked),
+        "lang", bont__jlang(), "plan", "file", bont__jstr(plan->file), "date",
+        bont__jstr(plan->date), "indication", bont__jstr(plan->indication->id), "product",
+        bont__jstr(plan->product->id), "units_per_ml", bont_plan_units_per_ml(plan), "counts",
+        "error", (json_int_t)chk->n_errors, "warning", (json_int_t)chk->n_warnings, "note",
+        (json_int_t)chk->n_notes, "findings",
+        bont_report_findings_json(chk->findings, chk->n_findings), "risks", risks_json(r),
+        "adverse_reactions", bont_report_adverse_reactions_json(rows, n_rows),
+        "adverse_reactions_min_pct", r->all_reactions ? 0.0 : BONT_REPORT_REACTION_MIN_PCT);
     if (root && r->risks_not_computed && r->risks_not_computed[0] &&
         json_object_set_new(root, "risks_not_computed", bont__jstr(r->risks_not_computed)))
         sj.failed = true;

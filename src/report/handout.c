@@ -162,9 +162,9 @@ static void plan_facts(bont__handout_facts_t *x)
 }
 
 /* The name of a side effect for patients: the glossary's lay word for the effect (a concept
- * whose "effects" list holds it, or of the same id), else the atlas label in the language. */
-static void effect_name(const bont__handout_facts_t *x, const bont_risk_t *k, char *buf,
-                        size_t size)
+ * whose "effects" list holds it, or of the same id), else fallback. */
+static void effect_name(const bont__handout_facts_t *x, const char *effect, const char *fallback,
+                        char *buf, size_t size)
 {
     const char *word = NULL;
     size_t i;
@@ -174,16 +174,13 @@ static void effect_name(const bont__handout_facts_t *x, const bont_risk_t *k, ch
         const char *id = json_string_value(json_object_get(c, "id"));
         size_t j;
         json_t *e;
-        bool match = id && strcmp(id, k->effect) == 0;
+        bool match = id && strcmp(id, effect) == 0;
         json_array_foreach(json_object_get(c, "effects"), j, e) match =
-            match || (json_string_value(e) && strcmp(json_string_value(e), k->effect) == 0);
+            match || (json_string_value(e) && strcmp(json_string_value(e), effect) == 0);
         if (match && !word)
             word = bont__content_term(x->h->content, id, 1);
     }
-    if (!word)
-        word = BONT_TRC("side effect",
-                        k->muscle->side_effect_label ? k->muscle->side_effect_label : k->effect);
-    snprintf(buf, size, "%s", word);
+    snprintf(buf, size, "%s", word ? word : fallback);
 }
 
 /* The calibrated side-effect risks of the plan from the spread model, each effect once (its
@@ -203,10 +200,43 @@ static void risk_facts(bont__handout_facts_t *x)
                 continue;
             x->n_risks++;
             x->risks[k].effect = r->risk.effect;
-            effect_name(x, &r->risk, x->risks[k].name, sizeof x->risks[k].name);
+            const bont_risk_t *rk = &r->risk;
+            effect_name(x, rk->effect,
+                        BONT_TRC("side effect", rk->muscle->side_effect_label
+                                                    ? rk->muscle->side_effect_label
+                                                    : rk->effect),
+                        x->risks[k].name, sizeof x->risks[k].name);
             x->risks[k].pct = 0;
         }
         x->risks[k].pct = fmax(x->risks[k].pct, 100.0 * r->risk.probability);
+    }
+}
+
+/* The common side effects of the product in the indication from the knowledge base's
+ * adverse-reaction tables, each effect once (its highest rate: the rows come most frequent
+ * first). */
+static void label_facts(bont__handout_facts_t *x)
+{
+    const bont_plan_t *plan = x->h->plan;
+    size_t n = 0;
+    const bont_adverse_reaction_t *rows =
+        bont_kb_adverse_reactions(x->h->kb, plan->product, plan->indication, &n);
+    for (size_t i = 0; rows && i < n && x->n_aes < HANDOUT_MAX_AES; i++) {
+        const bont_adverse_reaction_t *r = &rows[i];
+        bool seen = !(r->rate_pct >= HANDOUT_COMMON_PCT);
+        for (size_t k = 0; k < x->n_aes && !seen; k++)
+            seen = strcmp(x->aes[k].effect, r->effect) == 0;
+        if (seen)
+            continue;
+        bont__handout_ae_t *a = &x->aes[x->n_aes++];
+        const bont_adverse_effect_t *e = r->effect_entry;
+        a->effect = r->effect;
+        effect_name(x, r->effect,
+                    e ? bont_i18n_pick(e->name_en, e->name_zh, e->name_ko) : r->effect, a->name,
+                    sizeof a->name);
+        a->rate_pct = r->rate_pct;
+        a->placebo_pct = r->placebo_pct;
+        a->source = r->source;
     }
 }
 
@@ -219,6 +249,7 @@ int bont__handout_facts(const bont_handout_t *h, bont__handout_facts_t *x)
     x->errors = h->check && h->check->n_errors > 0;
     plan_facts(x);
     risk_facts(x);
+    label_facts(x);
     return handout_course(h->pop, &x->course);
 }
 

@@ -10,6 +10,10 @@
 
 #define HANDOUT_MAX_AREAS 64
 #define HANDOUT_MAX_RISKS 16
+#define HANDOUT_MAX_AES   12
+/* Side effects from this share of treated people up are "common" on the handout (the CIOMS
+ * frequency bands: common is 1 in 100 or more). */
+#define HANDOUT_COMMON_PCT 1.0
 
 /* When most people notice the effect, when it is strongest and when it wears off, over the
  * virtual patients (handout_course in handout.c is the one place that reads them). */
@@ -29,6 +33,15 @@ typedef struct bont__handout_area_t {
     char label[192]; /* the area in lay words, with its side */
     double units;
 } bont__handout_area_t;
+
+/* A side effect of the product in the indication, as its source reports it. */
+typedef struct bont__handout_ae_t {
+    const char *effect; /* effect id */
+    char name[128];     /* for patients, in the thread's language */
+    double rate_pct;    /* treated group, percent */
+    double placebo_pct; /* placebo group, percent; NAN when not given */
+    const char *source; /* source ids */
+} bont__handout_ae_t;
 
 typedef struct bont__handout_risk_t {
     const char *effect; /* effect id */
@@ -51,6 +64,8 @@ typedef struct bont__handout_facts_t {
     double interval_days; /* the label's interval it rests on (<0 when none) */
     bont__handout_risk_t risks[HANDOUT_MAX_RISKS];
     size_t n_risks;
+    bont__handout_ae_t aes[HANDOUT_MAX_AES];
+    size_t n_aes;
 } bont__handout_facts_t;
 
 /* Fills the facts; 0, or BONT_EINVAL when h lacks the plan, kb or content. */

@@ -145,11 +145,9 @@ static void side_effects_section(const bont__handout_facts_t *x, const bont__han
     e->section(ctx, "side_effects", bont__content_text(x->h->content, "heading.side_effects"));
     say(x, e, ctx, "side_effects.intro", HANDOUT_PLAIN);
     char buf[LINE], freq[128], placebo[128];
-    const bont_handout_t *h = x->h;
-    say(x, e, ctx, h->n_label_aes ? "side_effects.label" : "side_effects.label_none",
-        HANDOUT_PLAIN);
-    for (size_t i = 0; i < h->n_label_aes; i++) {
-        const bont_handout_ae_t *ae = &h->label_aes[i];
+    say(x, e, ctx, x->n_aes ? "side_effects.label" : "side_effects.label_none", HANDOUT_PLAIN);
+    for (size_t i = 0; i < x->n_aes; i++) {
+        const bont__handout_ae_t *ae = &x->aes[i];
         bont_i18n_fmt_frequency(freq, sizeof freq, ae->rate_pct);
         bont_i18n_fmt_frequency(placebo, sizeof placebo, ae->placebo_pct);
         const char *names[] = {"effect", "frequency", "placebo"};
@@ -160,7 +158,7 @@ static void side_effects_section(const bont__handout_facts_t *x, const bont__han
         e->item(ctx, buf, NULL);
         cite(cited, ae->source);
     }
-    if (h->n_label_aes)
+    if (x->n_aes)
         e->list_end(ctx);
     if (x->n_risks == 0) {
         say(x, e, ctx, "side_effects.plan_risk_none", HANDOUT_PLAIN);
@@ -315,8 +313,8 @@ static json_t *facts_lists_json(const bont__handout_facts_t *x, json_t *root)
 {
     bool failed = false;
     json_t *aes = json_array(), *risks = json_array(), *areas = json_array();
-    for (size_t i = 0; aes && i < x->h->n_label_aes; i++) {
-        const bont_handout_ae_t *ae = &x->h->label_aes[i];
+    for (size_t i = 0; aes && i < x->n_aes; i++) {
+        const bont__handout_ae_t *ae = &x->aes[i];
         bont__jappend(aes,
                       json_pack("{s:o, s:o, s:o, s:o, s:o}", "effect", bont__jstr(ae->effect),
                                 "name", bont__jstr(ae->name), "rate_pct",

@@ -81,6 +81,15 @@ void bont__ids_add(char *set, size_t size, const char *ids, void (*fn)(const cha
 /* "FILE (TITLE)" or "FILE" for a plan. */
 void bont__plan_label(char *buf, size_t size, const bont_plan_t *plan);
 
+/* ---- Adverse reactions (reactionout.c) ------------------------------------------------------ */
+
+/* A rate as a natural frequency: "about 2 in 100 people", "about 1 in 250 people". */
+void bont__fmt_people(char *buf, size_t size, double rate_pct);
+/* The rows as an aligned table indented by two (effect, treated, placebo, in people, dose,
+ * [design,] source). */
+int bont__reactions_table(FILE *f, const bont_adverse_reaction_t *rows, size_t n, bool design,
+                          bont__scratch_t *sc);
+
 /* ---- JSON written by hand (the long day-by-day series) --------------------------------------
  * s as a JSON string literal: controls escaped, invalid UTF-8 replaced by U+FFFD. */
 void bont__put_json_str(FILE *f, const char *s);

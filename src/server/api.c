@@ -1,18 +1,10 @@
-/* api.c: the server's non-page handlers: health, login and logout, the session, the language
- * choice, embedded static files and the JSON API. */
-#include <math.h>
+/* api.c: the server's handlers around the records: health, login and logout, the session, the
+ * language choice, embedded static files, and the routes still to come. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bont/model.h"
-#include "bont/plan.h"
-#include "bont/population.h"
-#include "bont/spread.h"
-#include "bont/report.h"
 #include "server/internal.h"
-
-enum { SIM_MAX_DAYS = 730, SIM_MAX_PATIENTS = 2000, SIM_DEFAULT_PATIENTS = 200 };
 
 int bont__h_healthz(bont__ctx_t *c)
 {
@@ -150,114 +142,12 @@ int bont__h_static(bont__ctx_t *c)
     return 0;
 }
 
+/* Handouts and care pathways come with the language catalogues (en, zh, ko); until then the
+ * routes exist, with login, role and audit, and say so. */
 int bont__h_later(bont__ctx_t *c)
 {
     bont__resp_error(c->resp, 501, "not_implemented",
-                     "this part of the API is documented (docs/api.md) but not served by this "
-                     "version yet");
-    return 0;
-}
-
-int bont__h_check(bont__ctx_t *c)
-{
-    /* The check's JSON writer is the command's today (src/cli/cmd_check.c); the API answers
-     * with it once it is in the report library, so both give the same bytes. */
-    return bont__h_later(c);
-}
-
-/* An integer query parameter in [lo, hi], def when absent; false when malformed. */
-static bool query_int(const bont__ctx_t *c, const char *name, long lo, long hi, long def, long *out)
-{
-    const char *v = bont__kv_get(c->req->query, c->req->n_query, name);
-    *out = def;
-    if (!v)
-        return true;
-    char *end = NULL;
-    long x = strtol(v, &end, 10);
-    if (!*v || *end || x < lo || x > hi)
-        return false;
-    *out = x;
-    return true;
-}
-
-static void plan_error(bont__ctx_t *c, int rc, const bont_error_t *err)
-{
-    char msg[1400];
-    bont_error_format(err, msg, sizeof msg);
-    json_t *body = json_pack("{s:s, s:s, s:s, s:i, s:i}", "error", "bad_plan", "message", msg,
-                             "field", err->field, "line", err->line, "column", err->column);
-    /* The plan's faults are the client's (400); a knowledge base or model that fails is ours. */
-    bool ours = rc == BONT_ENOMEM || rc == BONT_EKB || rc == BONT_EIO || rc == BONT_ENUMERIC;
-    bont__resp_json(c->resp, ours ? 500 : 400, body);
-}
-
-int bont__h_simulate(bont__ctx_t *c)
-{
-    long days = 0, patients = 0, seed = 0;
-    if (!query_int(c, "days", 1, SIM_MAX_DAYS, 180, &days) ||
-        !query_int(c, "patients", 0, SIM_MAX_PATIENTS, SIM_DEFAULT_PATIENTS, &patients) ||
-        !query_int(c, "seed", 0, 2147483647L, 1, &seed)) {
-        char msg[160];
-        snprintf(msg, sizeof msg,
-                 "days must be 1-%d, patients 0-%d and seed a number >= 0 (query string)",
-                 SIM_MAX_DAYS, SIM_MAX_PATIENTS);
-        bont__resp_error(c->resp, 400, "bad_request", msg);
-        return 0;
-    }
-    bont_error_t err;
-    bont_error_clear(&err);
-    bont_plan_t *plan = NULL;
-    bont_params_t params;
-    bont_spread_t *sp = NULL;
-    bont_pop_t *pop = NULL;
-    bont_sim_t *sim = NULL;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = NULL;
-    int rc = bont_plan_parse(c->srv->kb, c->req->body, c->req->body_len, "plan", &plan, &err);
-    if (rc != 0) {
-        plan_error(c, rc, &err);
-        return 0;
-    }
-    if ((rc = bont_params_load(&params, &err)) != 0)
-        goto cleanup;
-    f = open_memstream(&text, &len);
-    if (!f) {
-        rc = BONT_ENOMEM;
-        goto cleanup;
-    }
-    if (patients > 0) {
-        bont_pop_opts_t opts = {.n_patients = (size_t)patients,
-                                .seed = (uint64_t)seed,
-                                .threads = 1, /* the server's workers are the parallelism */
-                                .days = (int)days,
-                                .params = &params};
-        if ((rc = bont_spread_load(&sp, &err)) == 0) {
-            opts.spread = sp;
-            rc = bont_pop_run(c->srv->kb, plan, &opts, &pop, &err);
-        }
-        if (rc == 0)
-            bont_report_pop_json_write(f, pop);
-    } else {
-        if ((rc = bont_sim_new(&sim, bont_model_bont, &params, &err)) == 0 &&
-            (rc = bont_sim_add_plan(sim, plan, false, &err)) == 0 &&
-            (rc = bont_sim_run(sim, (int)days, 10, &err)) == 0)
-            bont_report_sim_json_write(f, sim);
-    }
-    if (fclose(f) != 0 && rc == 0)
-        rc = BONT_ENOMEM;
-    f = NULL;
-    if (rc == 0)
-        bont__resp_text(c->resp, 200, "application/json", text);
-cleanup:
-    if (f)
-        fclose(f);
-    if (rc != 0)
-        plan_error(c, rc, &err);
-    free(text);
-    bont_sim_free(&sim);
-    bont_pop_free(&pop);
-    bont_spread_free(&sp);
-    bont_plan_free(&plan);
+                     "handouts and care pathways are not served by this version: they come with "
+                     "the translated catalogues (bont handout, bont pathway); docs/api.md");
     return 0;
 }

@@ -9,7 +9,10 @@
 #include <stddef.h>
 
 #include "bont/access.h"
+#include "bont/model.h"
+#include "bont/personal.h"
 #include "bont/server.h"
+#include "bont/spread.h"
 #include "bont/store.h"
 #include "util/text.h"
 
@@ -94,6 +97,9 @@ typedef struct bont__route_t {
 extern const bont__route_t bont__routes[];
 extern const size_t bont__n_routes;
 
+typedef struct bont__audit_job_t bont__audit_job_t;
+typedef struct bont__durations_t bont__durations_t;
+
 /* Per-address memory of failed logins (in addition to the per-user count in the store). */
 typedef struct bont__login_slot_t {
     char remote[64];
@@ -103,6 +109,12 @@ typedef struct bont__login_slot_t {
 
 struct bont_server_t {
     const bont_kb_t *kb; /* borrowed */
+    /* The embedded data every request reads, loaded once: requests only read them. */
+    bont_params_t params;          /* median model parameters */
+    bont_spread_t *spread;         /* spread and risk parameters (owned) */
+    bont_duration_prior_t prior;   /* duration prior of the wear-off prediction */
+    bont_risk_cache_t *risk_cache; /* the check's risk tables, built once (owned) */
+    bont__durations_t *durations;  /* each stored visit's expected duration (owned) */
     char db_path[4096];
     char listen_host[64];
     unsigned port;
@@ -119,6 +131,14 @@ struct bont_server_t {
     pthread_cond_t pool_cv;
     pthread_mutex_t login_mu;
     bont__login_slot_t login_slots[BONT__LOGIN_SLOTS];
+    /* The audit writer (auditlog.c): a queue of entries and the thread that writes them. */
+    bont_store_t *audit_store; /* the writer's own connection (owned) */
+    pthread_t audit_thread;
+    bool audit_running, audit_stop;
+    pthread_mutex_t audit_mu;
+    pthread_cond_t audit_cv;      /* entries queued, or stop */
+    pthread_cond_t audit_done_cv; /* a batch is written */
+    bont__audit_job_t *audit_head, *audit_tail;
     char dummy_hash[160]; /* verified for unknown users so that timing does not tell */
     long long fake_now;   /* tests: the clock, when > 0 */
 };
@@ -151,6 +171,33 @@ void bont__dispatch(bont_server_t *srv, const bont__req_t *req, bont__resp_t *re
 
 /* Matches path against a route pattern; fills up to 4 decoded parameters. */
 bool bont__route_match(const char *pattern, const char *path, char params[4][128], size_t *n);
+
+/* ---- the audit writer (auditlog.c) ---- */
+
+/* Opens the writer's connection and starts its thread. */
+int bont__audit_start(bont_server_t *srv, bont_error_t *err);
+/* Writes what is queued, stops the thread and closes its connection. */
+void bont__audit_stop(bont_server_t *srv);
+/* Queues e and waits until it is written (sets e->id and e->at): 0, or the store's error. */
+int bont__audit_write(bont_server_t *srv, bont_audit_t *e);
+
+/* ---- expected durations of stored visits (durations.c) ---- */
+
+int bont__durations_new(bont__durations_t **out);
+void bont__durations_free(bont__durations_t **d);
+
+/* The duration `bont history` and `bont due` predict with (the model's, the table's where the
+ * model gives none), kept per stored visit in cache. */
+typedef struct bont__duration_ctx_t {
+    bont_duration_model_ctx_t model;
+    bont__durations_t *cache;
+} bont__duration_ctx_t;
+
+/* A bont_duration_fn_t; ctx is a bont__duration_ctx_t. */
+int bont__duration_cached(void *ctx, const bont_store_visit_t *visit, double *days,
+                          bont_error_t *err);
+/* "model" or "table": where the kept duration of the visit came from (NULL when not kept). */
+const char *bont__duration_basis(bont__duration_ctx_t *c, long long visit_id);
 
 /* ---- HTTP helpers (http.c) ---- */
 
@@ -236,6 +283,7 @@ long long bont__login_failed(bont_server_t *srv, const bont_user_t *user, const 
 
 /* ---- handlers (api.c, pages.c) ---- */
 
+/* api.c: health, login, session, language, static files */
 int bont__h_healthz(bont__ctx_t *c);
 int bont__h_login(bont__ctx_t *c);
 int bont__h_logout(bont__ctx_t *c);
@@ -243,8 +291,18 @@ int bont__h_session(bont__ctx_t *c);
 int bont__h_lang(bont__ctx_t *c);
 int bont__h_static(bont__ctx_t *c);
 int bont__h_later(bont__ctx_t *c);
+/* api_plan.c: the plan's check and prediction */
 int bont__h_check(bont__ctx_t *c);
 int bont__h_simulate(bont__ctx_t *c);
+/* api_records.c: patients, visits, recall, due */
+int bont__h_patients_list(bont__ctx_t *c);
+int bont__h_patients_create(bont__ctx_t *c);
+int bont__h_patient_history(bont__ctx_t *c);
+int bont__h_patient_fhir(bont__ctx_t *c);
+int bont__h_visit_record(bont__ctx_t *c);
+int bont__h_recall(bont__ctx_t *c);
+int bont__h_due(bont__ctx_t *c);
+/* pages.c: the clinic's pages */
 int bont__h_page_login(bont__ctx_t *c);
 int bont__h_page_patients(bont__ctx_t *c);
 int bont__h_page_patient(bont__ctx_t *c);
@@ -253,10 +311,40 @@ int bont__h_page_plan(bont__ctx_t *c);
 int bont__h_page_due(bont__ctx_t *c);
 int bont__h_page_recall(bont__ctx_t *c);
 int bont__h_page_vials(bont__ctx_t *c);
+/* pages_admin.c: users and the audit log */
 int bont__h_page_users(bont__ctx_t *c);
 int bont__h_users_add(bont__ctx_t *c);
 int bont__h_users_disable(bont__ctx_t *c);
 int bont__h_page_audit(bont__ctx_t *c);
+
+/* ---- what handlers share (handlers.c) ---- */
+
+/* Answers with a report builder's JSON printed as the bont command prints it (so the API and
+ * `bont ... --format json` give the same text); takes the reference. */
+void bont__resp_report(bont__resp_t *r, int status, json_t *value);
+/* The answer for a plan that cannot be used: 400 with its position and field, or 500 when the
+ * fault is the server's (memory, knowledge base, model). */
+void bont__resp_plan_error(bont__resp_t *r, int rc, const bont_error_t *err);
+/* An integer query parameter in [lo, hi], def when absent; false when malformed. */
+bool bont__query_int(const bont__ctx_t *c, const char *name, long lo, long hi, long def, long *out);
+/* Path parameter i as a positive record id; false when it is not one. */
+bool bont__param_id(const bont__ctx_t *c, size_t i, long long *id);
+/* A patient's record and predicted wear-off as `bont history` gives them (with the model's
+ * duration, the table's where the model gives none). *pred is NULL before the first visit.
+ * BONT_ENOTFOUND for no such patient. */
+int bont__history_load(bont__ctx_t *c, long long id, bont_store_record_t **rec, bont_due_t *due,
+                       const bont_due_t **pred, bont_error_t *err);
+/* Whether a patient's name holds q (ASCII letters in any case; NULL or "" matches all). */
+bool bont__name_matches(const char *name, const char *q);
+/* Adds the patient (the store validates; err's field names the body's or form's member) and
+ * notes the new id for the audit entry. */
+int bont__patient_add(bont__ctx_t *c, bont_store_patient_t *p, bont_error_t *err);
+/* The due list as `bont due --format json` gives it, for the server's today and within_days
+ * (bont_report_due_json); notes the count for the audit entry. */
+int bont__due_report(bont__ctx_t *c, int within_days, json_t **out);
+/* Every visit of the lot as `bont recall LOT --format json` gives it (bont_report_recall_json);
+ * notes the lot for the audit entry. */
+int bont__recall_report(bont__ctx_t *c, const char *lot, json_t **out);
 
 /* Renders page template name inside the layout with ctx (which gains user, role, csrf_token,
  * lang, nav); status 200. Takes the reference to ctx. */

@@ -1,5 +1,6 @@
-/* pages.c: the HTML pages of the web app, rendered from the embedded templates (web/templates)
- * through the escaping template helper. */
+/* pages.c: the clinic's pages (patients, a patient's history, the plan builder, due list,
+ * recall, vials), rendered from the embedded templates through the escaping template helper,
+ * from the same report builders as the JSON API. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 
 #include "bont/kb.h"
+#include "bont/report.h"
 #include "server/internal.h"
 
 typedef struct nav_item_t {
@@ -66,45 +68,83 @@ int bont__h_page_login(bont__ctx_t *c)
     return bont__page(c, "login", "Log in", json_object());
 }
 
-static json_t *patient_json(const bont_store_patient_t *p)
+/* ---- names for people ---- */
+
+static const char *pick_lang(const bont__ctx_t *c, const char *en, const char *zh, const char *ko,
+                             const char *id)
 {
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)p->id, "name", p->name,
-                          "birth_date", p->birth_date, "sex", p->sex);
-    if (o && p->weight_kg > 0)
-        json_object_set_new(o, "weight_kg", json_real(p->weight_kg));
-    return o;
+    const char *name = strcmp(c->lang, "zh") == 0 ? zh : strcmp(c->lang, "ko") == 0 ? ko : en;
+    return name ? name : id;
 }
 
-/* Case-insensitive substring test for ASCII; other bytes must match exactly. */
-static bool name_has(const char *name, const char *q)
+static const char *muscle_name(const bont__ctx_t *c, const char *id)
 {
-    size_t n = strlen(q);
-    if (n == 0)
-        return true;
-    for (const char *p = name; *p; p++)
-        if (strncasecmp(p, q, n) == 0)
-            return true;
-    return false;
+    const bont_muscle_t *m = bont_kb_muscle(c->srv->kb, id);
+    return m ? pick_lang(c, m->name_en, m->name_zh, m->name_ko, m->id) : id;
 }
+
+static const char *indication_name(const bont__ctx_t *c, const char *id)
+{
+    const bont_indication_t *in = bont_kb_indication(c->srv->kb, id);
+    return in ? pick_lang(c, in->name_en, in->name_zh, in->name_ko, in->id) : id;
+}
+
+static const char *product_name(const bont__ctx_t *c, const char *id)
+{
+    const bont_product_t *p = bont_kb_product(c->srv->kb, id);
+    return p && p->display ? p->display : id;
+}
+
+/* Adds display names beside the knowledge-base ids of a report's objects: for each key of obj
+ * that names a product, an indication or a muscle, KEY_name. */
+static void add_names(const bont__ctx_t *c, json_t *obj)
+{
+    static const char *const keys[] = {"product", "indication", "muscle"};
+    for (size_t k = 0; k < 3; k++) {
+        const char *id = json_string_value(json_object_get(obj, keys[k]));
+        if (!id)
+            continue;
+        char key[32];
+        snprintf(key, sizeof key, "%s_name", keys[k]);
+        const char *name = k == 0   ? product_name(c, id)
+                           : k == 1 ? indication_name(c, id)
+                                    : muscle_name(c, id);
+        json_object_set_new(obj, key, json_string(name));
+    }
+}
+
+static void add_names_each(const bont__ctx_t *c, json_t *arr)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) add_names(c, v);
+}
+
+/* ---- patients ---- */
 
 /* The patient list, those whose name holds q, with an error of the add form when there is one. */
 static int patients_page(bont__ctx_t *c, const char *q, const char *add_error)
 {
     bont_error_t err;
     bont_store_patient_t *list = NULL;
-    size_t n = 0;
-    if (bont_store_patient_list(c->store, &list, &n, &err) != 0)
-        return BONT_ESTORE;
-    json_t *rows = json_array();
+    size_t n = 0, kept = 0;
+    int rc = bont_store_patient_list(c->store, &list, &n, &err);
+    if (rc != 0) {
+        free(list);
+        return rc;
+    }
     for (size_t i = 0; i < n; i++)
-        if (name_has(list[i].name, q ? q : ""))
-            json_array_append_new(rows, patient_json(&list[i]));
+        if (bont__name_matches(list[i].name, q))
+            list[kept++] = list[i];
+    json_t *ctx = bont_report_patients_json(list, kept);
     free(list);
-    json_t *ctx =
-        json_pack("{s:o, s:s, s:I}", "patients", rows, "q", q ? q : "", "total", (json_int_t)n);
+    if (!ctx)
+        return BONT_ENOMEM;
+    json_object_set_new(ctx, "q", json_string(q ? q : ""));
+    json_object_set_new(ctx, "total", json_integer((json_int_t)n));
     if (add_error)
         json_object_set_new(ctx, "add_error", json_string(add_error));
-    int rc = bont__page(c, "patients", "Patients", ctx);
+    rc = bont__page(c, "patients", "Patients", ctx);
     if (rc == 0 && add_error)
         c->resp->status = 400;
     return rc;
@@ -116,268 +156,6 @@ int bont__h_page_patients(bont__ctx_t *c)
     snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "%s%.200s", q ? "search: " : "",
              q ? q : "");
     return patients_page(c, q, NULL);
-}
-
-static json_t *visit_json(const bont_store_visit_t *v)
-{
-    json_t *inj = json_array();
-    for (size_t i = 0; i < v->n_injections; i++) {
-        const bont_store_injection_t *in = &v->injections[i];
-        json_array_append_new(inj, json_pack("{s:s, s:s, s:f, s:i}", "muscle", in->muscle, "side",
-                                             in->side, "units", in->units, "sites", in->sites));
-    }
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:f, s:s, s:o}", "id", (json_int_t)v->id,
-                     "date", v->date, "indication", v->indication, "product", v->vial.product,
-                     "lot", v->vial.lot, "expiry", v->vial.expiry, "total_units", v->total_units,
-                     "override_reason", v->override_reason, "injections", inj);
-}
-
-int bont__h_page_patient(bont__ctx_t *c)
-{
-    bont_error_t err;
-    bont_store_record_t *rec = NULL;
-    char *end = NULL;
-    long long id = strtoll(c->params[0], &end, 10);
-    if (*end || id <= 0 || bont_store_record_load(c->store, id, &rec, &err) != 0) {
-        bont__resp_text(c->resp, 404, "text/plain; charset=utf-8", "404 no such patient\n");
-        return 0;
-    }
-    c->resp->audit_patient_id = id;
-    json_t *visits = json_array(), *outcomes = json_array(), *aes = json_array();
-    for (size_t i = rec->n_visits; i-- > 0;) /* newest first */
-        json_array_append_new(visits, visit_json(&rec->visits[i]));
-    for (size_t i = 0; i < rec->n_outcomes; i++)
-        json_array_append_new(outcomes,
-                              json_pack("{s:s, s:s, s:f, s:s}", "date", rec->outcomes[i].date,
-                                        "scale", rec->outcomes[i].scale, "score",
-                                        rec->outcomes[i].score, "note", rec->outcomes[i].note));
-    for (size_t i = 0; i < rec->n_aes; i++)
-        json_array_append_new(aes, json_pack("{s:s, s:s, s:i, s:s}", "what", rec->aes[i].what,
-                                             "severity", rec->aes[i].severity, "onset_day",
-                                             rec->aes[i].onset_day, "resolved_date",
-                                             rec->aes[i].resolved_date));
-    json_t *ctx = json_pack("{s:o, s:o, s:o, s:o}", "patient", patient_json(&rec->patient),
-                            "visits", visits, "outcomes", outcomes, "aes", aes);
-    bont_duration_prior_t prior;
-    bont_due_t due;
-    char today[11];
-    bont__server_today(today);
-    if (rec->n_visits > 0 && bont_duration_prior_load(&prior, &err) == 0 &&
-        bont_store_predict(rec, NULL, NULL, &prior, today, &due, &err) == 0)
-        json_object_set_new(ctx, "due",
-                            json_pack("{s:s, s:I, s:s, s:I}", "wear_off_date", due.wear_off_date,
-                                      "days_left", (json_int_t)due.days_left, "basis", due.basis,
-                                      "n_obs", (json_int_t)due.post.n_obs));
-    int rc = bont__page(c, "patient", rec->patient.name, ctx);
-    bont_store_record_free(&rec);
-    return rc;
-}
-
-/* The plan builder: charts, products and every atlas structure (for those no chart shows and
- * for keyboard use). */
-int bont__h_page_plan(bont__ctx_t *c)
-{
-    const bont_kb_t *kb = c->srv->kb;
-    json_t *products = json_array(), *muscles = json_array();
-    for (size_t i = 0; i < bont_kb_n_products(kb); i++) {
-        const bont_product_t *p = bont_kb_product_at(kb, i);
-        json_array_append_new(products, json_pack("{s:s, s:s}", "id", p->id, "display",
-                                                  p->display ? p->display : p->id));
-    }
-    for (size_t i = 0; i < bont_kb_n_muscles(kb); i++) {
-        const bont_muscle_t *m = bont_kb_muscle_at(kb, i);
-        const char *name = strcmp(c->lang, "zh") == 0   ? m->name_zh
-                           : strcmp(c->lang, "ko") == 0 ? m->name_ko
-                                                        : m->name_en;
-        json_array_append_new(muscles, json_pack("{s:s, s:s, s:s, s:b}", "id", m->id, "name",
-                                                 name ? name : m->id, "region", m->region, "sided",
-                                                 m->sided));
-    }
-    json_t *indications = json_array();
-    for (size_t i = 0; i < bont_kb_n_indications(kb); i++) {
-        const bont_indication_t *in = bont_kb_indication_at(kb, i);
-        const char *name = strcmp(c->lang, "zh") == 0   ? in->name_zh
-                           : strcmp(c->lang, "ko") == 0 ? in->name_ko
-                                                        : in->name_en;
-        json_array_append_new(indications,
-                              json_pack("{s:s, s:s}", "id", in->id, "name", name ? name : in->id));
-    }
-    json_t *ctx = json_pack("{s:o, s:o, s:o, s:b}", "products", products, "muscles", muscles,
-                            "indications", indications, "uplot", 1);
-    const char *pid = bont__kv_get(c->req->query, c->req->n_query, "patient");
-    bont_store_patient_t p;
-    bont_error_t err;
-    char *end = NULL;
-    long long id = pid ? strtoll(pid, &end, 10) : 0;
-    if (pid && !*end && id > 0 && bont_store_patient_get(c->store, id, &p, &err) == 0) {
-        json_object_set_new(ctx, "patient", patient_json(&p));
-        c->resp->audit_patient_id = id;
-    }
-    return bont__page(c, "plan", "Plan builder", ctx);
-}
-
-int bont__h_page_due(bont__ctx_t *c)
-{
-    bont_error_t err;
-    bont_duration_prior_t prior;
-    bont_due_t *list = NULL;
-    size_t n = 0;
-    char today[11];
-    bont__server_today(today);
-    const char *w = bont__kv_get(c->req->query, c->req->n_query, "within");
-    long within = w ? strtol(w, NULL, 10) : 14;
-    within = within < 0 ? 0 : within > 365 ? 365 : within;
-    if (bont_duration_prior_load(&prior, &err) != 0 ||
-        bont_store_due(c->store, NULL, NULL, &prior, today, (int)within, &list, &n, &err) != 0)
-        return BONT_ESTORE;
-    json_t *rows = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "patient_id",
-                            (json_int_t)list[i].patient_id, "name", list[i].name, "visit_date",
-                            list[i].visit_date, "indication", list[i].indication, "wear_off_date",
-                            list[i].wear_off_date, "days_left", (json_int_t)list[i].days_left));
-    free(list);
-    return bont__page(c, "due", "Due for treatment",
-                      json_pack("{s:o, s:I}", "due", rows, "within", (json_int_t)within));
-}
-
-int bont__h_page_recall(bont__ctx_t *c)
-{
-    bont_error_t err;
-    const char *lot = bont__kv_get(c->req->query, c->req->n_query, "lot");
-    json_t *ctx = json_pack("{s:s}", "lot", lot ? lot : "");
-    snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "%.200s", lot ? lot : "");
-    if (lot && *lot) {
-        bont_store_recall_t *hits = NULL;
-        size_t n = 0;
-        if (bont_store_recall(c->store, lot, &hits, &n, &err) != 0) {
-            json_decref(ctx);
-            return BONT_ESTORE;
-        }
-        json_t *rows = json_array();
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(
-                rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:f}", "patient_id",
-                                (json_int_t)hits[i].patient_id, "patient_name",
-                                hits[i].patient_name, "birth_date", hits[i].birth_date, "date",
-                                hits[i].date, "product", hits[i].product, "lot", hits[i].lot,
-                                "expiry", hits[i].expiry, "total_units", hits[i].total_units));
-        free(hits);
-        json_object_set_new(ctx, "hits", rows);
-    }
-    return bont__page(c, "recall", "Recall", ctx);
-}
-
-int bont__h_page_vials(bont__ctx_t *c)
-{
-    return bont__page(c, "vials", "Vials in stock", json_object());
-}
-
-static int users_page(bont__ctx_t *c, const char *message, const char *error)
-{
-    bont_error_t err;
-    bont_user_t *users = NULL;
-    size_t n = 0;
-    if (bont_store_user_list(c->store, &users, &n, &err) != 0)
-        return BONT_ESTORE;
-    json_t *rows = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(rows, json_pack("{s:s, s:s, s:b, s:s, s:b}", "name", users[i].name,
-                                              "role", bont_role_name(users[i].role), "disabled",
-                                              users[i].disabled, "created_at", users[i].created_at,
-                                              "self", users[i].id == c->user.id));
-    free(users);
-    json_t *ctx = json_pack("{s:o}", "users", rows);
-    if (message)
-        json_object_set_new(ctx, "message", json_string(message));
-    if (error)
-        json_object_set_new(ctx, "error", json_string(error));
-    return bont__page(c, "users", "Users", ctx);
-}
-
-int bont__h_page_users(bont__ctx_t *c)
-{
-    return users_page(c, NULL, NULL);
-}
-
-int bont__h_users_add(bont__ctx_t *c)
-{
-    bont_error_t err;
-    bont_error_clear(&err);
-    bont_user_t u;
-    memset(&u, 0, sizeof u);
-    const char *name = bont__kv_get(c->form, c->n_form, "name");
-    const char *role = bont__kv_get(c->form, c->n_form, "role");
-    const char *password = bont__kv_get(c->form, c->n_form, "password");
-    snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "%.64s as %.16s",
-             name ? name : "", role ? role : "");
-    int rc = bont_user_name_check(name, &err);
-    if (rc == 0 && bont_role_parse(role, &u.role) != 0) {
-        bont_error_setf(&err, "role", "the role must be admin or clinician");
-        rc = BONT_EINVAL;
-    }
-    if (rc == 0)
-        rc = bont_password_hash(password, u.password_hash, sizeof u.password_hash, &err);
-    if (rc == 0) {
-        snprintf(u.name, sizeof u.name, "%s", name);
-        rc = bont_store_user_add(c->store, &u, &err);
-    }
-    if (rc != 0 && rc != BONT_EINVAL && rc != BONT_ECONFLICT)
-        return rc;
-    int page = users_page(c, rc == 0 ? "User added." : NULL, rc == 0 ? NULL : err.message);
-    if (page == 0 && rc != 0)
-        c->resp->status = rc == BONT_ECONFLICT ? 409 : 400;
-    return page;
-}
-
-int bont__h_users_disable(bont__ctx_t *c)
-{
-    bont_error_t err;
-    bont_error_clear(&err);
-    snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "%.64s", c->params[0]);
-    if (strcasecmp(c->params[0], c->user.name) == 0) {
-        int page = users_page(c, NULL, "You cannot disable your own login.");
-        if (page == 0)
-            c->resp->status = 409;
-        return page;
-    }
-    int rc = bont_store_user_set_disabled(c->store, c->params[0], true, &err);
-    if (rc == BONT_ENOTFOUND) {
-        bont__resp_text(c->resp, 404, "text/plain; charset=utf-8", "404 no such user\n");
-        return 0;
-    }
-    if (rc != 0)
-        return rc;
-    bont__resp_redirect(c->resp, "/users");
-    return 0;
-}
-
-int bont__h_page_audit(bont__ctx_t *c)
-{
-    bont_error_t err;
-    bont_audit_t *list = NULL;
-    size_t n = 0;
-    const char *pid = bont__kv_get(c->req->query, c->req->n_query, "patient");
-    long long patient = pid ? strtoll(pid, NULL, 10) : 0;
-    if (bont_store_audit_list(c->store, patient, &list, &n, &err) != 0)
-        return BONT_ESTORE;
-    json_t *rows = json_array();
-    /* Newest first, the last 500: the full log is `bont audit`. */
-    for (size_t k = 0; k < n && k < 500; k++) {
-        const bont_audit_t *e = &list[n - 1 - k];
-        json_t *row =
-            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "id", (json_int_t)e->id,
-                      "at", e->at, "user", e->user, "remote", e->remote, "kind", e->kind, "method",
-                      e->method, "path", e->path, "status", e->status, "detail", e->detail);
-        if (row && e->patient_id > 0)
-            json_object_set_new(row, "patient_id", json_integer(e->patient_id));
-        json_array_append_new(rows, row);
-    }
-    free(list);
-    return bont__page(c, "audit", "Audit log",
-                      json_pack("{s:o, s:I, s:s}", "entries", rows, "total", (json_int_t)n,
-                                "patient", pid ? pid : ""));
 }
 
 int bont__h_patients_add(bont__ctx_t *c)
@@ -409,14 +187,262 @@ int bont__h_patients_add(bont__ctx_t *c)
         rc = BONT_EINVAL;
     }
     if (rc == 0)
-        rc = bont_store_patient_add(c->store, &p, &err);
+        rc = bont__patient_add(c, &p, &err);
     if (rc == BONT_ENOMEM || rc == BONT_EIO || rc == BONT_ESTORE)
         return rc;
     if (rc != 0)
         return patients_page(c, NULL, err.message);
-    c->resp->audit_patient_id = p.id;
     char where[64];
     snprintf(where, sizeof where, "/patients/%lld", p.id);
     bont__resp_redirect(c->resp, where);
     return 0;
+}
+
+/* The history report as a page: visits newest first, names beside ids. */
+static json_t *history_context(const bont__ctx_t *c, json_t *h)
+{
+    json_t *visits = json_object_get(h, "visits"), *newest = json_array(), *v;
+    size_t i;
+    for (i = json_array_size(visits); i-- > 0;) {
+        v = json_array_get(visits, i);
+        json_t *vial = json_object_get(v, "vial");
+        add_names(c, vial);
+        /* "2026-11-30T08:30" reads as "2026-11-30 08:30". */
+        const char *rt = json_string_value(json_object_get(vial, "reconstituted_at"));
+        if (rt && strlen(rt) == 16) {
+            char shown[17];
+            snprintf(shown, sizeof shown, "%.10s %s", rt, rt + 11);
+            json_object_set_new(vial, "reconstituted_shown", json_string(shown));
+        }
+        add_names(c, v);
+        add_names_each(c, json_object_get(v, "injections"));
+        json_array_append(newest, v);
+    }
+    json_object_set_new(h, "visits", newest);
+    json_t *pred = json_object_get(h, "prediction");
+    add_names(c, pred);
+    if (pred)
+        json_object_set_new(
+            pred, "personal_days_whole",
+            json_integer(
+                (json_int_t)(json_number_value(json_object_get(pred, "personal_days")) + 0.5)));
+    return h;
+}
+
+int bont__h_page_patient(bont__ctx_t *c)
+{
+    bont_error_t err;
+    bont_store_record_t *rec = NULL;
+    bont_due_t due;
+    const bont_due_t *pred = NULL;
+    long long id;
+    int rc = bont__param_id(c, 0, &id) ? bont__history_load(c, id, &rec, &due, &pred, &err)
+                                       : BONT_ENOTFOUND;
+    if (rc == BONT_ENOTFOUND) {
+        bont__resp_text(c->resp, 404, "text/plain; charset=utf-8", "404 no such patient\n");
+        return 0;
+    }
+    if (rc != 0)
+        return rc;
+    c->resp->audit_patient_id = id;
+    json_t *ctx = bont_report_history_json(rec, pred);
+    char title[160];
+    snprintf(title, sizeof title, "%s", rec->patient.name);
+    bont_store_record_free(&rec);
+    if (!ctx)
+        return BONT_ENOMEM;
+    return bont__page(c, "patient", title, history_context(c, ctx));
+}
+
+/* ---- the plan builder ---- */
+
+/* What the plan builder needs of a patient's record to check a plan as recording it would: the
+ * stored conditions, medications and allergies, and the earlier visits as the plan's history
+ * (docs/plan-format.md). As JSON text, for a data attribute. */
+static char *record_for_plan(const bont_store_record_t *rec)
+{
+    const bont_store_patient_t *p = &rec->patient;
+    json_t *o = json_pack("{s:s, s:s, s:[], s:[], s:[], s:[]}", "birth_date", p->birth_date, "sex",
+                          p->sex, "conditions", "medications", "allergies", "history");
+    if (!o)
+        return NULL;
+    if (p->weight_kg > 0)
+        json_object_set_new(o, "weight_kg", json_real(p->weight_kg));
+    for (size_t i = 0; i < p->n_terms; i++) {
+        const char *k = p->terms[i].kind;
+        const char *key = strcmp(k, "condition") == 0    ? "conditions"
+                          : strcmp(k, "medication") == 0 ? "medications"
+                                                         : "allergies";
+        json_array_append_new(json_object_get(o, key), json_string(p->terms[i].name));
+    }
+    json_t *hist = json_object_get(o, "history");
+    for (size_t i = 0; i < rec->n_visits; i++) {
+        const bont_store_visit_t *v = &rec->visits[i];
+        json_array_append_new(hist, json_pack("{s:s, s:s, s:s, s:f}", "date", v->date, "product",
+                                              v->vial.product, "indication", v->indication, "units",
+                                              v->total_units));
+    }
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return text;
+}
+
+/* Lots that have not expired, for the plan builder's vial choice. */
+static json_t *lots_in_date(const bont__ctx_t *c, const bont_store_lot_t *lots, size_t n,
+                            const char *today)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(lots[i].expiry, today) < 0)
+            continue;
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "product", lots[i].product, "product_name",
+                              product_name(c, lots[i].product), "lot", lots[i].lot, "expiry",
+                              lots[i].expiry);
+        if (lots[i].vial_units > 0)
+            json_object_set_new(o, "vial_units", json_real(lots[i].vial_units));
+        if (lots[i].diluent_ml >= 0)
+            json_object_set_new(o, "diluent_ml", json_real(lots[i].diluent_ml));
+        /* A vial reconstituted today may still be in use; an older one is another vial. */
+        if (strncmp(lots[i].reconstituted_at, today, 10) == 0)
+            json_object_set_new(o, "reconstituted_at", json_string(lots[i].reconstituted_at));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static json_t *plan_choices(const bont__ctx_t *c)
+{
+    const bont_kb_t *kb = c->srv->kb;
+    json_t *products = json_array(), *muscles = json_array(), *indications = json_array();
+    for (size_t i = 0; i < bont_kb_n_products(kb); i++) {
+        const bont_product_t *p = bont_kb_product_at(kb, i);
+        char vials[128] = "";
+        size_t len = 0;
+        for (size_t v = 0; v < p->n_vials && len + 16 < sizeof vials; v++)
+            len += (size_t)snprintf(vials + len, sizeof vials - len, "%s%g", v ? " " : "",
+                                    p->vials[v].units);
+        json_array_append_new(products, json_pack("{s:s, s:s, s:s}", "id", p->id, "display",
+                                                  p->display ? p->display : p->id, "vials", vials));
+    }
+    for (size_t i = 0; i < bont_kb_n_muscles(kb); i++) {
+        const bont_muscle_t *m = bont_kb_muscle_at(kb, i);
+        json_array_append_new(muscles, json_pack("{s:s, s:s, s:s, s:b}", "id", m->id, "name",
+                                                 muscle_name(c, m->id), "region", m->region,
+                                                 "sided", m->sided));
+    }
+    for (size_t i = 0; i < bont_kb_n_indications(kb); i++) {
+        const bont_indication_t *in = bont_kb_indication_at(kb, i);
+        json_array_append_new(
+            indications, json_pack("{s:s, s:s}", "id", in->id, "name", indication_name(c, in->id)));
+    }
+    return json_pack("{s:o, s:o, s:o, s:b}", "products", products, "muscles", muscles,
+                     "indications", indications, "uplot", 1);
+}
+
+/* The plan builder: charts, products, the vials in stock, and the patient's record when the
+ * plan is for one. */
+int bont__h_page_plan(bont__ctx_t *c)
+{
+    bont_error_t err;
+    bont_store_lot_t *lots = NULL;
+    size_t n_lots = 0;
+    char today[11];
+    bont__server_today(today);
+    int rc = bont_store_lots(c->store, &lots, &n_lots, &err);
+    if (rc != 0)
+        return rc;
+    json_t *ctx = plan_choices(c);
+    json_object_set_new(ctx, "lots", lots_in_date(c, lots, n_lots, today));
+    json_object_set_new(ctx, "today", json_string(today));
+    free(lots);
+    const char *pid = bont__kv_get(c->req->query, c->req->n_query, "patient");
+    char *end = NULL;
+    long long id = pid ? strtoll(pid, &end, 10) : 0;
+    bont_store_record_t *rec = NULL;
+    if (pid && !*end && id > 0 && bont_store_record_load(c->store, id, &rec, &err) == 0) {
+        char *record = record_for_plan(rec);
+        json_object_set_new(ctx, "patient", bont_report_patient_json(&rec->patient));
+        json_object_set_new(ctx, "record", json_string(record ? record : "{}"));
+        free(record);
+        bont_store_record_free(&rec);
+        c->resp->audit_patient_id = id;
+    }
+    return bont__page(c, "plan", "Plan builder", ctx);
+}
+
+/* ---- due, recall, vials ---- */
+
+int bont__h_page_due(bont__ctx_t *c)
+{
+    long within;
+    json_t *ctx = NULL;
+    if (!bont__query_int(c, "within", 0, 3650, 14, &within))
+        within = 14;
+    int rc = bont__due_report(c, (int)within, &ctx);
+    if (rc != 0)
+        return rc;
+    add_names_each(c, json_object_get(ctx, "due"));
+    return bont__page(c, "due", "Due for treatment", ctx);
+}
+
+int bont__h_page_recall(bont__ctx_t *c)
+{
+    const char *lot = bont__kv_get(c->req->query, c->req->n_query, "lot");
+    json_t *ctx = NULL;
+    if (!lot || !*lot)
+        return bont__page(c, "recall", "Recall", json_pack("{s:s}", "lot", ""));
+    int rc = bont__recall_report(c, lot, &ctx);
+    if (rc != 0)
+        return rc;
+    add_names_each(c, json_object_get(ctx, "records"));
+    size_t patients = (size_t)json_integer_value(json_object_get(ctx, "patients"));
+    size_t visits = (size_t)json_integer_value(json_object_get(ctx, "visits"));
+    char summary[96];
+    snprintf(summary, sizeof summary, "%zu patient%s, %zu visit%s", patients,
+             patients == 1 ? "" : "s", visits, visits == 1 ? "" : "s");
+    json_object_set_new(ctx, "summary", json_string(summary));
+    return bont__page(c, "recall", "Recall", ctx);
+}
+
+/* Days from today to date (both valid YYYY-MM-DD), by the calendar. */
+static long days_until(const char *today, const char *date)
+{
+    struct tm a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    if (sscanf(today, "%d-%d-%d", &a.tm_year, &a.tm_mon, &a.tm_mday) != 3 ||
+        sscanf(date, "%d-%d-%d", &b.tm_year, &b.tm_mon, &b.tm_mday) != 3)
+        return 0;
+    a.tm_year -= 1900, b.tm_year -= 1900, a.tm_mon--, b.tm_mon--;
+    a.tm_hour = b.tm_hour = 12;
+    return (long)((timegm(&b) - timegm(&a)) / 86400);
+}
+
+int bont__h_page_vials(bont__ctx_t *c)
+{
+    bont_error_t err;
+    bont_store_lot_t *lots = NULL;
+    size_t n = 0;
+    char today[11];
+    bont__server_today(today);
+    int rc = bont_store_lots(c->store, &lots, &n, &err);
+    if (rc != 0)
+        return rc;
+    json_t *in_date = json_array(), *expired = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const bont_store_lot_t *l = &lots[i];
+        long left = days_until(today, l->expiry);
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:f, s:s, s:s, s:b}", "product",
+                              l->product, "product_name", product_name(c, l->product), "lot",
+                              l->lot, "expiry", l->expiry, "days_left", (json_int_t)left, "vials",
+                              (json_int_t)l->n_vials, "units_used", l->units_used, "first_used",
+                              l->first_used, "last_used", l->last_used, "soon", left <= 30);
+        if (l->vial_units > 0)
+            json_object_set_new(o, "vial_units", json_real(l->vial_units));
+        json_array_append_new(left >= 0 ? in_date : expired, o);
+    }
+    free(lots);
+    return bont__page(
+        c, "vials", "Vials in stock",
+        json_pack("{s:o, s:o, s:s}", "lots", in_date, "expired", expired, "today", today));
 }

@@ -15,7 +15,6 @@
 enum {
     DEFAULT_BODY_LIMIT = 1024 * 1024,
     DEFAULT_TIMEOUT_S = 15,
-    DEFAULT_THREADS = 2,
     DEFAULT_IDLE_S = 30 * 60,
     DEFAULT_MAX_S = 12 * 60 * 60,
     HEADER_MEMORY = 64 * 1024, /* request line and headers of one connection */
@@ -116,10 +115,13 @@ int bont_server_new(bont_server_t **out, const bont_kb_t *kb, const bont_server_
     pthread_mutex_init(&srv->pool_mu, NULL);
     pthread_cond_init(&srv->pool_cv, NULL);
     pthread_mutex_init(&srv->login_mu, NULL);
+    pthread_mutex_init(&srv->audit_mu, NULL);
+    pthread_cond_init(&srv->audit_cv, NULL);
+    pthread_cond_init(&srv->audit_done_cv, NULL);
     snprintf(srv->db_path, sizeof srv->db_path, "%s", opts->db_path);
     srv->body_limit_bytes = opts->body_limit_bytes ? opts->body_limit_bytes : DEFAULT_BODY_LIMIT;
     srv->timeout_s = opts->timeout_s ? opts->timeout_s : DEFAULT_TIMEOUT_S;
-    srv->threads = opts->threads ? opts->threads : DEFAULT_THREADS;
+    srv->threads = opts->threads ? opts->threads : BONT_SERVER_DEFAULT_THREADS;
     srv->session_idle_s = opts->session_idle_s ? opts->session_idle_s : DEFAULT_IDLE_S;
     srv->session_max_s = opts->session_max_s ? opts->session_max_s : DEFAULT_MAX_S;
     if ((rc = bont_server_listen_parse(opts->listen, srv->tls, srv->listen_host,
@@ -127,6 +129,12 @@ int bont_server_new(bont_server_t **out, const bont_kb_t *kb, const bont_server_
         goto cleanup;
     if (srv->tls && ((rc = read_pem(opts->tls_cert_path, &srv->tls_cert, err)) != 0 ||
                      (rc = read_pem(opts->tls_key_path, &srv->tls_key, err)) != 0))
+        goto cleanup;
+    if ((rc = bont_params_load(&srv->params, err)) != 0 ||
+        (rc = bont_spread_load(&srv->spread, err)) != 0 ||
+        (rc = bont_duration_prior_load(&srv->prior, err)) != 0 ||
+        (rc = bont_risk_cache_new(&srv->risk_cache)) != 0 ||
+        (rc = bont__durations_new(&srv->durations)) != 0)
         goto cleanup;
     /* One connection per worker thread and one spare, so a worker never waits for another. */
     srv->n_pool = srv->threads + 1;
@@ -139,6 +147,8 @@ int bont_server_new(bont_server_t **out, const bont_kb_t *kb, const bont_server_
     for (size_t i = 0; i < srv->n_pool; i++)
         if ((rc = bont_store_open(&srv->pool[i], srv->db_path, BONT_STORE_EXISTING, err)) != 0)
             goto cleanup;
+    if ((rc = bont__audit_start(srv, err)) != 0)
+        goto cleanup;
     rc = bont_password_hash("no user has this password", srv->dummy_hash, sizeof srv->dummy_hash,
                             err);
     if (rc == 0) {
@@ -379,10 +389,14 @@ void bont_server_free(bont_server_t **psrv)
         return;
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
+    bont__audit_stop(srv);
     for (size_t i = 0; srv->pool && i < srv->n_pool; i++)
         bont_store_close(&srv->pool[i]);
     free(srv->pool);
     free(srv->pool_busy);
+    bont_spread_free(&srv->spread);
+    bont_risk_cache_free(&srv->risk_cache);
+    bont__durations_free(&srv->durations);
     if (srv->tls_key)
         sodium_memzero(srv->tls_key, strlen(srv->tls_key));
     free(srv->tls_key);
@@ -390,6 +404,9 @@ void bont_server_free(bont_server_t **psrv)
     pthread_mutex_destroy(&srv->pool_mu);
     pthread_cond_destroy(&srv->pool_cv);
     pthread_mutex_destroy(&srv->login_mu);
+    pthread_mutex_destroy(&srv->audit_mu);
+    pthread_cond_destroy(&srv->audit_cv);
+    pthread_cond_destroy(&srv->audit_done_cv);
     free(srv);
     *psrv = NULL;
 }

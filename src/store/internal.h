@@ -9,13 +9,26 @@
 #include "store/backend.h"
 
 struct bont_store_t {
-    const bont__store_backend_t *be; /* the database's operations (bont__store_sqlite) */
-    void *conn;                      /* the backend's connection (owned; sqlite3 * for SQLite) */
-    char path[4096];                 /* file name, for messages */
-    int schema_version;              /* after migration: BONT_STORE_SCHEMA_VERSION */
-    bool created;                    /* bont_store_open made the file */
-    char today[11];                  /* the clinic's date, YYYY-MM-DD; "" until set */
+    const bont__store_backend_t *be; /* the database's operations (sqlite or pg) */
+    void *conn;         /* the backend's connection (owned; sqlite3 *, or bont__pg_t *) */
+    char path[4096];    /* file name, or the database's URI without password: for messages */
+    int schema_version; /* after migration: BONT_STORE_SCHEMA_VERSION */
+    bool created;       /* bont_store_open made the file */
+    char today[11];     /* the clinic's date, YYYY-MM-DD; "" until set */
 };
+
+/* Fills err for a store written by a newer bont (schema version) and returns BONT_ESCHEMA;
+ * kind names what was left unchanged ("file", "database"). */
+int bont__store_newer_schema(bont_error_t *err, long long version, const char *kind);
+
+/* ---- PostgreSQL targets (pg.c) ---- */
+
+/* Whether target is a PostgreSQL connection string (postgresql:// or postgres:// URI, or
+ * libpq's keyword=value form) rather than a file name. */
+bool bont__store_is_pg(const char *target);
+
+/* target (a connection string) as a name for messages: a URI without the password. */
+void bont__pg_describe(const char *target, char *buf, size_t size);
 
 /* ---- dates (dates.c) ---- */
 

@@ -23,14 +23,38 @@ int bont_store_open(bont_store_t **out, const char *path, bont_store_mode_t mode
     }
     if (!(s = bont__store_calloc(1, sizeof *s)))
         return BONT_ENOMEM;
-    snprintf(s->path, sizeof s->path, "%s", path);
-    s->be = &bont__store_sqlite;
-    if ((ret = s->be->open(s, mode, err)) != 0) {
+    /* A connection string may hold a password: the backend names the store without it. */
+    s->be = bont__store_is_pg(path) ? &bont__store_pg : &bont__store_sqlite;
+    if (s->be == &bont__store_sqlite)
+        snprintf(s->path, sizeof s->path, "%s", path);
+    if ((ret = s->be->open(s, path, mode, err)) != 0) {
         free(s);
         return ret;
     }
     *out = s;
     return 0;
+}
+
+const char *bont_store_name(const bont_store_t *store)
+{
+    return store ? store->path : "";
+}
+
+void bont_store_describe(const char *db, char *buf, size_t size)
+{
+    if (bont__store_is_pg(db))
+        bont__pg_describe(db, buf, size);
+    else
+        snprintf(buf, size, "%s", db ? db : "");
+}
+
+int bont__store_newer_schema(bont_error_t *err, long long version, const char *kind)
+{
+    bont_error_setf(err, NULL,
+                    "the store was written by a newer bont (schema version %lld; this bont reads "
+                    "up to %d): use a newer bont; the %s was not changed",
+                    version, BONT_STORE_SCHEMA_VERSION, kind);
+    return BONT_ESCHEMA;
 }
 
 void bont_store_close(bont_store_t **store)
@@ -409,6 +433,18 @@ int bont_store_recall(bont_store_t *store, const char *lot, bont_store_recall_t 
     if (ret != 0)
         return ret;
     ret = store->be->recall(store, lot, out, n, err);
+    store->be->rollback(store);
+    return ret;
+}
+
+int bont_store_lots(bont_store_t *store, bont_store_lot_t **out, size_t *n, bont_error_t *err)
+{
+    *out = NULL;
+    *n = 0;
+    int ret = store->be->begin_read(store, err);
+    if (ret != 0)
+        return ret;
+    ret = store->be->lots(store, out, n, err);
     store->be->rollback(store);
     return ret;
 }

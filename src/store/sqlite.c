@@ -258,13 +258,8 @@ static int precheck(const char *path, bont_error_t *err)
                             "store; it was left as it is");
         return BONT_ESCHEMA;
     }
-    if (version > BONT_STORE_SCHEMA_VERSION) {
-        bont_error_setf(err, NULL,
-                        "the store was written by a newer bont (schema version %lld; this bont "
-                        "reads up to %d): use a newer bont; the file was not changed",
-                        version, BONT_STORE_SCHEMA_VERSION);
-        return BONT_ESCHEMA;
-    }
+    if (version > BONT_STORE_SCHEMA_VERSION)
+        return bont__store_newer_schema(err, version, "file");
     if (err)
         err->file[0] = '\0';
     return 0;
@@ -428,9 +423,21 @@ cleanup:
     return ret;
 }
 
-static int sqlite_open(bont_store_t *s, bont_store_mode_t mode, bont_error_t *err)
+/* The whole file has one write lock, which begin_write took: a patient needs no lock of its
+ * own. */
+static int lock_patient(bont_store_t *s, long long patient_id, bont_error_t *err)
+{
+    (void)s;
+    (void)patient_id;
+    (void)err;
+    return 0;
+}
+
+static int sqlite_open(bont_store_t *s, const char *target, bont_store_mode_t mode,
+                       bont_error_t *err)
 {
     bool exists = false;
+    (void)target; /* the same as s->path */
     int ret = bont__store_path_kind(s->path, &exists, err);
     if (ret != 0)
         return ret;
@@ -462,6 +469,7 @@ const bont__store_backend_t bont__store_sqlite = {
     .begin_read = begin_read,
     .commit = commit,
     .rollback = rollback,
+    .lock_patient = lock_patient,
     .patient_insert = bont__sqlite_patient_insert,
     .patient_get = bont__sqlite_patient_get,
     .patient_list = bont__sqlite_patient_list,
@@ -472,6 +480,19 @@ const bont__store_backend_t bont__store_sqlite = {
     .ae_insert = bont__sqlite_ae_insert,
     .record_load = bont__sqlite_record_load,
     .recall = bont__sqlite_recall,
+    .lots = bont__sqlite_lots,
+    .user_insert = bont__sqlite_user_insert,
+    .user_get = bont__sqlite_user_get,
+    .user_list = bont__sqlite_user_list,
+    .user_set_disabled = bont__sqlite_user_set_disabled,
+    .user_login_result = bont__sqlite_user_login_result,
+    .session_insert = bont__sqlite_session_insert,
+    .session_get = bont__sqlite_session_get,
+    .session_touch = bont__sqlite_session_touch,
+    .session_delete = bont__sqlite_session_delete,
+    .session_purge = bont__sqlite_session_purge,
+    .audit_insert = bont__sqlite_audit_insert,
+    .audit_list = bont__sqlite_audit_list,
     .backup = bont__sqlite_backup,
     .verify = bont__sqlite_verify,
 };

@@ -1,5 +1,6 @@
 /* sqlite.h: what the SQLite backend's files share (sqlite.c: connection, files and
- * transactions; sqlite_rows.c: records; sqlite_file.c: backup and verification). */
+ * transactions; sqlite_rows.c: records; sqlite_access.c: users, sessions, audit; sqlite_file.c:
+ * backup and verification). */
 #ifndef BONT_STORE_SQLITE_H
 #define BONT_STORE_SQLITE_H
 
@@ -68,7 +69,28 @@ int bont__sqlite_ae_insert(bont_store_t *s, bont_store_ae_t *ae, bont_error_t *e
 int bont__sqlite_record_load(bont_store_t *s, bont_store_record_t *rec, bont_error_t *err);
 int bont__sqlite_recall(bont_store_t *s, const char *lot, bont_store_recall_t **out, size_t *n,
                         bont_error_t *err);
+int bont__sqlite_lots(bont_store_t *s, bont_store_lot_t **out, size_t *n, bont_error_t *err);
 int bont__sqlite_backup(bont_store_t *s, const char *path, bont_error_t *err);
+int bont__sqlite_user_insert(bont_store_t *s, bont_user_t *u, bont_error_t *err);
+int bont__sqlite_user_get(bont_store_t *s, const char *name, long long id, bont_user_t *out,
+                          bont_error_t *err);
+int bont__sqlite_user_list(bont_store_t *s, bont_user_t **out, size_t *n, bont_error_t *err);
+int bont__sqlite_user_set_disabled(bont_store_t *s, long long user_id, bool disabled,
+                                   bont_error_t *err);
+int bont__sqlite_user_login_result(bont_store_t *s, long long user_id, bool good,
+                                   long long locked_until, bont_error_t *err);
+int bont__sqlite_session_insert(bont_store_t *s, const bont_session_t *ses, bont_error_t *err);
+int bont__sqlite_session_get(bont_store_t *s, const unsigned char id_hash[32], bont_session_t *out,
+                             bont_error_t *err);
+int bont__sqlite_session_touch(bont_store_t *s, const unsigned char id_hash[32],
+                               long long last_seen, bont_error_t *err);
+int bont__sqlite_session_delete(bont_store_t *s, const unsigned char id_hash[32],
+                                bont_error_t *err);
+int bont__sqlite_session_purge(bont_store_t *s, long long now, long long idle_before,
+                               bont_error_t *err);
+int bont__sqlite_audit_insert(bont_store_t *s, bont_audit_t *e, bont_error_t *err);
+int bont__sqlite_audit_list(bont_store_t *s, long long patient_id, bont_audit_t **out, size_t *n,
+                            bont_error_t *err);
 int bont__sqlite_verify(bont_store_t *s, bont_error_t *err);
 
 #endif

@@ -519,3 +519,53 @@ int bont__sqlite_recall(bont_store_t *s, const char *lot, bont_store_recall_t **
     *n = count;
     return 0;
 }
+
+/* ---- lots ---- */
+
+static int lot_row(sqlite3_stmt *st, void *entry, const void *ctx)
+{
+    bont_store_lot_t *l = entry;
+    (void)ctx;
+    l->vial_units = bont__sqlite_real_or(st, 3, -1);
+    l->diluent_ml = bont__sqlite_real_or(st, 4, -1);
+    l->n_vials = sqlite3_column_int64(st, 6);
+    l->units_used = sqlite3_column_double(st, 7);
+    return bont__sqlite_text(st, 0, l->product, sizeof l->product) |
+           bont__sqlite_text(st, 1, l->lot, sizeof l->lot) |
+           bont__sqlite_text(st, 2, l->expiry, sizeof l->expiry) |
+           bont__sqlite_text(st, 5, l->reconstituted_at, sizeof l->reconstituted_at) |
+           bont__sqlite_text(st, 8, l->first_used, sizeof l->first_used) |
+           bont__sqlite_text(st, 9, l->last_used, sizeof l->last_used);
+}
+
+int bont__sqlite_lots(bont_store_t *s, bont_store_lot_t **out, size_t *n, bont_error_t *err)
+{
+    sqlite3_stmt *st = NULL;
+    bont_store_lot_t *list = NULL;
+    size_t count = 0;
+    /* The diluent and reconstitution time are the lot's latest vial's (the highest id). */
+    int ret = bont__sqlite_prepare(
+        s,
+        "SELECT l.product, MIN(l.lot), l.expiry, MAX(l.vial_units), "
+        "(SELECT x.diluent_ml FROM vials x WHERE x.product = l.product AND x.expiry = l.expiry "
+        " AND x.lot = l.lot COLLATE NOCASE ORDER BY x.id DESC LIMIT 1), "
+        "(SELECT x.reconstituted_at FROM vials x WHERE x.product = l.product "
+        " AND x.expiry = l.expiry AND x.lot = l.lot COLLATE NOCASE ORDER BY x.id DESC LIMIT 1), "
+        "COUNT(*), COALESCE(SUM(v.total_units), 0), MIN(v.date), MAX(v.date) "
+        "FROM vials l LEFT JOIN visits v ON v.vial_id = l.id "
+        "GROUP BY l.product, l.lot COLLATE NOCASE, l.expiry "
+        "ORDER BY l.expiry, l.product, MIN(l.lot)",
+        &st, err);
+    if (ret != 0)
+        return ret;
+    ret = read_all(s, st, (void **)&list, &count, sizeof *list, lot_row, NULL, "listing the lots",
+                   err);
+    sqlite3_finalize(st);
+    if (ret != 0) {
+        free(list);
+        return ret;
+    }
+    *out = list;
+    *n = count;
+    return 0;
+}

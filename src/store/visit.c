@@ -424,7 +424,7 @@ static int check_with_history(const bont_kb_t *kb, const bont_plan_t *plan,
     if (ret != 0)
         return ret;
     /* The exact injection time makes the checker's in-use test exact. */
-    bont_check_opts_t copts = {hist, n_hist, true, (long long)inject_min};
+    bont_check_opts_t copts = {hist, n_hist, true, (long long)inject_min, NULL};
     if ((ret = bont_check_run(kb, plan, &copts, &chk, err)) != 0)
         goto cleanup;
     for (size_t i = 0; i < chk->n_findings; i++) {
@@ -508,11 +508,13 @@ int bont_visit_record(bont_store_t *store, const bont_kb_t *kb, bont_plan_t *pla
         return BONT_ENOMEM;
     snprintf(res->injected_at, sizeof res->injected_at, "%s", t.injected);
     res->injected_assumed = opts->injected_at == NULL;
-    /* The write lock comes first: a second writer for this patient waits here, then reads a
-     * history that holds the first one's visit, so no two can pass a check only one may. */
+    /* The lock comes first (the file's write lock on SQLite, the patient's row on PostgreSQL):
+     * a second writer for this patient waits here, then reads a history that holds the first
+     * one's visit, so no two can pass a check only one may. */
     if ((ret = store->be->begin_write(store, err)) != 0)
         goto cleanup;
-    if ((ret = check_and_write(store, kb, plan, opts, &t, res, &F, &m, err)) == 0)
+    if ((ret = store->be->lock_patient(store, opts->patient_id, err)) == 0 &&
+        (ret = check_and_write(store, kb, plan, opts, &t, res, &F, &m, err)) == 0)
         ret = store->be->commit(store, err);
     if (ret != 0)
         store->be->rollback(store);

@@ -59,6 +59,14 @@ int bont__name_normalize_into(const char *name, char *out, size_t size)
     return normalize(name, out, size) < size ? 0 : -1;
 }
 
+int bont__str_in(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; s && i < n; i++)
+        if (list[i] && strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+
 size_t bont__edit_distance(const char *a, const char *b, size_t cap)
 {
     size_t la = strlen(a), lb = strlen(b);

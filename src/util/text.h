@@ -14,6 +14,9 @@ char *bont__name_normalize(const char *name);
  * does not fit (out then holds a truncated name). */
 int bont__name_normalize_into(const char *name, char *out, size_t size);
 
+/* Whether list (n strings) holds s; NULL s is never held. */
+int bont__str_in(const char *const *list, size_t n, const char *s);
+
 /* Edit distance between two byte strings, capped at cap+1. */
 size_t bont__edit_distance(const char *a, const char *b, size_t cap);
 

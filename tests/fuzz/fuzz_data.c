@@ -15,19 +15,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Reads root as every kind of kb file at once, as a broken data/ folder could present it. */
 static void read_as_kb(json_t *root)
 {
-    static const char *const keys[] = {"sources", "products", "muscles",           "indications",
-                                       "terms",   "rules",    "contraindications", "history_rules"};
+    static const char *const keys[] = {"sources",           "products",       "muscles",
+                                       "indications",       "terms",          "rules",
+                                       "contraindications", "history_rules",  "jurisdictions",
+                                       "guidance_methods",  "guidance_rules", "adverse_effects",
+                                       "adverse_reactions"};
     bont_kb_t *kb = calloc(1, sizeof *kb);
     if (!kb)
         return;
     bont_error_t err;
-    bont__loader_t L = {kb, &err, "fuzz.json"};
+    bont__loader_t L = {kb, &err, "fuzz.json", 0};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         void *entries = NULL;
         size_t n = 0;
         bont__kb_read_file(&L, root, keys[i], &entries, &n); /* entries are the kb's */
     }
     bont__kb_index_aliases(&L);
+    bont__kb_sort_reactions(kb);
     bont_kb_free(&kb);
 }
 

@@ -121,6 +121,15 @@ static void check_pair(json_t *glossary, const char *where, const char *en, cons
     for (char *p = english; !strchr(english, ' ') && *p; p++)
         if (*p == '_')
             *p = ' ';
+    /* Phrases where a term's word means something else ("the 4 and 8 U/kg arms of the trial")
+     * are taken out first: they name nothing. */
+    json_array_foreach(concepts, i, c)
+    {
+        size_t j;
+        json_t *v;
+        json_array_foreach(json_object_get(json_object_get(c, "en"), "not"), j,
+                           v) if (json_string_value(v)) take_words(english, json_string_value(v));
+    }
     qsort(terms, n_terms, sizeof terms[0], longer_first);
     for (size_t t = 0; named && en && t < n_terms; t++)
         if (*terms[t].text && take_words(english, terms[t].text))

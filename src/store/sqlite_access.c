@@ -1,54 +1,10 @@
-/* users.c: the store's users and login sessions (SQLite backend of bont/access.h). */
-#include "bont/access.h"
-
+/* sqlite_access.c: the SQLite backend's users, login sessions and append-only audit log
+ * (backend.h; bont/access.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite.h"
-
-const char *bont_role_name(bont_role_t role)
-{
-    switch (role) {
-    case BONT_ROLE_ADMIN:
-        return "admin";
-    case BONT_ROLE_CLINICIAN:
-        return "clinician";
-    default:
-        return "none";
-    }
-}
-
-int bont_role_parse(const char *text, bont_role_t *role)
-{
-    if (text && strcmp(text, "admin") == 0)
-        *role = BONT_ROLE_ADMIN;
-    else if (text && strcmp(text, "clinician") == 0)
-        *role = BONT_ROLE_CLINICIAN;
-    else
-        return BONT_EINVAL;
-    return 0;
-}
-
-int bont_user_name_check(const char *name, bont_error_t *err)
-{
-    size_t n = name ? strlen(name) : 0;
-    if (n == 0 || n > 64) {
-        bont_error_setf(err, "user", "a user name has 1 to 64 characters (got %zu)", n);
-        return BONT_EINVAL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (c <= ' ' || c >= 127) {
-            bont_error_setf(err, "user",
-                            "a user name is letters, digits and punctuation without spaces "
-                            "(character %zu is not)",
-                            i + 1);
-            return BONT_EINVAL;
-        }
-    }
-    return 0;
-}
 
 /* Runs a prepared statement that returns no rows and finalizes it. */
 static int run_done(bont_store_t *s, sqlite3_stmt *st, bont_error_t *err, const char *what)
@@ -61,26 +17,15 @@ static int run_done(bont_store_t *s, sqlite3_stmt *st, bont_error_t *err, const 
     return ret;
 }
 
-int bont_store_user_add(bont_store_t *s, bont_user_t *u, bont_error_t *err)
+int bont__sqlite_user_insert(bont_store_t *s, bont_user_t *u, bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = bont_user_name_check(u->name, err);
+    int rc = bont__sqlite_prepare(s,
+                                  "INSERT INTO users (name, role, password_hash, disabled, "
+                                  "created_at) VALUES (?1, ?2, ?3, ?4, " BONT__SQLITE_NOW ") "
+                                  "RETURNING id, created_at",
+                                  &st, err);
     if (rc != 0)
-        return rc;
-    if (u->role != BONT_ROLE_ADMIN && u->role != BONT_ROLE_CLINICIAN) {
-        bont_error_setf(err, "--role", "the role must be admin or clinician");
-        return BONT_EINVAL;
-    }
-    if (strncmp(u->password_hash, "$argon2id$", 10) != 0) {
-        bont_error_setf(err, "password", "the password hash must be an Argon2id string");
-        return BONT_EINVAL;
-    }
-    if ((rc = bont__sqlite_prepare(s,
-                                   "INSERT INTO users (name, role, password_hash, disabled, "
-                                   "created_at) VALUES (?1, ?2, ?3, ?4, "
-                                   "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
-                                   "RETURNING id, created_at",
-                                   &st, err)) != 0)
         return rc;
     sqlite3_bind_text(st, 1, u->name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, bont_role_name(u->role), -1, SQLITE_STATIC);
@@ -94,10 +39,8 @@ int bont_store_user_add(bont_store_t *s, bont_user_t *u, bont_error_t *err)
     }
     if (step != SQLITE_DONE) {
         rc = bont__sqlite_fail(s, err, "adding a user");
-        if ((step & 0xff) == SQLITE_CONSTRAINT) {
-            bont_error_setf(err, "user", "there is already a user named \"%s\"", u->name);
+        if ((step & 0xff) == SQLITE_CONSTRAINT)
             rc = BONT_ECONFLICT;
-        }
     }
     sqlite3_finalize(st);
     return rc;
@@ -121,59 +64,40 @@ static void user_row(sqlite3_stmt *st, bont_user_t *u)
     snprintf(u->created_at, sizeof u->created_at, "%s", sqlite3_column_text(st, 7));
 }
 
-static int user_one(bont_store_t *s, sqlite3_stmt *st, bont_user_t *out, bont_error_t *err)
+int bont__sqlite_user_get(bont_store_t *s, const char *name, long long id, bont_user_t *out,
+                          bont_error_t *err)
 {
-    int rc = sqlite3_step(st), ret = 0;
-    if (rc == SQLITE_ROW)
+    sqlite3_stmt *st = NULL;
+    int rc = bont__sqlite_prepare(s, name ? USER_COLS "WHERE name = ?1" : USER_COLS "WHERE id = ?1",
+                                  &st, err);
+    if (rc != 0)
+        return rc;
+    if (name)
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
         user_row(st, out);
-    else if (rc == SQLITE_DONE) {
+    else if (step == SQLITE_DONE) {
         bont_error_setf(err, "user", "no such user");
-        ret = BONT_ENOTFOUND;
+        rc = BONT_ENOTFOUND;
     } else
-        ret = bont__sqlite_fail(s, err, "reading a user");
+        rc = bont__sqlite_fail(s, err, "reading a user");
     sqlite3_finalize(st);
-    return ret;
+    return rc;
 }
 
-int bont_store_user_get(bont_store_t *s, const char *name, bont_user_t *out, bont_error_t *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = bont__sqlite_prepare(s, USER_COLS "WHERE name = ?1", &st, err);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_TRANSIENT);
-    return user_one(s, st, out, err);
-}
-
-int bont_store_user_get_id(bont_store_t *s, long long id, bont_user_t *out, bont_error_t *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = bont__sqlite_prepare(s, USER_COLS "WHERE id = ?1", &st, err);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    return user_one(s, st, out, err);
-}
-
-int bont_store_user_list(bont_store_t *s, bont_user_t **out, size_t *n, bont_error_t *err)
+int bont__sqlite_user_list(bont_store_t *s, bont_user_t **out, size_t *n, bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
     size_t cap = 0;
-    *out = NULL;
-    *n = 0;
     int rc = bont__sqlite_prepare(s, USER_COLS "ORDER BY name", &st, err), step;
     if (rc != 0)
         return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            bont_user_t *grown = realloc(*out, cap * sizeof **out);
-            if (!grown) {
-                rc = BONT_ENOMEM;
-                goto cleanup;
-            }
-            *out = grown;
-        }
+        if ((rc = bont__store_grow((void **)out, &cap, *n, sizeof **out)) != 0)
+            goto cleanup;
         user_row(st, &(*out)[(*n)++]);
     }
     if (step != SQLITE_DONE)
@@ -188,32 +112,25 @@ cleanup:
     return rc;
 }
 
-int bont_store_user_set_disabled(bont_store_t *s, const char *name, bool disabled,
-                                 bont_error_t *err)
+int bont__sqlite_user_set_disabled(bont_store_t *s, long long user_id, bool disabled,
+                                   bont_error_t *err)
 {
-    bont_user_t u;
     sqlite3_stmt *st = NULL;
-    int rc = bont_store_user_get(s, name, &u, err);
-    if (rc != 0) {
-        bont_error_setf(err, "user", "there is no user named \"%s\"", name ? name : "");
+    int rc = bont__sqlite_prepare(s, "UPDATE users SET disabled = ?2 WHERE id = ?1", &st, err);
+    if (rc != 0)
         return rc;
-    }
-    /* Disabling and ending the sessions are one statement each; a session that survived the
-     * first would be refused anyway, because every request reads the user's disabled flag. */
-    if ((rc = bont__sqlite_prepare(s, "UPDATE users SET disabled = ?2 WHERE id = ?1", &st, err)))
-        return rc;
-    sqlite3_bind_int64(st, 1, u.id);
+    sqlite3_bind_int64(st, 1, user_id);
     sqlite3_bind_int(st, 2, disabled ? 1 : 0);
     if ((rc = run_done(s, st, err, "disabling a user")) != 0 || !disabled)
         return rc;
     if ((rc = bont__sqlite_prepare(s, "DELETE FROM sessions WHERE user_id = ?1", &st, err)))
         return rc;
-    sqlite3_bind_int64(st, 1, u.id);
+    sqlite3_bind_int64(st, 1, user_id);
     return run_done(s, st, err, "ending a user's sessions");
 }
 
-int bont_store_user_login_result(bont_store_t *s, long long user_id, bool good,
-                                 long long locked_until, bont_error_t *err)
+int bont__sqlite_user_login_result(bont_store_t *s, long long user_id, bool good,
+                                   long long locked_until, bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = bont__sqlite_prepare(
@@ -230,7 +147,7 @@ int bont_store_user_login_result(bont_store_t *s, long long user_id, bool good,
     return run_done(s, st, err, "recording a login attempt");
 }
 
-int bont_store_session_add(bont_store_t *s, const bont_session_t *ses, bont_error_t *err)
+int bont__sqlite_session_insert(bont_store_t *s, const bont_session_t *ses, bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = bont__sqlite_prepare(s,
@@ -248,8 +165,8 @@ int bont_store_session_add(bont_store_t *s, const bont_session_t *ses, bont_erro
     return run_done(s, st, err, "adding a session");
 }
 
-int bont_store_session_get(bont_store_t *s, const unsigned char id_hash[32], bont_session_t *out,
-                           bont_error_t *err)
+int bont__sqlite_session_get(bont_store_t *s, const unsigned char id_hash[32], bont_session_t *out,
+                             bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = bont__sqlite_prepare(s,
@@ -277,8 +194,8 @@ int bont_store_session_get(bont_store_t *s, const unsigned char id_hash[32], bon
     return rc;
 }
 
-int bont_store_session_touch(bont_store_t *s, const unsigned char id_hash[32], long long last_seen,
-                             bont_error_t *err)
+int bont__sqlite_session_touch(bont_store_t *s, const unsigned char id_hash[32],
+                               long long last_seen, bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
     int rc =
@@ -290,7 +207,7 @@ int bont_store_session_touch(bont_store_t *s, const unsigned char id_hash[32], l
     return run_done(s, st, err, "updating a session");
 }
 
-int bont_store_session_delete(bont_store_t *s, const unsigned char id_hash[32], bont_error_t *err)
+int bont__sqlite_session_delete(bont_store_t *s, const unsigned char id_hash[32], bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = bont__sqlite_prepare(s, "DELETE FROM sessions WHERE id_hash = ?1", &st, err);
@@ -300,8 +217,8 @@ int bont_store_session_delete(bont_store_t *s, const unsigned char id_hash[32], 
     return run_done(s, st, err, "ending a session");
 }
 
-int bont_store_session_purge(bont_store_t *s, long long now, long long idle_before,
-                             bont_error_t *err)
+int bont__sqlite_session_purge(bont_store_t *s, long long now, long long idle_before,
+                               bont_error_t *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = bont__sqlite_prepare(
@@ -311,4 +228,84 @@ int bont_store_session_purge(bont_store_t *s, long long now, long long idle_befo
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, idle_before);
     return run_done(s, st, err, "removing ended sessions");
+}
+
+int bont__sqlite_audit_insert(bont_store_t *s, bont_audit_t *e, bont_error_t *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = bont__sqlite_prepare(s,
+                                  "INSERT INTO audit (at, user_name, remote, kind, method, path, "
+                                  "status, patient_id, detail) VALUES (" BONT__SQLITE_NOW
+                                  ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id, at",
+                                  &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(st, 1, e->user, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, e->remote, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, e->kind, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, e->method, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, e->path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 6, e->status);
+    if (e->patient_id > 0)
+        sqlite3_bind_int64(st, 7, e->patient_id);
+    else
+        sqlite3_bind_null(st, 7);
+    sqlite3_bind_text(st, 8, e->detail, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        e->id = sqlite3_column_int64(st, 0);
+        snprintf(e->at, sizeof e->at, "%s", sqlite3_column_text(st, 1));
+        step = sqlite3_step(st);
+    }
+    if (step != SQLITE_DONE)
+        rc = bont__sqlite_fail(s, err, "writing the audit log");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void text_col(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+int bont__sqlite_audit_list(bont_store_t *s, long long patient_id, bont_audit_t **out, size_t *n,
+                            bont_error_t *err)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int step;
+    int rc = bont__sqlite_prepare(s,
+                                  "SELECT id, at, user_name, remote, kind, method, path, status, "
+                                  "patient_id, detail FROM audit "
+                                  "WHERE ?1 <= 0 OR patient_id = ?1 ORDER BY id",
+                                  &st, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, patient_id);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((rc = bont__store_grow((void **)out, &cap, *n, sizeof **out)) != 0)
+            goto cleanup;
+        bont_audit_t *e = &(*out)[(*n)++];
+        e->id = sqlite3_column_int64(st, 0);
+        text_col(st, 1, e->at, sizeof e->at);
+        text_col(st, 2, e->user, sizeof e->user);
+        text_col(st, 3, e->remote, sizeof e->remote);
+        text_col(st, 4, e->kind, sizeof e->kind);
+        text_col(st, 5, e->method, sizeof e->method);
+        text_col(st, 6, e->path, sizeof e->path);
+        e->status = sqlite3_column_int(st, 7);
+        e->patient_id = sqlite3_column_int64(st, 8);
+        text_col(st, 9, e->detail, sizeof e->detail);
+    }
+    if (step != SQLITE_DONE)
+        rc = bont__sqlite_fail(s, err, "reading the audit log");
+cleanup:
+    sqlite3_finalize(st);
+    if (rc != 0) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
 }
