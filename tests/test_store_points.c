@@ -26,6 +26,53 @@ static void give_points(bont_store_injection_t *in, const char *chart, size_t n)
     }
 }
 
+/* The schema holds the store's rules against plain SQL and keeps the points for good; the
+ * consistency check finds more points than sites. In t, visit 1 has five points, two of them on
+ * injection 2, which has two sites. */
+static void schema_keeps_points(const store_test_db_t *t, bont_store_t *s)
+{
+    bont_error_t err;
+    bool pg = t->pg;
+    static const char *const refused[] = {
+        "INSERT INTO injection_points (visit_id, injection_seq, seq, chart, x, y) "
+        "VALUES (1, 1, 1, 'hand', 0.5, 0.5)",
+        "INSERT INTO injection_points (visit_id, injection_seq, seq, chart, x, y) "
+        "VALUES (1, 1, 1, 'face', 1.01, 0.5)",
+        "INSERT INTO injection_points (visit_id, injection_seq, seq, chart, x, y) "
+        "VALUES (1, 1, 1, 'face', 0.5, -0.01)",
+        "INSERT INTO injection_points (visit_id, injection_seq, seq, chart, x, y) "
+        "VALUES (1, 9, 1, 'face', 0.5, 0.5)", /* no injection 9 */
+        "INSERT INTO injection_points (visit_id, injection_seq, seq, chart, x, y) "
+        "VALUES (1, 2, 1, 'face', 0.5, 0.5)", /* that point is taken */
+        "DELETE FROM injection_points",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        char sql[512]; /* SQLite checks references only where a connection asks it to */
+        snprintf(sql, sizeof sql, "%s%s", pg ? "" : "PRAGMA foreign_keys = ON; ", refused[i]);
+        CHECK_MSG(store_test_sql_exec(t->db, sql) != 0, "accepted: %s", refused[i]);
+    }
+    if (pg)
+        CHECK(store_test_sql_exec(t->db, "TRUNCATE injection_points") != 0);
+    CHECK_INT(store_test_sql_int(t->db, "SELECT count(*) FROM injection_points"), 5);
+    /* The same statement with a possible point goes in (the refusals were the rules'). */
+    CHECK_INT(store_test_sql_exec(t->db, pg ? "INSERT INTO injection_points (visit_id, "
+                                              "injection_seq, seq, chart, x, y) VALUES (1, 1, 1, "
+                                              "'face', 1, 0)"
+                                            : "PRAGMA foreign_keys = ON; INSERT INTO "
+                                              "injection_points (visit_id, injection_seq, seq, "
+                                              "chart, x, y) VALUES (1, 1, 1, 'face', 1, 0)"),
+              0);
+    CHECK_INT(store_test_sql_int(t->db, "SELECT count(*) FROM injection_points"), 6);
+
+    /* The consistency check finds more points than sites, however they got there. */
+    CHECK_INT(bont_store_verify(s, &err), 0);
+    CHECK_INT(store_test_sql_exec(t->db, "INSERT INTO injection_points (visit_id, injection_seq, "
+                                         "seq, chart, x, y) VALUES (1, 2, 3, 'neck', 0.5, 0.5)"),
+              0);
+    CHECK_INT(bont_store_verify(s, &err), BONT_ESTORE);
+    CHECK_STR(err.message, "injection 2 of visit 1 has 3 chart points for 2 sites");
+}
+
 STORE_TEST(store_keeps_chart_points, 60)
 {
     store_test_db_t t;
@@ -96,45 +143,7 @@ STORE_TEST(store_keeps_chart_points, 60)
     CHECK_INT(store_test_sql_int(t.db, "SELECT count(*) FROM visits"), 1);
     CHECK_INT(store_test_sql_int(t.db, "SELECT count(*) FROM injection_points"), 5);
 
-    /* The schema holds the same rules against plain SQL, and keeps the points for good. */
-    static const char *const refused[] = {
-        "INSERT INTO injection_points (visit_id, injection_seq, seq, chart, x, y) "
-        "VALUES (1, 1, 1, 'hand', 0.5, 0.5)",
-        "INSERT INTO injection_points (visit_id, injection_seq, seq, chart, x, y) "
-        "VALUES (1, 1, 1, 'face', 1.01, 0.5)",
-        "INSERT INTO injection_points (visit_id, injection_seq, seq, chart, x, y) "
-        "VALUES (1, 1, 1, 'face', 0.5, -0.01)",
-        "INSERT INTO injection_points (visit_id, injection_seq, seq, chart, x, y) "
-        "VALUES (1, 9, 1, 'face', 0.5, 0.5)", /* no injection 9 */
-        "INSERT INTO injection_points (visit_id, injection_seq, seq, chart, x, y) "
-        "VALUES (1, 2, 1, 'face', 0.5, 0.5)", /* that point is taken */
-        "DELETE FROM injection_points",
-    };
-    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-        char sql[512]; /* SQLite checks references only where a connection asks it to */
-        snprintf(sql, sizeof sql, "%s%s", pg ? "" : "PRAGMA foreign_keys = ON; ", refused[i]);
-        CHECK_MSG(store_test_sql_exec(t.db, sql) != 0, "accepted: %s", refused[i]);
-    }
-    if (pg)
-        CHECK(store_test_sql_exec(t.db, "TRUNCATE injection_points") != 0);
-    CHECK_INT(store_test_sql_int(t.db, "SELECT count(*) FROM injection_points"), 5);
-    /* The same statement with a possible point goes in (the refusals were the rules'). */
-    CHECK_INT(store_test_sql_exec(t.db, pg ? "INSERT INTO injection_points (visit_id, "
-                                             "injection_seq, seq, chart, x, y) VALUES (1, 1, 1, "
-                                             "'face', 1, 0)"
-                                           : "PRAGMA foreign_keys = ON; INSERT INTO "
-                                             "injection_points (visit_id, injection_seq, seq, "
-                                             "chart, x, y) VALUES (1, 1, 1, 'face', 1, 0)"),
-              0);
-    CHECK_INT(store_test_sql_int(t.db, "SELECT count(*) FROM injection_points"), 6);
-
-    /* The consistency check finds more points than sites, however they got there. */
-    CHECK_INT(bont_store_verify(s, &err), 0);
-    CHECK_INT(store_test_sql_exec(t.db, "INSERT INTO injection_points (visit_id, injection_seq, "
-                                        "seq, chart, x, y) VALUES (1, 2, 3, 'neck', 0.5, 0.5)"),
-              0);
-    CHECK_INT(bont_store_verify(s, &err), BONT_ESTORE);
-    CHECK_STR(err.message, "injection 2 of visit 1 has 3 chart points for 2 sites");
+    schema_keeps_points(&t, s);
     bont_store_close(&s);
     store_test_db_drop(&t);
 }
