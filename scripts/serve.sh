@@ -15,7 +15,8 @@ age_on() {
     echo "$a"
 }
 
-# A glabellar-lines visit (onabotulinumtoxinA 20 U, the label's five sites) days_ago days back.
+# A glabellar-lines visit (onabotulinumtoxinA 20 U, the label's five sites, marked on the face
+# chart) days_ago days back.
 glabellar_visit() {
     local id=$1 birth=$2 sex=$3 days_ago=$4 lot=$5 expiry=$6 d plan
     d=$(date -d "$days_ago days ago" +%F)
@@ -24,9 +25,11 @@ glabellar_visit() {
 {"date": "$d", "indication": "glabellar_lines", "product": "onabotulinumtoxinA",
  "vial": {"units": 100, "diluent_ml": 2.5},
  "patient": {"age_years": $(age_on "$birth" "$d"), "sex": "$sex"},
- "injections": [{"muscle": "procerus", "units": 4},
-                {"muscle": "corrugator_supercilii", "side": "left", "units": 8, "sites": 2},
-                {"muscle": "corrugator_supercilii", "side": "right", "units": 8, "sites": 2}]}
+ "injections": [{"muscle": "procerus", "units": 4, "points": [{"chart": "face", "x": 0.5, "y": 0.347}]},
+                {"muscle": "corrugator_supercilii", "side": "left", "units": 8, "sites": 2,
+                 "points": [{"chart": "face", "x": 0.5578, "y": 0.3136}, {"chart": "face", "x": 0.5333, "y": 0.3076}]},
+                {"muscle": "corrugator_supercilii", "side": "right", "units": 8, "sites": 2,
+                 "points": [{"chart": "face", "x": 0.4422, "y": 0.3136}, {"chart": "face", "x": 0.4667, "y": 0.3076}]}]}
 JSON
     "$bont" visit record "$plan" --db "$db" --patient "$id" --lot "$lot" --expiry "$expiry" \
         --reconstituted "${d}T09:00" --injected "${d}T09:30" >/dev/null

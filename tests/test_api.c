@@ -384,6 +384,104 @@ TEST_TIMEOUT(api_visits_history_recall_due_fhir, 120)
     fixture_close(&s.f);
 }
 
+/* The plan builder's data-record attribute as JSON (the page escapes quotes and ampersands). */
+static json_t *data_record(const char *html)
+{
+    const char *at = strstr(html, "data-record=\""), *end = at ? strchr(at + 13, '"') : NULL;
+    char *text = at && end ? calloc(1, (size_t)(end - at)) : NULL;
+    size_t n = 0;
+    for (const char *c = at ? at + 13 : NULL; text && c < end; n++) {
+        bool quot = strncmp(c, "&quot;", 6) == 0, amp = strncmp(c, "&amp;", 5) == 0;
+        text[n] = quot ? '"' : amp ? '&' : *c;
+        c += quot ? 6 : amp ? 5 : 1;
+    }
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    CHECK_MSG(j != NULL, "no data-record JSON in the page");
+    free(text);
+    return j;
+}
+
+/* The plan builder's chart points: a bad one is a 400 naming it, as the command would; a visit
+ * keeps them and the history gives them back as sent; the next plan for the patient carries
+ * the last visit's points for the chart. */
+TEST_TIMEOUT(api_visit_points_come_back, 120)
+{
+    session_t s;
+    if (!session_open(&s))
+        return;
+    static const char *const points =
+        ", \"points\": [{\"chart\": \"face\", \"x\": 0.4422, \"y\": 0.3136}, {\"chart\": "
+        "\"face\", \"x\": 0.4667, \"y\": 0.3076}]";
+    char plan[2048], bad[2048], body[4096], path[128], *at;
+    bont__resp_t r;
+    glabellar_plan(plan, sizeof plan, NULL);
+    /* The right corrugator's two sites, clicked. */
+    at = strstr(plan, "\"right\", \"units\": 8, \"sites\": 2");
+    CHECK(at != NULL);
+    if (!at)
+        return;
+    at += strlen("\"right\", \"units\": 8, \"sites\": 2");
+    snprintf(body, sizeof body, "%.*s%s%s", (int)(at - plan), plan, points, at);
+    snprintf(plan, sizeof plan, "%s", body);
+    snprintf(bad, sizeof bad, "%s", plan);
+    memcpy(strstr(bad, "\"face\""), "\"hand\"", 6);
+    post(&s, "/api/v1/check", bad, &r);
+    CHECK_INT(r.status, 400);
+    json_t *e = body_json(&r);
+    CHECK_STR(json_string_value(json_object_get(e, "field")), "injections[2].points[0].chart");
+    CHECK(strstr(json_string_value(json_object_get(e, "message")), "face, neck, arm, leg"));
+    CHECK_INT(json_integer_value(json_object_get(e, "line")), 1);
+    CHECK_INT(json_integer_value(json_object_get(e, "column")),
+              (long long)(strstr(bad, "\"hand\"") - bad) + 1);
+    json_decref(e);
+    bont__resp_clear(&r);
+    post(&s, "/api/v1/check", plan, &r);
+    CHECK_MSG(r.status == 200, "%d %s", r.status, body_of(&r));
+    bont__resp_clear(&r);
+
+    snprintf(body, sizeof body,
+             "{\"patient\": %lld, \"plan\": %s, \"lot\": \"LOT-P1\", \"expiry\": "
+             "\"2099-01-31\"}",
+             s.f.patient_id, plan);
+    post(&s, "/api/v1/visits", body, &r);
+    CHECK_MSG(r.status == 201, "%d %s", r.status, body_of(&r));
+    bont__resp_clear(&r);
+    snprintf(path, sizeof path, "/api/v1/patients/%lld", s.f.patient_id);
+    get(&s, path, &r);
+    json_t *h = body_json(&r), *inj = NULL;
+    json_t *visits = json_object_get(h, "visits");
+    inj = json_object_get(json_array_get(visits, json_array_size(visits) - 1), "injections");
+    CHECK_INT(json_array_size(inj), 3);
+    CHECK_INT(json_array_size(json_object_get(json_array_get(inj, 0), "points")), 0);
+    json_t *got = json_object_get(json_array_get(inj, 2), "points");
+    json_t *want = json_loads(points + strlen(", \"points\": "), 0, NULL);
+    CHECK_MSG(got && want && json_equal(got, want), "points came back as %s",
+              got ? json_dumps(got, JSON_COMPACT) : "nothing");
+    json_decref(h);
+    bont__resp_clear(&r);
+
+    /* The plan builder for the patient holds them (in its data attribute, escaped). */
+    snprintf(path, sizeof path, "/plan?patient=%lld", s.f.patient_id);
+    get(&s, path, &r);
+    CHECK_INT(r.status, 200);
+    json_t *record = data_record(body_of(&r));
+    json_t *last = json_object_get(json_object_get(record, "last_visit"), "points");
+    CHECK_INT(json_array_size(last), 2);
+    for (size_t k = 0; k < 2 && want; k++) {
+        json_t *p = json_array_get(last, k), *w = json_array_get(want, k);
+        CHECK_STR(json_string_value(json_object_get(p, "muscle")), "corrugator_supercilii");
+        CHECK_STR(json_string_value(json_object_get(p, "side")), "right");
+        CHECK(json_equal(json_object_get(p, "chart"), json_object_get(w, "chart")));
+        CHECK(json_equal(json_object_get(p, "x"), json_object_get(w, "x")));
+        CHECK(json_equal(json_object_get(p, "y"), json_object_get(w, "y")));
+    }
+    json_decref(record);
+    json_decref(want);
+    CHECK(strstr(body_of(&r), "id=\"last-visit\""));
+    bont__resp_clear(&r);
+    fixture_close(&s.f);
+}
+
 /* Every answer about a patient is in the audit log with who, what, which patient and from
  * where, written before the answer left. */
 TEST(api_patient_reads_are_audited)

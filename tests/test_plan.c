@@ -319,3 +319,141 @@ TEST_TIMEOUT(plan_parse_survives_every_allocation_failure, 300)
     free(text);
     bont_kb_free(&kb);
 }
+
+/* A glabellar plan whose left corrugator (2 sites) has the points given on line 7. */
+static int parse_points_plan(const bont_kb_t *kb, const char *points, bont_plan_t **plan, char *msg,
+                             size_t size)
+{
+    char text[1024];
+    bont_error_t err;
+    bont_error_clear(&err);
+    snprintf(text, sizeof text,
+             "{\n"
+             "  \"date\": \"2026-01-10\", \"indication\": \"glabellar_lines\",\n"
+             "  \"product\": \"onabotulinumtoxinA\", \"patient\": {\"age_years\": 46},\n"
+             "  \"vial\": {\"units\": 100, \"diluent_ml\": 2.5}, \"injections\": [\n"
+             "    {\"muscle\": \"procerus\", \"units\": 4, \"points\": [{\"chart\": \"face\", "
+             "\"x\": 0.5, \"y\": 0.31}]},\n"
+             "    {\"muscle\": \"corrugator_supercilii\", \"side\": \"left\", \"units\": 8, "
+             "\"sites\": 2,\n"
+             "     \"points\": %s}\n"
+             "  ]\n"
+             "}\n",
+             points);
+    int rc = bont_plan_parse(kb, text, strlen(text), "plan.json", plan, &err);
+    snprintf(msg, size, "%s:%d:%d: %s: %s", err.file, err.line, err.column, err.field, err.message);
+    return rc;
+}
+
+/* Chart points (docs/plan-format.md#points): read as given, at most one per site, each a known
+ * chart with x and y from 0 to 1; anything else is refused with file, line, column and field. */
+TEST(plan_chart_points)
+{
+    bont_kb_t *kb = NULL;
+    bont_plan_t *plan = NULL;
+    bont_error_t err;
+    char msg[1024];
+    CHECK_INT(bont_kb_load(&kb, &err), 0);
+    if (!kb)
+        return;
+    CHECK_INT(parse_points_plan(kb,
+                                "[{\"chart\": \"face\", \"x\": 0, \"y\": 1}, "
+                                "{\"chart\": \"face\", \"x\": 0.6125, \"y\": 0.29}]",
+                                &plan, msg, sizeof msg),
+              0);
+    if (plan) {
+        CHECK_INT(plan->injections[0].n_points, 1);
+        CHECK_STR(plan->injections[0].points[0].chart, "face");
+        CHECK_REL(plan->injections[0].points[0].y, 0.31, 1e-15);
+        CHECK_INT(plan->injections[1].n_points, 2);
+        CHECK_REL(plan->injections[1].points[0].x + 1, 1.0, 1e-15);
+        CHECK_REL(plan->injections[1].points[0].y, 1.0, 1e-15);
+        CHECK_REL(plan->injections[1].points[1].x, 0.6125, 1e-15);
+        CHECK_REL(plan->injections[1].points[1].y, 0.29, 1e-15);
+    }
+    bont_plan_free(&plan);
+    /* No points, or fewer than sites (a site chosen by name has none). */
+    static const char *const fine[] = {"null", "[]", "[{\"chart\": \"leg\", \"x\": 1, \"y\": 0}]"};
+    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+        CHECK_MSG(parse_points_plan(kb, fine[i], &plan, msg, sizeof msg) == 0, "%s: %s", fine[i],
+                  msg);
+        if (plan)
+            CHECK_INT(plan->injections[1].n_points, i < 2 ? 0 : 1);
+        bont_plan_free(&plan);
+    }
+    static const struct {
+        const char *points;
+        int rc;
+        const char *msg;
+    } bad[] = {
+        {"[{\"chart\": \"hand\", \"x\": 0.5, \"y\": 0.3}]", BONT_EPARSE,
+         "plan.json:7:27: injections[1].points[0].chart: chart must be one of face, neck, arm, "
+         "leg (got \"hand\")"},
+        {"[{\"chart\": \"face\", \"x\": 1.5, \"y\": 0.3}]", BONT_ERANGE,
+         "plan.json:7:40: injections[1].points[0].x: x must be from 0 to 1, the fraction of the "
+         "chart's width from its left edge (got 1.5)"},
+        {"[{\"chart\": \"face\", \"x\": 0.5, \"y\": -0.001}]", BONT_ERANGE,
+         "plan.json:7:50: injections[1].points[0].y: y must be from 0 to 1, the fraction of the "
+         "chart's height from its top edge (got -0.001)"},
+        {"[{\"chart\": \"face\", \"x\": 0.5, \"y\": \"0.3\"}]", BONT_EPARSE,
+         "plan.json:7:50: injections[1].points[0].y: y must be a number from 0 to 1, the "
+         "fraction of the chart's height from its top edge (got text)"},
+        {"[{\"chart\": \"face\", \"x\": 0.5}]", BONT_EMISSING,
+         "plan.json:7:17: injections[1].points[0]: missing field \"y\" (a number from 0 to 1, the "
+         "fraction of the chart's height from its top edge)"},
+        {"[{\"chart\": \"face\", \"x\": 0.5, \"y\": 0.3, \"units\": 4}]", BONT_EPARSE,
+         "plan.json:7:64: injections[1].points[0].units: unknown field \"units\"; expected one "
+         "of: chart, x, y"},
+        {"[{\"chart\": \"face\", \"x\": 0.1, \"y\": 0.3}, {\"chart\": \"face\", \"x\": 0.2, "
+         "\"y\": 0.3}, {\"chart\": \"face\", \"x\": 0.3, \"y\": 0.3}]",
+         BONT_ECONFLICT,
+         "plan.json:7:16: injections[1].points: 3 points for 2 sites of "
+         "\"corrugator_supercilii\": at most one point per site (give \"sites\": 3, or fewer "
+         "points)"},
+        {"{\"chart\": \"face\", \"x\": 0.5, \"y\": 0.3}", BONT_EPARSE,
+         "plan.json:7:16: injections[1].points: points must be a list of {\"chart\", \"x\", "
+         "\"y\"} (got an object)"},
+        {"[[0.5, 0.3]]", BONT_EPARSE,
+         "plan.json:7:17: injections[1].points[0]: each point must be an object {\"chart\", "
+         "\"x\", \"y\"} (got a list)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(parse_points_plan(kb, bad[i].points, &plan, msg, sizeof msg), bad[i].rc);
+        CHECK(plan == NULL);
+        CHECK_STR(msg, bad[i].msg);
+    }
+    bont_kb_free(&kb);
+}
+
+/* Allocation failure while points are read: BONT_ENOMEM and no plan, never a leak. */
+TEST(plan_chart_points_survive_allocation_failure)
+{
+    json_set_alloc_funcs(bont_test_malloc, free);
+    bont_kb_t *kb = NULL;
+    bont_error_t err;
+    char msg[1024];
+    CHECK_INT(bont_kb_load(&kb, &err), 0);
+    if (!kb)
+        return;
+    const char *points = "[{\"chart\": \"face\", \"x\": 0.1, \"y\": 0.3}, "
+                         "{\"chart\": \"face\", \"x\": 0.2, \"y\": 0.3}]";
+    long n = 1;
+    for (; n < 10000; n++) {
+        bont_plan_t *plan = NULL;
+        bont_test_fail_alloc(n);
+        int rc = parse_points_plan(kb, points, &plan, msg, sizeof msg);
+        int failed = bont_test_alloc_failed();
+        bont_test_fail_alloc(0);
+        if (!failed) {
+            CHECK_INT(rc, 0);
+            CHECK(plan && plan->injections[1].n_points == 2);
+            bont_plan_free(&plan);
+            break;
+        }
+        CHECK_MSG(rc == BONT_ENOMEM && plan == NULL, "allocation %ld: rc %d, %s", n, rc, msg);
+        bont_plan_free(&plan);
+    }
+    CHECK_MSG(n > 20, "only %ld allocations", n);
+    CHECK_MSG(__lsan_do_recoverable_leak_check() == 0, "memory leaked under allocation failure");
+    bont_kb_free(&kb);
+}

@@ -295,7 +295,7 @@ static int run_visit_record(oom_case_t *c)
 
 static int after_visit_record(oom_case_t *c, int rc)
 {
-    char sql[160];
+    char sql[256];
     bont_plan_free(&c->plan);
     bont_store_close(&c->s);
     snprintf(sql, sizeof sql,
@@ -303,7 +303,12 @@ static int after_visit_record(oom_case_t *c, int rc)
              "'%%vial.derived_range%%'",
              c->patient);
     long long mine = store_test_sql_int(c->path, sql);
-    return file_whole(c->path) && mine == (rc == 0) &&
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM injection_points p JOIN visits v ON v.id = p.visit_id "
+             "WHERE v.patient_id = %lld",
+             c->patient);
+    long long points = store_test_sql_int(c->path, sql); /* cd-visit1.json marks 9 sites */
+    return file_whole(c->path) && mine == (rc == 0) && points == 9 * (rc == 0) &&
                    store_test_sql_int(c->path, "SELECT count(*) FROM visits") ==
                        c->before + (rc == 0)
                ? 0
@@ -314,9 +319,13 @@ static int run_record_load(oom_case_t *c)
 {
     bont_store_record_t *rec = NULL;
     int rc = bont_store_record_load(c->s, 1, &rec, &c->err);
-    if (rc == 0 && (rec->n_visits != 2 || rec->visits[0].n_injections != 3 ||
-                    rec->visits[1].n_injections != 5 || rec->n_outcomes != 1 ||
-                    rec->patient.n_terms != 1 || !rec->visits[1].findings_json))
+    if (rc == 0 &&
+        (rec->n_visits != 2 || rec->visits[0].n_injections != 3 ||
+         rec->visits[1].n_injections != 5 || rec->n_outcomes != 1 || rec->patient.n_terms != 1 ||
+         !rec->visits[1].findings_json || rec->visits[1].injections[2].n_points != 10 ||
+         rec->visits[1].injections[4].n_points != 2 ||
+         strcmp(rec->visits[1].injections[2].points[9].chart, "neck") != 0 ||
+         rec->visits[1].injections[2].points[9].x != 0.05 * 9))
         rc = 1; /* "succeeded" with part of the record */
     bont_store_record_free(&rec);
     return rc;
@@ -392,6 +401,16 @@ static void make_main_store(oom_case_t *c)
         store_test_visit(&v, p.id, i ? "2026-04-10" : "2026-01-10", "M1", i ? 5 : 3);
         if (i)
             v.findings_json = strdup("[{\"rule\":\"x\"}]");
+        /* Chart points: ten on one injection (more than a first allocation holds), two on
+         * another. */
+        for (size_t k = 2; i && k < 5; k += 2) {
+            bont_store_injection_t *in = &v.injections[k];
+            in->n_points = k == 2 ? 10 : 2;
+            in->sites = (int)in->n_points;
+            in->points = calloc(in->n_points, sizeof *in->points);
+            for (size_t j = 0; in->points && j < in->n_points; j++)
+                in->points[j] = (bont_chart_point_t){"neck", 0.05 * (double)j, 0.5};
+        }
         CHECK_INT(bont_store_visit_add(s, &v, &err), 0);
         bont_store_visit_clear(&v);
     }

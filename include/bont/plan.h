@@ -26,6 +26,21 @@ typedef enum bont_guidance_t {
     BONT_GUIDE_ULTRASOUND,
 } bont_guidance_t;
 
+/* The body charts of the web app's plan builder (web/charts/): a point names one of them. */
+#define BONT_CHART_NAMES "face, neck, arm, leg"
+
+/* Where one injection site was marked on a body chart: image-relative, as fractions of the
+ * chart's picture (its SVG viewBox) from the top-left corner, so that the same point lands on
+ * the same place of the chart at any size (docs/plan-format.md#points). */
+typedef struct bont_chart_point_t {
+    char chart[8]; /* "face", "neck", "arm" or "leg" (bont_chart_known) */
+    double x;      /* 0-1: fraction of the picture's width, from the left */
+    double y;      /* 0-1: fraction of the picture's height, from the top */
+} bont_chart_point_t;
+
+/* Whether name is one of the charts (BONT_CHART_NAMES), exactly as written there. */
+bool bont_chart_known(const char *name);
+
 typedef struct bont_injection_t {
     const bont_muscle_t *muscle; /* resolved target (kb-owned) */
     bont_side_t side;            /* NONE for midline targets */
@@ -33,8 +48,10 @@ typedef struct bont_injection_t {
     int sites;                   /* injection sites (>= 1) */
     double volume_ml;            /* total volume injected, mL (from the dilution or given) */
     bont_guidance_t guidance;
-    double endplate_mm; /* needle distance from the endplate zone, mm; <0 unknown */
-    int line, column;   /* where the entry starts in the plan file */
+    double endplate_mm;         /* needle distance from the endplate zone, mm; <0 unknown */
+    bont_chart_point_t *points; /* where its sites were marked (plan-owned), or NULL */
+    size_t n_points;            /* 0 to sites: at most one point per site */
+    int line, column;           /* where the entry starts in the plan file */
 } bont_injection_t;
 
 typedef struct bont_history_t {

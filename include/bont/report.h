@@ -151,7 +151,9 @@ int bont_report_patient_text(FILE *f, const bont_store_patient_t *p);
 /* The patient list as a table, or a line saying there is none yet. */
 int bont_report_patients_text(FILE *f, const bont_store_patient_t *list, size_t n);
 
-/* A stored visit with its vial, injections and findings. */
+/* A stored visit with its vial, injections and findings; each injection lists the chart points
+ * of its sites ("points": [{chart, x, y}], empty when none was marked), so that a page can draw
+ * them again where they were clicked. */
 json_t *bont_report_visit_json(const bont_store_visit_t *v);
 /* The outcome of `bont visit record`: written or refused, the findings, the injection time.
  * plan_file names the plan, opts are the options it was recorded with. */

@@ -20,7 +20,7 @@
 #include "bont/plan.h"
 
 /* The schema version this build writes. A store with a higher version is refused untouched. */
-#define BONT_STORE_SCHEMA_VERSION 3
+#define BONT_STORE_SCHEMA_VERSION 4
 
 /* Written into the SQLite header (PRAGMA application_id) so a file that belongs to another
  * program is never migrated or written: the bytes "bont". */
@@ -58,12 +58,16 @@ typedef struct bont_store_vial_t {
 } bont_store_vial_t;
 
 typedef struct bont_store_injection_t {
-    char muscle[64];   /* knowledge-base muscle id */
-    char side[8];      /* "left", "right" or "" for midline targets */
-    double units;      /* units of the visit's product into this muscle (all sites) */
-    double volume_ml;  /* total volume, mL; <0 when not known */
-    int sites;         /* injection sites, >= 1 */
-    char guidance[16]; /* "emg", "ultrasound", "stimulation", "palpation" or "" */
+    char muscle[64];            /* knowledge-base muscle id */
+    char side[8];               /* "left", "right" or "" for midline targets */
+    double units;               /* units of the visit's product into this muscle (all sites) */
+    double volume_ml;           /* total volume, mL; <0 when not known */
+    int sites;                  /* injection sites, >= 1 */
+    char guidance[16];          /* "emg", "ultrasound", "stimulation", "palpation" or "" */
+    bont_chart_point_t *points; /* where sites were marked on a chart (owned by the visit), or
+                                   NULL; at most sites of them, none in visits recorded before
+                                   schema version 4 */
+    size_t n_points;
 } bont_store_injection_t;
 
 typedef struct bont_store_visit_t {
@@ -202,9 +206,12 @@ int bont_store_patient_get(bont_store_t *store, long long id, bont_store_patient
 int bont_store_patient_list(bont_store_t *store, bont_store_patient_t **out, size_t *n,
                             bont_error_t *err);
 
-/* Writes the vial, the visit and all its injections in one transaction: either all of them
- * are in the file afterwards or none is. Sets visit->id, visit->vial.id, total_units and
- * recorded_at. No check runs here: bont_visit_record is the checked way to record a visit. */
+/* Writes the vial, the visit and all its injections with their chart points in one
+ * transaction: either all of them are in the file afterwards or none is. Sets visit->id,
+ * visit->vial.id, total_units and recorded_at. A point must name a known chart, have x and y
+ * in 0-1 and be at most one per site (else BONT_EINVAL or BONT_ERANGE, the field naming
+ * "injections[i].points[k]"). No check runs here: bont_visit_record is the checked way to
+ * record a visit. */
 int bont_store_visit_add(bont_store_t *store, bont_store_visit_t *visit, bont_error_t *err);
 
 /* Records the date the effect of a visit wore off (replaces an earlier record): after the
@@ -225,7 +232,8 @@ int bont_store_record_load(bont_store_t *store, long long patient_id, bont_store
                            bont_error_t *err);
 void bont_store_record_free(bont_store_record_t **rec);
 
-/* Frees what a visit owns (injections, findings_json); the struct itself is the caller's. */
+/* Frees what a visit owns (injections and their points, findings_json); the struct itself is
+ * the caller's. */
 void bont_store_visit_clear(bont_store_visit_t *visit);
 
 /* Every visit that used the lot (case-insensitive), by patient then date. *out is malloc'ed. */

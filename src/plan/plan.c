@@ -43,6 +43,15 @@ const char *bont_guidance_name(bont_guidance_t g)
     }
 }
 
+bool bont_chart_known(const char *name)
+{
+    static const char *const charts[] = {"face", "neck", "arm", "leg"};
+    for (size_t i = 0; name && i < sizeof charts / sizeof charts[0]; i++)
+        if (strcmp(name, charts[i]) == 0)
+            return true;
+    return false;
+}
+
 /* ---- error reporting --------------------------------------------------------------------- */
 
 static int perr(parser_t *P, int rc, const char *field, const char *fmt, ...)
@@ -514,6 +523,86 @@ static int parse_volume(parser_t *P, json_t *e, const char *path, double per_ml,
     return BONT_OK;
 }
 
+/* A coordinate of a chart point: a number from 0 to 1, a fraction of the picture along what. */
+static int get_fraction(parser_t *P, json_t *e, const char *key, const char *path, const char *what,
+                        double *out)
+{
+    char field[160];
+    snprintf(field, sizeof field, "%s.%s", path, key);
+    json_t *v = json_object_get(e, key);
+    if (!v || json_is_null(v))
+        return perr(P, BONT_EMISSING, path, "missing field \"%s\" (a number from 0 to 1, %s)", key,
+                    what);
+    if (!json_is_number(v))
+        return perr(P, BONT_EPARSE, field, "%s must be a number from 0 to 1, %s (got %s)", key,
+                    what, json_type_name(v));
+    double x = json_number_value(v);
+    if (!(x >= 0 && x <= 1))
+        return perr(P, BONT_ERANGE, field, "%s must be from 0 to 1, %s (got %g)", key, what, x);
+    *out = x;
+    return BONT_OK;
+}
+
+static int parse_point(parser_t *P, json_t *e, const char *path, bont_chart_point_t *pt)
+{
+    static const char *const keys[] = {"chart", "x", "y", NULL};
+    const char *chart = NULL;
+    char field[128];
+    if (!json_is_object(e))
+        return perr(P, BONT_EPARSE, path,
+                    "each point must be an object {\"chart\", \"x\", \"y\"} (got %s)",
+                    json_type_name(e));
+    int rc = check_keys(P, e, path, keys);
+    if (!rc)
+        rc = get_string(P, e, "chart", path, 1, &chart);
+    if (rc)
+        return rc;
+    if (!bont_chart_known(chart)) {
+        snprintf(field, sizeof field, "%s.chart", path);
+        return perr(P, BONT_EPARSE, field, "chart must be one of " BONT_CHART_NAMES " (got \"%s\")",
+                    chart);
+    }
+    snprintf(pt->chart, sizeof pt->chart, "%s", chart);
+    if ((rc = get_fraction(P, e, "x", path, "the fraction of the chart's width from its left edge",
+                           &pt->x)))
+        return rc;
+    return get_fraction(P, e, "y", path, "the fraction of the chart's height from its top edge",
+                        &pt->y);
+}
+
+/* "points": where the entry's sites were marked on the body charts, at most one per site (a
+ * site given by name alone has none). */
+static int parse_points(parser_t *P, json_t *e, const char *path, bont_injection_t *inj)
+{
+    char field[96], at[128];
+    json_t *arr = json_object_get(e, "points");
+    snprintf(field, sizeof field, "%s.points", path);
+    if (!arr || json_is_null(arr))
+        return BONT_OK;
+    if (!json_is_array(arr))
+        return perr(P, BONT_EPARSE, field,
+                    "points must be a list of {\"chart\", \"x\", \"y\"} (got %s)",
+                    json_type_name(arr));
+    size_t n = json_array_size(arr);
+    if (n > (size_t)inj->sites)
+        return perr(P, BONT_ECONFLICT, field,
+                    "%zu points for %d site%s of \"%s\": at most one point per site (give "
+                    "\"sites\": %zu, or fewer points)",
+                    n, inj->sites, inj->sites == 1 ? "" : "s", inj->muscle->id, n);
+    if (n == 0)
+        return BONT_OK;
+    if (!(inj->points = calloc(n, sizeof *inj->points)))
+        return BONT_ENOMEM;
+    for (size_t k = 0; k < n; k++) {
+        snprintf(at, sizeof at, "%s[%zu]", field, k);
+        int rc = parse_point(P, json_array_get(arr, k), at, &inj->points[k]);
+        if (rc)
+            return rc;
+        inj->n_points++;
+    }
+    return BONT_OK;
+}
+
 static int parse_injection(parser_t *P, json_t *e, size_t i, double per_ml, bont_injection_t *inj)
 {
     char path[64], field[96];
@@ -521,8 +610,8 @@ static int parse_injection(parser_t *P, json_t *e, size_t i, double per_ml, bont
     if (!json_is_object(e))
         return perr(P, BONT_EPARSE, path, "each injection must be an object (got %s)",
                     json_type_name(e));
-    static const char *const keys[] = {"muscle",      "side",      "units", "sites", "guidance",
-                                       "endplate_mm", "volume_ml", "note",  NULL};
+    static const char *const keys[] = {"muscle",      "side",      "units",  "sites", "guidance",
+                                       "endplate_mm", "volume_ml", "points", "note",  NULL};
     const char *muscle = NULL;
     int rc = check_keys(P, e, path, keys);
     if (!rc)
@@ -534,7 +623,7 @@ static int parse_injection(parser_t *P, json_t *e, size_t i, double per_ml, bont
         return unknown_name(P, field, "muscle", muscle);
     }
     if ((rc = parse_side(P, e, path, inj)) || (rc = parse_units(P, e, path, inj)) ||
-        (rc = parse_sites_and_guidance(P, e, path, inj)))
+        (rc = parse_sites_and_guidance(P, e, path, inj)) || (rc = parse_points(P, e, path, inj)))
         return rc;
     return parse_volume(P, e, path, per_ml, inj);
 }
@@ -572,6 +661,8 @@ static int parse_injections(parser_t *P, json_t *root)
         inj->column = columns[i];
         if ((rc = parse_injection(P, json_array_get(arr, i), i, per_ml, inj)) == BONT_OK)
             plan->n_injections++;
+        else
+            free(inj->points); /* bont_plan_free frees the points of whole entries only */
     }
     free(lines);
     free(columns);
@@ -831,6 +922,8 @@ void bont_plan_free(bont_plan_t **planp)
     free(p->file);
     free(p->title);
     free(p->text);
+    for (size_t i = 0; p->injections && i < p->n_injections; i++)
+        free(p->injections[i].points);
     free(p->injections);
     free(p->history);
     free(p->patient.conditions);

@@ -92,12 +92,29 @@ int bont_report_patients_text(FILE *f, const bont_store_patient_t *list, size_t 
 
 /* ---- Visits -------------------------------------------------------------------------------- */
 
+/* Where the injection's sites were marked on the charts: [{chart, x, y}], empty when none. */
+static json_t *points_json(const bont_store_injection_t *in)
+{
+    json_t *arr = json_array();
+    bool failed = false;
+    for (size_t k = 0; arr && k < in->n_points; k++)
+        bont__jappend(arr,
+                      json_pack("{s:o, s:f, s:f}", "chart", bont__jstr(in->points[k].chart), "x",
+                                in->points[k].x, "y", in->points[k].y),
+                      &failed);
+    if (failed) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
 static json_t *injection_json(const bont_store_injection_t *in)
 {
-    return json_pack("{s:o, s:o, s:f, s:o, s:i, s:o}", "muscle", bont__jstr(in->muscle), "side",
-                     bont__jstr_or_null(in->side), "units", in->units, "volume_ml",
+    return json_pack("{s:o, s:o, s:f, s:o, s:i, s:o, s:o}", "muscle", bont__jstr(in->muscle),
+                     "side", bont__jstr_or_null(in->side), "units", in->units, "volume_ml",
                      bont__jnum_unless_negative(in->volume_ml), "sites", in->sites, "guidance",
-                     bont__jstr_or_null(in->guidance));
+                     bont__jstr_or_null(in->guidance), "points", points_json(in));
 }
 
 json_t *bont_report_visit_json(const bont_store_visit_t *v)

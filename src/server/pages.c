@@ -256,9 +256,27 @@ int bont__h_page_patient(bont__ctx_t *c)
 
 /* ---- the plan builder ---- */
 
+/* The sites of the patient's latest visit that were marked on a chart, for the plan builder to
+ * show where the last injections went: {date, points: [{chart, x, y, muscle, side}]}. */
+static json_t *last_visit_points(const bont_store_record_t *rec)
+{
+    const bont_store_visit_t *v = &rec->visits[rec->n_visits - 1];
+    json_t *points = json_array();
+    for (size_t i = 0; i < v->n_injections; i++) {
+        const bont_store_injection_t *in = &v->injections[i];
+        for (size_t k = 0; k < in->n_points; k++)
+            json_array_append_new(points, json_pack("{s:s, s:f, s:f, s:s, s:s}", "chart",
+                                                    in->points[k].chart, "x", in->points[k].x, "y",
+                                                    in->points[k].y, "muscle", in->muscle, "side",
+                                                    in->side));
+    }
+    return json_pack("{s:s, s:o}", "date", v->date, "points", points);
+}
+
 /* What the plan builder needs of a patient's record to check a plan as recording it would: the
  * stored conditions, medications and allergies, and the earlier visits as the plan's history
- * (docs/plan-format.md). As JSON text, for a data attribute. */
+ * (docs/plan-format.md); and where the last visit's sites were. As JSON text, for a data
+ * attribute. */
 static char *record_for_plan(const bont_store_record_t *rec)
 {
     const bont_store_patient_t *p = &rec->patient;
@@ -282,6 +300,8 @@ static char *record_for_plan(const bont_store_record_t *rec)
                                               v->vial.product, "indication", v->indication, "units",
                                               v->total_units));
     }
+    if (rec->n_visits > 0)
+        json_object_set_new(o, "last_visit", last_visit_points(rec));
     char *text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     return text;

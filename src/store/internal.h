@@ -83,6 +83,20 @@ int bont__store_visit_valid(const bont_store_t *s, const bont_store_visit_t *v,
 int bont__store_record_read(bont_store_t *store, long long patient_id, bont_store_record_t **out,
                             bont_error_t *err);
 
+/* Where the next chart point read from a backend goes. A record's points arrive ordered as its
+ * injections are (visit date, visit id, injection seq), then by their own seq, so one pass
+ * attaches them all. Zeroed before the first. */
+typedef struct bont__point_cursor_t {
+    size_t visit;               /* index of the visit the last point went to */
+    bont_store_injection_t *in; /* the injection the last point went to, or NULL */
+    size_t cap;                 /* entries allocated in in->points */
+} bont__point_cursor_t;
+
+/* Adds the point of injection injection_seq (from 1) of visit visit_id to rec. BONT_ENOMEM, or
+ * BONT_ESTORE when no injection of the record's visits matches (rows out of order). */
+int bont__store_attach_point(bont_store_record_t *rec, bont__point_cursor_t *c, long long visit_id,
+                             long long injection_seq, const char *chart, double x, double y);
+
 /* ---- memory (alloc.c) ----
  * Every allocation on the store's path goes through these, so that the test build can fail the
  * Nth one (SQLite's fault-injection practice; tests/test_store_oom.c). */

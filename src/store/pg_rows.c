@@ -163,6 +163,23 @@ static int insert_injections(bont_store_t *s, const bont_store_visit_t *v, bont_
     return ret;
 }
 
+/* The chart points of every injection of the visit, after the injections they belong to. */
+static int insert_points(bont_store_t *s, const bont_store_visit_t *v, bont_error_t *err)
+{
+    int ret = 0;
+    for (size_t i = 0; ret == 0 && i < v->n_injections; i++) {
+        const bont_store_injection_t *in = &v->injections[i];
+        for (size_t k = 0; ret == 0 && k < in->n_points; k++)
+            ret = bont__pg_run(s, NULL, "writing a chart point", err,
+                               "INSERT INTO injection_points (visit_id, injection_seq, seq, chart, "
+                               "x, y) VALUES ($1::bigint, $2::integer, $3::integer, $4, "
+                               "$5::float8, $6::float8)",
+                               "iiisdd", v->id, (long long)i + 1, (long long)k + 1,
+                               in->points[k].chart, in->points[k].x, in->points[k].y);
+    }
+    return ret;
+}
+
 int bont__pg_visit_insert(bont_store_t *s, bont_store_visit_t *v, bont_error_t *err)
 {
     PGresult *r = NULL;
@@ -190,7 +207,9 @@ int bont__pg_visit_insert(bont_store_t *s, bont_store_visit_t *v, bont_error_t *
         return ret;
     returned(r, &v->id, v->recorded_at, sizeof v->recorded_at);
     PQclear(r);
-    return insert_injections(s, v, err);
+    if ((ret = insert_injections(s, v, err)) != 0)
+        return ret;
+    return insert_points(s, v, err);
 }
 
 int bont__pg_visit_owner(bont_store_t *s, long long visit_id, long long *patient_id, char date[11],
@@ -368,6 +387,35 @@ static int read_injections(bont_store_t *s, bont_store_record_t *rec, bont_error
     return ret;
 }
 
+static int read_points(bont_store_t *s, bont_store_record_t *rec, bont_error_t *err)
+{
+    PGresult *r = NULL;
+    bont__point_cursor_t cur = {0};
+    /* Every point of every injection of the patient in one query. */
+    int ret = bont__pg_run(s, &r, "reading chart points", err,
+                           "SELECT p.visit_id, p.injection_seq, p.chart, p.x, p.y "
+                           "FROM injection_points p JOIN visits v ON v.id = p.visit_id "
+                           "WHERE v.patient_id = $1::bigint "
+                           "ORDER BY v.date, v.id, p.injection_seq, p.seq",
+                           "i", rec->patient.id);
+    for (int i = 0; ret == 0 && i < PQntuples(r); i++) {
+        char chart[8];
+        bont__pg_text(r, i, 2, chart, sizeof chart);
+        ret =
+            bont__store_attach_point(rec, &cur, bont__pg_int(r, i, 0), bont__pg_int(r, i, 1), chart,
+                                     bont__pg_real_or(r, i, 3, -1), bont__pg_real_or(r, i, 4, -1));
+        if (ret != 0) {
+            if (err)
+                snprintf(err->file, sizeof err->file, "%s", s->path);
+            bont_error_setf(err, NULL, "reading chart points: %s",
+                            ret == BONT_ENOMEM ? "out of memory"
+                                               : "a point matches none of its visit's injections");
+        }
+    }
+    PQclear(r);
+    return ret;
+}
+
 int bont__pg_record_load(bont_store_t *s, bont_store_record_t *rec, bont_error_t *err)
 {
     int ret;
@@ -411,7 +459,7 @@ int bont__pg_record_load(bont_store_t *s, bont_store_record_t *rec, bont_error_t
                                                                                          "v.id",
              (void **)&rec->visits, &rec->n_visits, sizeof *rec->visits, visit_row,
              "reading visits", err)) != 0 ||
-        (ret = read_injections(s, rec, err)) != 0)
+        (ret = read_injections(s, rec, err)) != 0 || (ret = read_points(s, rec, err)) != 0)
         return ret;
     if ((ret = read_rows(s, rec,
                          "SELECT id, visit_id, scale, score, " BONT__PG_DAY(
@@ -554,6 +602,25 @@ int bont__pg_verify(bont_store_t *s, bont_error_t *err)
             snprintf(err->file, sizeof err->file, "%s", s->path);
         bont_error_setf(err, NULL, "visit %lld has %lld of its %lld injections",
                         bont__pg_int(r, 0, 0), bont__pg_int(r, 0, 2), bont__pg_int(r, 0, 1));
+        ret = BONT_ESTORE;
+    }
+    PQclear(r);
+    r = NULL;
+    /* A point marks one site: never more points than sites. */
+    if (ret == 0)
+        ret = bont__pg_run(s, &r, "counting chart points", err,
+                           "SELECT i.visit_id, i.seq, i.sites, count(*) AS n FROM injections i "
+                           "JOIN injection_points p ON p.visit_id = i.visit_id AND "
+                           "p.injection_seq = i.seq GROUP BY i.visit_id, i.seq, i.sites "
+                           "HAVING count(*) > i.sites ORDER BY i.visit_id LIMIT 1",
+                           "");
+    if (ret == 0 && PQntuples(r) > 0) {
+        if (err)
+            snprintf(err->file, sizeof err->file, "%s", s->path);
+        bont_error_setf(err, NULL,
+                        "injection %lld of visit %lld has %lld chart points for %lld sites",
+                        bont__pg_int(r, 0, 1), bont__pg_int(r, 0, 0), bont__pg_int(r, 0, 3),
+                        bont__pg_int(r, 0, 2));
         ret = BONT_ESTORE;
     }
     PQclear(r);

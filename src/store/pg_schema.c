@@ -153,7 +153,23 @@ static const char migration_3[] =
     "CREATE TRIGGER audit_append_only_all BEFORE TRUNCATE ON audit FOR EACH STATEMENT"
     "  EXECUTE FUNCTION bont_refuse('the audit log is append-only');";
 
-const char *const bont__pg_migrations[] = {migration_1, migration_2, migration_3};
+/* Version 4: where each injection site was marked on a body chart, as SQLite's version 4. */
+static const char migration_4[] =
+    "CREATE TABLE injection_points ("
+    "  visit_id bigint NOT NULL,"
+    "  injection_seq integer NOT NULL,"
+    "  seq integer NOT NULL CHECK (seq >= 1),"
+    "  chart text NOT NULL CHECK (chart IN ('face', 'neck', 'arm', 'leg')),"
+    "  x double precision NOT NULL CHECK (x >= 0 AND x <= 1),"
+    "  y double precision NOT NULL CHECK (y >= 0 AND y <= 1),"
+    "  PRIMARY KEY (visit_id, injection_seq, seq),"
+    "  FOREIGN KEY (visit_id, injection_seq) REFERENCES injections (visit_id, seq));"
+    "CREATE TRIGGER injection_points_keep BEFORE DELETE ON injection_points FOR EACH ROW"
+    "  EXECUTE FUNCTION bont_refuse('injection records are never deleted');"
+    "CREATE TRIGGER injection_points_keep_all BEFORE TRUNCATE ON injection_points"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION bont_refuse('injection records are never deleted');";
+
+const char *const bont__pg_migrations[] = {migration_1, migration_2, migration_3, migration_4};
 const size_t bont__pg_n_migrations = sizeof bont__pg_migrations / sizeof bont__pg_migrations[0];
 
 _Static_assert(sizeof bont__pg_migrations / sizeof bont__pg_migrations[0] ==

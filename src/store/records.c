@@ -171,6 +171,33 @@ int bont_store_patient_list(bont_store_t *store, bont_store_patient_t **out, siz
 
 /* ---- visits ---- */
 
+/* An injection's chart points: a known chart, x and y within the picture, one per site at
+ * most. field names the injection ("injections[2]"). */
+static int points_valid(const bont_store_injection_t *in, const char *field, bont_error_t *err)
+{
+    char at[64];
+    if (in->n_points > (size_t)in->sites) {
+        bont_error_setf(err, field, "%zu chart points for %d site(s): at most one per site",
+                        in->n_points, in->sites);
+        return BONT_ERANGE;
+    }
+    for (size_t k = 0; k < in->n_points; k++) {
+        const bont_chart_point_t *pt = &in->points[k];
+        snprintf(at, sizeof at, "%s.points[%zu]", field, k);
+        if (!bont_chart_known(pt->chart)) {
+            bont_error_setf(err, at, "the chart must be one of " BONT_CHART_NAMES " (got \"%s\")",
+                            pt->chart);
+            return BONT_EINVAL;
+        }
+        if (!(pt->x >= 0 && pt->x <= 1 && pt->y >= 0 && pt->y <= 1)) {
+            bont_error_setf(err, at, "x and y must be fractions of the chart, 0-1 (got %g, %g)",
+                            pt->x, pt->y);
+            return BONT_ERANGE;
+        }
+    }
+    return 0;
+}
+
 int bont__store_visit_valid(const bont_store_t *s, const bont_store_visit_t *v,
                             const bont_store_patient_t *patient, bont_error_t *err)
 {
@@ -212,6 +239,8 @@ int bont__store_visit_valid(const bont_store_t *s, const bont_store_visit_t *v,
                             "none");
             return BONT_EINVAL;
         }
+        if ((rc = points_valid(in, field, err)) != 0)
+            return rc;
     }
     return 0;
 }
@@ -368,6 +397,8 @@ void bont_store_visit_clear(bont_store_visit_t *visit)
 {
     if (!visit)
         return;
+    for (size_t i = 0; visit->injections && i < visit->n_injections; i++)
+        free(visit->injections[i].points);
     free(visit->injections);
     free(visit->findings_json);
     visit->injections = NULL;
@@ -386,6 +417,30 @@ void bont_store_record_free(bont_store_record_t **rec)
     free((*rec)->aes);
     free(*rec);
     *rec = NULL;
+}
+
+int bont__store_attach_point(bont_store_record_t *rec, bont__point_cursor_t *c, long long visit_id,
+                             long long injection_seq, const char *chart, double x, double y)
+{
+    while (c->visit < rec->n_visits && rec->visits[c->visit].id != visit_id)
+        c->visit++;
+    if (c->visit == rec->n_visits || injection_seq < 1 ||
+        (size_t)injection_seq > rec->visits[c->visit].n_injections)
+        return BONT_ESTORE;
+    bont_store_injection_t *in = &rec->visits[c->visit].injections[injection_seq - 1];
+    if (in != c->in) {
+        if (in->n_points) /* its points came earlier, then another's: out of order */
+            return BONT_ESTORE;
+        c->in = in;
+        c->cap = 0;
+    }
+    if (bont__store_grow((void **)&in->points, &c->cap, in->n_points, sizeof *in->points) != 0)
+        return BONT_ENOMEM;
+    bont_chart_point_t *pt = &in->points[in->n_points++];
+    snprintf(pt->chart, sizeof pt->chart, "%s", chart ? chart : "");
+    pt->x = x;
+    pt->y = y;
+    return 0;
 }
 
 /* Loads the patient and everything recorded for them inside the caller's transaction. */

@@ -127,7 +127,24 @@ static const char migration_3[] =
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
 
-const char *const bont__store_migrations[] = {migration_1, migration_2, migration_3};
+/* Version 4: where each injection site was marked on the web app's body charts, as fractions of
+ * the chart's picture (docs/plan-format.md#points). A table beside injections, keyed by the
+ * injection (visit, seq) and the site: an injection recorded without points (every one before
+ * this version) simply has none. Kept as the injections are: never deleted. */
+static const char migration_4[] =
+    "CREATE TABLE injection_points ("
+    "  visit_id INTEGER NOT NULL,"
+    "  injection_seq INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+    "  chart TEXT NOT NULL CHECK (chart IN ('face', 'neck', 'arm', 'leg')),"
+    "  x REAL NOT NULL CHECK (x >= 0 AND x <= 1),"
+    "  y REAL NOT NULL CHECK (y >= 0 AND y <= 1),"
+    "  PRIMARY KEY (visit_id, injection_seq, seq),"
+    "  FOREIGN KEY (visit_id, injection_seq) REFERENCES injections(visit_id, seq));"
+    "CREATE TRIGGER injection_points_keep BEFORE DELETE ON injection_points"
+    "  BEGIN SELECT RAISE(ABORT, 'injection records are never deleted'); END;";
+
+const char *const bont__store_migrations[] = {migration_1, migration_2, migration_3, migration_4};
 const size_t bont__store_n_migrations =
     sizeof bont__store_migrations / sizeof bont__store_migrations[0];
 

@@ -142,6 +142,20 @@ static int judge_injections(sqlite3_stmt *st, bont_error_t *err)
     return BONT_ESTORE;
 }
 
+static int judge_points(sqlite3_stmt *st, bont_error_t *err)
+{
+    bont_error_setf(err, NULL, "injection %lld of visit %lld has %lld chart points for %lld sites",
+                    (long long)sqlite3_column_int64(st, 1), (long long)sqlite3_column_int64(st, 0),
+                    (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 2));
+    return BONT_ESTORE;
+}
+
+/* A point marks one site: never more points than sites. */
+#define POINTS_OVER_SITES                                                                          \
+    "SELECT i.visit_id, i.seq, i.sites, count(*) AS n FROM injections i "                          \
+    "JOIN injection_points p ON p.visit_id = i.visit_id AND p.injection_seq = i.seq "              \
+    "GROUP BY i.visit_id, i.seq, i.sites HAVING count(*) > i.sites ORDER BY i.visit_id LIMIT 1"
+
 int bont__sqlite_verify(bont_store_t *s, bont_error_t *err)
 {
     int ret;
@@ -156,6 +170,8 @@ int bont__sqlite_verify(bont_store_t *s, bont_error_t *err)
                          "WHERE i.visit_id = v.id) AS n FROM visits v "
                          "WHERE n != v.n_injections LIMIT 1",
                          judge_injections, "counting injections", err);
+    if (ret == 0)
+        ret = check_rows(s, POINTS_OVER_SITES, judge_points, "counting chart points", err);
     sqlite3 *db = bont__sqlite_db(s);
     if (!sqlite3_get_autocommit(db))
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);

@@ -248,6 +248,33 @@ static int insert_injections(bont_store_t *s, const bont_store_visit_t *v, bont_
     return ret;
 }
 
+/* The chart points of every injection of the visit, after the injections they belong to. */
+static int insert_points(bont_store_t *s, const bont_store_visit_t *v, bont_error_t *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, ret = 0;
+    for (size_t i = 0; ret == 0 && i < v->n_injections; i++) {
+        const bont_store_injection_t *in = &v->injections[i];
+        for (size_t k = 0; ret == 0 && k < in->n_points; k++) {
+            const bont_chart_point_t *pt = &in->points[k];
+            if (!st && (ret = bont__sqlite_prepare(s,
+                                                   "INSERT INTO injection_points (visit_id, "
+                                                   "injection_seq, seq, chart, x, y) "
+                                                   "VALUES (?, ?, ?, ?, ?, ?)",
+                                                   &st, err)) != 0)
+                break;
+            sqlite3_reset(st);
+            if ((rc = bont__sqlite_bind(st, "iiisdd", v->id, (long long)i + 1, (long long)k + 1,
+                                        pt->chart, pt->x, pt->y)))
+                ret = bind_fail(s, rc, err, "writing a chart point");
+            else if (bont__sqlite_step(st) != SQLITE_DONE)
+                ret = bont__sqlite_fail(s, err, "writing a chart point");
+        }
+    }
+    sqlite3_finalize(st);
+    return ret;
+}
+
 int bont__sqlite_visit_insert(bont_store_t *s, bont_store_visit_t *v, bont_error_t *err)
 {
     int ret = insert_vial(s, &v->vial, err);
@@ -261,7 +288,9 @@ int bont__sqlite_visit_insert(bont_store_t *s, bont_store_visit_t *v, bont_error
             &v->id, v->recorded_at, sizeof v->recorded_at, "writing the visit", err, "iistsdittt",
             v->patient_id, v->vial.id, v->date, v->injected_at, v->indication, v->total_units,
             (long long)v->n_injections, v->override_reason, v->findings_json, v->wore_off_date);
-    return ret != 0 ? ret : insert_injections(s, v, err);
+    if (ret == 0)
+        ret = insert_injections(s, v, err);
+    return ret != 0 ? ret : insert_points(s, v, err);
 }
 
 int bont__sqlite_visit_owner(bont_store_t *s, long long visit_id, long long *patient_id,
@@ -444,6 +473,48 @@ cleanup:
     return ret;
 }
 
+static int read_points(bont_store_t *s, bont_store_record_t *rec, bont_error_t *err)
+{
+    sqlite3_stmt *st = NULL;
+    bont__point_cursor_t cur = {0};
+    int rc, ret = 0;
+    /* Every point of every injection of the patient in one query. */
+    if ((ret = bont__sqlite_prepare(s,
+                                    "SELECT p.visit_id, p.injection_seq, p.chart, p.x, p.y "
+                                    "FROM injection_points p JOIN visits v ON v.id = p.visit_id "
+                                    "WHERE v.patient_id = ? "
+                                    "ORDER BY v.date, v.id, p.injection_seq, p.seq",
+                                    &st, err)) != 0)
+        return ret;
+    if ((rc = bont__sqlite_bind(st, "i", rec->patient.id))) {
+        ret = bind_fail(s, rc, err, "reading chart points");
+        goto cleanup;
+    }
+    while (ret == 0 && (rc = bont__sqlite_step(st)) == SQLITE_ROW) {
+        const unsigned char *chart = sqlite3_column_text(st, 2);
+        if (!chart)
+            ret = row_fail(s, err, "reading chart points");
+        else if ((ret = bont__store_attach_point(rec, &cur, sqlite3_column_int64(st, 0),
+                                                 sqlite3_column_int64(st, 1), (const char *)chart,
+                                                 sqlite3_column_double(st, 3),
+                                                 sqlite3_column_double(st, 4))) == BONT_ENOMEM)
+            ret = row_fail(s, err, "reading chart points");
+        else if (ret != 0) {
+            if (err)
+                snprintf(err->file, sizeof err->file, "%s", s->path);
+            bont_error_setf(err, NULL,
+                            "reading chart points: a point of visit %lld matches none of its "
+                            "injections",
+                            sqlite3_column_int64(st, 0));
+        }
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = bont__sqlite_fail(s, err, "reading chart points");
+cleanup:
+    sqlite3_finalize(st);
+    return ret;
+}
+
 int bont__sqlite_record_load(bont_store_t *s, bont_store_record_t *rec, bont_error_t *err)
 {
     int ret;
@@ -455,7 +526,7 @@ int bont__sqlite_record_load(bont_store_t *s, bont_store_record_t *rec, bont_err
                          "WHERE v.patient_id = ? ORDER BY v.date, v.id",
                          (void **)&rec->visits, &rec->n_visits, sizeof *rec->visits, visit_row,
                          "reading visits", err)) != 0 ||
-        (ret = read_injections(s, rec, err)) != 0)
+        (ret = read_injections(s, rec, err)) != 0 || (ret = read_points(s, rec, err)) != 0)
         return ret;
     if ((ret = read_rows(s, rec,
                          "SELECT id, visit_id, scale, score, date, note FROM outcomes "

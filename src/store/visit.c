@@ -248,6 +248,12 @@ static int build_visit(const bont_plan_t *plan, const bont_visit_opts_t *opts,
         snprintf(o->guidance, sizeof o->guidance, "%s",
                  in->guidance == BONT_GUIDE_UNKNOWN ? "" : bont_guidance_name(in->guidance));
         v->total_units += in->units;
+        if (in->n_points == 0)
+            continue;
+        if (!(o->points = bont__store_calloc(in->n_points, sizeof *o->points)))
+            return BONT_ENOMEM;
+        memcpy(o->points, in->points, in->n_points * sizeof *o->points);
+        o->n_points = in->n_points;
     }
     return 0;
 }

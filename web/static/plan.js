@@ -56,14 +56,14 @@
 
   /* Tabs: click, or arrow keys between them (WAI-ARIA tabs pattern). */
   const tabs = Array.from(document.querySelectorAll('.tabs [role="tab"]'));
-  function select(tab) {
+  function select(tab, quiet) {
     tabs.forEach((t) => {
       const on = t === tab;
       t.setAttribute("aria-selected", on ? "true" : "false");
       t.tabIndex = on ? 0 : -1;
       $(t.getAttribute("aria-controls")).hidden = !on;
     });
-    tab.focus();
+    if (!quiet) tab.focus();
   }
   tabs.forEach((t, i) => {
     t.addEventListener("click", () => select(t));
@@ -78,13 +78,17 @@
     return o ? o.textContent : muscle;
   }
 
+  /* A fraction of the chart kept to 4 decimals (a tenth of a pixel on the largest chart), within
+   * 0-1 as the plan format requires. */
+  const fraction = (v) => Math.min(1, Math.max(0, Math.round(v * 10000) / 10000));
+
   /* Where on the chart (as a fraction of its picture) a click lies. */
   function chartPoint(svg, clientX, clientY) {
     const p = svg.createSVGPoint();
     p.x = clientX; p.y = clientY;
     const q = p.matrixTransform(svg.getScreenCTM().inverse());
     const vb = svg.viewBox.baseVal;
-    return { x: q.x / vb.width, y: q.y / vb.height };
+    return { x: fraction(q.x / vb.width), y: fraction(q.y / vb.height) };
   }
 
   function addPoint(muscle, side, where, chart) {
@@ -108,7 +112,7 @@
       const p = svg.createSVGPoint();
       p.x = b.x + b.width / 2; p.y = b.y + b.height / 2;
       const q = p.matrixTransform(m).matrixTransform(r.inverse());
-      addPoint(el.dataset.muscle, el.dataset.side, { x: q.x / vb.width, y: q.y / vb.height }, svg.dataset.chart);
+      addPoint(el.dataset.muscle, el.dataset.side, { x: fraction(q.x / vb.width), y: fraction(q.y / vb.height) }, svg.dataset.chart);
     });
   });
 
@@ -119,12 +123,41 @@
     addPoint(sel.value, sided ? $("other-side").value : "", null, null);
   });
 
+  /* The last visit's sites, where they were marked (read-only rings under the new points). */
+  const last = record.last_visit || null;
+  const lastPoints = last && Array.isArray(last.points) ? last.points : [];
+  if (last) {
+    const note = $("last-visit");
+    note.textContent = lastPoints.length
+      ? "Dashed rings: the " + lastPoints.length + " site" + (lastPoints.length === 1 ? "" : "s") + " of the last visit (" + last.date + ")."
+      : "The last visit (" + last.date + ") has no sites marked on the charts.";
+    note.hidden = false;
+    /* Open the chart that holds them. */
+    const first = lastPoints.find((p) => $("tab-" + p.chart));
+    if (first) select($("tab-" + first.chart), true);
+  }
+
+  function drawLastVisit(svg, layer, vb) {
+    const ns = "http://www.w3.org/2000/svg";
+    lastPoints.forEach((p) => {
+      if (p.chart !== svg.dataset.chart) return;
+      const c = document.createElementNS(ns, "circle");
+      c.setAttribute("class", "pt-prev");
+      c.setAttribute("cx", p.x * vb.width); c.setAttribute("cy", p.y * vb.height); c.setAttribute("r", 15);
+      const t = document.createElementNS(ns, "title");
+      t.textContent = "last visit (" + last.date + "): " + label(p.muscle) + (p.side ? ", " + p.side : "");
+      c.appendChild(t);
+      layer.appendChild(c);
+    });
+  }
+
   function drawMarkers() {
     const ns = "http://www.w3.org/2000/svg";
     document.querySelectorAll(".body-chart").forEach((svg) => {
       const layer = svg.querySelector(".points");
       while (layer.firstChild) layer.removeChild(layer.firstChild);
       const vb = svg.viewBox.baseVal;
+      drawLastVisit(svg, layer, vb);
       svg.querySelectorAll(".m.has-point").forEach((m) => m.classList.remove("has-point"));
       points.forEach((p, i) => {
         const region = svg.querySelector('.m[data-muscle="' + CSS.escape(p.muscle) + '"][data-side="' + p.side + '"]');
@@ -184,8 +217,9 @@
   }
 
   /* The plan as `bont check` reads it (docs/plan-format.md): one injection per structure and
-   * side with its sites counted, the patient's stored terms and the stored visits as history
-   * (recording the visit leaves out what the store already holds). */
+   * side with its sites counted and the chart points of those clicked on a chart, the patient's
+   * stored terms and the stored visits as history (recording the visit leaves out what the
+   * store already holds). */
   function plan() {
     const by = new Map();
     points.forEach((p) => {
@@ -193,6 +227,7 @@
       const e = by.get(k) || { muscle: p.muscle, units: 0, sites: 0 };
       if (p.side) e.side = p.side;
       e.units = round(e.units + p.units, 4); e.sites += 1;
+      if (p.chart && p.x !== null) (e.points = e.points || []).push({ chart: p.chart, x: p.x, y: p.y });
       by.set(k, e);
     });
     const patient = { age_years: parseFloat($("age").value) };
@@ -406,4 +441,5 @@
   });
 
   renderTable();
+  drawMarkers();
 })();

@@ -1,7 +1,7 @@
 // walk.spec.js: a clinician's visit end to end: log in, add a patient, build a glabellar plan by
 // clicking the face chart, see the findings and the predicted course, record the visit, see it
-// in the history, find the patient through recall, look at the vials and the due list, and log
-// out. Every step is a screenshot under build/screenshots (1280x800, then a tablet), and any
+// in the history and its sites back on the chart where they were clicked, find the patient
+// through recall, look at the vials and the due list, and log out. Every step is a screenshot under build/screenshots (1280x800, then a tablet), and any
 // console error fails the test.
 const { test, expect } = require("@playwright/test");
 const path = require("path");
@@ -23,6 +23,23 @@ async function clickSite(page, muscle, side, fx) {
   const el = page.locator(sel);
   const box = await el.boundingBox();
   await el.click({ position: { x: box.width * fx, y: box.height * 0.5 } });
+}
+
+// The centres of the markers of a kind (circle.pt: this plan's; circle.pt-prev: the last
+// visit's) on the face chart, in the chart's own units, in reading order.
+async function markers(page, cls) {
+  const xy = await page.$$eval("#chart-face circle." + cls, (els) =>
+    els.map((e) => [parseFloat(e.getAttribute("cx")), parseFloat(e.getAttribute("cy"))]));
+  return xy.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+// Two marker lists name the same places: same count, each within a tenth of a chart unit.
+function samePlaces(got, want) {
+  expect(got.length).toBe(want.length);
+  got.forEach((p, i) => {
+    expect(Math.abs(p[0] - want[i][0])).toBeLessThan(0.1);
+    expect(Math.abs(p[1] - want[i][1])).toBeLessThan(0.1);
+  });
 }
 
 async function glabellarPlan(page) {
@@ -66,13 +83,17 @@ test("a clinician plans, checks, records and finds a glabellar visit", async ({ 
   await page.getByLabel("Weight (kg, optional)").fill("58");
   await page.getByRole("button", { name: "Add patient" }).click();
   await expect(page.getByRole("heading", { name: "Seo-yeon Han" })).toBeVisible();
+  const patientId = page.url().match(/\/patients\/(\d+)/)[1];
   await expect(page.locator("#hist-h + p.empty")).toHaveText("No visits recorded yet.");
   await shot(page, "02-patient-added");
 
   // Build the glabellar plan on the face chart.
   await page.getByRole("link", { name: "Plan a visit" }).click();
   await expect(page.getByRole("heading", { name: "Plan builder" })).toBeVisible();
+  await expect(page.locator("#last-visit")).toBeHidden();
   await glabellarPlan(page);
+  const clicked = await markers(page, "pt");
+  expect(clicked.length).toBe(5);
 
   // The findings and side-effect risks, and the predicted course with its band.
   await expect(page.locator("#verdict")).toHaveText(/No rule is broken/, { timeout: 30000 });
@@ -115,6 +136,24 @@ test("a clinician plans, checks, records and finds a glabellar visit", async ({ 
   await expect(page.locator("#due-h + dl")).toContainText("Predicted wear-off");
   await shot(page, "06-history", true);
 
+  // The record keeps where each site was clicked (image-relative, per injection) ...
+  const stored = await (await page.request.get("/api/v1/patients/" + patientId)).json();
+  const injections = stored.visits[0].injections;
+  expect(injections.map((i) => i.points.length)).toEqual([1, 2, 2]);
+  injections.forEach((i) => i.points.forEach((p) => {
+    expect(p.chart).toBe("face");
+    expect(p.x).toBeGreaterThan(0); expect(p.x).toBeLessThan(1);
+    expect(p.y).toBeGreaterThan(0); expect(p.y).toBeLessThan(1);
+  }));
+  // ... and the next plan for the patient shows the last visit's sites where they were clicked.
+  await page.getByRole("link", { name: "Plan a visit" }).click();
+  await expect(page.locator("#last-visit")).toHaveText("Dashed rings: the 5 sites of the last visit (" + isoDay(0) + ").");
+  samePlaces(await markers(page, "pt-prev"), clicked);
+  expect((await markers(page, "pt")).length).toBe(0);
+  await expect(page.locator("#tab-face")).toHaveAttribute("aria-selected", "true");
+  await page.locator("#chart-face").screenshot({ path: path.join(shots, "06-last-visit-sites.png") });
+  await page.goBack();
+
   // Find the patient through recall (the lot typed in lower case).
   await page.getByRole("link", { name: "Recall", exact: true }).click();
   await page.getByLabel("Lot number").fill(lot.toLowerCase());
@@ -139,6 +178,7 @@ test("a clinician plans, checks, records and finds a glabellar visit", async ({ 
   await page.getByRole("link", { name: "Seo-yeon Han" }).click();
   await shot(page, "10-tablet-history", true);
   await page.getByRole("link", { name: "Plan a visit" }).click();
+  samePlaces(await markers(page, "pt-prev"), clicked);
   await page.locator("#stock").selectOption(lot);
   await expect(page.locator("#lot")).toHaveValue(lot);
   await glabellarPlan(page);
