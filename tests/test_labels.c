@@ -3,6 +3,7 @@
  * names, a dilution outside the label as a finding, the label chosen by jurisdiction, the
  * adverse-reaction tables and the seeds' names. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -277,6 +278,39 @@ TEST(labels_pediatric_per_kg_limits)
             CHECK_MSG(f && f->severity == BONT_SEV_ERROR && f->limit == limit &&
                           strstr(f->message, "U/kg"),
                       "case %zu: %s", i, f ? f->message : "missing");
+        bont_check_free(&chk);
+    }
+    bont_kb_free(&kb);
+}
+
+/* A rule for the pediatric population applies below the age data/history-rules.json gives
+ * (population.pediatric, from the labels' 2-17 and 5-17 year populations) and one for adults
+ * from it: Dysport's 0.5 mL per site for children, 1 mL for adults. */
+TEST(labels_pediatric_population_ends_where_the_data_says)
+{
+    bont_kb_t *kb = load_kb();
+    if (!kb)
+        return;
+    const bont_history_rule_t *pop = bont_kb_history_rule(kb, "population.pediatric");
+    CHECK(pop && pop->age_below_years == 18 && pop->source && pop->source[0]);
+    struct {
+        double age;
+        bool pediatric;
+    } cases[] = {{2, true}, {17.9, true}, {18, false}, {40, false}};
+    for (size_t i = 0; pop && i < sizeof cases / sizeof cases[0]; i++) {
+        char text[2048], msg[1400], patient[96];
+        snprintf(patient, sizeof patient, "\"age_years\": %g, \"weight_kg\": 60", cases[i].age);
+        plan_text(text, sizeof text, "Dysport", 500, ", \"diluent_ml\": 2.5", "cervical_dystonia",
+                  patient,
+                  "{\"muscle\": \"sternocleidomastoid\", \"side\": \"left\", \"units\": 160}");
+        bont_check_t *chk = NULL;
+        int got = run(kb, text, NULL, &chk, msg, sizeof msg);
+        CHECK_MSG(got != 2, "age %g: %s", cases[i].age, msg);
+        CHECK_MSG(!finding(chk, "abo.volume.pediatric") == !cases[i].pediatric,
+                  "age %g: the children's 0.5 mL rule %s", cases[i].age,
+                  cases[i].pediatric ? "is missing" : "applies to an adult");
+        CHECK_MSG(!finding(chk, "abo.volume.adult"), "age %g: 0.8 mL broke the adults' 1 mL rule",
+                  cases[i].age);
         bont_check_free(&chk);
     }
     bont_kb_free(&kb);

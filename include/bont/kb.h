@@ -211,14 +211,16 @@ typedef struct bont_contra_t {
                                  to the same condition, or NULL */
 } bont_contra_t;
 
-/* A fact the history checks use that is no dose rule of one product (data/history-rules.json):
- * e.g. "history.other_product", the window in which other products' units are reported. */
+/* A fact the checks use that is no dose rule of one product (data/history-rules.json): e.g.
+ * "history.other_product", the window in which other products' units are reported, or
+ * "population.pediatric", the age below which a rule marked "pediatric" applies. */
 typedef struct bont_history_rule_t {
-    const char *id;       /* e.g. "history.other_product" */
-    double window_days;   /* the window it looks back, days; <0 when it has none */
-    const char *evidence; /* evidence class shown with its findings, or NULL */
-    const char *source;   /* source ids */
-    const char *note;     /* the rule in words */
+    const char *id;         /* e.g. "history.other_product" */
+    double window_days;     /* the window it looks back, days; <0 when it has none */
+    double age_below_years; /* a population's upper age bound (exclusive); <0 when none */
+    const char *evidence;   /* evidence class shown with its findings, or NULL */
+    const char *source;     /* source ids */
+    const char *note;       /* the rule in words */
 } bont_history_rule_t;
 
 typedef struct bont_source_t {

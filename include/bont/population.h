@@ -84,7 +84,10 @@ typedef struct bont_pop_opts_t {
 #define BONT_POP_N_QUANTILES  19  /* 5th, 10th, ..., 95th percentile */
 
 /* Peak loss of function (percent of the whole structure) below which a patient counts as having
- * no effect in that structure: below what manual testing or a patient notices. */
+ * no effect in that structure. An estimate, not a sourced figure: it only sorts patients out of
+ * the onset, peak-day and duration percentiles (no_effect_pct says how many), chosen well below
+ * what manual muscle testing can grade; side-effect risks use their own thresholds, each with
+ * its source or marked an estimate (data/spread-params.json). */
 #define BONT_POP_EFFECT_MIN_PCT 1.0
 
 /* Readouts in bont_pop_result_t.readout_q (order of bont_readouts_t). */

@@ -606,6 +606,7 @@ static const field_t contra_fields[] = {
 static const field_t history_rule_fields[] = {
     STR(bont_history_rule_t, id, "id", 1),
     NUM(bont_history_rule_t, window_days, "window_days", -1),
+    NUM(bont_history_rule_t, age_below_years, "age_below_years", -1),
     STR(bont_history_rule_t, evidence, "evidence", 0),
     STR(bont_history_rule_t, source, "source", 1),
     STR(bont_history_rule_t, note, "note", 1),

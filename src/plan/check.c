@@ -58,9 +58,11 @@ void bont__check_add(checker_t *C, bont_severity_t sev, const char *rule, const 
 
 #define add bont__check_add
 
-static int is_pediatric(const bont_plan_t *plan)
+/* The labels' pediatric populations end below population.pediatric's age (history-rules.json). */
+static int is_pediatric(const checker_t *C)
 {
-    return plan->patient.age_years >= 0 && plan->patient.age_years < 18;
+    const bont_plan_t *plan = C->plan;
+    return plan->patient.age_years >= 0 && plan->patient.age_years < C->pediatric->age_below_years;
 }
 
 #define list_has bont__str_in
@@ -73,7 +75,7 @@ int bont__check_rule_fits(const checker_t *C, const bont_rule_t *r)
     if (r->n_indications && !list_has(r->indications, r->n_indications, plan->indication->id))
         return 0;
     if (r->population) {
-        int ped = is_pediatric(plan);
+        int ped = is_pediatric(C);
         if (strcmp(r->population, "pediatric") == 0 && !ped)
             return 0;
         if (strcmp(r->population, "adult") == 0 && ped)
@@ -743,13 +745,13 @@ static int sort_by_severity(bont_check_t *out)
     return 0;
 }
 
-/* The facts of the history checks, from data/history-rules.json. */
+/* The facts of the history and population checks, from data/history-rules.json. */
 static int history_rules(checker_t *C, bont_error_t *err)
 {
-    static const char *const ids[2] = {"history.other_product",
-                                       "history.interval_other_indication"};
-    const bont_history_rule_t **at[2] = {&C->other_product, &C->other_indication};
-    for (int i = 0; i < 2; i++)
+    static const char *const ids[3] = {"history.other_product", "history.interval_other_indication",
+                                       "population.pediatric"};
+    const bont_history_rule_t **at[3] = {&C->other_product, &C->other_indication, &C->pediatric};
+    for (int i = 0; i < 3; i++)
         if (!(*at[i] = bont_kb_history_rule(C->kb, ids[i]))) {
             if (err) {
                 bont_error_clear(err);
@@ -760,6 +762,10 @@ static int history_rules(checker_t *C, bont_error_t *err)
         }
     if (!(C->other_product->window_days > 0)) {
         bont_error_setf(err, NULL, "history.other_product needs window_days > 0");
+        return BONT_EKB;
+    }
+    if (!(C->pediatric->age_below_years > 0)) {
+        bont_error_setf(err, NULL, "population.pediatric needs age_below_years > 0");
         return BONT_EKB;
     }
     return BONT_OK;

@@ -28,6 +28,7 @@ typedef struct bont__checker_t {
     size_t n_history;
     const bont_history_rule_t *other_product;    /* data/history-rules.json */
     const bont_history_rule_t *other_indication; /* data/history-rules.json */
+    const bont_history_rule_t *pediatric;        /* data/history-rules.json */
     const char *used;                            /* jurisdiction whose label applies */
     const char *borrowed[BONT__CAT_COUNT];       /* label standing in for a category, or NULL */
     bool other_pass; /* running the rules of other labels: no exit-2 errors, no side notes */
