@@ -1,5 +1,5 @@
 /* api.c: the server's handlers around the records: health, login and logout, the session, the
- * language choice, embedded static files, and the routes still to come. */
+ * language choice and embedded static files. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,15 +139,5 @@ int bont__h_static(bont__ctx_t *c)
     c->resp->static_body = a->data;
     c->resp->static_len = a->size;
     c->resp->cacheable = true;
-    return 0;
-}
-
-/* Handouts and care pathways come with the language catalogues (en, zh, ko); until then the
- * routes exist, with login, role and audit, and say so. */
-int bont__h_later(bont__ctx_t *c)
-{
-    bont__resp_error(c->resp, 501, "not_implemented",
-                     "handouts and care pathways are not served by this version: they come with "
-                     "the translated catalogues (bont handout, bont pathway); docs/api.md");
     return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "bont/kb.h"
 #include "bont/report.h"
+#include "i18n/tr.h"
 #include "server/internal.h"
 
 typedef struct nav_item_t {
@@ -22,6 +23,25 @@ static const nav_item_t nav_items[] = {
     {"/recall", "Recall", false}, {"/vials", "Vials", false}, {"/users", "Users", true},
     {"/audit", "Audit", true},
 };
+
+static void add_word(void *ud, const char *msgid, const char *translation)
+{
+    json_object_set_new(ud, msgid, json_string(translation));
+}
+
+int bont__script_words(bont_server_t *srv)
+{
+    for (int l = 0; l < BONT_LANG_COUNT; l++) {
+        json_t *words = json_object();
+        if (words)
+            bont__i18n_each((bont_lang_t)l, "script", add_word, words);
+        srv->script_words[l] = words ? json_dumps(words, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        json_decref(words);
+        if (!srv->script_words[l])
+            return BONT_ENOMEM;
+    }
+    return 0;
+}
 
 int bont__page(bont__ctx_t *c, const char *name, const char *title, json_t *ctx)
 {
@@ -42,6 +62,10 @@ int bont__page(bont__ctx_t *c, const char *name, const char *title, json_t *ctx)
     json_object_set_new(ctx, "page", json_string(name));
     json_object_set_new(ctx, "path", json_string(c->req->path));
     json_object_set_new(ctx, "lang", json_string(c->lang));
+    json_object_set_new(ctx, "html_lang", json_string(bont_lang_html(bont_i18n_thread_lang())));
+    /* The scripts word what they add to the page with these (web/static/app.js: t()). */
+    json_object_set_new(ctx, "script_words",
+                        json_string(c->srv->script_words[bont_i18n_thread_lang()]));
     json_object_set_new(ctx, "lang_en", json_boolean(strcmp(c->lang, "en") == 0));
     json_object_set_new(ctx, "lang_zh", json_boolean(strcmp(c->lang, "zh") == 0));
     json_object_set_new(ctx, "lang_ko", json_boolean(strcmp(c->lang, "ko") == 0));

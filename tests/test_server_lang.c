@@ -1,0 +1,186 @@
+/* test_server_lang.c: every request of the web server in its own language: the query's lang,
+ * the language switch's cookie, Accept-Language with its q-values, English otherwise; the
+ * answer says which (Content-Language, JSON "lang"), and two requests in different languages
+ * at once do not take each other's words. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "test_server.h"
+
+#define JSON_TYPE "application/json"
+
+TEST(server_accept_language_parsing)
+{
+    static const struct {
+        const char *header;
+        bool found;
+        bont_lang_t lang;
+    } cases[] = {
+        {"ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7", true, BONT_LANG_KO},
+        {"en-US,en;q=0.9,zh-CN;q=0.8", true, BONT_LANG_EN},
+        {"fr-FR, de;q=0.9, zh-TW;q=0.5, ko;q=0.4", true, BONT_LANG_ZH},
+        {"ko;q=0.2, zh;q=0.7", true, BONT_LANG_ZH},   /* the higher q wins, not the first */
+        {"zh;q=0.5, ko;q=0.500", true, BONT_LANG_ZH}, /* equals: the first */
+        {"ko;q=0, en;q=0.1", true, BONT_LANG_EN},     /* q=0 means "not this one" */
+        {"zh-Hans-CN", true, BONT_LANG_ZH},
+        {"  ko  ;  q=1  ", true, BONT_LANG_KO},
+        {"fr, de;q=0.5, *;q=0.1", false, BONT_LANG_EN}, /* none bont speaks */
+        {"ko;q=2", false, BONT_LANG_EN},                /* a q-value over 1 is malformed */
+        {"ko;q=abc, zh;foo=1", false, BONT_LANG_EN},
+        {"C, POSIX", false, BONT_LANG_EN},
+        {"", false, BONT_LANG_EN},
+        {",,,;;;q=", false, BONT_LANG_EN},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bont_lang_t got = BONT_LANG_COUNT;
+        bool found = bont__accept_language(cases[i].header, &got);
+        CHECK_MSG(found == cases[i].found && got == cases[i].lang,
+                  "Accept-Language \"%s\": found %d lang %d, expected %d %d", cases[i].header,
+                  found, (int)got, cases[i].found, (int)cases[i].lang);
+    }
+    bont_lang_t got;
+    CHECK(!bont__accept_language(NULL, &got) && got == BONT_LANG_EN);
+    /* A header of thousands of entries is not read to its end. */
+    char *long_header = malloc(200001);
+    for (size_t i = 0; i < 200000; i += 2)
+        memcpy(long_header + i, "x,", 2);
+    strcpy(long_header + 199990, "ko");
+    CHECK(!bont__accept_language(long_header, &got));
+    free(long_header);
+}
+
+/* The lang of a JSON answer and its Content-Language. */
+static void check_lang(fixture_t *f, const char *path, const char *cookie, const char *accept,
+                       const char *want_json, const char *want_header)
+{
+    bont__resp_t r;
+    request_lang(f, "GET", path, cookie, NULL, NULL, NULL, NULL, accept, &r);
+    json_t *j = json_loads(body_of(&r), 0, NULL);
+    CHECK_MSG(r.status == 200 && j, "%s: %d %.200s", path, r.status, body_of(&r));
+    const char *lang = json_string_value(json_object_get(j, "lang"));
+    CHECK_MSG(lang && strcmp(lang, want_json) == 0, "%s cookie %s accept %s: lang %s, want %s",
+              path, cookie, accept ? accept : "-", lang ? lang : "-", want_json);
+    CHECK_MSG(r.content_lang && strcmp(r.content_lang, want_header) == 0,
+              "%s: Content-Language %s, want %s", path, r.content_lang ? r.content_lang : "-",
+              want_header);
+    json_decref(j);
+    bont__resp_clear(&r);
+}
+
+TEST(server_request_language_order)
+{
+    fixture_t f;
+    if (!fixture_open(&f, NULL))
+        return;
+    char cookie[128], with_ko[200], with_bad[200];
+    CHECK_INT(login(&f, "carl", SECRET_PW, NULL, cookie, sizeof cookie), 303);
+    snprintf(with_ko, sizeof with_ko, "%s; bont_lang=ko", cookie);
+    snprintf(with_bad, sizeof with_bad, "bont_lang=fr; %s", cookie);
+    check_lang(&f, "/api/v1/session", cookie, NULL, "en", "en");
+    check_lang(&f, "/api/v1/session", cookie, "zh-CN,zh;q=0.9", "zh", "zh-Hans");
+    check_lang(&f, "/api/v1/session", with_ko, "zh-CN,zh;q=0.9", "ko", "ko");
+    check_lang(&f, "/api/v1/session?lang=zh", with_ko, "en", "zh", "zh-Hans");
+    check_lang(&f, "/api/v1/session?lang=fr", with_ko, "zh", "ko", "ko");
+    check_lang(&f, "/api/v1/session", with_bad, "ko;q=0.3, en;q=0.2", "ko", "ko");
+    /* An error answer is in the language too, its code unchanged. */
+    bont__resp_t r;
+    request_lang(&f, "GET", "/api/v1/patients/999999", cookie, NULL, NULL, NULL, NULL, "ko", &r);
+    CHECK_INT(r.status, 404);
+    json_t *j = json_loads(body_of(&r), 0, NULL);
+    CHECK_STR(json_string_value(json_object_get(j, "error")), "not_found");
+    CHECK_STR(json_string_value(json_object_get(j, "lang")), "ko");
+    json_decref(j);
+    bont__resp_clear(&r);
+    /* The page says its language to the browser. */
+    request_lang(&f, "GET", "/", cookie, NULL, NULL, NULL, NULL, "ko", &r);
+    CHECK_INT(r.status, 200);
+    CHECK_MSG(strstr(body_of(&r), "<html lang=\"ko\">"), "%.300s", body_of(&r));
+    bont__resp_clear(&r);
+    request_lang(&f, "GET", "/?lang=zh", cookie, NULL, NULL, NULL, NULL, "ko", &r);
+    CHECK_MSG(strstr(body_of(&r), "<html lang=\"zh-Hans\">"), "%.300s", body_of(&r));
+    bont__resp_clear(&r);
+    /* The thread speaks English again once the request is answered. */
+    CHECK_INT(bont_i18n_thread_lang(), BONT_LANG_EN);
+    fixture_close(&f);
+}
+
+/* ---- two languages at once ---- */
+
+typedef struct lang_worker_t {
+    fixture_t *f;
+    const char *cookie, *token, *accept, *plan;
+    const char *want; /* "ko" or "zh" */
+    int rounds, wrong;
+    char first_wrong[300];
+} lang_worker_t;
+
+/* Whether text holds a Hangul syllable (U+AC00-U+D7A3: UTF-8 lead bytes EA-ED) or a CJK
+ * ideograph (U+4E00-U+9FFF: lead bytes E4-E9). */
+static bool has_script(const char *text, unsigned char lo, unsigned char hi)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if (*p >= lo && *p <= hi && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80)
+            return true;
+    return false;
+}
+
+static void *lang_worker(void *arg)
+{
+    lang_worker_t *w = arg;
+    for (int i = 0; i < w->rounds; i++) {
+        bont__resp_t r;
+        request_lang(w->f, "POST", "/api/v1/check", w->cookie, ORIGIN_OK, w->token, JSON_TYPE,
+                     w->plan, w->accept, &r);
+        json_t *j = json_loads(body_of(&r), 0, NULL);
+        const char *lang = json_string_value(json_object_get(j, "lang"));
+        const char *msg = json_string_value(
+            json_object_get(json_array_get(json_object_get(j, "findings"), 0), "message"));
+        bool ko = strcmp(w->want, "ko") == 0;
+        bool ok = r.status == 200 && lang && strcmp(lang, w->want) == 0 && msg &&
+                  (ko ? has_script(msg, 0xEA, 0xED)
+                      : (has_script(msg, 0xE4, 0xE9) && !has_script(msg, 0xEA, 0xED))) &&
+                  r.content_lang && strcmp(r.content_lang, ko ? "ko" : "zh-Hans") == 0;
+        if (!ok && w->wrong++ == 0)
+            snprintf(w->first_wrong, sizeof w->first_wrong, "%d %s: %.200s", r.status,
+                     lang ? lang : "-", msg ? msg : body_of(&r));
+        json_decref(j);
+        bont__resp_clear(&r);
+    }
+    return NULL;
+}
+
+TEST_TIMEOUT(server_languages_do_not_bleed_between_requests, 240)
+{
+    fixture_t f;
+    if (!fixture_open(&f, NULL))
+        return;
+    char cookie[128], token[64], ko_cookie[200];
+    CHECK_INT(login(&f, "carl", SECRET_PW, NULL, cookie, sizeof cookie), 303);
+    csrf_of(&f, cookie, token, sizeof token);
+    snprintf(ko_cookie, sizeof ko_cookie, "%s; bont_lang=ko", cookie);
+    FILE *pf = fopen("examples/glabellar_too_soon.json", "r");
+    char plan[1 << 14];
+    size_t n = pf ? fread(plan, 1, sizeof plan - 1, pf) : 0;
+    plan[n] = '\0';
+    if (pf)
+        fclose(pf);
+    CHECK(n > 0);
+    /* One asks in Korean by the switch's cookie, the other in Chinese by Accept-Language; the
+     * dispatcher sets each request's language on the thread that runs it. */
+    lang_worker_t w[2] = {
+        {&f, ko_cookie, token, "zh-CN", plan, "ko", 12, 0, ""},
+        {&f, cookie, token, "zh-CN,zh;q=0.9,ko;q=0.5", plan, "zh", 12, 0, ""},
+    };
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        CHECK_INT(pthread_create(&t[i], NULL, lang_worker, &w[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 2; i++)
+        CHECK_MSG(w[i].wrong == 0, "%s: %d of %d answers in another language; first: %s", w[i].want,
+                  w[i].wrong, w[i].rounds, w[i].first_wrong);
+    fixture_close(&f);
+}
