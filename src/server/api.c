@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n/tr.h"
 #include "server/internal.h"
 
 int bont__h_healthz(bont__ctx_t *c)
@@ -40,9 +41,12 @@ int bont__h_login(bont__ctx_t *c)
         snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail,
                  "refused: too many failed logins");
         char msg[160];
+        long long minutes = (wait + 59) / 60;
         snprintf(msg, sizeof msg,
-                 "Too many failed logins. Try again in %lld minute%s, or ask an admin.",
-                 (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s");
+                 BONT_TRN("Too many failed logins. Try again in %lld minute, or ask an admin.",
+                          "Too many failed logins. Try again in %lld minutes, or ask an admin.",
+                          minutes),
+                 minutes);
         return login_refused(c, 429, msg);
     }
     /* An unknown name costs the same Argon2id work as a known one. */
@@ -54,7 +58,7 @@ int bont__h_login(bont__ctx_t *c)
         if (found && bont_store_user_login_result(c->store, user.id, false, locked_until, &err))
             return BONT_ESTORE;
         snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "failed");
-        return login_refused(c, 401, "Wrong user name or password.");
+        return login_refused(c, 401, BONT_TR("Wrong user name or password."));
     }
     if (bont_store_user_login_result(c->store, user.id, true, 0, &err) != 0)
         return BONT_ESTORE;

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <strings.h>
 
+#include "i18n/tr.h"
 #include "server/internal.h"
 
 #define PUBLIC    BONT_ROLE_NONE
@@ -125,7 +126,7 @@ static void deny(bont__ctx_t *c, int status, const char *code, const char *messa
         bont__resp_error(c->resp, status, code, message);
     else {
         char text[300];
-        snprintf(text, sizeof text, "%d %s\n", status, message);
+        snprintf(text, sizeof text, "%d %s\n", status, BONT_TR(message));
         bont__resp_text(c->resp, status, "text/plain; charset=utf-8", text);
     }
 }
