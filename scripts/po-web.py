@@ -2,7 +2,7 @@
 """po-web.py: lists the words of the web app's pages and scripts as a gettext template on
 standard output (scripts/po-update.sh merges it with what xgettext finds in src/).
 
-Templates (web/templates/*.html) mark words for people {{#_}}words{{/_}}: msgctxt "page"; the
+Templates (web/templates/*.html, and the charts they include, web/charts/*.svg) mark words {{#_}}words{{/_}}: msgctxt "page"; the
 words may hold template tags ({{name}}), which a translation keeps. Scripts (web/static/*.js)
 word what they add to a page with t("words", {name: value}): msgctxt "script"; {name} is a
 placeholder a translation keeps. Each msgid is the exact text between the marks.
@@ -28,7 +28,9 @@ def js_unescape(s):
 def collect(web):
     """{(context, msgid): [references]} in file order."""
     found = {}
-    for path in sorted(glob.glob(os.path.join(web, "templates", "*.html"))):
+    pages = glob.glob(os.path.join(web, "templates", "*.html"))
+    pages += glob.glob(os.path.join(web, "charts", "*.svg"))  # rendered as partials of pages
+    for path in sorted(pages):
         text = open(path, encoding="utf-8").read()
         for m in PAGE.finditer(text):
             if "{{#_}}" in m.group(1):

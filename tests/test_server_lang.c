@@ -184,3 +184,83 @@ TEST_TIMEOUT(server_languages_do_not_bleed_between_requests, 240)
                   w[i].wrong, w[i].rounds, w[i].first_wrong);
     fixture_close(&f);
 }
+
+/* ---- page words ---- */
+
+TEST(server_pages_in_the_request_language)
+{
+    fixture_t f;
+    if (!fixture_open(&f, NULL))
+        return;
+    char cookie[128], path[96];
+    CHECK_INT(login(&f, "ada", SECRET_PW, NULL, cookie, sizeof cookie), 303);
+    static const struct {
+        const char *path, *lang, *has, *not_has;
+    } cases[] = {
+        {"/", "ko", ">환자 추가<", "Add a patient"},
+        {"/", "zh", ">添加患者<", "Add a patient"},
+        {"/", "en", ">Add a patient<", "환자"},
+        {"/patients/%lld", "ko", ">치료 기록<", ">History<"},
+        {"/plan", "zh", ">面部<", ">Face<"}, /* a tab; the charts' labels too: */
+        {"/plan", "zh", ">额肌<", ">frontalis<"},
+        {"/plan", "ko", "aria-label=\"이마근, 오른쪽\"", "aria-label=\"frontalis"},
+        {"/due", "ko", ">재시술 예정<", "Due for treatment"},
+        {"/recall", "zh", ">批号<", "Lot number"},
+        {"/vials", "ko", ">보유 바이알<", "Vials in stock"},
+        {"/users", "zh", ">管理员<", ">admin<"},
+        {"/audit", "ko", ">감사 기록<", "Audit log"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char url[160];
+        snprintf(path, sizeof path, cases[i].path, f.patient_id);
+        snprintf(url, sizeof url, "%s%slang=%s", path, strchr(path, '?') ? "&" : "?",
+                 cases[i].lang);
+        bont__resp_t r;
+        request(&f, "GET", url, cookie, NULL, NULL, NULL, NULL, &r);
+        CHECK_MSG(r.status == 200 && strstr(body_of(&r), cases[i].has) &&
+                      !strstr(body_of(&r), cases[i].not_has),
+                  "%s: %d, want \"%s\" and no \"%s\"", url, r.status, cases[i].has,
+                  cases[i].not_has);
+        /* No mark of the template language is left in the page. */
+        CHECK_MSG(!strstr(body_of(&r), "{{"), "%s holds a template tag", url);
+        bont__resp_clear(&r);
+    }
+    /* The scripts' words travel with the page: a JSON object in a meta element, empty in
+     * English. */
+    bont__resp_t r;
+    request(&f, "GET", "/plan?lang=ko", cookie, NULL, NULL, NULL, NULL, &r);
+    const char *meta = strstr(body_of(&r), "<meta name=\"bont-words\" content=\"{");
+    CHECK(meta && strstr(meta, "아직 주사점이 없습니다.") &&
+          strstr(meta, "&quot;No points yet.&quot;"));
+    bont__resp_clear(&r);
+    request(&f, "GET", "/plan?lang=en", cookie, NULL, NULL, NULL, NULL, &r);
+    CHECK(strstr(body_of(&r), "<meta name=\"bont-words\" content=\"{}\">") != NULL);
+    bont__resp_clear(&r);
+    fixture_close(&f);
+}
+
+TEST(server_template_words)
+{
+    static const char *const texts[] = {
+        "<p>{{#_}}Patients{{/_}}: {{#_}}{{total}} in the record store{{/_}}</p>",
+        "{{#_}}a {{#_}}b{{/_}}{{/_}}", /* words do not nest */
+        "{{^_}}x{{/_}}",               /* nor are they a condition */
+    };
+    json_t *ctx = json_pack("{s:s}", "total", "<3>");
+    bont_error_t err;
+    bont__buf_t out = {0};
+    bont_i18n_set_thread_lang(BONT_LANG_ZH);
+    CHECK_INT(bont__tpl_render_text(texts[0], strlen(texts[0]), ctx, &out, &err), 0);
+    CHECK_MSG(out.data && !strcmp(out.data, "<p>患者: 记录库中共 &lt;3&gt; 位</p>"), "%s",
+              out.data ? out.data : "");
+    bont__buf_free(&out);
+    bont_i18n_set_thread_lang(BONT_LANG_EN);
+    CHECK_INT(bont__tpl_render_text(texts[0], strlen(texts[0]), ctx, &out, &err), 0);
+    CHECK_STR(out.data, "<p>Patients: &lt;3&gt; in the record store</p>");
+    bont__buf_free(&out);
+    for (size_t i = 1; i < 3; i++) {
+        CHECK_INT(bont__tpl_render_text(texts[i], strlen(texts[i]), ctx, &out, &err), BONT_EPARSE);
+        bont__buf_free(&out);
+    }
+    json_decref(ctx);
+}

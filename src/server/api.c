@@ -127,11 +127,9 @@ static const char *mime_type(const char *name)
     return "application/octet-stream";
 }
 
-int bont__h_static(bont__ctx_t *c)
+/* Answers with an embedded file under web/static/ (name relative to web/), or 404. */
+static int static_file(bont__ctx_t *c, const char *name)
 {
-    /* Only files under web/static/ and the vendored libraries are served; templates are not. */
-    char name[300];
-    snprintf(name, sizeof name, "%s", c->req->path + 1);
     const bont__asset_t *a =
         strncmp(name, "static/", 7) == 0 && !strstr(name, "..") ? bont__asset_find(name) : NULL;
     if (!a) {
@@ -144,4 +142,19 @@ int bont__h_static(bont__ctx_t *c)
     c->resp->static_len = a->size;
     c->resp->cacheable = true;
     return 0;
+}
+
+/* Browsers ask for /favicon.ico on pages that name no icon (the handout's and pathway's
+ * self-contained pages): the app's icon. */
+int bont__h_favicon(bont__ctx_t *c)
+{
+    return static_file(c, "static/favicon.svg");
+}
+
+int bont__h_static(bont__ctx_t *c)
+{
+    /* Only files under web/static/ and the vendored libraries are served; templates are not. */
+    char name[300];
+    snprintf(name, sizeof name, "%s", c->req->path + 1);
+    return static_file(c, name);
 }

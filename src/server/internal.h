@@ -313,6 +313,7 @@ int bont__h_logout(bont__ctx_t *c);
 int bont__h_session(bont__ctx_t *c);
 int bont__h_lang(bont__ctx_t *c);
 int bont__h_static(bont__ctx_t *c);
+int bont__h_favicon(bont__ctx_t *c);
 /* api_plan.c: the plan's check and prediction */
 int bont__h_check(bont__ctx_t *c);
 int bont__h_simulate(bont__ctx_t *c);

@@ -27,6 +27,7 @@ const bont__route_t bont__routes[] = {
     /* public */
     {"GET", "/healthz", PUBLIC, NO_CSRF, NO_BODY, API, NULL, bont__h_healthz},
     {"GET", "/static/*", PUBLIC, NO_CSRF, NO_BODY, PAGE, NULL, bont__h_static},
+    {"GET", "/favicon.ico", PUBLIC, NO_CSRF, NO_BODY, PAGE, NULL, bont__h_favicon},
     {"GET", "/login", PUBLIC, NO_CSRF, NO_BODY, PAGE, NULL, bont__h_page_login},
     {"POST", "/login", PUBLIC, ORIGIN, FORM, PAGE, "login", bont__h_login},
     {"POST", "/lang", PUBLIC, ORIGIN, FORM, PAGE, NULL, bont__h_lang},

@@ -222,8 +222,10 @@
     });
     const total = round(points.reduce((s, p) => s + p.units, 0), 2);
     const sum = { total: total, n: points.length, ml: upm ? round(total / upm, 2) : 0, upm: upm ? round(upm, 2) : 0 };
-    $("totals").textContent = (points.length === 1 ? t("Total {total} U in {n} point", sum) : t("Total {total} U in {n} points", sum)) +
-      (upm ? " " + t("({ml} mL at {upm} U/mL)", sum) : "");
+    const one = points.length === 1;
+    $("totals").textContent = upm
+      ? (one ? t("Total {total} U in {n} point ({ml} mL at {upm} U/mL)", sum) : t("Total {total} U in {n} points ({ml} mL at {upm} U/mL)", sum))
+      : (one ? t("Total {total} U in {n} point", sum) : t("Total {total} U in {n} points", sum));
   }
 
   /* The plan as `bont check` reads it (docs/plan-format.md): one injection per structure and
@@ -331,7 +333,7 @@
     risks.forEach((k) => {
       const tr = b.insertRow();
       tr.insertCell().textContent = effectName(k.effect);
-      tr.insertCell().textContent = label(k.muscle) + (k.side && k.side !== "midline" ? " (" + sideName(k.side) + ")" : "");
+      tr.insertCell().textContent = k.side && k.side !== "midline" ? t("{structure} ({side})", { structure: label(k.muscle), side: sideName(k.side) }) : label(k.muscle);
       tr.insertCell().textContent = k.calibrated ? frequency(k.probability) : t("exposure index {pct} %", { pct: round(k.probability * 100, 1) });
       tr.insertCell().textContent = k.reason;
     });
@@ -378,7 +380,8 @@
       if (ro.peak_effect_pct != null) facts.push(t("peak {pct} % on day {day}", { pct: Math.round(ro.peak_effect_pct), day: Math.round(ro.peak_day) }));
       if (ro.onset_day != null) facts.push(t("onset day {day}", { day: round(ro.onset_day, 1) }));
       facts.push(ro.duration_days != null ? t("lasts {days} days", { days: Math.round(ro.duration_days) }) : t("lasts beyond the horizon"));
-      li.appendChild(document.createTextNode(label(c.muscle) + (c.sides && c.sides !== "midline" ? " (" + sideName(c.sides) + ")" : "") + ": " + facts.join(", ")));
+      const structure = c.sides && c.sides !== "midline" ? t("{structure} ({side})", { structure: label(c.muscle), side: sideName(c.sides) }) : label(c.muscle);
+      li.appendChild(document.createTextNode(t("{structure}: {facts}", { structure: structure, facts: facts.join(t(", ")) })));
       legend.appendChild(li);
     });
     const width = Math.max(300, host.clientWidth || 560);
