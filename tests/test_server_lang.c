@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n/tr.h"
 #include "test.h"
 #include "test_server.h"
 
@@ -263,4 +264,64 @@ TEST(server_template_words)
         bont__buf_free(&out);
     }
     json_decref(ctx);
+}
+
+/* A page's words are template text: a translation must keep its msgid's tags (the same ones, in
+ * any order) and markup (the same number of <, > and "), else it would break the page. */
+typedef struct words_check_t {
+    int bad;
+    char first[400];
+} words_check_t;
+
+static int tag_cmp(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* The tags of a template text, sorted and joined, into out. */
+static void tags_of(const char *text, char *out, size_t size)
+{
+    char tags[64][96];
+    size_t n = 0;
+    for (const char *p = strstr(text, "{{"); p && n < 64; p = strstr(p + 2, "{{")) {
+        const char *end = strstr(p, "}}");
+        if (!end)
+            break;
+        snprintf(tags[n++], sizeof tags[0], "%.*s", (int)(end - p + 2), p);
+    }
+    qsort(tags, n, sizeof tags[0], tag_cmp);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        strncat(out, tags[i], size - strlen(out) - 1);
+}
+
+static int count_of(const char *s, const char *chars)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += strchr(chars, *s) != NULL;
+    return n;
+}
+
+static void check_words(void *ud, const char *msgid, const char *translation)
+{
+    words_check_t *w = ud;
+    char a[2048], b[2048];
+    tags_of(msgid, a, sizeof a);
+    tags_of(translation, b, sizeof b);
+    if (strcmp(a, b) != 0 || count_of(msgid, "<>\"") != count_of(translation, "<>\"")) {
+        if (w->bad++ == 0)
+            snprintf(w->first, sizeof w->first, "%.180s -> %.180s", msgid, translation);
+    }
+}
+
+TEST(server_page_words_keep_their_tags)
+{
+    for (bont_lang_t l = BONT_LANG_ZH; l <= BONT_LANG_KO; l++) {
+        words_check_t w = {0, ""};
+        size_t n = bont__i18n_each(l, "page", check_words, &w);
+        CHECK_MSG(n > 200, "%s: %zu page words", bont_lang_code(l), n);
+        CHECK_MSG(w.bad == 0, "%s: %d translations change tags or markup; first: %s",
+                  bont_lang_code(l), w.bad, w.first);
+    }
 }

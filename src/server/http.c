@@ -65,7 +65,7 @@ void bont__resp_error(bont__resp_t *r, int status, const char *code, const char 
 
 void bont__resp_allow_own_styles(bont__resp_t *r)
 {
-    static const char *const csp = bont__security_headers[0][1];
+    const char *const csp = bont__security_headers[0][1];
     const char *style = strstr(csp, "style-src 'self'");
     if (!style || !r->body.data)
         return;
