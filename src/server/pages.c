@@ -9,6 +9,7 @@
 
 #include "bont/kb.h"
 #include "bont/report.h"
+#include "i18n/names.h"
 #include "i18n/tr.h"
 #include "server/internal.h"
 
@@ -431,13 +432,23 @@ static json_t *plan_choices(const bont__ctx_t *c)
                                                   p->display ? p->display : p->id, "vials", vials));
     }
     /* The spread model's side effects by id, named in the request's language, for the risks
-     * the page shows (the check's JSON names them by id, as the command's does). */
+     * the page shows (the check's JSON names them by id, as the command's does); and the
+     * findings' evidence classes as "evidence:ID". */
     json_t *effects = json_object();
     for (size_t i = 0; i < bont_kb_n_muscles(kb); i++) {
         const bont_muscle_t *m = bont_kb_muscle_at(kb, i);
         if (m->side_effect && m->side_effect_label)
             json_object_set_new(effects, m->side_effect,
                                 json_string(BONT_TRC("side effect", m->side_effect_label)));
+    }
+    /* The evidence classes of findings (data/rules.json), in the same way. */
+    static const char *const evidence[] = {"label",          "label-secondary", "trial",
+                                           "practice-guide", "off-label",       "weak-secondary",
+                                           "record"};
+    for (size_t i = 0; i < sizeof evidence / sizeof evidence[0]; i++) {
+        char key[40];
+        snprintf(key, sizeof key, "evidence:%s", evidence[i]);
+        json_object_set_new(effects, key, json_string(bont__word_tr("evidence", evidence[i])));
     }
     char *effects_text = json_dumps(effects, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(effects);

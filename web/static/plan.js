@@ -274,7 +274,7 @@
       const rule = document.createElement("div"); rule.className = "rule"; rule.textContent = severityName(f.severity) + " · " + f.rule;
       const msg = document.createElement("div"); msg.textContent = f.message;
       d.appendChild(rule); d.appendChild(msg);
-      if (f.source) { const s = document.createElement("div"); s.className = "src"; s.textContent = (f.evidence ? f.evidence + "; " : "") + t("sources {ids}", { ids: f.source }); d.appendChild(s); }
+      if (f.source) { const s = document.createElement("div"); s.className = "src"; s.textContent = (f.evidence ? (effects["evidence:" + f.evidence] || f.evidence) + "; " : "") + t("sources {ids}", { ids: f.source }); d.appendChild(s); }
       el.appendChild(d);
     });
   }
@@ -310,7 +310,7 @@
     if (shown.length) el.appendChild(riskTable(shown, t("Side-effect risk in virtual patients")));
     else {
       const checked = Array.from(new Set(risks.map((k) => effectName(k.effect))));
-      para(el, t("No side effect reaches 0.5 % of the virtual patients (checked: {effects}).", { effects: checked.join(", ") }));
+      para(el, t("No side effect reaches 0.5 % of the virtual patients (checked: {effects}).", { effects: checked.join(t(", ")) }));
     }
     if (shown.length < risks.length) {
       const d = document.createElement("details");

@@ -177,6 +177,18 @@ test("a clinician plans, checks, records and finds a glabellar visit", async ({ 
   await expect(visit.locator("tbody tr")).toHaveCount(3);
   await expect(page.locator("#due-h + dl")).toContainText("Predicted wear-off");
   await shot(page, "06-history", true);
+  // Each visit of the history prints its handout too, here in Chinese.
+  await visit.getByLabel("Handout in").selectOption("zh");
+  const [zhSheet] = await Promise.all([
+    page.context().waitForEvent("page"),
+    visit.getByRole("button", { name: "Print handout" }).click(),
+  ]);
+  zhSheet.on("console", (m) => { if (m.type() === "error") problems.push("handout zh: " + m.text()); });
+  await zhSheet.waitForLoadState("load");
+  await expect(zhSheet.locator("html")).toHaveAttribute("lang", "zh-Hans");
+  await expect(zhSheet.locator("body")).toContainText("眉间纹");
+  expect(await englishWords(zhSheet, ["Seo-yeon Han", lot])).toEqual([]);
+  await zhSheet.close();
 
   // The pages in Chinese (the language switch on every page), and back to English by keyboard.
   await page.getByLabel("Language").selectOption("zh");
