@@ -30,7 +30,7 @@ int bont__h_login(bont__ctx_t *c)
     bont_user_t user;
     if (!name || !password || !*name || !*password) {
         bont__resp_text(c->resp, 400, "text/plain; charset=utf-8",
-                        "400 the form needs the fields user and password\n");
+                        BONT_TR("400 the form needs the fields user and password\n"));
         return 0;
     }
     snprintf(c->resp->audit_user, sizeof c->resp->audit_user, "%s", name);
@@ -99,7 +99,7 @@ int bont__h_lang(bont__ctx_t *c)
     const char *lang = bont__kv_get(c->form, c->n_form, "lang");
     if (!lang || (strcmp(lang, "en") && strcmp(lang, "zh") && strcmp(lang, "ko"))) {
         bont__resp_text(c->resp, 400, "text/plain; charset=utf-8",
-                        "400 lang must be en, zh or ko\n");
+                        BONT_TR("400 lang must be en, zh or ko\n"));
         return 0;
     }
     snprintf(c->resp->set_cookie[0], sizeof c->resp->set_cookie[0],

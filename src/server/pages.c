@@ -326,7 +326,8 @@ int bont__h_page_patient(bont__ctx_t *c)
     int rc = bont__param_id(c, 0, &id) ? bont__history_load(c, id, &rec, &due, &pred, &err)
                                        : BONT_ENOTFOUND;
     if (rc == BONT_ENOTFOUND) {
-        bont__resp_text(c->resp, 404, "text/plain; charset=utf-8", "404 no such patient\n");
+        bont__resp_text(c->resp, 404, "text/plain; charset=utf-8",
+                        BONT_TR("404 no such patient\n"));
         return 0;
     }
     if (rc != 0)

@@ -80,7 +80,7 @@ int bont__h_users_disable(bont__ctx_t *c)
     }
     int rc = bont_store_user_set_disabled(c->store, c->params[0], true, &err);
     if (rc == BONT_ENOTFOUND) {
-        bont__resp_text(c->resp, 404, "text/plain; charset=utf-8", "404 no such user\n");
+        bont__resp_text(c->resp, 404, "text/plain; charset=utf-8", BONT_TR("404 no such user\n"));
         return 0;
     }
     if (rc != 0)
