@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes po/bont.pot from the sources (xgettext over the C files whose strings people read, and
-# scripts/po-data.py over data/) and merges it into every catalogue (msgmerge). With --check it
+# Makes po/bont.pot from the sources (xgettext over the C files whose strings people read,
+# scripts/po-data.py over data/ and scripts/po-web.py over the web app's templates and scripts) and merges it into every catalogue (msgmerge). With --check it
 # changes nothing and fails when po/bont.pot or a catalogue is behind the sources, or when a
 # catalogue leaves a message untranslated or fuzzy (the test i18n_catalogues_current runs it).
 # Usage: scripts/po-update.sh [--check]
@@ -24,7 +24,14 @@ xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --omit-header \
 xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --omit-header \
     --add-comments=TRANSLATORS: "${keywords[@]}" -kadd:10 --flag=add:10:c-format \
     -o "$tmp/checker.pot" $checker
+# The server's handlers: error sentences go through bont__resp_error and the dispatcher's deny
+# (4th argument), page titles through bont__page (3rd), which look them up themselves.
+# shellcheck disable=SC2086
+xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --omit-header \
+    --add-comments=TRANSLATORS: "${keywords[@]}" -kbont__resp_error:4 -kdeny:4 -kbont__page:3 \
+    -o "$tmp/server.pot" $(ls src/server/*.c | sort)
 python3 scripts/po-data.py data >"$tmp/data.pot"
+python3 scripts/po-web.py web >"$tmp/web.pot"
 {
     cat <<'HEAD'
 # Messages of bont: the report writers, the command line and the texts of data/ shown to people.
@@ -37,7 +44,8 @@ msgstr ""
 "Content-Transfer-Encoding: 8bit\n"
 
 HEAD
-    msgcat --no-wrap --use-first "$tmp/data.pot" "$tmp/code.pot" "$tmp/checker.pot" |
+    msgcat --no-wrap --use-first "$tmp/data.pot" "$tmp/code.pot" "$tmp/checker.pot" \
+        "$tmp/server.pot" "$tmp/web.pot" |
         sed "1,/^$/d"
 } >"$tmp/bont.pot"
 

@@ -33,6 +33,11 @@ void request(fixture_t *f, const char *method, const char *path_and_query, const
              const char *origin, const char *csrf, const char *type, const char *body,
              bont__resp_t *resp);
 
+/* The same with an Accept-Language header (may be NULL). */
+void request_lang(fixture_t *f, const char *method, const char *path_and_query, const char *cookie,
+                  const char *origin, const char *csrf, const char *type, const char *body,
+                  const char *accept_language, bont__resp_t *resp);
+
 /* The answer's body as text ("" when empty). */
 const char *body_of(const bont__resp_t *r);
 

@@ -56,6 +56,13 @@ void request(fixture_t *f, const char *method, const char *path_and_query, const
              const char *origin, const char *csrf, const char *type, const char *body,
              bont__resp_t *resp)
 {
+    request_lang(f, method, path_and_query, cookie, origin, csrf, type, body, NULL, resp);
+}
+
+void request_lang(fixture_t *f, const char *method, const char *path_and_query, const char *cookie,
+                  const char *origin, const char *csrf, const char *type, const char *body,
+                  const char *accept_language, bont__resp_t *resp)
+{
     char buf[2048];
     snprintf(buf, sizeof buf, "%s", path_and_query);
     bont__req_t req;
@@ -76,6 +83,7 @@ void request(fixture_t *f, const char *method, const char *path_and_query, const
     req.body = body;
     req.body_len = body ? strlen(body) : 0;
     req.remote = "127.0.0.1";
+    req.accept_lang = accept_language;
     bont__dispatch(f->srv, &req, resp);
 }
 

@@ -264,6 +264,7 @@ typedef struct bont_handout_t {
     const bont_pop_t *pop;     /* virtual patients for this plan (bont_pop_run with spread) */
     const char *clinic;        /* the clinic's name, or NULL */
     const char *phone;         /* its phone number, or NULL */
+    const char *patient;       /* the patient's name as recorded, under the title; or NULL */
 } bont_handout_t;
 
 /* Plain text, one section after another. */

@@ -202,6 +202,11 @@ int bont_store_patient_add(bont_store_t *store, bont_store_patient_t *p, bont_er
 int bont_store_patient_get(bont_store_t *store, long long id, bont_store_patient_t *out,
                            bont_error_t *err);
 
+/* The patient a visit belongs to (a handout for a stored visit); BONT_ENOTFOUND when there is
+ * no such visit. */
+int bont_store_visit_patient(bont_store_t *store, long long visit_id, long long *patient_id,
+                             bont_error_t *err);
+
 /* Every patient, by id, with their recorded terms. *out is malloc'ed (free with free()). */
 int bont_store_patient_list(bont_store_t *store, bont_store_patient_t **out, size_t *n,
                             bont_error_t *err);

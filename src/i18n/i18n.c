@@ -7,6 +7,7 @@
 #include "bont/error.h"
 #include "bont/i18n.h"
 #include "i18n/mo.h"
+#include "i18n/tr.h"
 #include "kb/embedded.h"
 
 /* The .mo files share the table of embedded data files (kb/embedded.h), by base name. */
@@ -74,6 +75,20 @@ bont_lang_t bont_i18n_thread_lang(void)
 const char *bont_i18n_lookup(bont_lang_t lang, const char *context, const char *msgid)
 {
     return bont__mo_lookup(catalogue(lang), context, msgid);
+}
+
+size_t bont__i18n_each(bont_lang_t lang, const char *context, bont__i18n_each_fn fn, void *ud)
+{
+    const bont__mo_t *mo = catalogue(lang);
+    size_t clen = strlen(context), n = 0;
+    for (uint32_t i = 1; mo && i < mo->n; i++) {
+        const char *orig = bont__mo_original(mo, i);
+        if (strncmp(orig, context, clen) == 0 && orig[clen] == '\004') {
+            fn(ud, orig + clen + 1, bont__mo_translation(mo, i));
+            n++;
+        }
+    }
+    return n;
 }
 
 const char *bont_i18n_gettext(const char *msgid)

@@ -3,6 +3,8 @@
 #ifndef BONT_I18N_TR_H
 #define BONT_I18N_TR_H
 
+#include <stddef.h>
+
 #include "bont/i18n.h"
 
 /* Every sentence, label and heading a person reads goes through BONT_TR as one whole format
@@ -17,5 +19,11 @@
 #define BONT_TRC(c, s)    bont_i18n_pgettext((c), (s))
 #define BONT_N(s)         (s)
 #define BONT_NC(c, s)     (s)
+
+/* Calls fn with the msgid and translation of every entry of lang's catalogue in context (the
+ * web pages' scripts take theirs this way, all at once); the number of entries. English has no
+ * catalogue: 0. */
+typedef void (*bont__i18n_each_fn)(void *ud, const char *msgid, const char *translation);
+size_t bont__i18n_each(bont_lang_t lang, const char *context, bont__i18n_each_fn fn, void *ud);
 
 #endif

@@ -84,7 +84,13 @@ static void html_begin(void *ctx, const bont__handout_facts_t *x, const char *ti
     put(t->f, title);
     fputs("</h1><div>", t->f);
     put(t->f, x->date);
-    fputs("</div></div><div class=\"clinic\">", t->f);
+    fputs("</div>", t->f);
+    if (x->h->patient) {
+        fputs("<div class=\"patient\">", t->f);
+        put(t->f, x->h->patient);
+        fputs("</div>", t->f);
+    }
+    fputs("</div><div class=\"clinic\">", t->f);
     if (x->h->clinic) {
         fputs("<strong>", t->f);
         put(t->f, x->h->clinic);

@@ -236,6 +236,10 @@ static void text_begin(void *ctx, const bont__handout_facts_t *x, const char *ti
     fputc('\n', t->f);
     text_put(t->f, x->date);
     fputs("\n", t->f);
+    if (x->h->patient) {
+        text_put(t->f, x->h->patient);
+        fputs("\n", t->f);
+    }
 }
 
 static void text_section(void *ctx, const char *id, const char *heading)
@@ -357,6 +361,8 @@ json_t *bont_report_handout_json(const bont_handout_t *h)
         x->errors, "total_units", x->total_units, "course", course_json(x), "next_treatment_date",
         x->next_iso[0] ? bont__jstr(x->next_iso) : json_null());
     root = root ? facts_lists_json(x, root) : NULL;
+    if (root && h->patient)
+        json_object_set_new(root, "patient", bont__jstr(h->patient));
     free(x);
     return root;
 }

@@ -1,9 +1,10 @@
 /* api.c: the server's handlers around the records: health, login and logout, the session, the
- * language choice, embedded static files, and the routes still to come. */
+ * language choice and embedded static files. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n/tr.h"
 #include "server/internal.h"
 
 int bont__h_healthz(bont__ctx_t *c)
@@ -29,7 +30,7 @@ int bont__h_login(bont__ctx_t *c)
     bont_user_t user;
     if (!name || !password || !*name || !*password) {
         bont__resp_text(c->resp, 400, "text/plain; charset=utf-8",
-                        "400 the form needs the fields user and password\n");
+                        BONT_TR("400 the form needs the fields user and password\n"));
         return 0;
     }
     snprintf(c->resp->audit_user, sizeof c->resp->audit_user, "%s", name);
@@ -40,9 +41,12 @@ int bont__h_login(bont__ctx_t *c)
         snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail,
                  "refused: too many failed logins");
         char msg[160];
+        long long minutes = (wait + 59) / 60;
         snprintf(msg, sizeof msg,
-                 "Too many failed logins. Try again in %lld minute%s, or ask an admin.",
-                 (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s");
+                 BONT_TRN("Too many failed logins. Try again in %lld minute, or ask an admin.",
+                          "Too many failed logins. Try again in %lld minutes, or ask an admin.",
+                          minutes),
+                 minutes);
         return login_refused(c, 429, msg);
     }
     /* An unknown name costs the same Argon2id work as a known one. */
@@ -54,7 +58,7 @@ int bont__h_login(bont__ctx_t *c)
         if (found && bont_store_user_login_result(c->store, user.id, false, locked_until, &err))
             return BONT_ESTORE;
         snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "failed");
-        return login_refused(c, 401, "Wrong user name or password.");
+        return login_refused(c, 401, BONT_TR("Wrong user name or password."));
     }
     if (bont_store_user_login_result(c->store, user.id, true, 0, &err) != 0)
         return BONT_ESTORE;
@@ -95,7 +99,7 @@ int bont__h_lang(bont__ctx_t *c)
     const char *lang = bont__kv_get(c->form, c->n_form, "lang");
     if (!lang || (strcmp(lang, "en") && strcmp(lang, "zh") && strcmp(lang, "ko"))) {
         bont__resp_text(c->resp, 400, "text/plain; charset=utf-8",
-                        "400 lang must be en, zh or ko\n");
+                        BONT_TR("400 lang must be en, zh or ko\n"));
         return 0;
     }
     snprintf(c->resp->set_cookie[0], sizeof c->resp->set_cookie[0],
@@ -123,11 +127,9 @@ static const char *mime_type(const char *name)
     return "application/octet-stream";
 }
 
-int bont__h_static(bont__ctx_t *c)
+/* Answers with an embedded file under web/static/ (name relative to web/), or 404. */
+static int static_file(bont__ctx_t *c, const char *name)
 {
-    /* Only files under web/static/ and the vendored libraries are served; templates are not. */
-    char name[300];
-    snprintf(name, sizeof name, "%s", c->req->path + 1);
     const bont__asset_t *a =
         strncmp(name, "static/", 7) == 0 && !strstr(name, "..") ? bont__asset_find(name) : NULL;
     if (!a) {
@@ -142,12 +144,17 @@ int bont__h_static(bont__ctx_t *c)
     return 0;
 }
 
-/* Handouts and care pathways come with the language catalogues (en, zh, ko); until then the
- * routes exist, with login, role and audit, and say so. */
-int bont__h_later(bont__ctx_t *c)
+/* Browsers ask for /favicon.ico on pages that name no icon (the handout's and pathway's
+ * self-contained pages): the app's icon. */
+int bont__h_favicon(bont__ctx_t *c)
 {
-    bont__resp_error(c->resp, 501, "not_implemented",
-                     "handouts and care pathways are not served by this version: they come with "
-                     "the translated catalogues (bont handout, bont pathway); docs/api.md");
-    return 0;
+    return static_file(c, "static/favicon.svg");
+}
+
+int bont__h_static(bont__ctx_t *c)
+{
+    /* Only files under web/static/ and the vendored libraries are served; templates are not. */
+    char name[300];
+    snprintf(name, sizeof name, "%s", c->req->path + 1);
+    return static_file(c, name);
 }

@@ -1,11 +1,13 @@
 /* http.c: the server's HTTP text handling: URL decoding, form, query and cookie parsing,
  * escaping, response bodies and the security headers. */
 #include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "i18n/tr.h"
 #include "server/internal.h"
 
 /* No inline script or style anywhere (the UI loads its JS and CSS from /static), so the policy
@@ -52,9 +54,41 @@ void bont__resp_json(bont__resp_t *r, int status, json_t *value)
     free(text);
 }
 
+/* The message is said in the request's language (the thread's); the code stays English, and
+ * "lang" says which language the message is in, as every JSON answer of bont does. */
 void bont__resp_error(bont__resp_t *r, int status, const char *code, const char *message)
 {
-    bont__resp_json(r, status, json_pack("{s:s, s:s}", "error", code, "message", message));
+    bont__resp_json(r, status,
+                    json_pack("{s:s, s:s, s:s}", "error", code, "message", BONT_TR(message), "lang",
+                              bont_lang_code(bont_i18n_thread_lang())));
+}
+
+void bont__resp_allow_own_styles(bont__resp_t *r)
+{
+    const char *const csp = bont__security_headers[0][1];
+    const char *style = strstr(csp, "style-src 'self'");
+    if (!style || !r->body.data)
+        return;
+    size_t at = (size_t)(style - csp) + strlen("style-src 'self'");
+    int len = snprintf(r->csp, sizeof r->csp, "%.*s", (int)at, csp);
+    const char *p = r->body.data;
+    while (len > 0 && (size_t)len < sizeof r->csp && (p = strstr(p, "<style>")) != NULL) {
+        p += strlen("<style>");
+        const char *end = strstr(p, "</style>");
+        if (!end)
+            break;
+        unsigned char hash[crypto_hash_sha256_BYTES];
+        char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES,
+                                           sodium_base64_VARIANT_ORIGINAL)];
+        crypto_hash_sha256(hash, (const unsigned char *)p, (unsigned long long)(end - p));
+        sodium_bin2base64(b64, sizeof b64, hash, sizeof hash, sodium_base64_VARIANT_ORIGINAL);
+        len += snprintf(r->csp + len, sizeof r->csp - (size_t)len, " 'sha256-%s'", b64);
+        p = end;
+    }
+    if (len > 0 && (size_t)len + strlen(csp + at) < sizeof r->csp)
+        snprintf(r->csp + len, sizeof r->csp - (size_t)len, "%s", csp + at);
+    else
+        r->csp[0] = '\0'; /* too many to list: the usual policy, and the page unstyled */
 }
 
 void bont__resp_redirect(bont__resp_t *r, const char *location)
@@ -195,6 +229,7 @@ static void take_header(bont__req_t *req, const char *name, const char *value)
         {"Content-Type", offsetof(bont__req_t, content_type)},
         {"X-CSRF-Token", offsetof(bont__req_t, csrf_header)},
         {"Accept", offsetof(bont__req_t, accept)},
+        {"Accept-Language", offsetof(bont__req_t, accept_lang)},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strcasecmp(name, known[i].name) == 0)
@@ -270,4 +305,80 @@ const bont__asset_t *bont__asset_find(const char *name)
         if (strcmp(a->name, name) == 0)
             return a;
     return NULL;
+}
+
+/* One entry of Accept-Language: "ko-KR;q=0.8". Its q-value in thousandths (RFC 9110 allows at
+ * most three decimals), or -1 when the entry is malformed. */
+static int accept_entry(const char *s, size_t len, char *tag, size_t tag_size)
+{
+    size_t t = 0;
+    while (t < len && s[t] != ';')
+        t++;
+    size_t a = 0, b = t;
+    while (a < b && (s[a] == ' ' || s[a] == '\t'))
+        a++;
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+        b--;
+    if (b == a || b - a >= tag_size)
+        return -1;
+    memcpy(tag, s + a, b - a);
+    tag[b - a] = '\0';
+    if (t == len)
+        return 1000;
+    const char *q = s + t + 1;
+    while (q < s + len && (*q == ' ' || *q == '\t'))
+        q++;
+    if (s + len - q < 3 || (q[0] != 'q' && q[0] != 'Q') || q[1] != '=')
+        return -1;
+    q += 2;
+    int value = 0, digits = 0;
+    if (*q == '0' || *q == '1')
+        value = (*q++ - '0') * 1000;
+    else
+        return -1;
+    if (q < s + len && *q == '.')
+        for (q++; q < s + len && digits < 3 && *q >= '0' && *q <= '9'; q++, digits++)
+            value += (*q - '0') * (digits == 0 ? 100 : digits == 1 ? 10 : 1);
+    while (q < s + len && (*q == ' ' || *q == '\t'))
+        q++;
+    return q == s + len && value <= 1000 ? value : -1;
+}
+
+bool bont__accept_language(const char *header, bont_lang_t *out)
+{
+    int best_q = 0;
+    *out = BONT_LANG_EN;
+    /* Browsers send a handful of entries; a header of thousands is not read to the end. */
+    for (int n = 0; header && *header && n < 32; n++) {
+        size_t len = strcspn(header, ",");
+        char tag[40];
+        int q = accept_entry(header, len, tag, sizeof tag);
+        bont_lang_t lang;
+        /* "C" and "POSIX" are locale names, not language tags; "*" names no language. */
+        if (q > best_q && strcasecmp(tag, "c") != 0 && strcasecmp(tag, "posix") != 0 &&
+            bont_lang_parse(tag, &lang) == 0) {
+            best_q = q;
+            *out = lang;
+        }
+        header += len;
+        if (*header == ',')
+            header++;
+    }
+    return best_q > 0;
+}
+
+bont_lang_t bont__request_lang(const bont__req_t *req)
+{
+    bont_lang_t lang;
+    const char *asked = bont__kv_get(req->query, req->n_query, "lang");
+    char cookie[16];
+    if (asked && strlen(asked) < 40 && bont_lang_parse(asked, &lang) == 0 &&
+        strcasecmp(asked, "c") != 0)
+        return lang;
+    if (req->cookie && bont__cookie_get(req->cookie, "bont_lang", cookie, sizeof cookie) &&
+        bont_lang_parse(cookie, &lang) == 0)
+        return lang;
+    if (bont__accept_language(req->accept_lang, &lang))
+        return lang;
+    return BONT_LANG_EN;
 }

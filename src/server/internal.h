@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 #include "bont/access.h"
+#include "bont/content.h"
+#include "bont/i18n.h"
 #include "bont/model.h"
 #include "bont/personal.h"
 #include "bont/server.h"
@@ -43,6 +45,7 @@ typedef struct bont__req_t {
     const char *content_type; /* Content-Type header */
     const char *csrf_header;  /* X-CSRF-Token header */
     const char *accept;       /* Accept header */
+    const char *accept_lang;  /* Accept-Language header */
     const char *body;         /* request body (NUL-terminated copy), or NULL */
     size_t body_len;
     const char *remote; /* client address, numeric */
@@ -63,7 +66,9 @@ typedef struct bont__resp_t {
     /* Filled by handlers for the audit entry the dispatcher writes. */
     long long audit_patient_id;
     char audit_detail[256];
-    char audit_user[65]; /* the login name for routes without a session (login) */
+    char audit_user[65];      /* the login name for routes without a session (login) */
+    const char *content_lang; /* Content-Language ("en", "zh-Hans", "ko"; static), or NULL */
+    char csp[1024]; /* a Content-Security-Policy of this answer instead of the usual, or "" */
 } bont__resp_t;
 
 struct bont__ctx_t;
@@ -115,6 +120,10 @@ struct bont_server_t {
     bont_duration_prior_t prior;   /* duration prior of the wear-off prediction */
     bont_risk_cache_t *risk_cache; /* the check's risk tables, built once (owned) */
     bont__durations_t *durations;  /* each stored visit's expected duration (owned) */
+    bont_content_t *content;       /* handout texts, aftercare, pathways, glossary (owned) */
+    /* The pages' scripts' words in each language, as the JSON object {msgid: translation}
+     * their pages carry (owned; "{}" for English). */
+    char *script_words[BONT_LANG_COUNT];
     char db_path[4096];
     char listen_host[64];
     unsigned port;
@@ -160,7 +169,7 @@ typedef struct bont__ctx_t {
     size_t n_form;
     char *form_buf;   /* owned: decoded form text */
     json_t *json;     /* parsed body of a BODY_JSON route (owned) */
-    const char *lang; /* "en", "zh" or "ko" */
+    const char *lang; /* "en", "zh" or "ko": the request's language, also the thread's */
 } bont__ctx_t;
 
 /* ---- dispatch (routes.c) ---- */
@@ -210,6 +219,11 @@ void bont__resp_error(bont__resp_t *r, int status, const char *code, const char 
 void bont__resp_json(bont__resp_t *r, int status, json_t *value);
 void bont__resp_redirect(bont__resp_t *r, const char *location);
 
+/* An HTML answer with <style> elements of its own (the handout's and pathway's self-contained
+ * pages): its Content-Security-Policy allows exactly those, by their SHA-256, and nothing else
+ * inline. */
+void bont__resp_allow_own_styles(bont__resp_t *r);
+
 /* The security headers every response carries, as name/value pairs ending with NULL. */
 extern const char *const bont__security_headers[][2];
 
@@ -223,6 +237,15 @@ int bont__parse_urlencoded(char *text, bont__kv_t *kv, size_t max);
 
 /* The value of name in kv, or NULL. */
 const char *bont__kv_get(const bont__kv_t *kv, size_t n, const char *name);
+
+/* The language an Accept-Language header prefers among those bont speaks: the tag with the
+ * highest q-value (first of equals) that is English, Chinese or Korean ("ko-KR", "zh-TW",
+ * "en;q=0.5"); false when the header names none of them or is absent. */
+bool bont__accept_language(const char *header, bont_lang_t *out);
+
+/* The request's language: the query's `lang` (pages and the handout and pathway routes), else
+ * the bont_lang cookie the language switch sets, else Accept-Language, else English. */
+bont_lang_t bont__request_lang(const bont__req_t *req);
 
 /* Copies the value of cookie name from a Cookie header into out; false when absent or too
  * long. */
@@ -290,7 +313,7 @@ int bont__h_logout(bont__ctx_t *c);
 int bont__h_session(bont__ctx_t *c);
 int bont__h_lang(bont__ctx_t *c);
 int bont__h_static(bont__ctx_t *c);
-int bont__h_later(bont__ctx_t *c);
+int bont__h_favicon(bont__ctx_t *c);
 /* api_plan.c: the plan's check and prediction */
 int bont__h_check(bont__ctx_t *c);
 int bont__h_simulate(bont__ctx_t *c);
@@ -302,6 +325,10 @@ int bont__h_patient_fhir(bont__ctx_t *c);
 int bont__h_visit_record(bont__ctx_t *c);
 int bont__h_recall(bont__ctx_t *c);
 int bont__h_due(bont__ctx_t *c);
+/* api_content.c: what patients read: handouts and treatment pathways */
+int bont__h_handout(bont__ctx_t *c);
+int bont__h_handout_plan(bont__ctx_t *c);
+int bont__h_pathway(bont__ctx_t *c);
 /* pages.c: the clinic's pages */
 int bont__h_page_login(bont__ctx_t *c);
 int bont__h_page_patients(bont__ctx_t *c);
@@ -345,6 +372,10 @@ int bont__due_report(bont__ctx_t *c, int within_days, json_t **out);
 /* Every visit of the lot as `bont recall LOT --format json` gives it (bont_report_recall_json);
  * notes the lot for the audit entry. */
 int bont__recall_report(bont__ctx_t *c, const char *lot, json_t **out);
+
+/* Makes srv->script_words: each language's translations of the pages' scripts' words (the
+ * catalogue's msgctxt "script"), as JSON text. */
+int bont__script_words(bont_server_t *srv);
 
 /* Renders page template name inside the layout with ctx (which gains user, role, csrf_token,
  * lang, nav); status 200. Takes the reference to ctx. */

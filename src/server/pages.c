@@ -9,6 +9,8 @@
 
 #include "bont/kb.h"
 #include "bont/report.h"
+#include "i18n/names.h"
+#include "i18n/tr.h"
 #include "server/internal.h"
 
 typedef struct nav_item_t {
@@ -18,10 +20,82 @@ typedef struct nav_item_t {
 } nav_item_t;
 
 static const nav_item_t nav_items[] = {
-    {"/", "Patients", false},     {"/plan", "Plan", false},   {"/due", "Due", false},
-    {"/recall", "Recall", false}, {"/vials", "Vials", false}, {"/users", "Users", true},
-    {"/audit", "Audit", true},
+    {"/", BONT_N("Patients"), false},   {"/plan", BONT_N("Plan"), false},
+    {"/due", BONT_N("Due"), false},     {"/recall", BONT_N("Recall"), false},
+    {"/vials", BONT_N("Vials"), false}, {"/users", BONT_N("Users"), true},
+    {"/audit", BONT_N("Audit"), true},
 };
+
+/* Words of records shown on pages, by the key that holds them and their catalogue context:
+ * KEY gains KEY_name in the request's language. Listed for the catalogue; a value not listed
+ * is shown as it is. */
+static const struct {
+    const char *key, *context, *word;
+} record_words[] = {
+    {"sex", "sex", BONT_NC("sex", "female")},
+    {"sex", "sex", BONT_NC("sex", "male")},
+    {"sex", "sex", BONT_NC("sex", "other")},
+    {"sex", "sex", BONT_NC("sex", "unknown")},
+    {"kind", "term kind", BONT_NC("term kind", "condition")},
+    {"kind", "term kind", BONT_NC("term kind", "medication")},
+    {"kind", "term kind", BONT_NC("term kind", "allergy")},
+    {"side", "side", BONT_NC("side", "left")},
+    {"side", "side", BONT_NC("side", "right")},
+    {"severity", "severity", BONT_NC("severity", "error")},
+    {"severity", "severity", BONT_NC("severity", "warning")},
+    {"severity", "severity", BONT_NC("severity", "note")},
+    {"severity", "adverse event", BONT_NC("adverse event", "mild")},
+    {"severity", "adverse event", BONT_NC("adverse event", "moderate")},
+    {"severity", "adverse event", BONT_NC("adverse event", "severe")},
+    {"role", "role", BONT_NC("role", "admin")},
+    {"role", "role", BONT_NC("role", "clinician")},
+    {"expected_basis", "duration basis", BONT_NC("duration basis", "model")},
+    {"expected_basis", "duration basis", BONT_NC("duration basis", "table")},
+    {"expected_basis", "duration basis", BONT_NC("duration basis", "custom")},
+};
+
+/* Adds KEY_name beside each word of obj that record_words lists; a side that is absent or
+ * empty is the midline. */
+static void add_words(json_t *obj)
+{
+    char key[40];
+    for (size_t i = 0; i < sizeof record_words / sizeof record_words[0]; i++) {
+        const char *v = json_string_value(json_object_get(obj, record_words[i].key));
+        if (!v || strcmp(v, record_words[i].word) != 0)
+            continue;
+        snprintf(key, sizeof key, "%s_name", record_words[i].key);
+        json_object_set_new(obj, key, json_string(BONT_TRC(record_words[i].context, v)));
+    }
+    const char *side = json_string_value(json_object_get(obj, "side"));
+    if (json_object_get(obj, "muscle") && (!side || !*side))
+        json_object_set_new(obj, "side_name", json_string(BONT_TRC("side", "midline")));
+}
+
+static void add_words_each(json_t *arr)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) add_words(v);
+}
+
+static void add_word(void *ud, const char *msgid, const char *translation)
+{
+    json_object_set_new(ud, msgid, json_string(translation));
+}
+
+int bont__script_words(bont_server_t *srv)
+{
+    for (int l = 0; l < BONT_LANG_COUNT; l++) {
+        json_t *words = json_object();
+        if (words)
+            bont__i18n_each((bont_lang_t)l, "script", add_word, words);
+        srv->script_words[l] = words ? json_dumps(words, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        json_decref(words);
+        if (!srv->script_words[l])
+            return BONT_ENOMEM;
+    }
+    return 0;
+}
 
 int bont__page(bont__ctx_t *c, const char *name, const char *title, json_t *ctx)
 {
@@ -35,19 +109,25 @@ int bont__page(bont__ctx_t *c, const char *name, const char *title, json_t *ctx)
             continue;
         bool current = strcmp(nav_items[i].href, c->req->path) == 0;
         json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "href", nav_items[i].href, "label",
-                                             nav_items[i].label, "current", current));
+                                             BONT_TR(nav_items[i].label), "current", current));
     }
     json_object_set_new(ctx, "nav", nav);
-    json_object_set_new(ctx, "title", json_string(title));
+    json_object_set_new(ctx, "title", json_string(BONT_TR(title)));
     json_object_set_new(ctx, "page", json_string(name));
     json_object_set_new(ctx, "path", json_string(c->req->path));
     json_object_set_new(ctx, "lang", json_string(c->lang));
+    json_object_set_new(ctx, "html_lang", json_string(bont_lang_html(bont_i18n_thread_lang())));
+    /* The scripts word what they add to the page with these (web/static/app.js: t()). */
+    json_object_set_new(ctx, "script_words",
+                        json_string(c->srv->script_words[bont_i18n_thread_lang()]));
     json_object_set_new(ctx, "lang_en", json_boolean(strcmp(c->lang, "en") == 0));
     json_object_set_new(ctx, "lang_zh", json_boolean(strcmp(c->lang, "zh") == 0));
     json_object_set_new(ctx, "lang_ko", json_boolean(strcmp(c->lang, "ko") == 0));
     if (c->has_session) {
         json_object_set_new(ctx, "user", json_string(c->user.name));
         json_object_set_new(ctx, "role", json_string(bont_role_name(c->user.role)));
+        json_object_set_new(ctx, "role_name",
+                            json_string(BONT_TRC("role", bont_role_name(c->user.role))));
         json_object_set_new(ctx, "csrf_token", json_string(c->csrf_token));
     }
     int rc = bont__tpl_render(name, ctx, &c->resp->body, &err);
@@ -140,6 +220,7 @@ static int patients_page(bont__ctx_t *c, const char *q, const char *add_error)
     free(list);
     if (!ctx)
         return BONT_ENOMEM;
+    add_words_each(json_object_get(ctx, "patients"));
     json_object_set_new(ctx, "q", json_string(q ? q : ""));
     json_object_set_new(ctx, "total", json_integer((json_int_t)n));
     if (add_error)
@@ -216,11 +297,17 @@ static json_t *history_context(const bont__ctx_t *c, json_t *h)
         }
         add_names(c, v);
         add_names_each(c, json_object_get(v, "injections"));
+        add_words_each(json_object_get(v, "injections"));
+        add_words_each(json_object_get(v, "findings"));
         json_array_append(newest, v);
     }
     json_object_set_new(h, "visits", newest);
     json_t *pred = json_object_get(h, "prediction");
     add_names(c, pred);
+    add_words(pred);
+    add_words(json_object_get(h, "patient"));
+    add_words_each(json_object_get(json_object_get(h, "patient"), "recorded_terms"));
+    add_words_each(json_object_get(h, "adverse_events"));
     if (pred)
         json_object_set_new(
             pred, "personal_days_whole",
@@ -239,7 +326,8 @@ int bont__h_page_patient(bont__ctx_t *c)
     int rc = bont__param_id(c, 0, &id) ? bont__history_load(c, id, &rec, &due, &pred, &err)
                                        : BONT_ENOTFOUND;
     if (rc == BONT_ENOTFOUND) {
-        bont__resp_text(c->resp, 404, "text/plain; charset=utf-8", "404 no such patient\n");
+        bont__resp_text(c->resp, 404, "text/plain; charset=utf-8",
+                        BONT_TR("404 no such patient\n"));
         return 0;
     }
     if (rc != 0)
@@ -344,6 +432,27 @@ static json_t *plan_choices(const bont__ctx_t *c)
         json_array_append_new(products, json_pack("{s:s, s:s, s:s}", "id", p->id, "display",
                                                   p->display ? p->display : p->id, "vials", vials));
     }
+    /* The spread model's side effects by id, named in the request's language, for the risks
+     * the page shows (the check's JSON names them by id, as the command's does); and the
+     * findings' evidence classes as "evidence:ID". */
+    json_t *effects = json_object();
+    for (size_t i = 0; i < bont_kb_n_muscles(kb); i++) {
+        const bont_muscle_t *m = bont_kb_muscle_at(kb, i);
+        if (m->side_effect && m->side_effect_label)
+            json_object_set_new(effects, m->side_effect,
+                                json_string(BONT_TRC("side effect", m->side_effect_label)));
+    }
+    /* The evidence classes of findings (data/rules.json), in the same way. */
+    static const char *const evidence[] = {"label",          "label-secondary", "trial",
+                                           "practice-guide", "off-label",       "weak-secondary",
+                                           "record"};
+    for (size_t i = 0; i < sizeof evidence / sizeof evidence[0]; i++) {
+        char key[40];
+        snprintf(key, sizeof key, "evidence:%s", evidence[i]);
+        json_object_set_new(effects, key, json_string(bont__word_tr("evidence", evidence[i])));
+    }
+    char *effects_text = json_dumps(effects, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(effects);
     for (size_t i = 0; i < bont_kb_n_muscles(kb); i++) {
         const bont_muscle_t *m = bont_kb_muscle_at(kb, i);
         json_array_append_new(muscles, json_pack("{s:s, s:s, s:s, s:b}", "id", m->id, "name",
@@ -355,8 +464,11 @@ static json_t *plan_choices(const bont__ctx_t *c)
         json_array_append_new(
             indications, json_pack("{s:s, s:s}", "id", in->id, "name", indication_name(c, in->id)));
     }
-    return json_pack("{s:o, s:o, s:o, s:b}", "products", products, "muscles", muscles,
-                     "indications", indications, "uplot", 1);
+    json_t *ctx = json_pack("{s:o, s:o, s:o, s:b, s:s}", "products", products, "muscles", muscles,
+                            "indications", indications, "uplot", 1, "effects",
+                            effects_text ? effects_text : "{}");
+    free(effects_text);
+    return ctx;
 }
 
 /* The plan builder: charts, products, the vials in stock, and the patient's record when the
@@ -381,7 +493,9 @@ int bont__h_page_plan(bont__ctx_t *c)
     bont_store_record_t *rec = NULL;
     if (pid && !*end && id > 0 && bont_store_record_load(c->store, id, &rec, &err) == 0) {
         char *record = record_for_plan(rec);
-        json_object_set_new(ctx, "patient", bont_report_patient_json(&rec->patient));
+        json_t *patient = bont_report_patient_json(&rec->patient);
+        add_words(patient);
+        json_object_set_new(ctx, "patient", patient);
         json_object_set_new(ctx, "record", json_string(record ? record : "{}"));
         free(record);
         bont_store_record_free(&rec);
@@ -417,9 +531,10 @@ int bont__h_page_recall(bont__ctx_t *c)
     add_names_each(c, json_object_get(ctx, "records"));
     size_t patients = (size_t)json_integer_value(json_object_get(ctx, "patients"));
     size_t visits = (size_t)json_integer_value(json_object_get(ctx, "visits"));
-    char summary[96];
-    snprintf(summary, sizeof summary, "%zu patient%s, %zu visit%s", patients,
-             patients == 1 ? "" : "s", visits, visits == 1 ? "" : "s");
+    char summary[160], of_visits[80];
+    snprintf(of_visits, sizeof of_visits, BONT_TRN("%zu visit", "%zu visits", visits), visits);
+    snprintf(summary, sizeof summary, BONT_TRN("%zu patient, %s", "%zu patients, %s", patients),
+             patients, of_visits);
     json_object_set_new(ctx, "summary", json_string(summary));
     return bont__page(c, "recall", "Recall", ctx);
 }

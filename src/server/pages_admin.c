@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n/tr.h"
 #include "server/internal.h"
 
 static int users_page(bont__ctx_t *c, const char *message, const char *error)
@@ -16,10 +17,12 @@ static int users_page(bont__ctx_t *c, const char *message, const char *error)
         return BONT_ESTORE;
     json_t *rows = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(rows, json_pack("{s:s, s:s, s:b, s:s, s:b}", "name", users[i].name,
-                                              "role", bont_role_name(users[i].role), "disabled",
-                                              users[i].disabled, "created_at", users[i].created_at,
-                                              "self", users[i].id == c->user.id));
+        json_array_append_new(rows,
+                              json_pack("{s:s, s:s, s:s, s:b, s:s, s:b}", "name", users[i].name,
+                                        "role", bont_role_name(users[i].role), "role_name",
+                                        BONT_TRC("role", bont_role_name(users[i].role)), "disabled",
+                                        users[i].disabled, "created_at", users[i].created_at,
+                                        "self", users[i].id == c->user.id));
     free(users);
     json_t *ctx = json_pack("{s:o}", "users", rows);
     if (message)
@@ -58,7 +61,7 @@ int bont__h_users_add(bont__ctx_t *c)
     }
     if (rc != 0 && rc != BONT_EINVAL && rc != BONT_ECONFLICT)
         return rc;
-    int page = users_page(c, rc == 0 ? "User added." : NULL, rc == 0 ? NULL : err.message);
+    int page = users_page(c, rc == 0 ? BONT_TR("User added.") : NULL, rc == 0 ? NULL : err.message);
     if (page == 0 && rc != 0)
         c->resp->status = rc == BONT_ECONFLICT ? 409 : 400;
     return page;
@@ -70,14 +73,14 @@ int bont__h_users_disable(bont__ctx_t *c)
     bont_error_clear(&err);
     snprintf(c->resp->audit_detail, sizeof c->resp->audit_detail, "%.64s", c->params[0]);
     if (strcasecmp(c->params[0], c->user.name) == 0) {
-        int page = users_page(c, NULL, "You cannot disable your own login.");
+        int page = users_page(c, NULL, BONT_TR("You cannot disable your own login."));
         if (page == 0)
             c->resp->status = 409;
         return page;
     }
     int rc = bont_store_user_set_disabled(c->store, c->params[0], true, &err);
     if (rc == BONT_ENOTFOUND) {
-        bont__resp_text(c->resp, 404, "text/plain; charset=utf-8", "404 no such user\n");
+        bont__resp_text(c->resp, 404, "text/plain; charset=utf-8", BONT_TR("404 no such user\n"));
         return 0;
     }
     if (rc != 0)

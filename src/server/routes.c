@@ -6,6 +6,7 @@
 #include <time.h>
 #include <strings.h>
 
+#include "i18n/tr.h"
 #include "server/internal.h"
 
 #define PUBLIC    BONT_ROLE_NONE
@@ -26,6 +27,7 @@ const bont__route_t bont__routes[] = {
     /* public */
     {"GET", "/healthz", PUBLIC, NO_CSRF, NO_BODY, API, NULL, bont__h_healthz},
     {"GET", "/static/*", PUBLIC, NO_CSRF, NO_BODY, PAGE, NULL, bont__h_static},
+    {"GET", "/favicon.ico", PUBLIC, NO_CSRF, NO_BODY, PAGE, NULL, bont__h_favicon},
     {"GET", "/login", PUBLIC, NO_CSRF, NO_BODY, PAGE, NULL, bont__h_page_login},
     {"POST", "/login", PUBLIC, ORIGIN, FORM, PAGE, "login", bont__h_login},
     {"POST", "/lang", PUBLIC, ORIGIN, FORM, PAGE, NULL, bont__h_lang},
@@ -46,8 +48,9 @@ const bont__route_t bont__routes[] = {
     {"POST", "/api/v1/visits", CLINICIAN, TOKEN, JSON, API, "visit.add", bont__h_visit_record},
     {"GET", "/api/v1/recall/{lot}", CLINICIAN, NO_CSRF, NO_BODY, API, "recall", bont__h_recall},
     {"GET", "/api/v1/due", CLINICIAN, NO_CSRF, NO_BODY, API, "due", bont__h_due},
-    {"GET", "/api/v1/handout", CLINICIAN, NO_CSRF, NO_BODY, API, "handout", bont__h_later},
-    {"GET", "/api/v1/pathway", CLINICIAN, NO_CSRF, NO_BODY, API, NULL, bont__h_later},
+    {"GET", "/api/v1/handout", CLINICIAN, NO_CSRF, NO_BODY, API, "handout", bont__h_handout},
+    {"POST", "/api/v1/handout", CLINICIAN, TOKEN, JSON, API, "handout", bont__h_handout_plan},
+    {"GET", "/api/v1/pathway", CLINICIAN, NO_CSRF, NO_BODY, API, "pathway", bont__h_pathway},
     /* pages */
     {"GET", "/", CLINICIAN, NO_CSRF, NO_BODY, PAGE, "patient.list", bont__h_page_patients},
     {"POST", "/patients", CLINICIAN, TOKEN, FORM, PAGE, "patient.add", bont__h_patients_add},
@@ -124,7 +127,7 @@ static void deny(bont__ctx_t *c, int status, const char *code, const char *messa
         bont__resp_error(c->resp, status, code, message);
     else {
         char text[300];
-        snprintf(text, sizeof text, "%d %s\n", status, message);
+        snprintf(text, sizeof text, "%d %s\n", status, BONT_TR(message));
         bont__resp_text(c->resp, status, "text/plain; charset=utf-8", text);
     }
 }
@@ -197,18 +200,6 @@ static int read_body(bont__ctx_t *c)
     }
     c->n_form = (size_t)n;
     return 0;
-}
-
-static const char *choose_lang(const bont__req_t *r)
-{
-    char lang[8];
-    if (r->cookie && bont__cookie_get(r->cookie, "bont_lang", lang, sizeof lang)) {
-        if (strcmp(lang, "zh") == 0)
-            return "zh";
-        if (strcmp(lang, "ko") == 0)
-            return "ko";
-    }
-    return "en";
 }
 
 static void write_audit(bont__ctx_t *c)
@@ -318,11 +309,18 @@ void bont__dispatch(bont_server_t *srv, const bont__req_t *req, bont__resp_t *re
             bont__resp_error(resp, 404, "not_found", "no such page");
         return;
     }
-    c.lang = choose_lang(req);
+    /* The language is the thread's while this request runs: libmicrohttpd's pool threads serve
+     * one request after another, so it is set for each and put back after. */
+    bont_lang_t lang = bont__request_lang(req);
+    c.lang = bont_lang_code(lang);
+    bont_i18n_set_thread_lang(lang);
     size_t slot = 0;
     c.store = pool_take(srv, &slot);
     run_route(&c);
     pool_give(srv, slot);
     json_decref(c.json);
     free(c.form_buf);
+    if (!resp->static_body)
+        resp->content_lang = bont_lang_html(lang);
+    bont_i18n_set_thread_lang(BONT_LANG_EN);
 }

@@ -134,7 +134,9 @@ int bont_server_new(bont_server_t **out, const bont_kb_t *kb, const bont_server_
         (rc = bont_spread_load(&srv->spread, err)) != 0 ||
         (rc = bont_duration_prior_load(&srv->prior, err)) != 0 ||
         (rc = bont_risk_cache_new(&srv->risk_cache)) != 0 ||
-        (rc = bont__durations_new(&srv->durations)) != 0)
+        (rc = bont__durations_new(&srv->durations)) != 0 ||
+        (rc = bont_content_load(&srv->content, NULL, err)) != 0 ||
+        (rc = bont__script_words(srv)) != 0)
         goto cleanup;
     /* One connection per worker thread and one spare, so a worker never waits for another. */
     srv->n_pool = srv->threads + 1;
@@ -190,13 +192,19 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 static void add_headers(const bont_server_t *srv, struct MHD_Response *r, const bont__resp_t *br)
 {
     for (size_t i = 0; bont__security_headers[i][0]; i++)
-        MHD_add_response_header(r, bont__security_headers[i][0], bont__security_headers[i][1]);
+        MHD_add_response_header(
+            r, bont__security_headers[i][0],
+            br->csp[0] && !strcmp(bont__security_headers[i][0], "Content-Security-Policy")
+                ? br->csp
+                : bont__security_headers[i][1]);
     if (srv->tls)
         MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
     if (br->type)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, br->type);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
                             br->cacheable ? "private, max-age=300" : "no-store");
+    if (br->content_lang)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_LANGUAGE, br->content_lang);
     if (br->location[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, br->location);
     for (size_t i = 0; i < 2; i++)
@@ -305,6 +313,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     req.content_type = HDR(MHD_HTTP_HEADER_CONTENT_TYPE);
     req.csrf_header = HDR("X-CSRF-Token");
     req.accept = HDR(MHD_HTTP_HEADER_ACCEPT);
+    req.accept_lang = HDR(MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
 #undef HDR
     req.body = cs->body.data;
     req.body_len = cs->body.len;
@@ -397,6 +406,9 @@ void bont_server_free(bont_server_t **psrv)
     bont_spread_free(&srv->spread);
     bont_risk_cache_free(&srv->risk_cache);
     bont__durations_free(&srv->durations);
+    bont_content_free(&srv->content);
+    for (int l = 0; l < BONT_LANG_COUNT; l++)
+        free(srv->script_words[l]);
     if (srv->tls_key)
         sodium_memzero(srv->tls_key, strlen(srv->tls_key));
     free(srv->tls_key);

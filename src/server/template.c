@@ -1,14 +1,19 @@
 /* template.c: the page templates' renderer: a small Mustache subset over a JSON context in
  * which every interpolated value is HTML-escaped (there is deliberately no raw form). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "i18n/tr.h"
 #include "server/internal.h"
 
 /* Tags: {{name}} or {{a.b}} (escaped value; {{.}} is the current item), {{#name}}...{{/name}}
  * (repeat for each item of an array, enter an object, or show when true), {{^name}}...
  * {{/name}} (show when false, null, missing, "" or an empty array), {{>partial}} (another
- * template, or an embedded file such as {{>charts/face.svg}}), {{! comment}}. */
+ * template, or an embedded file such as {{>charts/face.svg}}), {{! comment}}, and
+ * {{#_}}words{{/_}}: words for people, said in the calling thread's language (the catalogue's
+ * msgctxt "page", extracted by scripts/po-web.py); the words may hold tags, which the
+ * translation keeps and may reorder, and are rendered after it. */
 
 enum { MAX_DEPTH = 16, MAX_PARTIAL_DEPTH = 6 };
 
@@ -16,6 +21,7 @@ typedef struct tpl_state_t {
     json_t *stack[MAX_DEPTH]; /* context stack, innermost last (borrowed) */
     int depth;
     int partial_depth;
+    bool in_words; /* inside {{#_}}: words do not nest */
     bont__buf_t *out;
     bont_error_t *err;
 } tpl_state_t;
@@ -137,9 +143,29 @@ static int render_partial(tpl_state_t *st, const char *name, size_t nlen)
     return rc;
 }
 
+/* {{#_}}words{{/_}}: the words in the thread's language, then rendered as template text. */
+static int render_words(tpl_state_t *st, char kind, const char *inner, size_t inner_len)
+{
+    if (kind != '#' || st->in_words)
+        return fail(st, "words for people are {{#_}}...{{/_}}, not nested%.*s", "", 0);
+    char *msgid = malloc(inner_len + 1);
+    if (!msgid)
+        return BONT_ENOMEM;
+    memcpy(msgid, inner, inner_len);
+    msgid[inner_len] = '\0';
+    const char *said = BONT_TRC("page", msgid);
+    st->in_words = true;
+    int rc = render(st, said, strlen(said));
+    st->in_words = false;
+    free(msgid);
+    return rc;
+}
+
 static int render_section(tpl_state_t *st, char kind, const char *name, size_t nlen,
                           const char *inner, size_t inner_len)
 {
+    if (nlen == 1 && name[0] == '_')
+        return render_words(st, kind, inner, inner_len);
     json_t *v = lookup(st, name, nlen);
     if (kind == '^')
         return truthy(v) ? 0 : render(st, inner, inner_len);

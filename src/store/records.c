@@ -156,6 +156,19 @@ int bont_store_patient_get(bont_store_t *store, long long id, bont_store_patient
     return ret;
 }
 
+int bont_store_visit_patient(bont_store_t *store, long long visit_id, long long *patient_id,
+                             bont_error_t *err)
+{
+    char date[11];
+    *patient_id = 0;
+    int ret = store->be->begin_read(store, err);
+    if (ret != 0)
+        return ret;
+    ret = store->be->visit_owner(store, visit_id, patient_id, date, err);
+    store->be->rollback(store); /* ends the read */
+    return ret;
+}
+
 int bont_store_patient_list(bont_store_t *store, bont_store_patient_t **out, size_t *n,
                             bont_error_t *err)
 {

@@ -17,6 +17,12 @@ SKIN, LINE, FEATURE = "#f6efe7", "#8c7b6b", "#a8978a"
 REGION_FILL, REGION_LINE = "#d9534f", "#a33a36"
 
 
+def w(s):
+    """Words for people: said in the page's language ({{#_}} of the page templates, which
+    render the charts; scripts/po-web.py extracts them)."""
+    return "{{#_}}" + s + "{{/_}}"
+
+
 def fmt(v):
     return ("%.1f" % v).rstrip("0").rstrip(".")
 
@@ -114,7 +120,7 @@ class Chart:
 
     def text(self, x, y, s, anchor="middle", size=13, weight="normal", fill="#5b4f45"):
         self.notes.append('<text x="%s" y="%s" text-anchor="%s" font-size="%s" font-weight="%s" '
-                          'fill="%s">%s</text>' % (fmt(x), fmt(y), anchor, size, weight, fill, s))
+                          'fill="%s">%s</text>' % (fmt(x), fmt(y), anchor, size, weight, fill, w(s)))
 
     def region(self, atlas, mid, shape, view_cx, view, label_side=None, label=None, deep=False,
                both=True):
@@ -134,7 +140,7 @@ class Chart:
             pick = copies[0] if (label_side == "l" or len(copies) == 1) else copies[1]
             if label_side == "r" and len(copies) == 2:
                 pick = copies[1]
-            self.labels.append((label_side, name + (" (deep)" if deep else ""), pick[0].centre()))
+            self.labels.append((label_side, w(name + (" (deep)" if deep else "")), pick[0].centre()))
 
     def layout_labels(self, side, x_text, top, bottom, gap=17):
         items = sorted([l for l in self.labels if l[0] == side], key=lambda l: l[2][1])
@@ -162,7 +168,7 @@ class Chart:
     def write(self, left_x, right_x, top, bottom, shift=0):
         parts = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="body-chart" '
                  'data-chart="%s" role="group" aria-label="%s" font-family="Noto Sans, DejaVu Sans, '
-                 'sans-serif">' % (self.w, self.h, self.name, self.title)]
+                 'sans-serif">' % (self.w, self.h, self.name, w(self.title))]
         parts.append('<rect width="%d" height="%d" fill="#ffffff"/>' % (self.w, self.h))
         parts.append('<g transform="translate(%d 0)">' % shift)
         parts.append('<g class="body" aria-hidden="true" pointer-events="none">')
@@ -170,7 +176,7 @@ class Chart:
         parts.append('</g>')
         parts.append('<g class="regions">')
         for mid, side, sh, name, deep in self.regions:
-            where = name + (", " + side if side else "") + (" (deep)" if deep else "")
+            where = w(name + (" (deep)" if deep else "")) + (", " + w(side) if side else "")
             parts.append('<path class="m%s" data-muscle="%s" data-side="%s" tabindex="0" '
                          'role="button" aria-label="%s" d="%s" fill="%s" fill-opacity="0.2" '
                          'stroke="%s" stroke-width="1.2"%s fill-rule="evenodd"><title>%s</title>'

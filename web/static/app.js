@@ -1,5 +1,5 @@
 /* app.js: behaviour every page shares: the CSRF token on every htmx request, the language
- * switch. Loaded as a file: the Content-Security-Policy allows no inline script. */
+ * switch, and the words scripts add to pages in the page's language (t). Loaded as a file: the Content-Security-Policy allows no inline script. */
 "use strict";
 document.documentElement.classList.add("js");
 
@@ -21,7 +21,19 @@ window.bont = (function () {
     try { body = JSON.parse(text); } catch (e) { /* not JSON: keep the text */ }
     return { status: r.status, body: body };
   }
-  return { csrf: csrf, postJSON: postJSON };
+  /* Words the scripts add to a page, in the page's language: the page carries their
+   * translations (<meta name="bont-words">, from the catalogues' msgctxt "script"; {} in
+   * English). t(msgid, vars) fills the {placeholders} of the translation from vars. */
+  let words = null;
+  function t(msgid, vars) {
+    if (words === null) {
+      const m = document.querySelector('meta[name="bont-words"]');
+      try { words = m && m.content ? JSON.parse(m.content) : {}; } catch (e) { words = {}; }
+    }
+    const said = Object.prototype.hasOwnProperty.call(words, msgid) ? words[msgid] : msgid;
+    return said.replace(/\{(\w+)\}/g, (all, k) => (vars && k in vars ? String(vars[k]) : all));
+  }
+  return { csrf: csrf, postJSON: postJSON, t: t };
 })();
 
 document.addEventListener("DOMContentLoaded", function () {

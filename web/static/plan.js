@@ -7,6 +7,14 @@
   const root = document.getElementById("plan");
   if (!root) return;
   const $ = (id) => document.getElementById(id);
+  const t = window.bont.t;
+  let effects = {};
+  try { effects = root.dataset.effects ? JSON.parse(root.dataset.effects) : {}; } catch (e) { effects = {}; }
+  /* A side, and a side effect, in the page's language. */
+  const sideName = (s) => (s === "left" ? t("left") : s === "right" ? t("right") : s === "both" ? t("left and right") : t("midline"));
+  const effectName = (id) => effects[id] || id.replace(/_/g, " ");
+  const severityName = (s) => (s === "error" ? t("error") : s === "warning" ? t("warning") : t("note"));
+  let recorded = null; /* {visit, overridden} once the visit is recorded */
   const patientId = parseInt(root.dataset.patient, 10) || null;
   let record = {};
   try { record = root.dataset.record ? JSON.parse(root.dataset.record) : {}; } catch (e) { record = {}; }
@@ -34,7 +42,7 @@
     const sizes = (opt && opt.dataset.vials ? opt.dataset.vials.split(" ") : []).filter(Boolean);
     const old = keep || sel.value;
     while (sel.firstChild) sel.removeChild(sel.firstChild);
-    if (sizes.length === 0) sel.add(new Option("no labelled vial", ""));
+    if (sizes.length === 0) sel.add(new Option(t("no labelled vial"), ""));
     sizes.forEach((u) => sel.add(new Option(u + " U", u)));
     if (sizes.indexOf(old) >= 0) sel.value = old;
     else if (sizes.indexOf("100") >= 0) sel.value = "100";
@@ -128,9 +136,10 @@
   const lastPoints = last && Array.isArray(last.points) ? last.points : [];
   if (last) {
     const note = $("last-visit");
+    const facts = { n: lastPoints.length, date: last.date };
     note.textContent = lastPoints.length
-      ? "Dashed rings: the " + lastPoints.length + " site" + (lastPoints.length === 1 ? "" : "s") + " of the last visit (" + last.date + ")."
-      : "The last visit (" + last.date + ") has no sites marked on the charts.";
+      ? (lastPoints.length === 1 ? t("Dashed rings: the {n} site of the last visit ({date}).", facts) : t("Dashed rings: the {n} sites of the last visit ({date}).", facts))
+      : t("The last visit ({date}) has no sites marked on the charts.", facts);
     note.hidden = false;
     /* Open the chart that holds them. */
     const first = lastPoints.find((p) => $("tab-" + p.chart));
@@ -144,9 +153,9 @@
       const c = document.createElementNS(ns, "circle");
       c.setAttribute("class", "pt-prev");
       c.setAttribute("cx", p.x * vb.width); c.setAttribute("cy", p.y * vb.height); c.setAttribute("r", 15);
-      const t = document.createElementNS(ns, "title");
-      t.textContent = "last visit (" + last.date + "): " + label(p.muscle) + (p.side ? ", " + p.side : "");
-      c.appendChild(t);
+      const title = document.createElementNS(ns, "title");
+      title.textContent = t("last visit ({date}): {structure}", { date: last.date, structure: label(p.muscle) }) + (p.side ? ", " + sideName(p.side) : "");
+      c.appendChild(title);
       layer.appendChild(c);
     });
   }
@@ -166,12 +175,12 @@
         const c = document.createElementNS(ns, "circle");
         c.setAttribute("class", "pt");
         c.setAttribute("cx", p.x * vb.width); c.setAttribute("cy", p.y * vb.height); c.setAttribute("r", 11);
-        const t = document.createElementNS(ns, "text");
-        t.setAttribute("class", "pt-label");
-        t.setAttribute("x", p.x * vb.width); t.setAttribute("y", p.y * vb.height + 4.5);
-        t.setAttribute("text-anchor", "middle");
-        t.textContent = String(i + 1);
-        layer.appendChild(c); layer.appendChild(t);
+        const num = document.createElementNS(ns, "text");
+        num.setAttribute("class", "pt-label");
+        num.setAttribute("x", p.x * vb.width); num.setAttribute("y", p.y * vb.height + 4.5);
+        num.setAttribute("text-anchor", "middle");
+        num.textContent = String(i + 1);
+        layer.appendChild(c); layer.appendChild(num);
       });
     });
   }
@@ -188,32 +197,35 @@
     while (body.firstChild) body.removeChild(body.firstChild);
     if (points.length === 0) {
       const tr = body.insertRow(), td = tr.insertCell();
-      td.colSpan = 6; td.className = "empty"; td.textContent = "No points yet.";
+      td.colSpan = 6; td.className = "empty"; td.textContent = t("No points yet.");
     }
     const upm = unitsPerMl();
     points.forEach((p, i) => {
       const tr = body.insertRow();
       tr.insertCell().textContent = String(i + 1);
       tr.insertCell().textContent = label(p.muscle);
-      tr.insertCell().textContent = p.side || "midline";
+      tr.insertCell().textContent = sideName(p.side);
       const u = tr.insertCell(); u.className = "num";
       const input = document.createElement("input");
       input.type = "number"; input.min = "0.5"; input.step = "0.5"; input.value = p.units;
-      input.setAttribute("aria-label", "units at point " + (i + 1));
+      input.setAttribute("aria-label", t("units at point {n}", { n: i + 1 }));
       input.addEventListener("change", () => { p.units = parseFloat(input.value) || 0; changed(); });
       u.appendChild(input);
       const v = tr.insertCell(); v.className = "num";
       v.textContent = upm ? round(p.units / upm, 3) : "";
       const r = tr.insertCell();
       const b = document.createElement("button");
-      b.type = "button"; b.className = "small"; b.textContent = "Remove";
-      b.setAttribute("aria-label", "remove point " + (i + 1));
+      b.type = "button"; b.className = "small"; b.textContent = t("Remove");
+      b.setAttribute("aria-label", t("remove point {n}", { n: i + 1 }));
       b.addEventListener("click", () => { points.splice(i, 1); changed(); });
       r.appendChild(b);
     });
     const total = round(points.reduce((s, p) => s + p.units, 0), 2);
-    $("totals").textContent = "Total " + total + " U in " + points.length + " point" + (points.length === 1 ? "" : "s") +
-      (upm ? " (" + round(total / upm, 2) + " mL at " + round(upm, 2) + " U/mL)" : "");
+    const sum = { total: total, n: points.length, ml: upm ? round(total / upm, 2) : 0, upm: upm ? round(upm, 2) : 0 };
+    const one = points.length === 1;
+    $("totals").textContent = upm
+      ? (one ? t("Total {total} U in {n} point ({ml} mL at {upm} U/mL)", sum) : t("Total {total} U in {n} points ({ml} mL at {upm} U/mL)", sum))
+      : (one ? t("Total {total} U in {n} point", sum) : t("Total {total} U in {n} points", sum));
   }
 
   /* The plan as `bont check` reads it (docs/plan-format.md): one injection per structure and
@@ -259,72 +271,73 @@
     list.forEach((f) => {
       const d = document.createElement("div");
       d.className = "finding " + f.severity;
-      const rule = document.createElement("div"); rule.className = "rule"; rule.textContent = f.severity + " · " + f.rule;
+      const rule = document.createElement("div"); rule.className = "rule"; rule.textContent = severityName(f.severity) + " · " + f.rule;
       const msg = document.createElement("div"); msg.textContent = f.message;
       d.appendChild(rule); d.appendChild(msg);
-      if (f.source) { const s = document.createElement("div"); s.className = "src"; s.textContent = (f.evidence ? f.evidence + "; " : "") + "sources " + f.source; d.appendChild(s); }
+      if (f.source) { const s = document.createElement("div"); s.className = "src"; s.textContent = (f.evidence ? (effects["evidence:" + f.evidence] || f.evidence) + "; " : "") + t("sources {ids}", { ids: f.source }); d.appendChild(s); }
       el.appendChild(d);
     });
   }
 
   /* A probability as a natural frequency ("about 3 in 100"). */
   function frequency(p) {
-    if (p < 0.005) return "under 1 in 200";
-    if (p < 0.01) return "about 1 in 100";
-    return "about " + Math.round(p * 100) + " in 100";
+    if (p < 0.005) return t("under 1 in 200");
+    if (p < 0.01) return t("about 1 in 100");
+    return t("about {n} in 100", { n: Math.round(p * 100) });
   }
 
   function showFindings(r) {
     const el = $("findings");
     clear(el);
     if (r.status !== 200 || !r.body || !Array.isArray(r.body.findings)) {
-      para(el, (r.body && r.body.message) || ("The check failed (" + r.status + ")."), "alert");
+      para(el, (r.body && r.body.message) || t("The check failed ({status}).", { status: r.status }), "alert");
       return;
     }
     const c = r.body.counts || {};
+    const counts = { n: r.body.verdict === "ok" ? c.warning : c.error };
     const v = para(el, r.body.verdict === "ok"
-      ? "No rule is broken" + (c.warning ? " (" + c.warning + " warning" + (c.warning > 1 ? "s" : "") + ")" : "") + "."
-      : "The plan breaks " + c.error + " rule" + (c.error > 1 ? "s" : "") + ".", r.body.verdict === "ok" ? "notice" : "alert");
+      ? (c.warning ? (c.warning === 1 ? t("No rule is broken ({n} warning).", counts) : t("No rule is broken ({n} warnings).", counts)) : t("No rule is broken."))
+      : (c.error === 1 ? t("The plan breaks {n} rule.", counts) : t("The plan breaks {n} rules.", counts)), r.body.verdict === "ok" ? "notice" : "alert");
     v.id = "verdict";
-    $("record-verdict").textContent = "Check: " + v.textContent + (r.body.verdict === "ok" ? "" : " Recording it needs an override reason.");
+    $("record-verdict").textContent = t("Check: {verdict}", { verdict: v.textContent }) + (r.body.verdict === "ok" ? "" : " " + t("Recording it needs an override reason."));
     $("record-verdict").className = r.body.verdict === "ok" ? "note" : "alert";
     findingsInto(el, r.body.findings);
     const risks = r.body.risks || [];
-    if (r.body.risks_not_computed) para(el, "Side-effect risks not computed: " + r.body.risks_not_computed);
+    if (r.body.risks_not_computed) para(el, t("Side-effect risks not computed: {why}", { why: r.body.risks_not_computed }));
     if (risks.length === 0) return;
     /* The risks worth a look (0.5 % or more) in a table; the rest behind a disclosure. */
     const shown = risks.filter((k) => k.probability >= 0.005);
-    if (shown.length) el.appendChild(riskTable(shown, "Side-effect risk in virtual patients"));
+    if (shown.length) el.appendChild(riskTable(shown, t("Side-effect risk in virtual patients")));
     else {
-      const effects = Array.from(new Set(risks.map((k) => k.effect.replace(/_/g, " "))));
-      para(el, "No side effect reaches 0.5 % of the virtual patients (checked: " + effects.join(", ") + ").");
+      const checked = Array.from(new Set(risks.map((k) => effectName(k.effect))));
+      para(el, t("No side effect reaches 0.5 % of the virtual patients (checked: {effects}).", { effects: checked.join(t(", ")) }));
     }
     if (shown.length < risks.length) {
       const d = document.createElement("details");
       d.className = "all-risks";
       const sm = document.createElement("summary");
-      sm.textContent = "Every structure checked (" + risks.length + ")";
+      sm.textContent = t("Every structure checked ({n})", { n: risks.length });
       d.appendChild(sm);
-      d.appendChild(riskTable(risks, "An uncalibrated value is an exposure index, not a rate."));
+      d.appendChild(riskTable(risks, t("An uncalibrated value is an exposure index, not a rate.")));
       el.appendChild(d);
     }
   }
 
   function riskTable(risks, caption) {
-    const t = document.createElement("table");
-    t.className = "list dense risks";
-    t.createCaption().textContent = caption;
-    const h = t.createTHead().insertRow();
-    ["Side effect", "Structure", "Risk", "Why"].forEach((x) => { const th = document.createElement("th"); th.textContent = x; h.appendChild(th); });
-    const b = t.createTBody();
+    const table = document.createElement("table");
+    table.className = "list dense risks";
+    table.createCaption().textContent = caption;
+    const h = table.createTHead().insertRow();
+    [t("Side effect"), t("Structure"), t("Risk"), t("Why")].forEach((x) => { const th = document.createElement("th"); th.textContent = x; h.appendChild(th); });
+    const b = table.createTBody();
     risks.forEach((k) => {
       const tr = b.insertRow();
-      tr.insertCell().textContent = k.effect.replace(/_/g, " ");
-      tr.insertCell().textContent = label(k.muscle) + (k.side && k.side !== "midline" ? " (" + k.side + ")" : "");
-      tr.insertCell().textContent = k.calibrated ? frequency(k.probability) : "exposure index " + round(k.probability * 100, 1) + " %";
+      tr.insertCell().textContent = effectName(k.effect);
+      tr.insertCell().textContent = k.side && k.side !== "midline" ? t("{structure} ({side})", { structure: label(k.muscle), side: sideName(k.side) }) : label(k.muscle);
+      tr.insertCell().textContent = k.calibrated ? frequency(k.probability) : t("exposure index {pct} %", { pct: round(k.probability * 100, 1) });
       tr.insertCell().textContent = k.reason;
     });
-    return t;
+    return table;
   }
 
   const colours = ["#1f5f8b", "#a33a36", "#2e7d4f", "#9a6a00", "#6a4c93", "#00838f"];
@@ -335,7 +348,7 @@
     ms.forEach((m) => {
       const twin = out.find((o) => o.muscle === m.muscle && o.side !== m.side &&
                                    JSON.stringify(o.p50) === JSON.stringify(m.p50));
-      if (twin) { twin.sides = "left and right"; return; }
+      if (twin) { twin.sides = "both"; return; }
       out.push({ muscle: m.muscle, side: m.side, sides: m.side, p5: m.p5 || m.effect_pct,
                  p50: m.p50 || m.effect_pct, p95: m.p95 || m.effect_pct, readouts: m.readouts || {} });
     });
@@ -346,11 +359,11 @@
     const host = $("course"), note = $("course-note"), legend = $("course-legend");
     clear(legend);
     if (r.status !== 200 || !r.body || !Array.isArray(r.body.muscles)) {
-      note.textContent = (r.body && r.body.message) || ("No prediction (" + r.status + ").");
+      note.textContent = (r.body && r.body.message) || t("No prediction ({status}).", { status: r.status });
       return;
     }
     const cs = curves(r.body.muscles.filter((m) => m.role === "target"));
-    if (cs.length === 0) { note.textContent = "No structure to predict."; return; }
+    if (cs.length === 0) { note.textContent = t("No structure to predict."); return; }
     const data = [r.body.muscles[0].day], series = [{ label: "day" }], bands = [];
     cs.forEach((c, i) => {
       const colour = colours[i];
@@ -364,29 +377,30 @@
       li.appendChild(sw);
       const ro = c.readouts;
       const facts = [];
-      if (ro.peak_effect_pct != null) facts.push("peak " + Math.round(ro.peak_effect_pct) + " % on day " + Math.round(ro.peak_day));
-      if (ro.onset_day != null) facts.push("onset day " + round(ro.onset_day, 1));
-      facts.push(ro.duration_days != null ? "lasts " + Math.round(ro.duration_days) + " days" : "lasts beyond the horizon");
-      li.appendChild(document.createTextNode(label(c.muscle) + (c.sides !== "midline" ? " (" + c.sides + ")" : "") + ": " + facts.join(", ")));
+      if (ro.peak_effect_pct != null) facts.push(t("peak {pct} % on day {day}", { pct: Math.round(ro.peak_effect_pct), day: Math.round(ro.peak_day) }));
+      if (ro.onset_day != null) facts.push(t("onset day {day}", { day: round(ro.onset_day, 1) }));
+      facts.push(ro.duration_days != null ? t("lasts {days} days", { days: Math.round(ro.duration_days) }) : t("lasts beyond the horizon"));
+      const structure = c.sides && c.sides !== "midline" ? t("{structure} ({side})", { structure: label(c.muscle), side: sideName(c.sides) }) : label(c.muscle);
+      li.appendChild(document.createTextNode(t("{structure}: {facts}", { structure: structure, facts: facts.join(t(", ")) })));
       legend.appendChild(li);
     });
     const width = Math.max(300, host.clientWidth || 560);
     const opts = {
       width: width, height: 240, series: series, bands: bands, legend: { show: false },
       cursor: { show: false }, scales: { x: { time: false }, y: { range: [0, 100] } },
-      axes: [{ label: "days after injection", size: 40 }, { label: "loss of function (%)", size: 50 }],
+      axes: [{ label: t("days after injection"), size: 40 }, { label: t("loss of function (%)"), size: 50 }],
     };
     if (plot) plot.destroy();
     clear(host);
     plot = new uPlot(opts, data, host);
-    note.textContent = "Median and 5-95 % of " + r.body.patients + " virtual patients (seed " + r.body.seed + "): a model prediction, not a promise.";
+    note.textContent = t("Median and 5-95 % of {n} virtual patients (seed {seed}): a model prediction, not a promise.", { n: r.body.patients, seed: r.body.seed });
   }
 
   async function refresh() {
     const mine = ++asked;
     if (points.length === 0) {
       clear($("findings"));
-      para($("findings"), "Add injection points to check the plan.", "empty");
+      para($("findings"), t("Add injection points to check the plan."), "empty");
       return;
     }
     const p = plan();
@@ -414,8 +428,8 @@
     e.preventDefault();
     const note = $("record-note");
     clear(note);
-    if (!patientId) { para(note, "Choose a patient first.", "alert"); return; }
-    if (points.length === 0) { para(note, "Add injection points first.", "alert"); return; }
+    if (!patientId) { para(note, t("Choose a patient first."), "alert"); return; }
+    if (points.length === 0) { para(note, t("Add injection points first."), "alert"); return; }
     const body = { patient: patientId, plan: plan(), lot: $("lot").value, expiry: $("expiry").value };
     if ($("reconstituted").value) body.reconstituted_at = $("reconstituted").value;
     if ($("override").value.trim()) body.override_reason = $("override").value.trim();
@@ -423,21 +437,31 @@
     const r = await window.bont.postJSON("/api/v1/visits", body);
     $("record-visit").disabled = false;
     if (r.status === 201) {
-      const p = para(note, "Visit recorded" + (r.body.overridden ? " despite the findings (override)" : "") + ". ", "notice");
+      const p = para(note, (r.body.overridden ? t("Visit recorded despite the findings (override).") : t("Visit recorded.")) + " ", "notice");
       const a = document.createElement("a");
       a.href = "/patients/" + patientId + "#visit-" + r.body.visit_id;
-      a.id = "see-history"; a.textContent = "See it in the history";
+      a.id = "see-history"; a.textContent = t("See it in the history");
       p.appendChild(a);
+      recorded = { visit: r.body.visit_id, overridden: !!r.body.overridden };
+      $("print-handout").disabled = false;
       return;
     }
     if (r.status === 422 && r.body && Array.isArray(r.body.findings)) {
-      para(note, "Not recorded: the visit breaks " + r.body.counts.error + " rule" + (r.body.counts.error > 1 ? "s" : "") +
-           ". Change the plan, or give an override reason and record again.", "alert");
+      para(note, (r.body.counts.error === 1 ? t("Not recorded: the visit breaks {n} rule. Change the plan, or give an override reason and record again.", { n: r.body.counts.error }) : t("Not recorded: the visit breaks {n} rules. Change the plan, or give an override reason and record again.", { n: r.body.counts.error })), "alert");
       findingsInto(note, r.body.findings.filter((f) => f.severity === "error"));
       $("override").focus();
       return;
     }
-    para(note, (r.body && r.body.message) || ("Not recorded (" + r.status + ")."), "alert");
+    para(note, (r.body && r.body.message) || t("Not recorded ({status}).", { status: r.status }), "alert");
+  });
+
+  /* The recorded visit's handout, in the language chosen beside the button, in a new tab to
+   * print (a visit recorded despite an error finding says so at its top). */
+  $("print-handout").addEventListener("click", () => {
+    if (!recorded) return;
+    const q = "visit=" + encodeURIComponent(recorded.visit) + "&lang=" + encodeURIComponent($("handout-lang").value) +
+      (recorded.overridden ? "&force=1" : "");
+    window.open("/api/v1/handout?" + q, "_blank", "noopener");
   });
 
   renderTable();

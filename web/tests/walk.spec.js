@@ -1,6 +1,7 @@
 // walk.spec.js: a clinician's visit end to end: log in, add a patient, build a glabellar plan by
-// clicking the face chart, see the findings and the predicted course, record the visit, see it
-// in the history and its sites back on the chart where they were clicked, find the patient
+// clicking the face chart, see the findings and the predicted course, record the visit, print
+// the patient's handout in Korean, see the visit in the history and its sites back on the chart
+// where they were clicked, switch the pages to Chinese and back (by keyboard), find the patient
 // through recall, look at the vials and the due list, and log out. Every step is a screenshot under build/screenshots (1280x800, then a tablet), and any
 // console error fails the test.
 const { test, expect } = require("@playwright/test");
@@ -33,6 +34,27 @@ async function markers(page, cls) {
   return xy.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
 
+// English words of five letters or more in a page's text (styles, the inline SVG and the given
+// names aside; brand and product names, acronyms and source ids are no prose), as the command's
+// handout test judges a sheet (tests/test_handout.c).
+async function englishWords(page, names) {
+  return page.evaluate((names) => {
+    const allowed = new Set(["botox", "onabotulinumtoxina"]);
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+      acceptNode: (n) => (n.parentElement.closest("style, svg, script") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    });
+    const found = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      let text = n.textContent.replace(/https?:\/\/\S+/g, " ");
+      names.forEach((x) => { text = text.split(x).join(" "); });
+      (text.match(/[A-Za-z]{5,}/g) || []).forEach((w) => {
+        if (w !== w.toUpperCase() && !allowed.has(w.toLowerCase())) found.push(w);
+      });
+    }
+    return found;
+  }, names);
+}
+
 // Two marker lists name the same places: same count, each within a tenth of a chart unit.
 function samePlaces(got, want) {
   expect(got.length).toBe(want.length);
@@ -54,7 +76,7 @@ async function glabellarPlan(page) {
     await clickSite(page, "corrugator_supercilii", side, 0.35);
     await clickSite(page, "corrugator_supercilii", side, 0.7);
   }
-  await expect(page.locator("#totals")).toContainText("Total 20 U in 5 points");
+  await expect(page.locator("#totals")).toHaveText("Total 20 U in 5 points (0.5 mL at 40 U/mL)");
 }
 
 test("a clinician plans, checks, records and finds a glabellar visit", async ({ page }) => {
@@ -126,6 +148,26 @@ test("a clinician plans, checks, records and finds a glabellar visit", async ({ 
   await expect(page.locator("#record-note")).toContainText("Visit recorded", { timeout: 30000 });
   await shot(page, "05-visit-recorded");
 
+  // Print the patient's handout in Korean: the recorded visit's sheet opens in a new tab, every
+  // word in Korean (the glossary's word for glabellar lines), the patient's name as given.
+  await page.getByLabel("Handout in").selectOption("ko");
+  const [sheet] = await Promise.all([
+    page.context().waitForEvent("page"),
+    page.getByRole("button", { name: "Print handout" }).click(),
+  ]);
+  sheet.on("console", (m) => { if (m.type() === "error") problems.push("handout: " + m.text()); });
+  sheet.on("pageerror", (e) => problems.push("handout: " + String(e)));
+  await sheet.waitForLoadState("load");
+  await expect(sheet.locator("html")).toHaveAttribute("lang", "ko");
+  await expect(sheet.locator("body")).toContainText("미간 주름");
+  await expect(sheet.locator("body")).toContainText("삼키");
+  await expect(sheet.locator("header")).toContainText("Seo-yeon Han");
+  expect(await englishWords(sheet, ["Seo-yeon Han", lot])).toEqual([]);
+  // Its own stylesheet applies (the answer's CSP allows it by hash): A4 print layout, CJK font.
+  expect(await sheet.evaluate(() => getComputedStyle(document.documentElement).fontFamily)).toContain("Noto Sans CJK KR");
+  await sheet.screenshot({ path: path.join(shots, "05-handout-ko.png"), fullPage: true });
+  await sheet.close();
+
   // See it in the history.
   await page.locator("#see-history").click();
   await expect(page.getByRole("heading", { name: "Seo-yeon Han" })).toBeVisible();
@@ -135,6 +177,41 @@ test("a clinician plans, checks, records and finds a glabellar visit", async ({ 
   await expect(visit.locator("tbody tr")).toHaveCount(3);
   await expect(page.locator("#due-h + dl")).toContainText("Predicted wear-off");
   await shot(page, "06-history", true);
+  // Each visit of the history prints its handout too, here in Chinese.
+  await visit.getByLabel("Handout in").selectOption("zh");
+  const [zhSheet] = await Promise.all([
+    page.context().waitForEvent("page"),
+    visit.getByRole("button", { name: "Print handout" }).click(),
+  ]);
+  zhSheet.on("console", (m) => { if (m.type() === "error") problems.push("handout zh: " + m.text()); });
+  await zhSheet.waitForLoadState("load");
+  await expect(zhSheet.locator("html")).toHaveAttribute("lang", "zh-Hans");
+  await expect(zhSheet.locator("body")).toContainText("眉间纹");
+  expect(await englishWords(zhSheet, ["Seo-yeon Han", lot])).toEqual([]);
+  await zhSheet.close();
+
+  // The pages in Chinese (the language switch on every page), and back to English by keyboard.
+  await page.getByLabel("Language").selectOption("zh");
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-Hans");
+  await expect(page.getByRole("heading", { name: "治疗记录" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "患者", exact: true })).toBeVisible();
+  await expect(page.locator("article.visit").first()).toContainText("批号");
+  expect(await englishWords(page, ["Seo-yeon Han", lot, "FHIR", "glabellar_lines", "procerus",
+    "corrugator_supercilii", "English", "demo"])).toEqual([]);
+  await shot(page, "06-history-zh", true);
+  // The plan builder's own words (its script's) are Chinese too.
+  await page.getByRole("link", { name: "安排就诊" }).click();
+  await expect(page.locator("#last-visit")).toContainText("虚线圆圈");
+  await clickSite(page, "procerus", null, 0.5);
+  await expect(page.locator("#totals")).toHaveText("共 4 U，1 个注射点（0.1 mL，浓度 40 U/mL）");
+  await expect(page.locator("#verdict")).toHaveText(/方案违反|没有违反规则/, { timeout: 30000 });
+  await expect(page.locator("#course-note")).toContainText("虚拟患者", { timeout: 30000 });
+  await shot(page, "06-plan-zh", true);
+  await page.goBack();
+  await page.getByLabel("语言", { exact: true }).focus();
+  await page.keyboard.press("ArrowUp");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(page.getByRole("heading", { name: "History" })).toBeVisible();
 
   // The record keeps where each site was clicked (image-relative, per injection) ...
   const stored = await (await page.request.get("/api/v1/patients/" + patientId)).json();
