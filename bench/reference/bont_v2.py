@@ -136,6 +136,47 @@ def _replace_block(path, name, text):
         f.write(doc[:i] + "\n" + text.rstrip() + "\n" + doc[j:])
 
 
+# The rows of issue 10's table: (what, published, [(dataset, check)], published range or None)
+TARGETS = [
+    ("glabellar 20 U, eyelid ptosis", "2.4 % pooled phase 3 (issue: 1-4 %)",
+     [("model_v2_targets", "glabellar_ptosis")], (1.0, 4.0)),
+    ("chronic migraine 155 U, eyelid ptosis", "about 4 %, label (issue: 1.5-8 %)",
+     [("model_v2_targets", "migraine_ptosis")], (1.5, 8.0)),
+    ("strabismus 2.5 U, medial rectus below half its peak", "paralysis 2-6 weeks, label "
+     "(issue: 14-70 d)", [("model_v2_targets", "strabismus_half")], (14.0, 70.0)),
+    ("trapezius 50 U in cervical dystonia, peak effect", "a main target muscle (issue: >= 20 %)",
+     [("model_v2_targets", "trapezius_peak")], (20.0, 100.0)),
+    ("type B / type A duration, cervical dystonia", "12.1 / 14 weeks (issue: 0.75-1.3)",
+     [("model_v2_targets", "b_over_a")], (0.75, 1.3)),
+    ("glabellar responders at week 24, 20 U", "16 %", [("dose_duration_aesthetic", "pmc_wk24_20")],
+     None),
+    ("glabellar responders at week 24, 40 / 60 / 80 U", "32 / 30.6 / 38.5 %",
+     [("dose_duration_aesthetic", f"pmc_wk24_{u}") for u in (40, 60, 80)], None),
+    ("sweat reduction at label doses (axillary 50 U, week 2)", "88-92 %",
+     [("model_v2_targets", "sweat_plateau")], (88.0, 92.0)),
+    ("noticing the effect by day 1, abobotulinumtoxinA 50 / 75 / 100 / 125 U",
+     "25.6 / 35.4 / 30.0 / 41.3 % (26-41 %)",
+     [("onset_distribution_trials", f"joseph_day1_{u}") for u in (50, 75, 100, 125)],
+     (25.6, 41.3)),
+]
+
+
+def targets_markdown(results):
+    by = {(ds["id"], r["id"]): r for ds, res in results for r in res}
+    lines = ["| issue 10 row | published | v2 | inside the published range |", "|---|---|---|---|"]
+    for what, pub, keys, rng in TARGETS:
+        rs = [by[k] for k in keys]
+        vals = " / ".join(f"{r['predicted']:.3g}" for r in rs)
+        if rng:
+            inside = all(rng[0] <= r["predicted"] <= rng[1] for r in rs)
+        else:
+            inside = all(r["observed_lo"] <= r["predicted"] <= r["observed_hi"] for r in rs)
+        ok = "yes" if inside else ("within tolerance" if all(r["status"] == "PASS" for r in rs)
+                                   else "no")
+        lines.append(f"| {what} | {pub} | {vals} | {ok} |")
+    return "\n".join(lines)
+
+
 def report(ctx):
     """Runs every dataset with the sizes in the file and writes the generated parts of the docs."""
     import param_table
@@ -166,6 +207,7 @@ def report(ctx):
         body.append("")
     doc_dir = os.path.join(ROOT, "docs")
     _replace_block(os.path.join(doc_dir, "validation.md"), "summary", summary)
+    _replace_block(os.path.join(doc_dir, "validation.md"), "targets", targets_markdown(results))
     _replace_block(os.path.join(doc_dir, "validation.md"), "datasets", "\n".join(body))
     _replace_block(os.path.join(doc_dir, "model.md"), "parameters", param_table.table())
     _replace_block(os.path.join(doc_dir, "spread.md"), "parameters",
@@ -283,7 +325,8 @@ def main():
     s = sub.add_parser("fit")
     s.add_argument("--groups", default="P,S,V")
     s.add_argument("--datasets")
-    s.add_argument("--patients", type=int, default=300)
+    s.add_argument("--patients", type=int, default=0,
+                   help="virtual patients per population scenario (0: the sizes in the file)")
     s.add_argument("--max-nfev", type=int, default=200)
     s.add_argument("--nm", action="store_true", help="Nelder-Mead instead of least squares")
     s.add_argument("--write", action="store_true")
