@@ -220,14 +220,14 @@ static void *cv_worker(void *arg)
         atomic_fetch_add(&c->steps, steps);
         bont_readouts_t ro[L];
         float pk[L];
-        bont_pop_readouts(&c->grid, blk, c->k0, c->day0, ro, pk);
+        bont__pop_readouts(&c->grid, blk, c->k0, c->day0, ro, pk);
         for (size_t l = 0; l < lanes; l++) {
             c->readouts[0 * c->n + b * L + l] = (float)ro[l].onset_day;
             c->readouts[1 * c->n + b * L + l] = (float)ro[l].peak_day;
             c->readouts[2 * c->n + b * L + l] = (float)ro[l].peak_effect_pct;
             c->readouts[3 * c->n + b * L + l] = (float)ro[l].duration_days;
         }
-        bont_pop_quantize_days(&c->grid, blk, c->rows, c->n, b * L, lanes);
+        bont__pop_quantize_days(&c->grid, blk, c->rows, c->n, b * L, lanes);
     }
 done:
     cvode_bont_free(&cv);
@@ -260,9 +260,9 @@ static double cvode_population(const bont_pop_t *in, size_t n, double rtol, doub
     }
     qsort(ev, n_ev, sizeof *ev, cmp_double);
     c.day0 = bont_pop_day0(in);
-    if (bont_pop_grid_build(ev, n_ev, c.day0, days, &c.grid))
+    if (bont__pop_grid_build(ev, n_ev, c.day0, days, &c.grid))
         return NAN;
-    c.k0 = bont_pop_grid_index(&c.grid, c.day0);
+    c.k0 = bont__pop_grid_index(&c.grid, c.day0);
     c.rows = malloc(((size_t)days + 1) * n * sizeof *c.rows);
     c.readouts = malloc(4 * n * sizeof *c.readouts);
     uint32_t *scratch = malloc(2 * n * sizeof *scratch);
@@ -280,17 +280,17 @@ static double cvode_population(const bont_pop_t *in, size_t n, double rtol, doub
         const double p3[3] = {0.05, 0.5, 0.95};
         double q[3], lv[19], rq[19];
         for (int dd = 0; dd <= days; dd++)
-            bont_pop_quantiles_u16(c.rows + (size_t)dd * n, n, p3, 3, q);
+            bont__pop_quantiles_u16(c.rows + (size_t)dd * n, n, p3, 3, q);
         for (int i = 0; i < 19; i++)
             lv[i] = 0.05 * (i + 1);
         for (int k = 0; k < 4; k++)
-            bont_pop_quantiles_f32(c.readouts + (size_t)k * n, n, lv, 19, rq, scratch);
+            bont__pop_quantiles_f32(c.readouts + (size_t)k * n, n, lv, 19, rq, scratch);
     }
     double wall = now_s() - t0;
     *steps = atomic_load(&c.steps);
     if (atomic_load(&c.failed))
         wall = NAN;
-    bont_pop_grid_clear(&c.grid);
+    bont__pop_grid_clear(&c.grid);
     free(c.rows);
     free(c.readouts);
     free(scratch);
@@ -393,7 +393,7 @@ static void machine(void)
     if (f)
         fclose(f);
     printf("Machine: %ld cores, %s; kernel instruction set in use: %s\n",
-           sysconf(_SC_NPROCESSORS_ONLN), model, bont_pop_isa());
+           sysconf(_SC_NPROCESSORS_ONLN), model, bont__pop_isa());
     double l[3];
     if (getloadavg(l, 3) == 3)
         printf("Load average at start: %.2f %.2f %.2f (other work on the machine slows every "
@@ -407,134 +407,159 @@ static int check(const char *what, bool ok)
     return ok ? 0 : 1;
 }
 
-int main(int argc, char **argv)
-{
-    if (argc < 2) {
-        fprintf(stderr, "usage: bench_population BONT_BINARY [--quick]\n");
-        return 2;
-    }
-    char *bont = argv[1];
-    bool quick = argc > 2 && strcmp(argv[2], "--quick") == 0;
-    fixture_t fx = {0};
-    bont_error_t err;
-    if (bont_kb_load(&fx.kb, &err) || bont_spread_load(&fx.sp, &err)) {
-        fprintf(stderr, "bench: %s\n", err.message);
-        return 1;
-    }
-    int failures = 0;
-    machine();
-    bont_plan_t *work = load_plan(&fx, WORK_PLAN);
+/* What the sections measure, for the targets at the end. */
+typedef struct results_t {
+    fixture_t fx;
+    bont_plan_t *work;
+    char *bont;
+    bool quick;
+    int failures;
+    double w2;        /* library, workload, WORK_THREADS threads: best wall s */
+    exec_t best;      /* the command's best run */
+    size_t n_struct;  /* structures of the workload */
+    bont_pop_t *inp;  /* the workload with its inputs kept, for the references */
+    size_t n_acc;     /* patients compared for accuracy */
+    float *ours;      /* this engine's daily effects of those patients */
+    float *tight;     /* CVODE's at rtol 1e-10 */
+    double e_max;     /* this engine's largest error, points */
+    double cv_wall;   /* CVODE at matched accuracy, workload wall s */
+    double sci_2core; /* SciPy, workload s on two cores */
+    double sci_err;   /* SciPy's largest error, points */
+    double worst;     /* slowest example with 1000 patients, s */
+} results_t;
 
-    /* 1. The workload through the library and through the command. */
+/* 1. The workload through the library and through the command. */
+static void section_workload(results_t *R)
+{
     printf("\n1. Workload: %s, %d virtual patients, %d days\n", WORK_PLAN, WORK_PATIENTS,
            WORK_DAYS);
     double w2, c2, m2, w1, c1, m1;
-    time_pop(&fx, work, WORK_PATIENTS, WORK_DAYS, WORK_THREADS, quick ? 2 : 5, &w2, &c2, &m2);
-    time_pop(&fx, work, WORK_PATIENTS, WORK_DAYS, 1, quick ? 1 : 3, &w1, &c1, &m1);
+    time_pop(&R->fx, R->work, WORK_PATIENTS, WORK_DAYS, WORK_THREADS, R->quick ? 2 : 5, &w2, &c2,
+             &m2);
+    time_pop(&R->fx, R->work, WORK_PATIENTS, WORK_DAYS, 1, R->quick ? 1 : 3, &w1, &c1, &m1);
     bont_pop_t *pop =
-        run_pop(&fx, work, WORK_PATIENTS, WORK_DAYS, WORK_THREADS, 0, false, NULL, NULL);
-    size_t n_struct = bont_pop_n_results(pop);
+        run_pop(&R->fx, R->work, WORK_PATIENTS, WORK_DAYS, WORK_THREADS, 0, false, NULL, NULL);
+    R->n_struct = bont_pop_n_results(pop);
+    R->w2 = w2;
     bont_pop_free(&pop);
-    printf("  structures simulated: %zu (8 injected muscles and what spread reaches)\n", n_struct);
+    printf("  structures simulated: %zu (8 injected muscles and what spread reaches)\n",
+           R->n_struct);
     printf("  library, %d threads: best %.3f s wall (median %.3f s), %.3f s CPU\n", WORK_THREADS,
            w2, m2, c2);
     printf("  library, 1 thread:  best %.3f s wall (median %.3f s), %.3f s CPU; speed-up %.2fx\n",
            w1, m1, c1, w1 / w2);
-    char *cli[] = {bont,  "simulate", WORK_PLAN, "--patients", "10000", "--days",
-                   "365", "--format", "json",    "--threads",  "2",     NULL};
-    exec_t best = {.wall_s = INFINITY};
+    char *cli[] = {R->bont, "simulate", WORK_PLAN, "--patients", "10000", "--days",
+                   "365",   "--format", "json",    "--threads",  "2",     NULL};
+    R->best = (exec_t){.wall_s = INFINITY};
     double cw[8];
-    int nrun = quick ? 2 : 5;
+    int nrun = R->quick ? 2 : 5;
     for (int r = 0; r < nrun; r++) {
         exec_t e = run_cmd(cli);
         cw[r] = e.wall_s;
         if (e.status != 0) {
             printf("  bont simulate failed (status %d)\n", e.status);
-            failures++;
+            R->failures++;
         }
-        if (e.wall_s < best.wall_s)
-            best = e;
+        if (e.wall_s < R->best.wall_s)
+            R->best = e;
     }
     printf("  command `bont simulate %s --patients 10000 --days 365 --format json`:\n"
            "    best %.3f s wall (median %.3f s), %.3f s CPU, peak memory %.1f MB (ru_maxrss)\n",
-           WORK_PLAN, best.wall_s, median_of(cw, nrun), best.cpu_s, best.maxrss_kb / 1024.0);
+           WORK_PLAN, R->best.wall_s, median_of(cw, nrun), R->best.cpu_s,
+           R->best.maxrss_kb / 1024.0);
+}
 
-    /* 2. Accuracy against a tight-tolerance solution of the same equations (CVODE, rtol 1e-10). */
-    const size_t n_acc = quick ? 16 : 64;
+/* 2. Accuracy against a tight-tolerance solution of the same equations (CVODE, rtol 1e-10). */
+static void section_accuracy(results_t *R)
+{
+    R->n_acc = R->quick ? 16 : 64;
     printf("\n2. Accuracy on the first %zu patients x %zu structures x %d days, against CVODE at "
            "rtol 1e-10, atol 1e-12\n",
-           n_acc, n_struct, WORK_DAYS + 1);
-    bont_pop_t *inp =
-        run_pop(&fx, work, WORK_PATIENTS, WORK_DAYS, WORK_THREADS, n_acc, true, NULL, NULL);
-    size_t nd = WORK_DAYS + 1, cells = n_acc * n_struct * nd;
-    float *ours = engine_trace(inp, n_acc), *tight = malloc(cells * sizeof *tight);
-    float *tight2 = malloc(cells * sizeof *tight2), *cvt = malloc(cells * sizeof *cvt);
+           R->n_acc, R->n_struct, WORK_DAYS + 1);
+    R->inp = run_pop(&R->fx, R->work, WORK_PATIENTS, WORK_DAYS, WORK_THREADS, R->n_acc, true, NULL,
+                     NULL);
+    size_t nd = WORK_DAYS + 1, cells = R->n_acc * R->n_struct * nd;
+    R->ours = engine_trace(R->inp, R->n_acc);
+    R->tight = malloc(cells * sizeof *R->tight);
+    float *tight2 = malloc(cells * sizeof *tight2);
     long steps = 0;
-    cvode_population(inp, n_acc, 1e-10, 1e-12, WORK_THREADS, tight, n_acc, &steps);
-    cvode_population(inp, n_acc, 1e-11, 1e-13, WORK_THREADS, tight2, n_acc, &steps);
-    double e_max, e_rms, t_max, t_rms;
-    errors(tight, tight2, cells, &t_max, &t_rms);
-    errors(ours, tight, cells, &e_max, &e_rms);
+    cvode_population(R->inp, R->n_acc, 1e-10, 1e-12, WORK_THREADS, R->tight, R->n_acc, &steps);
+    cvode_population(R->inp, R->n_acc, 1e-11, 1e-13, WORK_THREADS, tight2, R->n_acc, &steps);
+    double e_rms, t_max, t_rms;
+    errors(R->tight, tight2, cells, &t_max, &t_rms);
+    errors(R->ours, R->tight, cells, &R->e_max, &e_rms);
     printf("  tight solution itself (rtol 1e-10 vs 1e-11): max %.2e points\n", t_max);
-    printf("  this engine (float, adaptive grid):           max %.4f points, RMS %.5f\n", e_max,
+    printf("  this engine (float, adaptive grid):           max %.4f points, RMS %.5f\n", R->e_max,
            e_rms);
+    free(tight2);
+}
 
-    /* 3. CVODE per patient at matched accuracy: the loosest tolerance at least as accurate. */
+/* 3. CVODE per patient at matched accuracy: the loosest tolerance at least as accurate. */
+static void section_cvode(results_t *R)
+{
     printf("\n3. SUNDIALS CVODE (BDF, dense Newton), per patient and structure, %d threads\n",
            WORK_THREADS);
     printf("  %-10s %-10s %14s %12s %16s\n", "rtol", "atol", "max err (pts)", "RMS (pts)",
            "steps/structure");
     static const double rtols[] = {1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6, 3e-7, 1e-7};
+    size_t cells = R->n_acc * R->n_struct * (WORK_DAYS + 1);
+    float *cvt = malloc(cells * sizeof *cvt);
     double chosen = NAN, chosen_err = NAN;
+    long steps = 0;
     for (size_t i = 0; i < sizeof rtols / sizeof rtols[0]; i++) {
         double rt = rtols[i], at = rt * 1e-2, mx, rms;
         steps = 0;
-        cvode_population(inp, n_acc, rt, at, WORK_THREADS, cvt, n_acc, &steps);
-        errors(cvt, tight, cells, &mx, &rms);
+        cvode_population(R->inp, R->n_acc, rt, at, WORK_THREADS, cvt, R->n_acc, &steps);
+        errors(cvt, R->tight, cells, &mx, &rms);
         printf("  %-10.0e %-10.0e %14.4f %12.5f %16.0f\n", rt, at, mx, rms,
-               (double)steps / (double)(n_acc * n_struct));
-        if (isnan(chosen) && mx <= e_max) {
+               (double)steps / (double)(R->n_acc * R->n_struct));
+        if (isnan(chosen) && mx <= R->e_max) {
             chosen = rt;
             chosen_err = mx;
         }
     }
+    free(cvt);
     if (isnan(chosen)) {
         chosen = rtols[sizeof rtols / sizeof rtols[0] - 1];
         printf("  (no tolerance reached this engine's accuracy; using the tightest)\n");
     }
     steps = 0;
-    size_t n_cv = quick ? 1000 : WORK_PATIENTS;
-    double cv_wall =
-        cvode_population(inp, n_cv, chosen, chosen * 1e-2, WORK_THREADS, NULL, 0, &steps);
+    size_t n_cv = R->quick ? 1000 : WORK_PATIENTS;
+    R->cv_wall =
+        cvode_population(R->inp, n_cv, chosen, chosen * 1e-2, WORK_THREADS, NULL, 0, &steps);
     if (n_cv < WORK_PATIENTS)
-        cv_wall *= (double)WORK_PATIENTS / (double)n_cv;
+        R->cv_wall *= (double)WORK_PATIENTS / (double)n_cv;
     printf("  matched: rtol %.0e (max error %.4f <= %.4f points): %d patients in %.2f s wall%s\n",
-           chosen, chosen_err, e_max, WORK_PATIENTS, cv_wall,
+           chosen, chosen_err, R->e_max, WORK_PATIENTS, R->cv_wall,
            n_cv < WORK_PATIENTS ? " (extrapolated, --quick)" : "");
-    printf("  this engine: %.3f s -> %.1fx faster than CVODE at matched accuracy\n", w2,
-           cv_wall / w2);
+    printf("  this engine: %.3f s -> %.1fx faster than CVODE at matched accuracy\n", R->w2,
+           R->cv_wall / R->w2);
+}
 
-    /* 4. SciPy: the reference runs a subset and extrapolates (population_ref.py). */
-    size_t n_sci = quick ? 2 : 6;
-    export_scipy(inp, n_sci, tight, ours, "build-bench-scipy-inputs.json");
+/* 4. SciPy: the reference runs a subset and extrapolates (population_ref.py). */
+static void section_scipy(results_t *R)
+{
+    size_t n_sci = R->quick ? 2 : 6;
+    export_scipy(R->inp, n_sci, R->tight, R->ours, "build-bench-scipy-inputs.json");
     printf(
         "\n4. Python/SciPy reference (LSODA, same right-hand side as bench/reference/bont_ref.py)"
         "\n   on %zu patients x %zu structures, extrapolated linearly to %d patients\n",
-        n_sci, n_struct, WORK_PATIENTS);
+        n_sci, R->n_struct, WORK_PATIENTS);
     fflush(stdout);
     char cmd[512];
     snprintf(cmd, sizeof cmd,
              "/usr/bin/python3 bench/reference/population_ref.py build-bench-scipy-inputs.json "
              "--engine-max-error %.6f",
-             e_max);
+             R->e_max);
     FILE *py = popen(cmd, "r");
-    double sci_1core = NAN, sci_err = NAN, sci_rtol = NAN;
+    double sci_1core = NAN, sci_rtol = NAN;
+    R->sci_err = NAN;
     char line[4096];
     while (py && fgets(line, sizeof line, py)) {
         if (strncmp(line, "RESULT ", 7) == 0) {
             json_t *j = json_loads(line + 7, 0, NULL);
             sci_1core = json_number_value(json_object_get(j, "workload_seconds_one_core"));
-            sci_err = json_number_value(json_object_get(j, "max_error_pts"));
+            R->sci_err = json_number_value(json_object_get(j, "max_error_pts"));
             sci_rtol = json_number_value(json_object_get(j, "rtol"));
             json_decref(j);
         } else {
@@ -544,26 +569,31 @@ int main(int argc, char **argv)
     if (py)
         pclose(py);
     remove("build-bench-scipy-inputs.json");
-    double sci_2core = sci_1core / 2.0;
+    R->sci_2core = sci_1core / 2.0;
     printf("  SciPy at rtol %.0e: max error %.4f points (engine %.4f): workload %.0f s on one "
            "core,\n  %.0f s if both cores were used perfectly -> this engine is %.0fx faster "
            "(%.0fx against one core)\n",
-           sci_rtol, sci_err, e_max, sci_1core, sci_2core, sci_2core / w2, sci_1core / w2);
+           sci_rtol, R->sci_err, R->e_max, sci_1core, R->sci_2core, R->sci_2core / R->w2,
+           sci_1core / R->w2);
+}
 
-    /* 5. Growth of the cost. */
+/* 5. Growth of the cost with patients, days and structures. */
+static void section_growth(results_t *R)
+{
     printf("\n5. Cost growth (library, %d threads, best of 3 wall)\n", WORK_THREADS);
     static const size_t pats[] = {1000, 3000, 10000, 30000};
+    size_t n_pats = R->quick ? 3 : 4;
     printf("  patients (CD plan, 365 days): ");
-    for (size_t i = 0; i < (quick ? 3 : 4); i++) {
+    for (size_t i = 0; i < n_pats; i++) {
         double w, c, m;
-        time_pop(&fx, work, pats[i], WORK_DAYS, WORK_THREADS, 3, &w, &c, &m);
-        printf("%zu: %.3f s%s", pats[i], w, i + 1 < (quick ? 3u : 4u) ? ", " : "\n");
+        time_pop(&R->fx, R->work, pats[i], WORK_DAYS, WORK_THREADS, 3, &w, &c, &m);
+        printf("%zu: %.3f s%s", pats[i], w, i + 1 < n_pats ? ", " : "\n");
     }
     static const int dayz[] = {90, 180, 365, 730};
     printf("  days (CD plan, 10000 patients): ");
     for (size_t i = 0; i < 4; i++) {
         double w, c, m;
-        time_pop(&fx, work, WORK_PATIENTS, dayz[i], WORK_THREADS, 3, &w, &c, &m);
+        time_pop(&R->fx, R->work, WORK_PATIENTS, dayz[i], WORK_THREADS, 3, &w, &c, &m);
         printf("%d: %.3f s%s", dayz[i], w, i + 1 < 4 ? ", " : "\n");
     }
     static const char *const plans[] = {"examples/strabismus.json", "examples/blepharospasm.json",
@@ -571,25 +601,28 @@ int main(int argc, char **argv)
                                         "examples/upper_limb_spasticity.json", WORK_PLAN};
     printf("  structures (10000 patients, 365 days):\n");
     for (size_t i = 0; i < sizeof plans / sizeof plans[0]; i++) {
-        bont_plan_t *pl = load_plan(&fx, plans[i]);
+        bont_plan_t *pl = load_plan(&R->fx, plans[i]);
         double w, c, m;
-        bont_pop_t *pp = run_pop(&fx, pl, 1000, 10, 1, 0, false, NULL, NULL);
+        bont_pop_t *pp = run_pop(&R->fx, pl, 1000, 10, 1, 0, false, NULL, NULL);
         size_t ns = bont_pop_n_results(pp);
         bont_pop_free(&pp);
-        time_pop(&fx, pl, WORK_PATIENTS, WORK_DAYS, WORK_THREADS, 3, &w, &c, &m);
+        time_pop(&R->fx, pl, WORK_PATIENTS, WORK_DAYS, WORK_THREADS, 3, &w, &c, &m);
         printf("    %-40s %2zu injections %3zu structures: %.3f s (%.1f ms per structure)\n",
                plans[i], pl->n_injections, ns, w, 1e3 * w / (double)ns);
         bont_plan_free(&pl);
     }
+}
 
-    /* 6. Every example with 1000 patients, through the command (start-up and output included). */
+/* 6. Every example with 1000 patients, through the command (start-up and output included). */
+static void section_examples(results_t *R)
+{
     printf("\n6. `bont simulate EXAMPLE --patients 1000 --format json` (180 days), wall time\n");
     FILE *ls = popen("ls examples/*.json", "r");
-    double worst = 0;
+    R->worst = 0;
     char path[512];
     while (ls && fgets(path, sizeof path, ls)) {
         path[strcspn(path, "\n")] = '\0';
-        char *a[] = {bont, "simulate", path, "--patients", "1000", "--format", "json", NULL};
+        char *a[] = {R->bont, "simulate", path, "--patients", "1000", "--format", "json", NULL};
         double ws[3];
         exec_t e = {0};
         for (int r = 0; r < 3; r++) {
@@ -597,29 +630,49 @@ int main(int argc, char **argv)
             ws[r] = e.wall_s;
         }
         double w = median_of(ws, 3);
-        worst = w > worst ? w : worst;
+        R->worst = w > R->worst ? w : R->worst;
         printf("  %-44s %.3f s%s\n", path, w, e.status ? "  (failed)" : "");
         if (e.status)
-            failures++;
+            R->failures++;
     }
     if (ls)
         pclose(ls);
-    printf("  slowest: %.3f s (median of 3 runs each)\n", worst);
+    printf("  slowest: %.3f s (median of 3 runs each)\n", R->worst);
+}
 
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_population BONT_BINARY [--quick]\n");
+        return 2;
+    }
+    results_t R = {.bont = argv[1], .quick = argc > 2 && strcmp(argv[2], "--quick") == 0};
+    bont_error_t err;
+    if (bont_kb_load(&R.fx.kb, &err) || bont_spread_load(&R.fx.sp, &err)) {
+        fprintf(stderr, "bench: %s\n", err.message);
+        return 1;
+    }
+    machine();
+    R.work = load_plan(&R.fx, WORK_PLAN);
+    section_workload(&R);
+    section_accuracy(&R);
+    section_cvode(&R);
+    section_scipy(&R);
+    section_growth(&R);
+    section_examples(&R);
     printf("\nTargets (issue 4)\n");
-    failures += check("workload under 1 s wall (command, best run)", best.wall_s < 1.0);
-    failures += check("peak memory under 200 MB", best.maxrss_kb < 200 * 1024);
+    int failures = R.failures;
+    failures += check("workload under 1 s wall (command, best run)", R.best.wall_s < 1.0);
+    failures += check("peak memory under 200 MB", R.best.maxrss_kb < 200 * 1024);
     failures += check("at least 100x faster than SciPy (both cores, accuracy no better)",
-                      sci_2core / w2 >= 100.0 && sci_err >= e_max);
-    failures += check("at least 5x faster than CVODE at matched accuracy", cv_wall / w2 >= 5.0);
-    failures += check("--patients 1000 on every example under 0.3 s", worst < 0.3);
-    free(ours);
-    free(tight);
-    free(tight2);
-    free(cvt);
-    bont_pop_free(&inp);
-    bont_plan_free(&work);
-    bont_spread_free(&fx.sp);
-    bont_kb_free(&fx.kb);
+                      R.sci_2core / R.w2 >= 100.0 && R.sci_err >= R.e_max);
+    failures += check("at least 5x faster than CVODE at matched accuracy", R.cv_wall / R.w2 >= 5.0);
+    failures += check("--patients 1000 on every example under 0.3 s", R.worst < 0.3);
+    free(R.ours);
+    free(R.tight);
+    bont_pop_free(&R.inp);
+    bont_plan_free(&R.work);
+    bont_spread_free(&R.fx.sp);
+    bont_kb_free(&R.fx.kb);
     return failures ? 1 : 0;
 }

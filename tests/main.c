@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,14 +18,88 @@ typedef struct test_entry_t {
     int timeout_s;
 } test_entry_t;
 
-static test_entry_t tests[MAX_TESTS];
-static int n_tests;
+/* The tests, and what went wrong registering them: a test that cannot be kept or a name used
+ * twice fails the run instead of vanishing from it. */
+typedef struct registry_t {
+    test_entry_t *tests; /* cap entries */
+    int cap, n;
+    int dropped; /* registrations that found the registry full */
+} registry_t;
+
+static test_entry_t all_tests[MAX_TESTS];
+static registry_t registry = {all_tests, MAX_TESTS, 0, 0};
 static int n_failed_checks;
+
+static void registry_add(registry_t *R, const char *name, bont_test_fn_t fn, int timeout_s)
+{
+    if (R->n < R->cap)
+        R->tests[R->n++] = (test_entry_t){name, fn, timeout_s};
+    else
+        R->dropped++;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Prints every registration problem to out and returns how many there are. */
+static int registry_problems(const registry_t *R, FILE *out)
+{
+    int problems = 0;
+    if (R->dropped) {
+        fprintf(out,
+                "FAIL registry: %d tests could not be registered (at most %d; raise "
+                "MAX_TESTS in tests/main.c)\n",
+                R->dropped, R->cap);
+        problems++;
+    }
+    const char **names = malloc(((size_t)R->n + 1) * sizeof *names);
+    if (!names) {
+        fprintf(out, "FAIL registry: out of memory checking test names\n");
+        return problems + 1;
+    }
+    for (int i = 0; i < R->n; i++)
+        names[i] = R->tests[i].name;
+    qsort(names, (size_t)R->n, sizeof *names, cmp_name);
+    for (int i = 1; i < R->n; i++)
+        if (strcmp(names[i - 1], names[i]) == 0 && (i < 2 || strcmp(names[i - 2], names[i]))) {
+            fprintf(out, "FAIL registry: two tests are named %s\n", names[i]);
+            problems++;
+        }
+    free(names);
+    return problems;
+}
 
 void bont_test_register(const char *name, bont_test_fn_t fn, int timeout_s)
 {
-    if (n_tests < MAX_TESTS)
-        tests[n_tests++] = (test_entry_t){name, fn, timeout_s};
+    registry_add(&registry, name, fn, timeout_s);
+}
+
+static void noop(void) {}
+
+/* The registry refuses to lose a test: a full registry and a repeated name are problems. */
+TEST(runner_fails_on_dropped_or_repeated_tests)
+{
+    test_entry_t small[2];
+    registry_t R = {small, 2, 0, 0};
+    registry_add(&R, "a", noop, 1);
+    registry_add(&R, "b", noop, 1);
+    FILE *sink = fopen("/dev/null", "w");
+    CHECK_INT(registry_problems(&R, sink), 0);
+    registry_add(&R, "c", noop, 1); /* no room */
+    CHECK_INT(R.n, 2);
+    CHECK_INT(registry_problems(&R, sink), 1);
+    test_entry_t three[3];
+    registry_t D = {three, 3, 0, 0};
+    registry_add(&D, "same", noop, 1);
+    registry_add(&D, "other", noop, 1);
+    registry_add(&D, "same", noop, 1);
+    CHECK_INT(registry_problems(&D, sink), 1);
+    if (sink)
+        fclose(sink);
+    /* The registry of this run has neither problem. */
+    CHECK_INT(registry_problems(&registry, stdout), 0);
 }
 
 void bont_test_fail(const char *file, int line, const char *fmt, ...)
@@ -37,6 +112,64 @@ void bont_test_fail(const char *file, int line, const char *fmt, ...)
     fflush(stdout);
     va_end(ap);
     n_failed_checks++;
+}
+
+/* ---- allocation-failure injection ---------------------------------------------------------- */
+
+static long fail_countdown; /* > 0: the allocation that makes it 0 fails */
+static int fail_happened;
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t size);
+char *__real_strdup(const char *s);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t size);
+char *__wrap_strdup(const char *s);
+
+static int should_fail(void)
+{
+    if (fail_countdown <= 0 || --fail_countdown > 0)
+        return 0;
+    fail_happened = 1;
+    return 1;
+}
+
+void *__wrap_malloc(size_t size)
+{
+    return should_fail() ? NULL : __real_malloc(size);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+    return should_fail() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t size)
+{
+    return should_fail() ? NULL : __real_realloc(p, size);
+}
+
+char *__wrap_strdup(const char *s)
+{
+    return should_fail() ? NULL : __real_strdup(s);
+}
+
+void bont_test_fail_alloc(long n)
+{
+    fail_countdown = n > 0 ? n : 0;
+    fail_happened = 0;
+}
+
+int bont_test_alloc_failed(void)
+{
+    return fail_happened;
+}
+
+void *bont_test_malloc(size_t size)
+{
+    return malloc(size);
 }
 
 const char *bont_test_bin(void)
@@ -123,15 +256,17 @@ int main(int argc, char **argv)
 {
     int passed = 0, failed = 0;
     setvbuf(stdout, NULL, _IOLBF, 0);
-    for (int i = 0; i < n_tests; i++) {
-        if (!selected(tests[i].name, argc, argv))
+    failed += registry_problems(&registry, stdout);
+    for (int i = 0; i < registry.n; i++) {
+        const test_entry_t *t = &registry.tests[i];
+        if (!selected(t->name, argc, argv))
             continue;
-        if (run_one(&tests[i])) {
+        if (run_one(t)) {
             passed++;
-            printf("ok   %s\n", tests[i].name);
+            printf("ok   %s\n", t->name);
         } else {
             failed++;
-            printf("FAIL %s\n", tests[i].name);
+            printf("FAIL %s\n", t->name);
         }
     }
     printf("%d passed, %d failed\n", passed, failed);

@@ -67,4 +67,15 @@ int bont_test_run(const char *cmd, char *out, size_t out_size, char *err, size_t
 /* Path of the bont binary under test (env BONT, default build/bont-asan). */
 const char *bont_test_bin(void);
 
+/* Allocation-failure injection, as SQLite's fault tests: the test binary is linked with
+ * --wrap=malloc,calloc,realloc,strdup (Makefile), so every allocation of the library and the
+ * tests is counted. After bont_test_fail_alloc(n) the n-th allocation from then on returns NULL
+ * (only that one); bont_test_fail_alloc(0) stops it. bont_test_alloc_failed says whether the
+ * armed failure has happened. jansson's allocations count too once a test gives it
+ * json_set_alloc_funcs(bont_test_malloc, free) before the library first parses JSON (the
+ * library wraps whatever jansson has then: src/util/json.c). */
+void bont_test_fail_alloc(long n);
+int bont_test_alloc_failed(void);
+void *bont_test_malloc(size_t size);
+
 #endif

@@ -47,7 +47,7 @@ TEST(lebeda4_matches_closed_form)
                        0};
         double worst = 0;
         for (size_t i = 10; i <= n; i++) { /* from 10 min: below, lytic is ~1e-9 of its end */
-            double exact = bont_chain_closed_form_last(k, 5, (double)i);
+            double exact = bont__chain_closed_form_last(k, 5, (double)i);
             double rel = fabs(e[i] - exact) / exact;
             if (rel > worst)
                 worst = rel;
@@ -64,7 +64,7 @@ TEST(lebeda3_matches_closed_form)
     double *e = run_lebeda(bont_model_lebeda3, &p, 1, &n);
     double k[4] = {p.k_bind_per_min, p.k_endo_per_min, p.k_transloc_per_min, 0};
     for (size_t i = 10; i <= n; i++)
-        CHECK_REL(e[i], bont_chain_closed_form_last(k, 4, (double)i), 1e-9);
+        CHECK_REL(e[i], bont__chain_closed_form_last(k, 4, (double)i), 1e-9);
     free(e);
 }
 
@@ -74,7 +74,7 @@ static double closed_form_time(const double *k, int n, double level)
     double lo = 0, hi = 1e6;
     for (int i = 0; i < 200; i++) {
         double mid = 0.5 * (lo + hi);
-        if (bont_chain_closed_form_last(k, n, mid) < level)
+        if (bont__chain_closed_form_last(k, n, mid) < level)
             lo = mid;
         else
             hi = mid;
@@ -129,10 +129,10 @@ TEST(chain_propagator_equal_rates)
 {
     double k[3] = {0.7, 0.7, 0.0};
     double prop[BONT_CHAIN_MAX][BONT_CHAIN_MAX];
-    bont_chain_propagator(k, 3, 0.25, prop);
+    bont__chain_propagator(k, 3, 0.25, prop);
     double x[3] = {1, 0, 0};
     for (int s = 1; s <= 40; s++) {
-        bont_chain_apply(prop, 3, x);
+        bont__chain_apply(prop, 3, x);
         double t = 0.25 * s;
         CHECK_REL(x[0], exp(-0.7 * t), 1e-12);
         CHECK_REL(x[1], 0.7 * t * exp(-0.7 * t), 1e-12);
@@ -140,9 +140,9 @@ TEST(chain_propagator_equal_rates)
     }
     /* A stiff step (rate x step = 300) keeps mass and stays non-negative. */
     double k2[2] = {3000.0, 0.0};
-    bont_chain_propagator(k2, 2, 0.1, prop);
+    bont__chain_propagator(k2, 2, 0.1, prop);
     double y[2] = {1, 0};
-    bont_chain_apply(prop, 2, y);
+    bont__chain_apply(prop, 2, y);
     CHECK(y[0] >= 0 && y[0] < 1e-100);
     CHECK_REL(y[1], 1.0, 1e-12);
 }

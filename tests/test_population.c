@@ -102,7 +102,7 @@ static void diff_block(const bont_params_t *ps, const diff_case_t *c, int steps_
     double sess[2] = {c->t_days[0], c->t_days[1]};
     size_t n_uniq = (c->n_sess == 2 && sess[1] != sess[0]) ? 2 : 1;
     bont_pop_grid_t g;
-    CHECK_INT(bont_pop_grid_build(sess, n_uniq, t_last, c->days, &g), 0);
+    CHECK_INT(bont__pop_grid_build(sess, n_uniq, t_last, c->days, &g), 0);
     bont_pop_block_t *b = aligned_alloc(64, sizeof *b);
     bont_pop_prop_t *pr = aligned_alloc(64, 2 * sizeof *pr);
     memset(b, 0, sizeof *b);
@@ -110,8 +110,8 @@ static void diff_block(const bont_params_t *ps, const diff_case_t *c, int steps_
     int sero[2] = {(int)c->sero[0], (int)c->sero[c->n_sess - 1]};
     int n_sero = (c->n_sess == 2 && sero[1] != sero[0]) ? 2 : 1;
     for (int l = 0; l < L; l++)
-        bont_pop_block_set_lane(b, pr, sero, n_sero, l, &ps[l]);
-    bont_pop_block_finish(b);
+        bont__pop_block_set_lane(b, pr, sero, n_sero, l, &ps[l]);
+    bont__pop_block_finish(b);
     size_t ns = g.n_steps + 1;
     size_t ni = BONT_POP_IMPULSE(g.n_steps);
     float *imp = aligned_alloc(64, 2 * ni * sizeof(float));
@@ -123,9 +123,9 @@ static void diff_block(const bont_params_t *ps, const diff_case_t *c, int steps_
     const float *imps[2];
     for (int s = 0; s < c->n_sess; s++) {
         int ch = (n_sero == 2) ? s : 0;
-        steps[s] = bont_pop_grid_index(&g, c->t_days[s]);
+        steps[s] = bont__pop_grid_index(&g, c->t_days[s]);
         subs[s] = (c->sero[s] == BONT_SERO_B || c->sero[s] == BONT_SERO_F) ? 1 : 0;
-        bont_pop_impulse(&g, &pr[ch], steps[s], imp + (size_t)s * ni);
+        bont__pop_impulse(&g, &pr[ch], steps[s], imp + (size_t)s * ni);
         imps[s] = imp + (size_t)s * ni;
         for (int l = 0; l < L; l++)
             conc[s][l] = (float)c->conc[s][l];
@@ -136,11 +136,11 @@ static void diff_block(const bont_params_t *ps, const diff_case_t *c, int steps_
                                .event_substrate = subs,
                                .conc = &conc[0][0],
                                .imp = imps};
-    bont_pop_kernel(&g, b, &in, eff, NULL, scr);
+    bont__pop_kernel(&g, b, &in, eff, NULL, scr);
     bont_readouts_t ro[L];
     float peak[L];
-    size_t k0 = bont_pop_grid_index(&g, t_last);
-    bont_pop_readouts(&g, eff, k0, t_last, ro, peak);
+    size_t k0 = bont__pop_grid_index(&g, t_last);
+    bont__pop_readouts(&g, eff, k0, t_last, ro, peak);
 
     size_t n_steps = (size_t)(t_end * steps_per_day + 0.5);
     double *e = malloc((n_steps + 1) * sizeof *e);
@@ -185,7 +185,7 @@ static void diff_block(const bont_params_t *ps, const diff_case_t *c, int steps_
     free(scr);
     free(b);
     free(pr);
-    bont_pop_grid_clear(&g);
+    bont__pop_grid_clear(&g);
 }
 
 /* A random case; fast serotypes (E: light chain half-life 0.8 day) only when fast is set. */
@@ -272,21 +272,21 @@ TEST(pop_math_functions)
     double worst = 0;
     for (int i = 0; i < N; i++)
         x[i] = -80.0f + 160.0f * (float)i / N;
-    bont_pop_exp_array(x, y, N);
+    bont__pop_exp_array(x, y, N);
     for (int i = 0; i < N; i++)
         worst = fmax(worst, fabs(y[i] - exp(x[i])) / exp(x[i]));
     CHECK_MSG(worst < 3e-7, "exp relative error %.3g", worst);
     worst = 0;
     for (int i = 0; i < N; i++)
         x[i] = (float)exp(-60.0 + 60.0 * i / (N - 1)); /* 1e-26 .. 1 */
-    bont_pop_log_array(x, y, N);
+    bont__pop_log_array(x, y, N);
     for (int i = 0; i < N; i++)
         worst = fmax(worst, fabs(y[i] - log((double)x[i])) / fmax(1e-3, fabs(log((double)x[i]))));
     CHECK_MSG(worst < 3e-7, "log error %.3g", worst);
     worst = 0;
     for (int i = 0; i < N; i++)
         x[i] = -6.0f + 12.0f * (float)i / N;
-    bont_pop_erfc_array(x, y, N);
+    bont__pop_erfc_array(x, y, N);
     for (int i = 0; i < N; i++)
         worst = fmax(worst, fabs(y[i] - erfc(x[i])));
     CHECK_MSG(worst < 5e-7, "erfc absolute error %.3g", worst);
@@ -304,24 +304,24 @@ TEST(pop_kernel_same_bits_on_every_isa)
     size_t n_first = 0;
     int ran = 0;
     for (int i = 0; i < 3; i++) {
-        if (bont_pop_isa_force(isas[i]) != 0)
+        if (bont__pop_isa_force(isas[i]) != 0)
             continue;
         double sess[1] = {0};
         bont_pop_grid_t g;
-        CHECK_INT(bont_pop_grid_build(sess, 1, 0, 200, &g), 0);
+        CHECK_INT(bont__pop_grid_build(sess, 1, 0, 200, &g), 0);
         bont_pop_block_t *b = aligned_alloc(64, sizeof *b);
         bont_pop_prop_t *pr = aligned_alloc(64, sizeof *pr);
         memset(b, 0, sizeof *b);
         memset(pr, 0, sizeof *pr);
         int sero[1] = {BONT_SERO_A};
         for (int l = 0; l < L; l++)
-            bont_pop_block_set_lane(b, pr, sero, 1, l, &ps[l]);
-        bont_pop_block_finish(b);
+            bont__pop_block_set_lane(b, pr, sero, 1, l, &ps[l]);
+        bont__pop_block_finish(b);
         size_t ns = (g.n_steps + 1) * L;
         float *imp = aligned_alloc(64, BONT_POP_IMPULSE(g.n_steps) * sizeof(float));
         float *eff = aligned_alloc(64, ns * sizeof(float));
         float *scr = aligned_alloc(64, BONT_POP_SCRATCH(g.n_steps) * sizeof(float));
-        bont_pop_impulse(&g, pr, 0, imp);
+        bont__pop_impulse(&g, pr, 0, imp);
         float conc[L];
         for (int l = 0; l < L; l++)
             conc[l] = 0.05f * (float)(l + 1);
@@ -334,7 +334,7 @@ TEST(pop_kernel_same_bits_on_every_isa)
                                    .event_substrate = &sub,
                                    .conc = conc,
                                    .imp = imps};
-        bont_pop_kernel(&g, b, &in, eff, NULL, scr);
+        bont__pop_kernel(&g, b, &in, eff, NULL, scr);
         if (!first) {
             first = eff;
             n_first = ns;
@@ -349,12 +349,12 @@ TEST(pop_kernel_same_bits_on_every_isa)
         free(scr);
         free(b);
         free(pr);
-        bont_pop_grid_clear(&g);
+        bont__pop_grid_clear(&g);
     }
-    bont_pop_isa_force(NULL);
+    bont__pop_isa_force(NULL);
     free(first);
     CHECK(ran >= 1);
-    printf("    instruction sets compared: %d (in use: %s)\n", ran, bont_pop_isa());
+    printf("    instruction sets compared: %d (in use: %s)\n", ran, bont__pop_isa());
 }
 
 static int cmp_u16(const void *a, const void *b)
@@ -392,8 +392,8 @@ TEST(pop_quantiles_exact)
         memcpy(fs, f, n * sizeof *f);
         qsort(fs, n, sizeof *fs, cmp_f);
         double got[5], gotf[5];
-        bont_pop_quantiles_u16(x, n, p, 5, got);
-        bont_pop_quantiles_f32(f, n, p, 5, gotf, scratch);
+        bont__pop_quantiles_u16(x, n, p, 5, got);
+        bont__pop_quantiles_f32(f, n, p, 5, gotf, scratch);
         for (int q = 0; q < 5; q++) {
             double h = (double)(n - 1) * p[q];
             size_t r = (size_t)floor(h);

@@ -12,6 +12,7 @@
 #include "bont/model.h"
 #include "bont/plan.h"
 #include "test.h"
+#include "test_output.h"
 
 #define OUT_SIZE (4 << 20)
 
@@ -118,6 +119,7 @@ TEST(simulate_csv_text_svg)
     CHECK(strstr(buf, "<svg") && strstr(buf, "days after injection") &&
           strstr(buf, "corrugator_supercilii (left)") && strstr(buf, "procerus") &&
           strstr(buf, "</svg>"));
+    CHECK(test_svg_valid(svg));
     free(buf);
     unlink(svg);
 }
@@ -192,7 +194,10 @@ TEST_TIMEOUT(validate_all_datasets_within_tolerance, 120)
               strstr(out, "Summary") ? strstr(out, "Summary") : out);
     CHECK(strstr(out, "0 failed") != NULL);
     free(out);
-    /* One plot per dataset. */
+    /* One plot per dataset, each well-formed XML. */
+    char all[300];
+    snprintf(all, sizeof all, "%s/*.svg", dir);
+    CHECK(test_svg_valid(all));
     DIR *d = opendir(dir);
     int n = 0;
     for (struct dirent *e; d && (e = readdir(d));)

@@ -1,12 +1,12 @@
 /* test_store.c: the record store's library API: schema, migrations, records, refusal of files
  * it must not touch, outcome scales, recall, backup and the personal duration estimate. */
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bont/store.h"
@@ -28,6 +28,14 @@ void store_test_rmdir(const char *dir)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
+}
+
+int store_test_open(bont_store_t **s, const char *path, bont_error_t *err)
+{
+    int rc = bont_store_open(s, path, BONT_STORE_CREATE, err);
+    if (rc == 0 && (rc = bont_store_set_today(*s, STORE_TEST_TODAY, err)) != 0)
+        bont_store_close(s);
+    return rc;
 }
 
 bont_store_patient_t store_test_patient(const char *name)
@@ -68,27 +76,17 @@ void store_test_visit(bont_store_visit_t *v, long long patient_id, const char *d
     }
 }
 
-static long long sql_int(const char *path, const char *sql)
+double store_test_now_s(void)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static int sql_exec(const char *path, const char *sql)
+void store_test_sleep_us(long us)
 {
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open(path, &db);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    sqlite3_close(db);
-    return rc;
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
+    nanosleep(&ts, NULL);
 }
 
 /* The whole file as bytes, to prove a refused file was not changed. */
@@ -117,7 +115,7 @@ TEST(store_open_creates_private_wal_file)
     bont_store_t *s = NULL;
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/bont.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     CHECK(s != NULL);
     CHECK_INT(bont_store_schema_version(s), BONT_STORE_SCHEMA_VERSION);
     struct stat sb;
@@ -125,11 +123,11 @@ TEST(store_open_creates_private_wal_file)
     CHECK_INT(sb.st_mode & 0777, 0600);
     bont_store_close(&s);
     CHECK(s == NULL);
-    CHECK_INT(sql_int(path, "PRAGMA user_version"), BONT_STORE_SCHEMA_VERSION);
-    CHECK_INT(sql_int(path, "PRAGMA application_id"), BONT_STORE_APPLICATION_ID);
-    CHECK_INT(sql_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    CHECK_INT(store_test_sql_int(path, "PRAGMA user_version"), BONT_STORE_SCHEMA_VERSION);
+    CHECK_INT(store_test_sql_int(path, "PRAGMA application_id"), BONT_STORE_APPLICATION_ID);
+    CHECK_INT(store_test_sql_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     /* Opening again is a no-op migration. */
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_close(&s);
     store_test_rmdir(dir);
 }
@@ -152,14 +150,15 @@ TEST(store_default_path_follows_xdg)
     CHECK_INT(bont_store_default_path(buf, sizeof buf, false, &err), BONT_EINVAL);
 }
 
-TEST(store_patients_round_trip)
+STORE_TEST(store_patients_round_trip, 60)
 {
-    char dir[64], path[128];
+    store_test_db_t t;
     bont_error_t err;
     bont_store_t *s = NULL;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/bont.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    if (!store_test_db_new(&t, pg, "bont.db"))
+        return;
+    const char *path = t.db;
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana Souza");
     snprintf(p.terms[0].kind, sizeof p.terms[0].kind, "condition");
     snprintf(p.terms[0].name, sizeof p.terms[0].name, "myasthenia_gravis");
@@ -204,18 +203,19 @@ TEST(store_patients_round_trip)
     snprintf(bad.sex, sizeof bad.sex, "f");
     CHECK_INT(bont_store_patient_add(s, &bad, &err), BONT_EINVAL);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
-TEST(store_visit_is_written_whole_and_read_back)
+STORE_TEST(store_visit_is_written_whole_and_read_back, 60)
 {
-    char dir[64], path[128];
+    store_test_db_t t;
     bont_error_t err;
     bont_store_t *s = NULL;
     bont_store_record_t *rec = NULL;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/bont.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    if (!store_test_db_new(&t, pg, "bont.db"))
+        return;
+    const char *path = t.db;
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
     bont_store_visit_t v;
@@ -246,25 +246,26 @@ TEST(store_visit_is_written_whole_and_read_back)
     bont_store_record_free(&rec);
     CHECK(rec == NULL);
     CHECK_INT(bont_store_verify(s, &err), 0);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM visits"), 1);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM vials"), 1);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM injections"), 3);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM visits"), 1);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM vials"), 1);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM injections"), 3);
     /* Records of care cannot be deleted, not even with plain SQL. */
-    CHECK(sql_exec(path, "DELETE FROM visits") != SQLITE_OK);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM visits"), 1);
+    CHECK(store_test_sql_exec(path, "DELETE FROM visits") != 0);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM visits"), 1);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
-TEST(store_outcomes_aes_and_wear_off)
+STORE_TEST(store_outcomes_aes_and_wear_off, 60)
 {
-    char dir[64], path[128];
+    store_test_db_t t;
     bont_error_t err;
     bont_store_t *s = NULL;
     bont_store_record_t *rec = NULL;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/bont.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    if (!store_test_db_new(&t, pg, "bont.db"))
+        return;
+    const char *path = t.db;
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana"), q = store_test_patient("Bo");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
     CHECK_INT(bont_store_patient_add(s, &q, &err), 0);
@@ -328,7 +329,7 @@ TEST(store_outcomes_aes_and_wear_off)
     bont_store_record_free(&rec);
     bont_store_visit_clear(&v);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
 TEST(store_refuses_newer_schema_untouched)
@@ -338,18 +339,19 @@ TEST(store_refuses_newer_schema_untouched)
     bont_store_t *s = NULL;
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/future.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
     bont_store_close(&s);
     /* As a future bont would leave it: a higher version, in rollback-journal mode. */
-    CHECK_INT(sql_exec(path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 99"), SQLITE_OK);
+    CHECK_INT(store_test_sql_exec(path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 99"),
+              0);
     size_t n0 = 0, n1 = 0;
     char *before = slurp(path, &n0);
     struct stat st0, st1;
     stat(path, &st0);
     bont_error_clear(&err);
-    CHECK_INT(bont_store_open(&s, path, &err), BONT_ESCHEMA);
+    CHECK_INT(store_test_open(&s, path, &err), BONT_ESCHEMA);
     CHECK(s == NULL);
     CHECK(strstr(err.message, "newer bont") != NULL);
     CHECK(strstr(err.message, "99") != NULL);
@@ -374,20 +376,22 @@ TEST(store_refuses_foreign_files)
     bont_store_t *s = NULL;
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/other.db", dir);
-    CHECK_INT(sql_exec(path, "CREATE TABLE t (x); INSERT INTO t VALUES (1)"), SQLITE_OK);
-    CHECK_INT(bont_store_open(&s, path, &err), BONT_ESCHEMA);
+    CHECK_INT(store_test_sql_exec(path, "CREATE TABLE t (x); INSERT INTO t VALUES (1)"), 0);
+    CHECK_INT(store_test_open(&s, path, &err), BONT_ESCHEMA);
     CHECK(strstr(err.message, "not a bont record store") != NULL);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM sqlite_master"), 1);
+    CHECK_INT(store_test_sql_int(path, "SELECT count(*) FROM sqlite_master"), 1);
     snprintf(path, sizeof path, "%s/text.db", dir);
     FILE *f = fopen(path, "w");
     fputs("this is a text file, long enough to not be an empty database file.........\n"
           "................................................................................\n",
           f);
     fclose(f);
-    CHECK_INT(bont_store_open(&s, path, &err), BONT_ESCHEMA);
+    CHECK_INT(store_test_open(&s, path, &err), BONT_ESCHEMA);
     CHECK(strstr(err.message, "not a SQLite database") != NULL);
     snprintf(path, sizeof path, "%s/no/such/folder/x.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), BONT_EIO);
+    CHECK_INT(store_test_open(&s, path, &err), BONT_EINVAL);
+    CHECK(strstr(err.message, "No such file or directory") != NULL);
+    CHECK_STR(err.file, path);
     store_test_rmdir(dir);
 }
 
@@ -407,11 +411,11 @@ TEST(store_migrates_v1_file)
     sql[n] = '\0';
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/v1.db", dir);
-    CHECK_INT(sql_exec(path, sql), SQLITE_OK);
+    CHECK_INT(store_test_sql_exec(path, sql), 0);
     free(sql);
-    CHECK_INT(sql_int(path, "PRAGMA user_version"), 1);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
-    CHECK_INT(bont_store_schema_version(s), 2);
+    CHECK_INT(store_test_sql_int(path, "PRAGMA user_version"), 1);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
+    CHECK_INT(bont_store_schema_version(s), BONT_STORE_SCHEMA_VERSION);
     CHECK_INT(bont_store_record_load(s, 1, &rec, &err), 0);
     CHECK_STR(rec->patient.name, "Version One");
     CHECK_INT(rec->n_visits, 1);
@@ -421,18 +425,19 @@ TEST(store_migrates_v1_file)
     CHECK_INT(bont_store_visit_wore_off(s, 1, "2025-06-01", &err), 0);
     CHECK_INT(bont_store_verify(s, &err), 0);
     bont_store_close(&s);
-    CHECK_INT(sql_int(path, "PRAGMA user_version"), 2);
+    CHECK_INT(store_test_sql_int(path, "PRAGMA user_version"), BONT_STORE_SCHEMA_VERSION);
     store_test_rmdir(dir);
 }
 
-TEST(store_recall_finds_every_patient_of_a_lot)
+STORE_TEST(store_recall_finds_every_patient_of_a_lot, 60)
 {
-    char dir[64], path[128];
+    store_test_db_t t;
     bont_error_t err;
     bont_store_t *s = NULL;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/bont.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    if (!store_test_db_new(&t, pg, "bont.db"))
+        return;
+    const char *path = t.db;
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     long long ids[5];
     for (int i = 0; i < 5; i++) {
         char name[32];
@@ -469,7 +474,7 @@ TEST(store_recall_finds_every_patient_of_a_lot)
     CHECK_INT(n, 0);
     free(r);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }
 
 TEST(store_backup_is_a_consistent_standalone_copy)
@@ -480,7 +485,7 @@ TEST(store_backup_is_a_consistent_standalone_copy)
     store_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/bont.db", dir);
     snprintf(copy, sizeof copy, "%s/backup.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     bont_store_patient_t p = store_test_patient("Ana");
     CHECK_INT(bont_store_patient_add(s, &p, &err), 0);
     for (int i = 0; i < 20; i++) {
@@ -495,11 +500,12 @@ TEST(store_backup_is_a_consistent_standalone_copy)
     struct stat sb;
     CHECK_INT(stat(copy, &sb), 0);
     CHECK_INT(sb.st_mode & 0777, 0600);
-    CHECK_INT(sql_int(copy, "SELECT journal_mode = 'delete' FROM pragma_journal_mode"), 1);
-    CHECK_INT(bont_store_open(&c, copy, &err), 0);
+    CHECK_INT(store_test_sql_int(copy, "SELECT journal_mode = 'delete' FROM pragma_journal_mode"),
+              1);
+    CHECK_INT(store_test_open(&c, copy, &err), 0);
     CHECK_INT(bont_store_verify(c, &err), 0);
     bont_store_close(&c);
-    CHECK_INT(sql_int(copy, "SELECT count(*) FROM injections"), 80);
+    CHECK_INT(store_test_sql_int(copy, "SELECT count(*) FROM injections"), 80);
     store_test_rmdir(dir);
 }
 
@@ -530,15 +536,16 @@ TEST(store_duration_posterior_is_the_conjugate_normal)
 
 /* Two patients treated alike; one's effects lasted clearly longer (150 days against the
  * population's 98 for cervical dystonia): that one's next wear-off is predicted later. */
-TEST(store_longer_lasting_patient_is_due_later)
+STORE_TEST(store_longer_lasting_patient_is_due_later, 60)
 {
-    char dir[64], path[128];
+    store_test_db_t t;
     bont_error_t err;
     bont_store_t *s = NULL;
     bont_duration_prior_t prior;
-    store_test_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/bont.db", dir);
-    CHECK_INT(bont_store_open(&s, path, &err), 0);
+    if (!store_test_db_new(&t, pg, "bont.db"))
+        return;
+    const char *path = t.db;
+    CHECK_INT(store_test_open(&s, path, &err), 0);
     CHECK_INT(bont_duration_prior_load(&prior, &err), 0);
     bont_store_patient_t avg = store_test_patient("Average"),
                          lng = store_test_patient("Long lasting");
@@ -589,5 +596,5 @@ TEST(store_longer_lasting_patient_is_due_later)
     CHECK_INT(n, 1);
     free(due);
     bont_store_close(&s);
-    store_test_rmdir(dir);
+    store_test_db_drop(&t);
 }

@@ -19,7 +19,10 @@
     X(ESCHEMA, -10, "unsupported schema version")                                                  \
     X(ENOTFOUND, -11, "not found")                                                                 \
     X(ECONFLICT, -12, "conflicting values")                                                        \
-    X(ENUMERIC, -13, "numerical failure")
+    X(ENUMERIC, -13, "numerical failure")                                                          \
+    X(ETOOBIG, -14, "input too large")                                                             \
+    X(ECONNECT, -15, "cannot reach the database server")                                           \
+    X(EUNSUPPORTED, -16, "not done by bont for this kind of store")
 
 typedef enum bont_errno_t {
 #define BONT_ERRNO_ENUM_(name, code, msg) BONT_##name = (code),

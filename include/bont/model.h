@@ -271,8 +271,32 @@ typedef struct bont_validation_t {
 int bont_validation_run(const bont_kb_t *kb, const bont_params_t *params,
                         const char *calibration_path, bont_validation_t **out, bont_error_t *err);
 void bont_validation_free(bont_validation_t **v);
-/* Writes dataset i's plot (simulated curves, observed points, the checks) as SVG to path. */
-int bont_validation_svg(const bont_validation_t *v, size_t i, const char *path, bont_error_t *err);
+
+/* One simulated scenario of a dataset's plot, as percent against time (arrays owned). */
+typedef struct bont_val_curve_t {
+    const char *name; /* scenario name (borrowed from the validation) */
+    double *x;        /* time, in the plot's unit */
+    double *y;        /* the plotted quantity, percent */
+    size_t n;
+} bont_val_curve_t;
+
+/* What dataset i's plot shows: the model's curves of the quantity the dataset compares, and the
+ * observed values that can be drawn on them (bont/report.h draws it). */
+typedef struct bont_val_plot_t {
+    const char *quantity; /* "effect", "tension", "cmap_decrement", "release" or "atrophy" */
+    const char *kind;     /* what the dataset is (shown when nothing was simulated) */
+    bool minutes;         /* time in minutes; else days */
+    bont_val_curve_t *curves;
+    size_t n_curves;
+    double *obs_x, *obs_y;   /* observed value (middle of its range) at a time */
+    double *obs_lo, *obs_hi; /* its range widened by the tolerance */
+    size_t n_obs;
+} bont_val_plot_t;
+
+/* The plot data of dataset i; *out is freed with bont_validation_plot_free. */
+int bont_validation_plot(const bont_validation_t *v, size_t i, bont_val_plot_t **out,
+                         bont_error_t *err);
+void bont_validation_plot_free(bont_val_plot_t **plot);
 const char *bont_val_status_name(bont_val_status_t s);
 
 #endif

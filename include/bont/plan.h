@@ -6,8 +6,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bont/date.h"
 #include "bont/error.h"
 #include "bont/kb.h"
+
+/* The largest plan read from a file, standard input or text: 4 MiB, some hundred times the
+ * largest real plan (docs/plan-format.md). Larger input is refused with BONT_ETOOBIG as soon as
+ * its byte 4 MiB + 1 arrives, so an endless input (/dev/zero, a pipe that keeps writing) is
+ * refused at once and never held in memory beyond the limit. */
+#define BONT_PLAN_MAX_BYTES ((size_t)4 << 20)
 
 typedef enum bont_side_t { BONT_SIDE_NONE = 0, BONT_SIDE_LEFT, BONT_SIDE_RIGHT } bont_side_t;
 
@@ -71,6 +78,7 @@ typedef struct bont_plan_t {
     bool has_reconstituted;              /* vial_reconstituted_min is set */
     bool reconstituted_has_time;         /* the time of day was given, not only the date */
     long long vial_reconstituted_min;    /* reconstitution time, minutes since 1970-01-01 00:00 */
+    char jurisdiction[8]; /* label the plan asks to be checked against ("us", "eu", ...), or "" */
     bont_patient_t patient;
     bont_injection_t *injections;
     size_t n_injections;
@@ -83,24 +91,21 @@ typedef struct bont_plan_t {
     char *text; /* the plan's JSON text as read (plan-owned), for positions */
 } bont_plan_t;
 
-/* Parses a plan from JSON text. filename is used in messages only. On failure *out is NULL and
- * err holds file, line, column, field and a sentence. Returns 0 or a negative bont_errno_t. */
+/* Parses a plan from JSON text (at most BONT_PLAN_MAX_BYTES). filename is used in messages only.
+ * On failure *out is NULL and err holds file, line, column, field and a sentence. Returns 0 or a
+ * negative bont_errno_t (BONT_ETOOBIG for longer text, BONT_ENOMEM when memory runs out). */
 int bont_plan_parse(const bont_kb_t *kb, const char *text, size_t len, const char *filename,
                     bont_plan_t **out, bont_error_t *err);
 
-/* Reads and parses the plan in path ("-" reads standard input). */
+/* Reads and parses the plan in path ("-" reads standard input); BONT_EIO when it cannot be read
+ * (err says why: no such file, a folder, permission denied), BONT_ETOOBIG beyond
+ * BONT_PLAN_MAX_BYTES. */
 int bont_plan_load(const bont_kb_t *kb, const char *path, bont_plan_t **out, bont_error_t *err);
 
 void bont_plan_free(bont_plan_t **plan);
 
 /* Units per 0.1 mL after reconstitution, and mL per unit; 0 when the plan has no dilution. */
 double bont_plan_units_per_ml(const bont_plan_t *plan);
-
-/* Days since 1970-01-01 for "YYYY-MM-DD"; returns 0 or BONT_EPARSE for a bad or impossible
- * date. */
-int bont_date_parse(const char *s, long *day);
-/* Writes day as YYYY-MM-DD into buf (at least 11 bytes). */
-void bont_date_format(long day, char *buf);
 
 const char *bont_side_name(bont_side_t side);
 const char *bont_guidance_name(bont_guidance_t g);

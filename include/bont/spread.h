@@ -90,13 +90,25 @@ double *bont_spread_field(bont_spread_t *sp, const char *name);
 /* ---- Risk of a plan without the population engine --------------------------------------------
  */
 
+/* The peak-effect tables bont_risk_plan builds, kept between calls. A table depends only on the
+ * model parameters, tissue, serotype and horizon, and building one runs the model a few hundred
+ * times, so a program that checks many plans (the web server) keeps one cache for all of them.
+ * Thread-safe; the results are the same with or without it. */
+typedef struct bont_risk_cache_t bont_risk_cache_t;
+
+int bont_risk_cache_new(bont_risk_cache_t **out);
+void bont_risk_cache_free(bont_risk_cache_t **cache);
+
 /* Options of bont_risk_plan. Zero-initialised options mean: embedded median model parameters,
- * the bont model, 400 patients, seed 1, 180 days. */
+ * the bont model, 400 patients, seed 1, 180 days, one thread per core, no cache. */
 typedef struct bont_risk_opts_t {
     const bont_params_t *params; /* median model parameters (borrowed), or NULL for embedded */
     size_t n_patients;           /* virtual patients (stratified spread deviates), 0 = 400 */
     uint64_t seed;               /* seed of the deviates; same seed, same result */
     int days;                    /* horizon for the peak, 0 = 180 */
+    int threads;                 /* worker threads, 0 = one per online core (at most 64); the
+                                    result does not depend on it */
+    bont_risk_cache_t *cache;    /* tables kept between calls (borrowed), or NULL */
 } bont_risk_opts_t;
 
 /* Every side-effect risk of the plan's session (history is not included): virtual patients
@@ -125,5 +137,30 @@ int bont_risk_plan_peaks(const bont_kb_t *kb, const bont_plan_t *plan, const bon
 /* Whether the effect's predicted rates were compared with a published rate
  * (data/spread-params.json, calibrated_effects). */
 bool bont_spread_effect_calibrated(const bont_spread_t *sp, const char *effect);
+
+/* ---- The risks `bont check` shows ----------------------------------------------------------- */
+
+/* Virtual patients behind the risks bont check shows beside its findings. */
+#define BONT_RISK_CHECK_PATIENTS 400
+
+/* Side-effect risks of one plan as bont check shows them (the command and the web server's
+ * POST /api/v1/check call the same function, so both show the same numbers). */
+typedef struct bont_risk_list_t {
+    bont_risk_t *risks; /* owned (bont_risk_list_clear); n of them, most probable first */
+    size_t n;
+    size_t n_patients;  /* virtual patients they rest on */
+    char why_none[256]; /* why none were computed (e.g. the product's units cannot be
+                           converted), or "" */
+} bont_risk_list_t;
+
+/* bont_risk_plan with BONT_RISK_CHECK_PATIENTS patients and seed 1. sp may be NULL (the
+ * embedded spread parameters are loaded); threads and cache (may be NULL) as in
+ * bont_risk_opts_t (a server passes 1 thread and its cache).
+ * A plan whose risks cannot be computed is not an error: *out has none and why_none says why,
+ * so the findings are still shown. Only running out of memory is (BONT_ENOMEM). */
+int bont_risk_check(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
+                    int threads, bont_risk_cache_t *cache, bont_risk_list_t *out,
+                    bont_error_t *err);
+void bont_risk_list_clear(bont_risk_list_t *list);
 
 #endif

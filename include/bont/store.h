@@ -1,5 +1,11 @@
 /* bont/store.h: treatment records (patients, vials, visits, injections, outcomes, adverse
- * events) kept in one SQLite file, with schema migrations, WAL and crash-safe writes. */
+ * events) kept in one SQLite file (WAL, crash-safe writes) or in a PostgreSQL database that
+ * several sites and app servers share; the same operations and schema versions on both.
+ *
+ * Dates: every dated record (birth, visit, outcome, wear-off, adverse event) must be a real
+ * date, not after the clinic's today (bont_store_set_today; the library never reads the clock
+ * to judge a date), and in order (nothing before the visit it follows, no visit before the
+ * birth). A date that breaks a rule is BONT_EINVAL or BONT_ERANGE with err->field naming it. */
 #ifndef BONT_STORE_H
 #define BONT_STORE_H
 
@@ -10,10 +16,11 @@
 #include "bont/check.h"
 #include "bont/kb.h"
 #include "bont/model.h"
+#include "bont/personal.h"
 #include "bont/plan.h"
 
-/* The schema version this build writes. A file with a higher version is refused untouched. */
-#define BONT_STORE_SCHEMA_VERSION 2
+/* The schema version this build writes. A store with a higher version is refused untouched. */
+#define BONT_STORE_SCHEMA_VERSION 3
 
 /* Written into the SQLite header (PRAGMA application_id) so a file that belongs to another
  * program is never migrated or written: the bytes "bont". */
@@ -121,13 +128,62 @@ typedef struct bont_store_recall_t {
     double total_units;
 } bont_store_recall_t;
 
+/* One lot of vials as the store recorded it (bont_store_lots): which product, when it expires,
+ * how much of it the recorded visits used and when. */
+typedef struct bont_store_lot_t {
+    char product[64];                   /* knowledge-base product id */
+    char lot[64];                       /* lot number (lots differing only in case are one) */
+    char expiry[11];                    /* YYYY-MM-DD */
+    double vial_units;                  /* labelled units per vial (largest recorded); <0 unknown */
+    double diluent_ml;                  /* diluent of the lot's latest vial, mL; <0 unknown */
+    char reconstituted_at[17];          /* the latest vial's reconstitution, or "" */
+    long long n_vials;                  /* vials of the lot recorded (one per visit) */
+    double units_used;                  /* units injected from the lot */
+    char first_used[11], last_used[11]; /* dates of the first and latest visits, or "" */
+} bont_store_lot_t;
+
 /* The default store path: $XDG_DATA_HOME/bont/bont.db, else $HOME/.local/share/bont/bont.db.
  * Creates the folder (mode 0700) when create_dir is true. */
 int bont_store_default_path(char *buf, size_t size, bool create_dir, bont_error_t *err);
 
-/* Opens (creating when missing) and migrates the store at path. A file from a newer schema, or
- * a SQLite file that is not a bont store, is refused with BONT_ESCHEMA and left untouched. */
-int bont_store_open(bont_store_t **out, const char *path, bont_error_t *err);
+/* What bont_store_open does when the file does not exist. */
+typedef enum bont_store_mode_t {
+    BONT_STORE_EXISTING = 0, /* nothing: BONT_ENOTFOUND, "no bont store at PATH" (reading) */
+    BONT_STORE_CREATE = 1    /* creates a new store (commands that add records) */
+} bont_store_mode_t;
+
+/* Opens and migrates the store at path: a file name (SQLite), or a PostgreSQL connection
+ * string, either a URI (postgresql://USER@HOST:PORT/DB, postgres://...) or libpq's
+ * keyword=value form ("host=/run/postgresql dbname=bont"); a file whose name looks like the
+ * latter is given as ./NAME.
+ *
+ * SQLite: a new store is built under a temporary name in the same folder and linked into place
+ * only when complete, so a process killed while creating it leaves no file at path. An existing
+ * file that is not a bont store (0 bytes, not SQLite, another program's database, a newer schema)
+ * is refused with BONT_ESCHEMA and left as it was. A path that cannot be used (a folder, a
+ * missing folder, no permission) is BONT_EINVAL with the reason and the path in err.
+ *
+ * PostgreSQL: the database must exist; BONT_STORE_CREATE creates the schema in an empty one (in
+ * one transaction), BONT_STORE_EXISTING refuses an empty one with BONT_ENOTFOUND. A database
+ * holding other tables, or a newer schema, is BONT_ESCHEMA and left as it was. A server that
+ * cannot be reached or refuses the login is BONT_ECONNECT naming the host; no message ever
+ * holds the password. */
+int bont_store_open(bont_store_t **out, const char *path, bont_store_mode_t mode,
+                    bont_error_t *err);
+
+/* The store's name for messages: its file name, or its PostgreSQL URI without the password. */
+const char *bont_store_name(const bont_store_t *store);
+
+/* The same name for a --db value without opening it (buf of size bytes). */
+void bont_store_describe(const char *db, char *buf, size_t size);
+
+/* True when bont_store_open created the store (file or schema), so that a command can say so. */
+bool bont_store_created(const bont_store_t *store);
+
+/* Sets the clinic's today (YYYY-MM-DD), against which dates are judged. Required before any
+ * write of a dated record; a server sets it for each request (clinics may be in different time
+ * zones). BONT_EINVAL when today is not a real date. */
+int bont_store_set_today(bont_store_t *store, const char *today, bont_error_t *err);
 
 /* Closes the connection and sets *store to NULL. */
 void bont_store_close(bont_store_t **store);
@@ -142,23 +198,26 @@ int bont_store_patient_add(bont_store_t *store, bont_store_patient_t *p, bont_er
 int bont_store_patient_get(bont_store_t *store, long long id, bont_store_patient_t *out,
                            bont_error_t *err);
 
-/* Every patient, by id. *out is malloc'ed (free with free()); terms are not filled. */
+/* Every patient, by id, with their recorded terms. *out is malloc'ed (free with free()). */
 int bont_store_patient_list(bont_store_t *store, bont_store_patient_t **out, size_t *n,
                             bont_error_t *err);
 
 /* Writes the vial, the visit and all its injections in one transaction: either all of them
  * are in the file afterwards or none is. Sets visit->id, visit->vial.id, total_units and
- * recorded_at. */
+ * recorded_at. No check runs here: bont_visit_record is the checked way to record a visit. */
 int bont_store_visit_add(bont_store_t *store, bont_store_visit_t *visit, bont_error_t *err);
 
-/* Records the date the effect of a visit wore off (replaces an earlier record). */
+/* Records the date the effect of a visit wore off (replaces an earlier record): after the
+ * visit, not after today. */
 int bont_store_visit_wore_off(bont_store_t *store, long long visit_id, const char *date,
                               bont_error_t *err);
 
-/* Checks scale and score (see bont_store_scale_check) and adds the outcome; sets o->id. */
+/* Checks scale and score (see bont_store_scale_check) and adds the outcome; sets o->id. The
+ * date is not before the visit (or the birth), not after today. */
 int bont_store_outcome_add(bont_store_t *store, bont_store_outcome_t *o, bont_error_t *err);
 
-/* Adds the adverse event; sets ae->id and ae->patient_id from the visit. */
+/* Adds the adverse event; sets ae->id and ae->patient_id from the visit. Its onset (visit date
+ * + onset_day) and resolution are not after today, and it resolves after it began. */
 int bont_store_ae_add(bont_store_t *store, bont_store_ae_t *ae, bont_error_t *err);
 
 /* Loads everything recorded for a patient. *out is freed with bont_store_record_free. */
@@ -173,12 +232,20 @@ void bont_store_visit_clear(bont_store_visit_t *visit);
 int bont_store_recall(bont_store_t *store, const char *lot, bont_store_recall_t **out, size_t *n,
                       bont_error_t *err);
 
+/* Every lot of vials recorded, soonest expiry first (then product and lot). *out is malloc'ed. */
+int bont_store_lots(bont_store_t *store, bont_store_lot_t **out, size_t *n, bont_error_t *err);
+
 /* Copies the whole store into path while others may be reading and writing it (SQLite online
- * backup). path must not exist yet, so a backup never overwrites anything. */
+ * backup). The copy is written to a temporary file in path's folder, synced, and linked to path
+ * only when whole (then the folder is synced), so a backup killed at any moment leaves no
+ * partial file at path. path must not exist: a backup never overwrites anything
+ * (BONT_ECONFLICT). A PostgreSQL store is BONT_EUNSUPPORTED, with a message naming pg_dump and
+ * pg_basebackup, the server's own tools. */
 int bont_store_backup(bont_store_t *store, const char *path, bont_error_t *err);
 
-/* Runs PRAGMA integrity_check and the store's own consistency checks (every visit has all its
- * injections, foreign keys hold). 0 when all hold, else BONT_ESTORE with the first problem. */
+/* Runs the store's consistency checks (every visit has all its injections; on SQLite also
+ * PRAGMA integrity_check and the foreign keys, which PostgreSQL enforces itself). 0 when all
+ * hold, else BONT_ESTORE with the first problem. */
 int bont_store_verify(bont_store_t *store, bont_error_t *err);
 
 /* Checks an outcome scale id and score, and normalises the scale id ("TWSTRS" -> "twstrs").
@@ -187,86 +254,6 @@ int bont_store_scale_check(char *scale, size_t scale_size, double score, bont_er
 
 /* Parses a score as typed by a person ("32", "1+"). */
 int bont_store_score_parse(const char *text, double *score, bont_error_t *err);
-
-/* ---- Personal duration of effect (docs/store.md#personal-duration) ----
- *
- * Model: for visit i of a patient, log(observed_days_i) = log(expected_days_i) + b + e_i, where
- * expected_days_i is the population duration (from the model, or data/duration-prior.json),
- * b ~ N(0, tau^2) is the patient's log-scale duration factor and e_i ~ N(0, sigma^2) is
- * visit-to-visit noise. The posterior of b given n recorded wear-off dates is normal
- * (conjugate): precision = 1/tau^2 + n/sigma^2, mean = (sum of log(observed/expected) / sigma^2)
- * / precision. The personal duration of the next visit is expected_days * exp(mean), the
- * posterior median of its duration. */
-
-typedef struct bont_duration_prior_t {
-    double tau;   /* SD of the log factor between patients */
-    double sigma; /* SD of log duration from visit to visit within one patient */
-} bont_duration_prior_t;
-
-typedef struct bont_duration_post_t {
-    double mean;   /* posterior mean of the log factor b */
-    double sd;     /* posterior SD of b */
-    double factor; /* exp(mean): how much longer than average this patient's effect lasts */
-    size_t n_obs;  /* wear-off dates it rests on */
-} bont_duration_post_t;
-
-/* Expected (population) duration of one visit's effect, in days. The model plugs in here; ctx
- * is passed through. Returns 0 or a negative bont_errno_t. */
-typedef int (*bont_duration_fn_t)(void *ctx, const bont_store_visit_t *visit, double *days,
-                                  bont_error_t *err);
-
-/* The prior from data/duration-prior.json. */
-int bont_duration_prior_load(bont_duration_prior_t *prior, bont_error_t *err);
-
-/* The population duration from data/duration-prior.json for the visit's indication and product
- * (a bont_duration_fn_t; ctx is unused). The fallback until the model gives one. */
-int bont_duration_table(void *ctx, const bont_store_visit_t *visit, double *days,
-                        bont_error_t *err);
-
-/* The mechanistic model's duration for a visit (bont_duration_model): the median patient's
- * time until the effect falls below half its peak, weighted by units over the structures
- * injected. ctx is a bont_duration_model_ctx_t. */
-typedef struct bont_duration_model_ctx_t {
-    const bont_kb_t *kb;       /* borrowed */
-    const bont_model_t *model; /* borrowed, e.g. bont_model_bont */
-    bont_params_t params;      /* the model's parameters (copied) */
-    bool used_table;           /* set by bont_duration_model_or_table: the last duration came
-                                  from the table, not the model */
-} bont_duration_model_ctx_t;
-
-int bont_duration_model(void *ctx, const bont_store_visit_t *visit, double *days,
-                        bont_error_t *err);
-/* The model's duration, or the table's when the model gives none (ctx may be NULL). */
-int bont_duration_model_or_table(void *ctx, const bont_store_visit_t *visit, double *days,
-                                 bont_error_t *err);
-
-/* Posterior of the log factor from n pairs of observed and expected durations (days > 0). */
-int bont_duration_posterior(const bont_duration_prior_t *prior, const double *observed_days,
-                            const double *expected_days, size_t n, bont_duration_post_t *out,
-                            bont_error_t *err);
-
-/* When a patient's latest visit is predicted to wear off. */
-typedef struct bont_due_t {
-    long long patient_id;
-    char name[128];
-    long long visit_id; /* the latest visit; 0 when the patient has none */
-    char visit_date[11];
-    char indication[64];
-    char product[64];
-    double expected_days; /* expected duration of the latest visit (model or table) */
-    char basis[8];        /* where expected_days comes from: "model", "table" or "custom" */
-    double personal_days; /* expected_days * post.factor */
-    bont_duration_post_t post;
-    char wear_off_date[11]; /* predicted (or recorded, when observed) */
-    bool observed;          /* the wear-off of the latest visit is already recorded */
-    long days_left;         /* wear_off_date - today; negative when past */
-} bont_due_t;
-
-/* Predicts the wear-off of rec's latest visit. duration is the population duration function
- * (NULL: bont_duration_table). today is YYYY-MM-DD. BONT_ENOTFOUND when there is no visit. */
-int bont_store_predict(const bont_store_record_t *rec, bont_duration_fn_t duration, void *ctx,
-                       const bont_duration_prior_t *prior, const char *today, bont_due_t *out,
-                       bont_error_t *err);
 
 /* Every patient whose latest visit wears off on or before today + within_days, soonest first.
  * *out is malloc'ed. */
@@ -311,11 +298,16 @@ typedef struct bont_visit_result_t {
  * stored visit as history (bont_check_opts_t.extra_history), the patient's recorded
  * conditions, medications and allergies, the vial's lot, expiry and reconstitution time (set
  * into the plan's vial fields, which the checker judges: vial.expired, vial.in_use), and the
- * store's own checks: the minimum interval after a session for any indication or product
- * (record.interval_any), and a plan whose age or sex contradicts the stored patient. Writes the
- * visit (one transaction) only when no finding is an error, or when override_reason is given.
- * Returns 0 whether or not it wrote (see result->written); a negative code only for unusable
- * input or a store failure, with nothing written. */
+ * store's own checks: a plan whose age or sex contradicts the stored patient. Writes the visit
+ * only when no finding is an error, or when override_reason is given.
+ *
+ * The history is read, checked and the visit written in one write transaction that first takes
+ * the lock (SQLite: the file's write lock; PostgreSQL: the patient's row), so two writers
+ * recording for one patient at once, in any processes or app servers, are checked one after the
+ * other: the second sees the first's visit. A plan dated after the store's today, or before the
+ * patient's birth, is BONT_ERANGE (field "date"). Returns 0 whether or not it wrote (see
+ * result->written); a negative code only for unusable input or a store failure, with nothing
+ * written. */
 int bont_visit_record(bont_store_t *store, const bont_kb_t *kb, bont_plan_t *plan,
                       const bont_visit_opts_t *opts, bont_visit_result_t **result,
                       bont_error_t *err);

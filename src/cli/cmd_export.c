@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/store_cli.h"
 
 static int wants_help(int argc, char **argv)
@@ -104,10 +105,15 @@ int bont_cmd_backup(const bont_kb_t *kb, int argc, char **argv)
     if (rc != 0)
         code = bont_cli_fail(&a, rc, &err);
     else if (a.json)
-        bont_cli_print_json(json_pack("{s:s, s:i}", "backup", dest, "schema_version",
-                                      bont_store_schema_version(s)));
-    else
-        printf("%s\n", dest);
+        code = bont_cli_written(
+            a.command,
+            bont_report_json_write(stdout,
+                                   bont_report_backup_json(dest, bont_store_schema_version(s))),
+            code);
+    else {
+        bont_report_put_text(stdout, dest);
+        putchar('\n');
+    }
     bont_store_close(&s);
     return code;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/store_cli.h"
 
 static void outcome_usage(FILE *f)
@@ -16,7 +17,8 @@ static void outcome_usage(FILE *f)
         "SCALE is twstrs (0-85), modified_ashworth (0, 1, 1+, 2, 3, 4), facial_wrinkle_scale\n"
         "(0-3), hdss (1-4), jankovic (0-8), gas (-2..+2), or local:NAME for a clinic's own.\n"
         "--wore-off records the date the visit's effect wore off: it personalises the\n"
-        "duration that `bont due` predicts. Prints the outcome id (or the visit id).\n");
+        "duration that `bont due` predicts. Prints the outcome id (or the visit id).\n"
+        "Dates may not be after today (--today YYYY-MM-DD; default the local date).\n");
 }
 
 static void ae_usage(FILE *f)
@@ -28,6 +30,7 @@ static void ae_usage(FILE *f)
         "text|json]\n"
         "Records an adverse event after a visit: what it was (e.g. ptosis, dysphagia), the day\n"
         "after the visit it began (0 = same day), its severity and when it resolved.\n"
+        "Neither may be after today (--today YYYY-MM-DD; default the local date).\n"
         "Prints the event id.\n");
 }
 
@@ -42,7 +45,7 @@ static int wants_help(int argc, char **argv)
 static int outcome_add(bont_store_args_t *a, int argc, char **argv)
 {
     const char *patient = NULL, *visit = NULL, *scale = NULL, *score = NULL, *date = NULL,
-               *note = NULL, *wore_off = NULL;
+               *note = NULL, *wore_off = NULL, *today = NULL;
     for (int i = 1; i < argc; i++) {
         int m;
         if ((m = bont_cli_common(a, argc, argv, &i)) == 0 &&
@@ -52,6 +55,7 @@ static int outcome_add(bont_store_args_t *a, int argc, char **argv)
             (m = bont_cli_opt(argc, argv, &i, "--score", &score)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--date", &date)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--note", &note)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--today", &today)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--wore-off", &wore_off)) == 0)
             return bont_cli_usage_error(a, "unexpected argument %s", argv[i]);
         if (m < 0)
@@ -80,24 +84,22 @@ static int outcome_add(bont_store_args_t *a, int argc, char **argv)
         snprintf(o.note, sizeof o.note, "%s", note ? note : "");
     }
     bont_store_t *s = NULL;
-    int code = bont_cli_store_open(a, &s);
+    int code = bont_cli_store_open_write(a, false, today, &s);
     if (code != 0)
         return code;
     int rc = wore_off ? bont_store_visit_wore_off(s, o.visit_id, wore_off, &err)
                       : bont_store_outcome_add(s, &o, &err);
     if (rc != 0)
         code = bont_cli_fail(a, rc, &err);
-    else if (wore_off && a->json)
-        bont_cli_print_json(
-            json_pack("{s:I, s:s}", "visit_id", (json_int_t)o.visit_id, "wore_off_date", wore_off));
+    else if (a->json)
+        code =
+            bont_cli_written(a->command,
+                             bont_report_json_write(
+                                 stdout, wore_off ? bont_report_wore_off_json(o.visit_id, wore_off)
+                                                  : bont_report_outcome_json(&o, true)),
+                             code);
     else if (wore_off)
         printf("%lld\n", o.visit_id);
-    else if (a->json)
-        bont_cli_print_json(json_pack("{s:I, s:I, s:o, s:s, s:f, s:s, s:o}", "id", (json_int_t)o.id,
-                                      "patient_id", (json_int_t)o.patient_id, "visit_id",
-                                      o.visit_id ? json_integer(o.visit_id) : json_null(), "scale",
-                                      o.scale, "score", o.score, "date", o.date, "note",
-                                      o.note[0] ? json_string(o.note) : json_null()));
     else
         printf("%lld\n", o.id);
     bont_store_close(&s);
@@ -134,7 +136,7 @@ int bont_cmd_ae(const bont_kb_t *kb, int argc, char **argv)
     argc--;
     argv++;
     const char *visit = NULL, *what = NULL, *onset = NULL, *severity = NULL, *resolved = NULL,
-               *note = NULL;
+               *note = NULL, *today = NULL;
     for (int i = 1; i < argc; i++) {
         int m;
         if ((m = bont_cli_common(&a, argc, argv, &i)) == 0 &&
@@ -143,6 +145,7 @@ int bont_cmd_ae(const bont_kb_t *kb, int argc, char **argv)
             (m = bont_cli_opt(argc, argv, &i, "--onset-day", &onset)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--severity", &severity)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--resolved", &resolved)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--today", &today)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--note", &note)) == 0)
             return bont_cli_usage_error(&a, "unexpected argument %s", argv[i]);
         if (m < 0)
@@ -167,19 +170,15 @@ int bont_cmd_ae(const bont_kb_t *kb, int argc, char **argv)
     bont_store_t *s = NULL;
     bont_error_t err;
     bont_error_clear(&err);
-    int code = bont_cli_store_open(&a, &s);
+    int code = bont_cli_store_open_write(&a, false, today, &s);
     if (code != 0)
         return code;
     int rc = bont_store_ae_add(s, &ae, &err);
     if (rc != 0)
         code = bont_cli_fail(&a, rc, &err);
     else if (a.json)
-        bont_cli_print_json(json_pack(
-            "{s:I, s:I, s:I, s:s, s:i, s:s, s:o, s:o}", "id", (json_int_t)ae.id, "patient_id",
-            (json_int_t)ae.patient_id, "visit_id", (json_int_t)ae.visit_id, "what", ae.what,
-            "onset_day", ae.onset_day, "severity", ae.severity, "resolved_date",
-            ae.resolved_date[0] ? json_string(ae.resolved_date) : json_null(), "note",
-            ae.note[0] ? json_string(ae.note) : json_null()));
+        code = bont_cli_written(
+            a.command, bont_report_json_write(stdout, bont_report_ae_json(&ae, true)), code);
     else
         printf("%lld\n", ae.id);
     bont_store_close(&s);

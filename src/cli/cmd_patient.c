@@ -5,8 +5,8 @@
 #include <strings.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/store_cli.h"
-#include "util/table.h"
 
 static void usage(FILE *f)
 {
@@ -14,13 +14,14 @@ static void usage(FILE *f)
         f,
         "usage: bont patient add --name NAME --birth YYYY-MM-DD --sex female|male|other|unknown\n"
         "                        [--weight KG] [--condition C]... [--medication M]...\n"
-        "                        [--allergy A]... [--db FILE] [--format text|json]\n"
+        "                        [--allergy A]... [--today YYYY-MM-DD] [--db FILE]\n"
+        "                        [--format text|json]\n"
         "       bont patient list [--db FILE] [--format text|json]\n"
         "       bont patient show ID [--db FILE] [--format text|json]\n"
         "add prints the new patient's id. Conditions, medications and allergies are checked\n"
         "at every `bont visit record` (e.g. myasthenia_gravis, gentamicin, milk_protein).\n"
         "The store is $XDG_DATA_HOME/bont/bont.db (else ~/.local/share/bont/bont.db) unless\n"
-        "--db names another file.\n");
+        "--db names another file; add creates it when missing, list and show never do.\n");
 }
 
 /* Resolves a condition, medication or allergy through the knowledge base, so the store keeps
@@ -63,40 +64,19 @@ static int parse_sex(const char *in, char out[16])
     return -1;
 }
 
-static void print_patient_text(const bont_store_patient_t *p)
-{
-    printf("Patient     %lld\n", p->id);
-    printf("Name        %s\n", p->name);
-    printf("Born        %s\n", p->birth_date);
-    printf("Sex         %s\n", p->sex);
-    if (p->weight_kg > 0)
-        printf("Weight      %g kg\n", p->weight_kg);
-    else
-        printf("Weight      not recorded\n");
-    static const char *const kinds[] = {"condition", "medication", "allergy"};
-    static const char *const labels[] = {"Conditions", "Medications", "Allergies"};
-    for (size_t k = 0; k < 3; k++) {
-        printf("%-11s ", labels[k]);
-        int any = 0;
-        for (size_t i = 0; i < p->n_terms; i++)
-            if (strcmp(p->terms[i].kind, kinds[k]) == 0)
-                printf("%s%s", any++ ? ", " : "", p->terms[i].name);
-        printf("%s\n", any ? "" : "none recorded");
-    }
-}
-
 static int patient_add(const bont_kb_t *kb, bont_store_args_t *a, int argc, char **argv)
 {
     bont_store_patient_t p;
     memset(&p, 0, sizeof p);
     p.weight_kg = -1;
-    const char *name = NULL, *birth = NULL, *sex = NULL, *weight = NULL, *v = NULL;
+    const char *name = NULL, *birth = NULL, *sex = NULL, *weight = NULL, *v = NULL, *today = NULL;
     for (int i = 1; i < argc; i++) {
         int m;
         if ((m = bont_cli_common(a, argc, argv, &i)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--name", &name)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--birth", &birth)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--sex", &sex)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--today", &today)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--weight", &weight)) == 0) {
             static const char *const kinds[] = {"condition", "medication", "allergy"};
             for (size_t k = 0; k < 3 && m == 0; k++) {
@@ -130,14 +110,16 @@ static int patient_add(const bont_kb_t *kb, bont_store_args_t *a, int argc, char
     bont_store_t *s = NULL;
     bont_error_t err;
     bont_error_clear(&err);
-    int code = bont_cli_store_open(a, &s);
+    /* The one command that starts a store: the others need records that are already in one. */
+    int code = bont_cli_store_open_write(a, true, today, &s);
     if (code != 0)
         return code;
     int rc = bont_store_patient_add(s, &p, &err);
     if (rc != 0)
         code = bont_cli_fail(a, rc, &err);
     else if (a->json)
-        bont_cli_print_json(bont_cli_patient_json(&p));
+        code = bont_cli_written(a->command,
+                                bont_report_json_write(stdout, bont_report_patient_json(&p)), code);
     else
         printf("%lld\n", p.id);
     bont_store_close(&s);
@@ -164,25 +146,10 @@ static int patient_list(bont_store_args_t *a, int argc, char **argv)
     int rc = bont_store_patient_list(s, &list, &n, &err);
     if (rc != 0) {
         code = bont_cli_fail(a, rc, &err);
-    } else if (a->json) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(arr, bont_cli_patient_json(&list[i]));
-        bont_cli_print_json(json_pack("{s:o}", "patients", arr));
-    } else if (n == 0) {
-        printf("no patients recorded yet (bont patient add)\n");
     } else {
-        bont_table_t *t = bont_table_new(5, "rlllr");
-        bont_table_rowf(t, "Id\tName\tBorn\tSex\tWeight (kg)");
-        for (size_t i = 0; i < n; i++) {
-            char w[32] = "";
-            if (list[i].weight_kg > 0)
-                snprintf(w, sizeof w, "%g", list[i].weight_kg);
-            bont_table_rowf(t, "%lld\t%s\t%s\t%s\t%s", list[i].id, list[i].name, list[i].birth_date,
-                            list[i].sex, w);
-        }
-        bont_table_print(t, stdout, 0);
-        bont_table_free(&t);
+        rc = a->json ? bont_report_json_write(stdout, bont_report_patients_json(list, n))
+                     : bont_report_patients_text(stdout, list, n);
+        code = bont_cli_written(a->command, rc, code);
     }
     free(list);
     bont_store_close(&s);
@@ -215,10 +182,12 @@ static int patient_show(bont_store_args_t *a, int argc, char **argv)
     int rc = bont_store_patient_get(s, id, &p, &err);
     if (rc != 0)
         code = bont_cli_fail(a, rc, &err);
-    else if (a->json)
-        bont_cli_print_json(bont_cli_patient_json(&p));
     else
-        print_patient_text(&p);
+        code =
+            bont_cli_written(a->command,
+                             a->json ? bont_report_json_write(stdout, bont_report_patient_json(&p))
+                                     : bont_report_patient_text(stdout, &p),
+                             code);
     bont_store_close(&s);
     return code;
 }

@@ -12,7 +12,7 @@
 #include "bont/population.h"
 #include "bont/spread.h"
 #include "cli/commands.h"
-#include "report/report.h"
+#include "cli/output.h"
 
 static void usage(FILE *f)
 {
@@ -102,10 +102,31 @@ static void progress_draw(double done, void *user)
     fflush(stderr);
 }
 
+/* The plot of a simulation or a population into the file path; the exit code. */
+typedef int (*svg_writer_t)(FILE *f, const void *result, const bont_plan_t *plan);
+
+static int sim_svg(FILE *f, const void *sim, const bont_plan_t *plan)
+{
+    return bont_report_sim_svg(f, sim, plan);
+}
+
+static int pop_svg(FILE *f, const void *pop, const bont_plan_t *plan)
+{
+    return bont_report_pop_svg(f, pop, plan);
+}
+
+static int write_svg(const char *path, svg_writer_t write, const void *result,
+                     const bont_plan_t *plan, int exit_code)
+{
+    FILE *f = bont_cli_create("simulate", path);
+    int code =
+        f ? bont_cli_finish("simulate", f, path, write(f, result, plan)) : BONT_EXIT_INTERNAL;
+    return code ? code : exit_code;
+}
+
 static int simulate_population(const bont_kb_t *kb, const bont_plan_t *plan,
                                const bont_model_t *model, const bont_params_t *params,
-                               bont_pop_opts_t *opts, int format, const char *svg,
-                               const char *title)
+                               bont_pop_opts_t *opts, int format, const char *svg)
 {
     bont_error_t err;
     bont_error_clear(&err);
@@ -131,16 +152,12 @@ static int simulate_population(const bont_kb_t *kb, const bont_plan_t *plan,
         exit_code = rc == BONT_ENOMEM || rc == BONT_ENUMERIC ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
         goto cleanup;
     }
-    if (format == 1)
-        bont_report_pop_json(stdout, pop);
-    else if (format == 2)
-        bont_report_pop_csv(stdout, pop);
-    else
-        bont_report_pop_text(stdout, pop, title);
-    if (svg && (rc = bont_report_pop_svg(svg, pop, plan->title ? plan->title : plan->file, &err))) {
-        bont_cli_error(&err);
-        exit_code = BONT_EXIT_INTERNAL;
-    }
+    rc = format == 1   ? bont_report_pop_json_write(stdout, pop)
+         : format == 2 ? bont_report_pop_csv(stdout, pop)
+                       : bont_report_pop_text(stdout, pop, plan);
+    exit_code = bont_cli_written("simulate", rc, exit_code);
+    if (svg)
+        exit_code = write_svg(svg, pop_svg, pop, plan, exit_code);
 cleanup:
     bont_pop_free(&pop);
     bont_spread_free(&sp);
@@ -148,6 +165,34 @@ cleanup:
 }
 
 /* ---- end of virtual patients ------------------------------------------------------------- */
+
+/* One virtual patient with typical parameters. */
+static int simulate_one(const bont_plan_t *plan, const bont_model_t *model,
+                        const bont_params_t *params, int days, bool history, int format,
+                        const char *svg)
+{
+    bont_error_t err;
+    bont_error_clear(&err);
+    bont_sim_t *sim = NULL;
+    int rc = bont_sim_new(&sim, model, params, &err);
+    if (rc == 0)
+        rc = bont_sim_add_plan(sim, plan, history, &err);
+    if (rc == 0)
+        rc = bont_sim_run(sim, days, 10, &err);
+    if (rc) {
+        bont_cli_error(&err);
+        bont_sim_free(&sim);
+        return rc == BONT_ENOMEM || rc == BONT_ENUMERIC ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
+    }
+    rc = format == 1   ? bont_report_sim_json_write(stdout, sim)
+         : format == 2 ? bont_report_sim_csv(stdout, sim)
+                       : bont_report_sim_text(stdout, sim, plan);
+    int exit_code = bont_cli_written("simulate", rc, BONT_EXIT_OK);
+    if (svg)
+        exit_code = write_svg(svg, sim_svg, sim, plan, exit_code);
+    bont_sim_free(&sim);
+    return exit_code;
+}
 
 /* The value of an option given as "--opt VALUE" or "--opt=VALUE"; advances *i. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
@@ -227,51 +272,24 @@ int bont_cmd_simulate(const bont_kb_t *kb, int argc, char **argv)
     bont_error_clear(&err);
     bont_params_t params;
     bont_plan_t *plan = NULL;
-    bont_sim_t *sim = NULL;
     int exit_code = BONT_EXIT_USAGE;
     int rc = params_path ? bont_params_load_file(&params, params_path, &err)
                          : bont_params_load(&params, &err);
     if (rc == 0)
         rc = bont_plan_load(kb, path, &plan, &err);
     if (rc == 0 && pop_opts.n_patients > 0) {
-        char ptitle[512];
-        snprintf(ptitle, sizeof ptitle, "%s%s%s%s", plan->file, plan->title ? " (" : "",
-                 plan->title ? plan->title : "", plan->title ? ")" : "");
         pop_opts.days = days;
         pop_opts.with_history = history;
-        exit_code = simulate_population(kb, plan, model, &params, &pop_opts, format, svg, ptitle);
+        exit_code = simulate_population(kb, plan, model, &params, &pop_opts, format, svg);
         goto cleanup;
     }
-    if (rc == 0)
-        rc = bont_sim_new(&sim, model, &params, &err);
-    if (rc == 0)
-        rc = bont_sim_add_plan(sim, plan, history, &err);
-    if (rc == 0)
-        rc = bont_sim_run(sim, days, 10, &err);
-    if (rc) {
-        bont_cli_error(&err);
-        exit_code = rc == BONT_ENOMEM || rc == BONT_ENUMERIC ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
+    if (rc == 0) {
+        exit_code = simulate_one(plan, model, &params, days, history, format, svg);
         goto cleanup;
     }
-    char title[512];
-    snprintf(title, sizeof title, "%s%s%s%s", plan->file, plan->title ? " (" : "",
-             plan->title ? plan->title : "", plan->title ? ")" : "");
-    if (format == 1)
-        bont_report_sim_json(stdout, sim);
-    else if (format == 2)
-        bont_report_sim_csv(stdout, sim);
-    else
-        bont_report_sim_text(stdout, sim, title);
-    exit_code = BONT_EXIT_OK;
-    if (svg) {
-        rc = bont_report_sim_svg(svg, sim, plan->title ? plan->title : plan->file, &err);
-        if (rc) {
-            bont_cli_error(&err);
-            exit_code = BONT_EXIT_INTERNAL;
-        }
-    }
+    bont_cli_error(&err);
+    exit_code = rc == BONT_ENOMEM ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
 cleanup:
-    bont_sim_free(&sim);
     bont_plan_free(&plan);
     return exit_code;
 }

@@ -5,6 +5,7 @@
 
 #include "bont/plan.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/store_cli.h"
 
 static void usage(FILE *f)
@@ -12,7 +13,8 @@ static void usage(FILE *f)
     fprintf(
         f, "usage: bont visit record PLAN.json --patient ID --lot LOT --expiry YYYY-MM-DD\n"
            "                         [--reconstituted TIME] [--injected TIME]\n"
-           "                         [--override REASON] [--db FILE] [--format text|json]\n"
+           "                         [--override REASON] [--today YYYY-MM-DD] [--db FILE]\n"
+           "                         [--format text|json]\n"
            "Runs the full check of the plan with the patient's stored visits as history (minimum\n"
            "interval and cumulative windows across every indication and product), the patient's\n"
            "recorded conditions, medications and allergies, the vial's expiry, and the time since\n"
@@ -26,22 +28,9 @@ static void usage(FILE *f)
            "input, 3 store failure.\n");
 }
 
-static void print_findings(const bont_visit_result_t *r, FILE *out)
-{
-    for (size_t i = 0; i < r->n_findings; i++) {
-        const bont_finding_t *f = &r->findings[i];
-        fprintf(out, "  %-7s  %s\n           %s", bont_severity_name(f->severity), f->rule,
-                f->message);
-        if (f->source[0] || f->evidence[0])
-            fprintf(out, " [%s%s%s]", f->evidence, f->evidence[0] && f->source[0] ? "; " : "",
-                    f->source);
-        fprintf(out, "\n");
-    }
-}
-
 static int visit_record(const bont_kb_t *kb, bont_store_args_t *a, int argc, char **argv)
 {
-    const char *plan_path = NULL, *patient = NULL;
+    const char *plan_path = NULL, *patient = NULL, *today = NULL;
     bont_visit_opts_t o = {0};
     for (int i = 1; i < argc; i++) {
         int m;
@@ -51,6 +40,7 @@ static int visit_record(const bont_kb_t *kb, bont_store_args_t *a, int argc, cha
             (m = bont_cli_opt(argc, argv, &i, "--expiry", &o.expiry)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--reconstituted", &o.reconstituted_at)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--injected", &o.injected_at)) == 0 &&
+            (m = bont_cli_opt(argc, argv, &i, "--today", &today)) == 0 &&
             (m = bont_cli_opt(argc, argv, &i, "--override", &o.override_reason)) == 0) {
             if ((argv[i][0] == '-' && argv[i][1]) || plan_path)
                 return bont_cli_usage_error(a, "unexpected argument %s", argv[i]);
@@ -75,7 +65,7 @@ static int visit_record(const bont_kb_t *kb, bont_store_args_t *a, int argc, cha
         bont_cli_error(&err);
         return rc == BONT_ENOMEM ? BONT_EXIT_INTERNAL : BONT_EXIT_USAGE;
     }
-    int code = bont_cli_store_open(a, &s);
+    int code = bont_cli_store_open_write(a, false, today, &s);
     if (code != 0)
         goto cleanup;
     if ((rc = bont_visit_record(s, kb, plan, &o, &r, &err)) != 0) {
@@ -84,37 +74,16 @@ static int visit_record(const bont_kb_t *kb, bont_store_args_t *a, int argc, cha
     }
     code = r->written ? BONT_EXIT_OK : BONT_EXIT_VIOLATION;
     if (a->json) {
-        bont_cli_print_json(json_pack(
-            "{s:b, s:o, s:b, s:o, s:I, s:s, s:s, s:b, s:s, s:{s:I, s:I, s:I}, s:o}", "written",
-            r->written, "visit_id", r->written ? json_integer(r->visit_id) : json_null(),
-            "overridden", r->overridden, "override_reason",
-            r->overridden ? json_string(o.override_reason) : json_null(), "patient",
-            (json_int_t)o.patient_id, "plan", plan->file, "injected_at", r->injected_at,
-            "injected_at_assumed", r->injected_assumed, "verdict",
-            r->n_errors ? "violations" : "ok", "counts", "error", (json_int_t)r->n_errors,
-            "warning", (json_int_t)r->n_warnings, "note", (json_int_t)r->n_notes, "findings",
-            bont_cli_findings_json(r->findings, r->n_findings)));
+        code = bont_cli_written(
+            a->command,
+            bont_report_json_write(stdout, bont_report_visit_result_json(r, &o, plan->file)), code);
         goto cleanup;
     }
     /* stdout carries only the id, so `id=$(bont visit record ...)` works; the findings are
      * diagnostics and go to stderr. */
-    if (r->n_findings) {
-        fprintf(stderr, "Findings for %s (patient %lld, injected %s%s):\n", plan->file,
-                o.patient_id, r->injected_at, r->injected_assumed ? ", assumed" : "");
-        print_findings(r, stderr);
-    }
-    if (r->written) {
-        if (r->overridden)
-            fprintf(stderr,
-                    "bont visit record: recorded despite %zu error%s, with the reason \"%s\"\n",
-                    r->n_errors, r->n_errors == 1 ? "" : "s", o.override_reason);
+    bont_report_visit_result_text(stderr, r, &o, plan->file);
+    if (r->written)
         printf("%lld\n", r->visit_id);
-    } else {
-        fprintf(stderr,
-                "bont visit record: refused: %zu error%s; nothing was written. Fix the plan, or "
-                "record a conscious exception with --override REASON.\n",
-                r->n_errors, r->n_errors == 1 ? "" : "s");
-    }
 cleanup:
     bont_visit_result_free(&r);
     bont_store_close(&s);

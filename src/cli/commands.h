@@ -6,10 +6,14 @@
 
 /* Exit codes of the bont command (documented in README.md and docs/cli.md). */
 enum {
-    BONT_EXIT_OK = 0,        /* done; for check: no error-level finding */
-    BONT_EXIT_VIOLATION = 1, /* the plan breaks a rule (check, visit record) */
-    BONT_EXIT_USAGE = 2,     /* unusable input: bad arguments, malformed or inconsistent file */
-    BONT_EXIT_INTERNAL = 3,  /* the program failed (out of memory, I/O, store error) */
+    BONT_EXIT_OK = 0,          /* done; for check: no error-level finding */
+    BONT_EXIT_VIOLATION = 1,   /* the plan breaks a rule (check, visit record) */
+    BONT_EXIT_USAGE = 2,       /* unusable input: bad arguments, malformed or inconsistent file */
+    BONT_EXIT_INTERNAL = 3,    /* the program failed (out of memory, I/O, store error) */
+    BONT_EXIT_CONNECT = 4,     /* the database server cannot be reached, refused the login, or
+                                  the connection was lost */
+    BONT_EXIT_UNSUPPORTED = 5, /* not done by bont for this kind of store (backup on
+                                  PostgreSQL: pg_dump, pg_basebackup) */
 };
 
 typedef int (*bont_cmd_fn_t)(const bont_kb_t *kb, int argc, char **argv);
@@ -37,6 +41,10 @@ int bont_cmd_recall(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_due(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_export(const bont_kb_t *kb, int argc, char **argv);
 int bont_cmd_backup(const bont_kb_t *kb, int argc, char **argv);
+/* The web app and its logins (cmd_serve.c, cmd_user.c, cmd_audit.c). */
+int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_user(const bont_kb_t *kb, int argc, char **argv);
+int bont_cmd_audit(const bont_kb_t *kb, int argc, char **argv);
 
 /* Prints "bont: <formatted error>" on stderr. */
 void bont_cli_error(const bont_error_t *err);

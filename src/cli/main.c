@@ -1,9 +1,12 @@
 /* main.c: the bont command: finds the subcommand and hands it the knowledge base. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bont/kb.h"
+#include "bont/report.h"
+#include "bont/version.h"
 #include "cli/commands.h"
 
 static const bont_cmd_t commands[] = {
@@ -23,6 +26,9 @@ static const bont_cmd_t commands[] = {
     {"due", bont_cmd_due, "patients whose effect is predicted to wear off soon"},
     {"export", bont_cmd_export, "a patient's record as a FHIR R4 JSON Bundle"},
     {"backup", bont_cmd_backup, "a consistent copy of the record store, while in use"},
+    {"serve", bont_cmd_serve, "the clinic web app and JSON API, behind login"},
+    {"user", bont_cmd_user, "add, list or disable the web app's logins"},
+    {"audit", bont_cmd_audit, "who read or wrote which records, when and from where"},
 };
 
 static void usage(FILE *f)
@@ -31,13 +37,14 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nexit codes: 0 ok, 1 the plan breaks a rule, 2 unusable input, 3 internal "
-               "error\n`bont COMMAND --help` shows the command's options.\n");
+               "error\n`bont help COMMAND` or `bont COMMAND --help` shows the command's options;\n"
+               "--db FILE, --format and --today may also come before the command, and the\n"
+               "BONT_DB environment variable names the default record store.\n");
 }
 
 void bont_cli_error(const bont_error_t *err)
 {
-    char buf[1400];
-    fprintf(stderr, "bont: %s\n", bont_error_format(err, buf, sizeof buf));
+    bont_report_error(stderr, "bont", err);
 }
 
 int bont_cli_format(const char *value, const char *const *allowed, int *out)
@@ -54,22 +61,101 @@ int bont_cli_format(const char *value, const char *const *allowed, int *out)
     return -1;
 }
 
+/* Options every command that has them reads the same way; given before the command
+ * (`bont --db F patient list`) they are handed to it as if given after. Each takes a value. */
+static const char *const global_options[] = {"--db", "--format", "--today"};
+
+static bool is_global_option(const char *arg)
+{
+    for (size_t i = 0; i < sizeof global_options / sizeof global_options[0]; i++) {
+        size_t n = strlen(global_options[i]);
+        if (strncmp(arg, global_options[i], n) == 0 && (arg[n] == '\0' || arg[n] == '='))
+            return true;
+    }
+    return false;
+}
+
+/* Moves global options that come before the command to the end of argv, where every command
+ * parses its options (`bont --db F patient list` runs as `bont patient list --db F`). Returns 1,
+ * -1 after printing why (an option without its value), or -2 when only options were given. */
+static int hoist_global_options(int argc, char **argv)
+{
+    int i = 1;
+    while (i < argc && is_global_option(argv[i])) {
+        int take = strchr(argv[i], '=') ? 1 : 2;
+        if (i + take > argc) {
+            fprintf(stderr, "bont: %s needs a value\n", argv[i]);
+            return -1;
+        }
+        i += take;
+    }
+    if (i == 1)
+        return 1;
+    if (i >= argc)
+        return -2;
+    /* Rotate argv[1 .. argc-1] left by i-1 places: the options go after the rest. */
+    int n_opts = i - 1, n_rest = argc - i;
+    char **opts = malloc((size_t)n_opts * sizeof *opts);
+    if (!opts) {
+        fprintf(stderr, "bont: out of memory\n");
+        return -1;
+    }
+    memcpy(opts, argv + 1, (size_t)n_opts * sizeof *opts);
+    memmove(argv + 1, argv + i, (size_t)n_rest * sizeof *argv);
+    memcpy(argv + 1 + n_rest, opts, (size_t)n_opts * sizeof *opts);
+    free(opts);
+    return 1;
+}
+
+static const bont_cmd_t *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    fputs("bont: unknown command \"", stderr);
+    bont_report_put_text(stderr, name);
+    fputs("\"\n\n", stderr);
+    usage(stderr);
+    return BONT_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
+    int at = hoist_global_options(argc, argv);
+    if (at == -1)
+        return BONT_EXIT_USAGE;
+    if (at == -2) {
+        fprintf(stderr, "bont: options given but no command\n\n");
+        usage(stderr);
+        return BONT_EXIT_USAGE;
+    }
+    if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)) {
+        printf("bont %s\n", bont_version());
+        return BONT_EXIT_OK;
+    }
+    /* `bont help COMMAND` is `bont COMMAND --help`. */
+    char *help_argv[3] = {NULL, NULL, "--help"};
+    if (argc >= 3 && strcmp(argv[1], "help") == 0) {
+        if (!find_command(argv[2]))
+            return unknown_command(argv[2]);
+        help_argv[0] = argv[0];
+        help_argv[1] = argv[2];
+        argc = 3;
+        argv = help_argv;
+    }
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? BONT_EXIT_USAGE : BONT_EXIT_OK;
     }
-    const bont_cmd_t *cmd = NULL;
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            cmd = &commands[i];
-    if (!cmd) {
-        fprintf(stderr, "bont: unknown command \"%s\"\n\n", argv[1]);
-        usage(stderr);
-        return BONT_EXIT_USAGE;
-    }
+    const bont_cmd_t *cmd = find_command(argv[1]);
+    if (!cmd)
+        return unknown_command(argv[1]);
     bont_kb_t *kb = NULL;
     bont_error_t err;
     bont_error_clear(&err);

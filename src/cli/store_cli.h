@@ -1,8 +1,7 @@
-/* store_cli.h: what the record-store commands share: options, opening the store, output. */
+/* store_cli.h: what the record-store commands share: options, opening the store, errors. */
 #ifndef BONT_CLI_STORE_CLI_H
 #define BONT_CLI_STORE_CLI_H
 
-#include <jansson.h>
 #include <stdbool.h>
 
 #include "bont/store.h"
@@ -22,9 +21,21 @@ int bont_cli_opt(int argc, char **argv, int *i, const char *name, const char **v
 /* Takes --db and --format at argv[*i]; same returns as bont_cli_opt. */
 int bont_cli_common(bont_store_args_t *a, int argc, char **argv, int *i);
 
-/* Opens the store named by --db, or the default one (creating its folder). Returns an exit
- * code: 0, or BONT_EXIT_USAGE / BONT_EXIT_INTERNAL after printing the reason. */
+/* Opens the store named by --db, or the default one, for a command that only reads: a missing
+ * store is "no bont store at PATH" and nothing is created. Returns an exit code: 0, or
+ * BONT_EXIT_USAGE / BONT_EXIT_INTERNAL after printing the reason. */
 int bont_cli_store_open(const bont_store_args_t *a, bont_store_t **store);
+
+/* The store's path: --db, else the BONT_DB environment variable, else the default file (in
+ * buf; its folder made when create_dir). Returns 0 or the library's code with err filled. */
+int bont_cli_db_path(const bont_store_args_t *a, bool create_dir, char *buf, size_t size,
+                     const char **db, bont_error_t *err);
+
+/* The same for a command that adds records. create: a missing store (and its folder) is
+ * created, and that is said once on stderr. today is --today (YYYY-MM-DD) or NULL for the local
+ * date; the store refuses records dated after it. */
+int bont_cli_store_open_write(const bont_store_args_t *a, bool create, const char *today,
+                              bont_store_t **store);
 
 /* Prints err and maps the library's rc to the command's exit code. */
 int bont_cli_fail(const bont_store_args_t *a, int rc, const bont_error_t *err);
@@ -35,13 +46,5 @@ int bont_cli_usage_error(const bont_store_args_t *a, const char *fmt, ...)
 
 /* A positive record id from text; 0 when it is not one. */
 long long bont_cli_id(const char *text);
-
-/* Prints root as indented JSON on stdout and drops it. */
-void bont_cli_print_json(json_t *root);
-
-/* JSON for the records (a new reference each). */
-json_t *bont_cli_patient_json(const bont_store_patient_t *p);
-json_t *bont_cli_visit_json(const bont_store_visit_t *v);
-json_t *bont_cli_findings_json(const bont_finding_t *f, size_t n);
 
 #endif

@@ -11,9 +11,6 @@ typedef struct bont_embedded_file_t {
 } bont_embedded_file_t;
 
 /* Ends with an entry whose name is NULL. */
-extern const bont_embedded_file_t bont_embedded_files[];
-
-/* The embedded file with that name (e.g. "model-params.json"), or NULL. */
-const bont_embedded_file_t *bont_embedded_find(const char *name);
+extern const bont_embedded_file_t bont__embedded_files[];
 
 #endif

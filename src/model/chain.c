@@ -22,8 +22,8 @@ static void mat_mul(const mat_t a, const mat_t b, int n, mat_t out)
     memcpy(out, r, sizeof r);
 }
 
-void bont_expm_lower(const double a_in[BONT_CHAIN_MAX][BONT_CHAIN_MAX], int n, double h,
-                     double out[BONT_CHAIN_MAX][BONT_CHAIN_MAX])
+void bont__expm_lower(const double a_in[BONT_CHAIN_MAX][BONT_CHAIN_MAX], int n, double h,
+                      double out[BONT_CHAIN_MAX][BONT_CHAIN_MAX])
 {
     mat_t a, term, sum;
     memset(a, 0, sizeof a);
@@ -67,8 +67,8 @@ void bont_expm_lower(const double a_in[BONT_CHAIN_MAX][BONT_CHAIN_MAX], int n, d
             out[i][j] = sum[i][j];
 }
 
-void bont_chain_propagator(const double *k, int n, double h,
-                           double out[BONT_CHAIN_MAX][BONT_CHAIN_MAX])
+void bont__chain_propagator(const double *k, int n, double h,
+                            double out[BONT_CHAIN_MAX][BONT_CHAIN_MAX])
 {
     mat_t a;
     memset(a, 0, sizeof a);
@@ -77,10 +77,10 @@ void bont_chain_propagator(const double *k, int n, double h,
         if (i > 0)
             a[i][i - 1] = k[i - 1];
     }
-    bont_expm_lower(a, n, h, out);
+    bont__expm_lower(a, n, h, out);
 }
 
-void bont_chain_apply(const double p[BONT_CHAIN_MAX][BONT_CHAIN_MAX], int n, double *x)
+void bont__chain_apply(const double p[BONT_CHAIN_MAX][BONT_CHAIN_MAX], int n, double *x)
 {
     double y[BONT_CHAIN_MAX];
     for (int i = 0; i < n; i++) {
@@ -92,7 +92,7 @@ void bont_chain_apply(const double p[BONT_CHAIN_MAX][BONT_CHAIN_MAX], int n, dou
     memcpy(x, y, (size_t)n * sizeof *x);
 }
 
-double bont_chain_closed_form_last(const double *k, int n, double t)
+double bont__chain_closed_form_last(const double *k, int n, double t)
 {
     /* lytic(t) = 1 - sum_i [prod_{j != i} k_j / (k_j - k_i)] exp(-k_i t), over the n - 1
      * transient states (model.md section 1.2). */
@@ -105,4 +105,22 @@ double bont_chain_closed_form_last(const double *k, int n, double t)
         s += c * exp(-k[i] * t);
     }
     return 1.0 - s;
+}
+
+void bont__uptake_matrix(const bont_params_t *p, int sero, double a[BONT_CHAIN_MAX][BONT_CHAIN_MAX])
+{
+    const double min_per_day = 1440.0;
+    memset(a, 0, sizeof(double[BONT_CHAIN_MAX][BONT_CHAIN_MAX]));
+    double k[4] = {p->k_bulk_per_min * min_per_day, p->k_bind_per_min * min_per_day,
+                   p->k_endo_per_min * min_per_day, p->k_transloc_per_min * min_per_day};
+    double k_lc = M_LN2 / p->lc_half_life_d[sero];
+    for (int r = 0; r < 4; r++) {
+        a[r][r] = -k[r];
+        if (r > 0)
+            a[r][r - 1] = k[r - 1];
+    }
+    a[4][3] = (1.0 - p->lc_slow_fraction) * k[3];
+    a[5][3] = p->lc_slow_fraction * k[3];
+    a[4][4] = -k_lc;
+    a[5][5] = -k_lc / p->lc_slow_factor;
 }

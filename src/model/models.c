@@ -3,6 +3,7 @@
 #include "bont/model.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/chain.h"
@@ -58,7 +59,7 @@ static int run_lebeda(const bont_params_t *p, const bont_dose_t *doses, size_t n
     k[n++] = p->k_transloc_per_min * MIN_PER_DAY;
     k[n++] = 0.0; /* lytic accumulates */
     double prop[BONT_CHAIN_MAX][BONT_CHAIN_MAX];
-    bont_chain_propagator(k, n, 1.0 / tr->steps_per_day, prop);
+    bont__chain_propagator(k, n, 1.0 / tr->steps_per_day, prop);
     size_t start = (size_t)-1;
     for (size_t i = 0; i < n_doses; i++)
         if (doses[i].ona_u > 0 && dose_step(&doses[i], tr->steps_per_day) < start)
@@ -69,7 +70,7 @@ static int run_lebeda(const bont_params_t *p, const bont_dose_t *doses, size_t n
         store(tr, s, lytic, 1.0 - lytic, 1.0 - lytic, 0.0);
         if (s == start)
             x[0] = 1.0;
-        bont_chain_apply(prop, n, x);
+        bont__chain_apply(prop, n, x);
     }
     return 0;
 }
@@ -203,6 +204,129 @@ static void outputs(const bont_consts_t *c, const junction_t *j, const derived_t
     }
 }
 
+/* One uptake chain per serotype present (section 2; bont__uptake_matrix). */
+static int make_channels(const bont_params_t *p, const bont_dose_t *doses, size_t n_doses, double h,
+                         channel_t *ch, bont_error_t *err)
+{
+    int n_ch = 0;
+    for (size_t i = 0; i < n_doses; i++) {
+        if ((unsigned)doses[i].serotype >= BONT_SERO_COUNT || !(doses[i].ona_u >= 0.0) ||
+            !(doses[i].t_days >= 0.0)) {
+            bont_error_setf(err, "doses", "dose %zu needs a serotype, units >= 0 and a time >= 0",
+                            i);
+            return -1;
+        }
+        int found = 0;
+        for (int j = 0; j < n_ch; j++)
+            found |= ch[j].sero == (int)doses[i].serotype;
+        if (found)
+            continue;
+        channel_t *cc = &ch[n_ch++];
+        memset(cc, 0, sizeof *cc);
+        cc->sero = (int)doses[i].serotype;
+        double a[BONT_CHAIN_MAX][BONT_CHAIN_MAX];
+        bont__uptake_matrix(p, cc->sero, a);
+        bont__expm_lower(a, BONT_N, h, cc->prop);
+        bont__expm_lower(a, BONT_N, 0.5 * h, cc->prop_half);
+    }
+    return n_ch;
+}
+
+/* A dose and the step it falls on, to walk the doses in step order. */
+typedef struct dose_at_t {
+    size_t step, index;
+} dose_at_t;
+
+static int cmp_dose_at(const void *x, const void *y)
+{
+    const dose_at_t *a = x, *b = y;
+    if (a->step != b->step)
+        return (a->step > b->step) - (a->step < b->step);
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* The doses by step, and within a step in the order given (so every sum is taken in the same
+ * order as a scan of all doses would): each step then costs only its own doses, and a long
+ * history O(doses log doses) in all instead of O(steps x doses). */
+static dose_at_t *doses_by_step(const bont_dose_t *doses, size_t n_doses, int spd)
+{
+    dose_at_t *at = malloc((n_doses ? n_doses : 1) * sizeof *at);
+    if (!at)
+        return NULL;
+    for (size_t i = 0; i < n_doses; i++)
+        at[i] = (dose_at_t){dose_step(&doses[i], spd), i};
+    qsort(at, n_doses, sizeof *at, cmp_dose_at);
+    return at;
+}
+
+/* The doses at step k, at[*next..] (section 1): coverage widens with the session's total
+ * concentration; each serotype's captured amount saturates; sprouts are silenced. */
+static void apply_doses(const bont_params_t *p, const bont_consts_t *c, const bont_dose_t *doses,
+                        const dose_at_t *at, size_t n_doses, size_t *next, size_t k,
+                        double volume_ml, channel_t *ch, int n_ch, junction_t *j, derived_t *d)
+{
+    size_t first = *next, end = first;
+    double c_total = 0.0;
+    while (end < n_doses && at[end].step == k)
+        c_total += doses[at[end++].index].ona_u / volume_ml;
+    *next = end;
+    if (!(c_total > 0.0))
+        return;
+    for (int m = 0; m < n_ch; m++) {
+        double cs = 0.0;
+        for (size_t i = first; i < end; i++)
+            if ((int)doses[at[i].index].serotype == ch[m].sero)
+                cs += doses[at[i].index].ona_u / volume_ml;
+        if (cs > 0.0)
+            ch[m].x[0] += p->uptake_sat_u_per_ml * log1p(cs / p->uptake_sat_u_per_ml);
+    }
+    j->cov = fmax(j->cov, -expm1(-c_total / p->coverage_u_per_ml));
+    /* Sprouts are terminals too: the new session's toxin, which saturates cleavage at tiny
+     * amounts (section 3), silences those of the last session, and the junction must sprout
+     * again (section 4; Rogozhin 2008). */
+    j->sp1 = j->sp2 = 0.0;
+    derive_release(c, j, d);
+}
+
+/* One step of h days after the doses of its start (sections 2-6). */
+static void step_bont(const bont_params_t *p, const bont_consts_t *c, const relax_t *sprout,
+                      const relax_t *atro, channel_t *ch, int n_ch, double q_prev[2], junction_t *j,
+                      derived_t *d, double h)
+{
+    derived_t d0 = *d;
+    /* Light chain (section 2), exact at the step's midpoint and end; then cleavage against
+     * resynthesis with the cleavage rate averaged over the step by Simpson's rule (it saturates
+     * within hours of a dose, so a trapezoid is too coarse there; section 7). */
+    channel_t mid[BONT_SERO_COUNT];
+    for (int m = 0; m < n_ch; m++) {
+        memcpy(mid[m].x, ch[m].x, sizeof mid[m].x);
+        mid[m].sero = ch[m].sero;
+        bont__chain_apply(ch[m].prop_half, BONT_N, mid[m].x);
+        bont__chain_apply(ch[m].prop, BONT_N, ch[m].x);
+    }
+    double q[2], qm[2];
+    derive_light(c, mid, n_ch, qm);
+    derive_light(c, ch, n_ch, q);
+    for (int s = 0; s < 2; s++) {
+        if (q_prev[s] == 0.0 && q[s] == 0.0 && j->s[s] == 1.0)
+            continue; /* substrate of no serotype present: stays intact */
+        double lam = c->ksyn + c->kcl * (q_prev[s] + 4.0 * qm[s] + q[s]) / 6.0;
+        double eq = c->ksyn / lam;
+        j->s[s] = eq + (j->s[s] - eq) * exp(-lam * h);
+        q_prev[s] = q[s];
+    }
+    /* Sprouts follow the parent's loss of release through two stages (section 4). */
+    double rp1 = parent_release(c, j);
+    double sp1_old = j->sp1;
+    j->sp1 = relax_step(sprout, j->sp1, c->sprout_max * (1.0 - d0.rp), c->sprout_max * (1.0 - rp1));
+    j->sp2 = relax_step(sprout, j->sp2, sp1_old, j->sp1);
+    derive_release(c, j, d);
+    /* Atrophy follows the share of fibres failing (section 6). */
+    if (c->muscle)
+        j->atrophy =
+            relax_step(atro, j->atrophy, p->atrophy_max * d0.fail, p->atrophy_max * d->fail);
+}
+
 static int run_bont(const bont_params_t *p, const bont_target_t *target, const bont_dose_t *doses,
                     size_t n_doses, bont_trace_t *tr, bont_error_t *err)
 {
@@ -227,111 +351,29 @@ static int run_bont(const bont_params_t *p, const bont_target_t *target, const b
     c.phi0 = 0.5 * erfc(c.mu / c.sigma / M_SQRT2); /* failures at normal release */
     relax_t sprout = relax_make(p->sprout_rate_per_d[target->tissue], h);
     relax_t atro = relax_make(p->atrophy_rate_per_d, h);
-
-    /* One uptake chain per serotype present (section 2). */
     channel_t ch[BONT_SERO_COUNT];
-    int n_ch = 0;
-    for (size_t i = 0; i < n_doses; i++) {
-        if ((unsigned)doses[i].serotype >= BONT_SERO_COUNT || !(doses[i].ona_u >= 0.0) ||
-            !(doses[i].t_days >= 0.0)) {
-            bont_error_setf(err, "doses", "dose %zu needs a serotype, units >= 0 and a time >= 0",
-                            i);
-            return BONT_EINVAL;
-        }
-        int found = 0;
-        for (int j = 0; j < n_ch; j++)
-            found |= ch[j].sero == (int)doses[i].serotype;
-        if (!found) {
-            channel_t *cc = &ch[n_ch++];
-            memset(cc, 0, sizeof *cc);
-            cc->sero = (int)doses[i].serotype;
-            /* Section 2: the Lebeda chain, then light chain in two pools with the serotype's
-             * persistence (Foran 2003) and a long-lived share (Whitemarsh 2014). */
-            double a[BONT_CHAIN_MAX][BONT_CHAIN_MAX] = {{0}};
-            double k[4] = {p->k_bulk_per_min * MIN_PER_DAY, p->k_bind_per_min * MIN_PER_DAY,
-                           p->k_endo_per_min * MIN_PER_DAY, p->k_transloc_per_min * MIN_PER_DAY};
-            double k_lc = M_LN2 / p->lc_half_life_d[cc->sero];
-            for (int r = 0; r < 4; r++) {
-                a[r][r] = -k[r];
-                if (r > 0)
-                    a[r][r - 1] = k[r - 1];
-            }
-            a[4][3] = (1.0 - p->lc_slow_fraction) * k[3];
-            a[5][3] = p->lc_slow_fraction * k[3];
-            a[4][4] = -k_lc;
-            a[5][5] = -k_lc / p->lc_slow_factor;
-            bont_expm_lower(a, BONT_N, h, cc->prop);
-            bont_expm_lower(a, BONT_N, 0.5 * h, cc->prop_half);
-        }
+    int n_ch = make_channels(p, doses, n_doses, h, ch, err);
+    if (n_ch < 0)
+        return BONT_EINVAL;
+    dose_at_t *at = doses_by_step(doses, n_doses, tr->steps_per_day);
+    if (!at) {
+        bont_error_setf(err, NULL, "out of memory");
+        return BONT_ENOMEM;
     }
-
     junction_t j = {.cov = 0.0, .s = {1.0, 1.0}};
     derived_t d;
     double q_prev[2];
     derive_light(&c, ch, n_ch, q_prev);
     derive_release(&c, &j, &d);
+    size_t next = 0;
     for (size_t k = 0;; k++) {
         outputs(&c, &j, &d, tr, k); /* at a dose time: the state just before it */
         if (k == tr->n_steps)
             break;
-        /* Doses at this step (section 1): coverage widens with the session's total
-         * concentration; each serotype's captured amount saturates. */
-        double c_total = 0.0;
-        for (size_t i = 0; i < n_doses; i++)
-            if (dose_step(&doses[i], tr->steps_per_day) == k)
-                c_total += doses[i].ona_u / target->volume_ml;
-        if (c_total > 0.0) {
-            for (int m = 0; m < n_ch; m++) {
-                double cs = 0.0;
-                for (size_t i = 0; i < n_doses; i++)
-                    if (dose_step(&doses[i], tr->steps_per_day) == k &&
-                        (int)doses[i].serotype == ch[m].sero)
-                        cs += doses[i].ona_u / target->volume_ml;
-                if (cs > 0.0)
-                    ch[m].x[0] += p->uptake_sat_u_per_ml * log1p(cs / p->uptake_sat_u_per_ml);
-            }
-            j.cov = fmax(j.cov, -expm1(-c_total / p->coverage_u_per_ml));
-            /* Sprouts are terminals too: the new session's toxin, which saturates cleavage at
-             * tiny amounts (section 3), silences those of the last session, and the junction
-             * must sprout again (section 4; Rogozhin 2008). */
-            j.sp1 = j.sp2 = 0.0;
-            derive_release(&c, &j, &d);
-        }
-        derived_t d0 = d;
-
-        /* Light chain (section 2), exact at the step's midpoint and end; then cleavage against
-         * resynthesis with the cleavage rate averaged over the step by Simpson's rule (it
-         * saturates within hours of a dose, so a trapezoid is too coarse there; section 7). */
-        channel_t mid[BONT_SERO_COUNT];
-        for (int m = 0; m < n_ch; m++) {
-            memcpy(mid[m].x, ch[m].x, sizeof mid[m].x);
-            mid[m].sero = ch[m].sero;
-            bont_chain_apply(ch[m].prop_half, BONT_N, mid[m].x);
-            bont_chain_apply(ch[m].prop, BONT_N, ch[m].x);
-        }
-        double q[2], qm[2];
-        derive_light(&c, mid, n_ch, qm);
-        derive_light(&c, ch, n_ch, q);
-        for (int s = 0; s < 2; s++) {
-            if (q_prev[s] == 0.0 && q[s] == 0.0 && j.s[s] == 1.0)
-                continue; /* substrate of no serotype present: stays intact */
-            double lam = c.ksyn + c.kcl * (q_prev[s] + 4.0 * qm[s] + q[s]) / 6.0;
-            double eq = c.ksyn / lam;
-            j.s[s] = eq + (j.s[s] - eq) * exp(-lam * h);
-            q_prev[s] = q[s];
-        }
-        /* Sprouts follow the parent's loss of release through two stages (section 4). */
-        double rp1 = parent_release(&c, &j);
-        double sp1_old = j.sp1;
-        j.sp1 =
-            relax_step(&sprout, j.sp1, c.sprout_max * (1.0 - d0.rp), c.sprout_max * (1.0 - rp1));
-        j.sp2 = relax_step(&sprout, j.sp2, sp1_old, j.sp1);
-        derive_release(&c, &j, &d);
-        /* Atrophy follows the share of fibres failing (section 6). */
-        if (c.muscle)
-            j.atrophy =
-                relax_step(&atro, j.atrophy, p->atrophy_max * d0.fail, p->atrophy_max * d.fail);
+        apply_doses(p, &c, doses, at, n_doses, &next, k, target->volume_ml, ch, n_ch, &j, &d);
+        step_bont(p, &c, &sprout, &atro, ch, n_ch, q_prev, &j, &d, h);
     }
+    free(at);
     return 0;
 }
 

@@ -1,34 +1,21 @@
-/* paramfile.c: the shared reader of parameter tables in data files (docs/model.md). */
+/* paramfile.c: the shared reader of parameter tables in data files (docs/model.md), and of the
+ * model's data files through the one data-file reader. */
 #include "model/paramfile.h"
+
+#include "kb/datafile.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-json_t *bont_json_parse_text(const char *text, size_t len, const char *filename, bont_error_t *err)
-{
-    json_error_t jerr;
-    json_t *root = json_loadb(text, len, 0, &jerr);
-    if (err)
-        snprintf(err->file, sizeof err->file, "%s", filename ? filename : "");
-    if (!root) {
-        if (err) {
-            err->line = jerr.line;
-            err->column = jerr.column;
-        }
-        bont_error_setf(err, NULL, "not valid JSON: %s", jerr.text);
-    }
-    return root;
-}
-
 static const bont_param_info_t *entry(const void *table, size_t stride, size_t i)
 {
     return (const bont_param_info_t *)((const char *)table + i * stride);
 }
 
-int bont_param_array_read(json_t *root, const void *table, size_t n, size_t stride, void *base,
-                          bont_param_check_fn_t check, const void *ctx, bont_error_t *err)
+int bont__param_array_read(json_t *root, const void *table, size_t n, size_t stride, void *base,
+                           bont__param_check_fn_t check, const void *ctx, bont_error_t *err)
 {
     json_t *arr = json_object_get(root, "parameters");
     if (!json_is_array(arr)) {
@@ -89,5 +76,24 @@ int bont_param_array_read(json_t *root, const void *table, size_t n, size_t stri
         }
 cleanup:
     free(seen);
+    return rc;
+}
+
+int bont__model_data_read(const char *text, size_t len, const char *filename, const char *path,
+                          const char *name, bont__from_root_fn_t from_root, void *out,
+                          bont_error_t *err)
+{
+    json_t *root = NULL;
+    int rc = text   ? bont__data_parse(text, len, filename, &root, err)
+             : path ? bont__data_file(path, &root, err)
+                    : bont__data_embedded(name, &root, err);
+    if (rc == 0 && (rc = from_root(root, out, err)) != 0 && err) {
+        /* The table's errors name the file they are in. */
+        if (text || path)
+            snprintf(err->file, sizeof err->file, "%s", text ? (filename ? filename : "") : path);
+        else
+            snprintf(err->file, sizeof err->file, "data/%s", name);
+    }
+    json_decref(root);
     return rc;
 }

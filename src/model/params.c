@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb/embedded.h"
-#include "util/text.h"
-
 #define P_(field, name, unit)                                                                      \
     {                                                                                              \
         name, unit, offsetof(bont_params_t, field)                                                 \
@@ -94,44 +91,35 @@ static int check_one(size_t i, const char *name, double v, const void *ctx, bont
     return check_range(name, v, err);
 }
 
+static int params_from_root(json_t *root, void *out, bont_error_t *err)
+{
+    bont_params_t p;
+    memset(&p, 0, sizeof p);
+    int rc = bont__param_array_read(root, param_table, N_PARAMS, sizeof param_table[0], &p,
+                                    check_one, NULL, err);
+    if (rc == 0)
+        *(bont_params_t *)out = p;
+    return rc;
+}
+
 int bont_params_parse(bont_params_t *out, const char *text, size_t len, const char *filename,
                       bont_error_t *err)
 {
-    json_t *root = bont_json_parse_text(text, len, filename, err);
-    if (!root)
-        return BONT_EPARSE;
-    bont_params_t p;
-    memset(&p, 0, sizeof p);
-    int rc = bont_param_array_read(root, param_table, N_PARAMS, sizeof param_table[0], &p,
-                                   check_one, NULL, err);
-    if (rc == 0)
-        *out = p;
-    json_decref(root);
-    return rc;
+    return bont__model_data_read(text ? text : "", len, filename, NULL, NULL, params_from_root, out,
+                                 err);
 }
 
 int bont_params_load(bont_params_t *out, bont_error_t *err)
 {
-    const bont_embedded_file_t *f = bont_embedded_find("model-params.json");
-    if (!f) {
-        bont_error_setf(err, NULL, "model-params.json is not embedded in this build");
-        return BONT_ENOTFOUND;
-    }
-    return bont_params_parse(out, f->data, f->size, "data/model-params.json", err);
+    return bont__model_data_read(NULL, 0, NULL, NULL, "model-params.json", params_from_root, out,
+                                 err);
 }
 
 int bont_params_load_file(bont_params_t *out, const char *path, bont_error_t *err)
 {
-    char *text = NULL;
-    size_t len = 0;
-    int rc = bont_read_file(path, &text, &len);
-    if (rc) {
-        if (err)
-            snprintf(err->file, sizeof err->file, "%s", path);
-        bont_error_setf(err, NULL, "cannot read the parameter file");
-        return rc;
+    if (!path) {
+        bont_error_setf(err, NULL, "no parameter file given");
+        return BONT_EINVAL;
     }
-    rc = bont_params_parse(out, text, len, path, err);
-    free(text);
-    return rc;
+    return bont__model_data_read(NULL, 0, NULL, path, NULL, params_from_root, out, err);
 }

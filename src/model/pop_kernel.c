@@ -13,15 +13,13 @@
 
 #define W BONT_POP_LANES
 
-const double bont_pop_h_days[BONT_POP_NH] = {0.125, 0.25, 0.5, 1.0};
+const double bont__pop_h_days[BONT_POP_NH] = {0.125, 0.25, 0.5, 1.0};
 
 /* Days after a session at which the step grows to the next size. Onset (25 % of the peak)
  * falls within the first days and the peak within weeks; after a month the effect changes by a
  * few percent a day, where a one-day exponential step is accurate to about 0.03 points
  * (docs/performance.md, "Accuracy of the grid"). */
 static const double h_until_days[BONT_POP_NH - 1] = {4.0, 10.0, 30.0};
-
-#define MIN_PER_DAY 1440.0
 
 /* One instruction set's kernels (pop_kernel_impl.h). */
 typedef struct pop_impl_t {
@@ -87,12 +85,12 @@ static const pop_impl_t *impl(void)
     return &impl__generic;
 }
 
-const char *bont_pop_isa(void)
+const char *bont__pop_isa(void)
 {
     return impl()->name;
 }
 
-int bont_pop_isa_force(const char *name)
+int bont__pop_isa_force(const char *name)
 {
     if (!name) {
         forced = NULL;
@@ -115,41 +113,41 @@ int bont_pop_isa_force(const char *name)
     return BONT_EINVAL;
 }
 
-void bont_pop_kernel(const bont_pop_grid_t *g, const bont_pop_block_t *b,
-                     const bont_pop_target_in_t *in, float *effect, float *cmap, float *scratch)
+void bont__pop_kernel(const bont_pop_grid_t *g, const bont_pop_block_t *b,
+                      const bont_pop_target_in_t *in, float *effect, float *cmap, float *scratch)
 {
     impl()->kernel(g, b, in, effect, cmap, scratch);
 }
 
-void bont_pop_impulse(const bont_pop_grid_t *g, const bont_pop_prop_t *prop, size_t k_dose,
-                      float *out)
+void bont__pop_impulse(const bont_pop_grid_t *g, const bont_pop_prop_t *prop, size_t k_dose,
+                       float *out)
 {
     impl()->impulse(g, prop, k_dose, out);
 }
 
-void bont_pop_readouts(const bont_pop_grid_t *g, const float *effect, size_t k0, double t0_days,
-                       bont_readouts_t out[BONT_POP_LANES], float peak_frac[BONT_POP_LANES])
+void bont__pop_readouts(const bont_pop_grid_t *g, const float *effect, size_t k0, double t0_days,
+                        bont_readouts_t out[BONT_POP_LANES], float peak_frac[BONT_POP_LANES])
 {
     impl()->readouts(g, effect, k0, t0_days, out, peak_frac);
 }
 
-void bont_pop_quantize_days(const bont_pop_grid_t *g, const float *samples, uint16_t *rows,
-                            size_t stride, size_t col, size_t lanes)
+void bont__pop_quantize_days(const bont_pop_grid_t *g, const float *samples, uint16_t *rows,
+                             size_t stride, size_t col, size_t lanes)
 {
     impl()->quantize_days(samples, g->day_step, g->days, rows, stride, col, lanes);
 }
 
-void bont_pop_exp_array(const float *x, float *y, size_t n)
+void bont__pop_exp_array(const float *x, float *y, size_t n)
 {
     impl()->math_array(0, x, y, n);
 }
 
-void bont_pop_log_array(const float *x, float *y, size_t n)
+void bont__pop_log_array(const float *x, float *y, size_t n)
 {
     impl()->math_array(1, x, y, n);
 }
 
-void bont_pop_erfc_array(const float *x, float *y, size_t n)
+void bont__pop_erfc_array(const float *x, float *y, size_t n)
 {
     impl()->math_array(2, x, y, n);
 }
@@ -177,7 +175,7 @@ static size_t grid_walk(const double *sess, size_t n_sess, double t_end, double 
         while (s + 1 < n_sess && sess[s + 1] <= now)
             s++;
         int c = h_class_at(now - sess[s]);
-        double h = bont_pop_h_days[c];
+        double h = bont__pop_h_days[c];
         if (s + 1 < n_sess && now + h > sess[s + 1]) /* cannot happen with whole-day sessions */
             h = sess[s + 1] - now;
         if (cls)
@@ -190,8 +188,8 @@ static size_t grid_walk(const double *sess, size_t n_sess, double t_end, double 
     return k;
 }
 
-int bont_pop_grid_build(const double *sess, size_t n_sess, double t_out_days, int days,
-                        bont_pop_grid_t *g)
+int bont__pop_grid_build(const double *sess, size_t n_sess, double t_out_days, int days,
+                         bont_pop_grid_t *g)
 {
     memset(g, 0, sizeof *g);
     if (!sess || n_sess == 0 || sess[0] != 0.0 || days < 1)
@@ -207,7 +205,7 @@ int bont_pop_grid_build(const double *sess, size_t n_sess, double t_out_days, in
     g->h_class = malloc((k ? k : 1) * sizeof *g->h_class);
     g->day_step = malloc(((size_t)days + 1) * sizeof *g->day_step);
     if (!g->t_days || !g->h_class || !g->day_step) {
-        bont_pop_grid_clear(g);
+        bont__pop_grid_clear(g);
         return BONT_ENOMEM;
     }
     g->n_steps = grid_walk(sess, n_sess, t_end, g->t_days, g->h_class);
@@ -218,7 +216,7 @@ int bont_pop_grid_build(const double *sess, size_t n_sess, double t_out_days, in
         while (j < g->n_steps && g->t_days[j] < t)
             j++;
         if (g->t_days[j] != t) {
-            bont_pop_grid_clear(g);
+            bont__pop_grid_clear(g);
             return BONT_ENUMERIC;
         }
         g->day_step[d] = j;
@@ -227,7 +225,7 @@ int bont_pop_grid_build(const double *sess, size_t n_sess, double t_out_days, in
     return 0;
 }
 
-void bont_pop_grid_clear(bont_pop_grid_t *g)
+void bont__pop_grid_clear(bont_pop_grid_t *g)
 {
     free(g->t_days);
     free(g->h_class);
@@ -235,7 +233,7 @@ void bont_pop_grid_clear(bont_pop_grid_t *g)
     memset(g, 0, sizeof *g);
 }
 
-size_t bont_pop_grid_index(const bont_pop_grid_t *g, double t_days)
+size_t bont__pop_grid_index(const bont_pop_grid_t *g, double t_days)
 {
     size_t lo = 0, hi = g->n_steps + 1;
     while (lo < hi) {
@@ -281,8 +279,8 @@ static void relax_weights(double k, double h, double out[3])
     out[2] = c;
 }
 
-void bont_pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const int *sero,
-                             int n_sero, int lane, const bont_params_t *p)
+void bont__pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const int *sero,
+                              int n_sero, int lane, const bont_params_t *p)
 {
     b->km[lane] = (float)p->cleave_km_u_per_ml;
     b->kcl[lane] = (float)p->cleave_max_per_d;
@@ -297,14 +295,14 @@ void bont_pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const 
         b->spmax[t][lane] = (float)p->sprout_max[t];
         for (int c = 0; c < BONT_POP_NH; c++) {
             double w[3];
-            relax_weights(p->sprout_rate_per_d[t], bont_pop_h_days[c], w);
+            relax_weights(p->sprout_rate_per_d[t], bont__pop_h_days[c], w);
             for (int i = 0; i < 3; i++)
                 b->sprout[t][c][i][lane] = (float)w[i];
         }
     }
     for (int c = 0; c < BONT_POP_NH; c++) {
         double w[3];
-        relax_weights(p->atrophy_rate_per_d, bont_pop_h_days[c], w);
+        relax_weights(p->atrophy_rate_per_d, bont__pop_h_days[c], w);
         for (int i = 0; i < 3; i++)
             b->atro[c][i][lane] = (float)w[i];
     }
@@ -313,20 +311,8 @@ void bont_pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const 
      * one as the square of the one before (the steps double). */
     for (int s = 0; s < n_sero; s++) {
         mat_t a, prop;
-        memset(a, 0, sizeof a);
-        double k[4] = {p->k_bulk_per_min * MIN_PER_DAY, p->k_bind_per_min * MIN_PER_DAY,
-                       p->k_endo_per_min * MIN_PER_DAY, p->k_transloc_per_min * MIN_PER_DAY};
-        double k_lc = M_LN2 / p->lc_half_life_d[sero[s]];
-        for (int r = 0; r < 4; r++) {
-            a[r][r] = -k[r];
-            if (r > 0)
-                a[r][r - 1] = k[r - 1];
-        }
-        a[4][3] = (1.0 - p->lc_slow_fraction) * k[3];
-        a[5][3] = p->lc_slow_fraction * k[3];
-        a[4][4] = -k_lc;
-        a[5][5] = -k_lc / p->lc_slow_factor;
-        bont_expm_lower(a, BONT_POP_NX, 0.5 * bont_pop_h_days[0], prop);
+        bont__uptake_matrix(p, sero[s], a);
+        bont__expm_lower(a, BONT_POP_NX, 0.5 * bont__pop_h_days[0], prop);
         for (int c = 0; c < BONT_POP_NH; c++) {
             int e = 0;
             for (int i = 0; i < BONT_POP_NX; i++)
@@ -341,7 +327,7 @@ void bont_pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const 
     }
 }
 
-void bont_pop_block_finish(bont_pop_block_t *b)
+void bont__pop_block_finish(bont_pop_block_t *b)
 {
     b->coop3 = true;
     for (int l = 0; l < W; l++) {

@@ -10,20 +10,20 @@
 #include "bont/model.h"
 
 #define BONT_POP_LANES      16 /* patients per block (one AVX-512 register of floats) */
-#define BONT_POP_NH         4  /* step sizes of the grid (bont_pop_h_days) */
+#define BONT_POP_NH         4  /* step sizes of the grid (bont__pop_h_days) */
 #define BONT_POP_NPROP      21 /* entries of a 6 x 6 lower-triangular propagator */
 #define BONT_POP_NX         6  /* chain states: bulk, free, bound, translocated, light, slow pool */
 #define BONT_POP_MAX_EVENTS 64 /* dose events (a serotype at a session) per plan */
 
 /* Step sizes, days: binary fractions, so every grid time is exact and whole days are on it. */
-extern const double bont_pop_h_days[BONT_POP_NH];
+extern const double bont__pop_h_days[BONT_POP_NH];
 
 /* The time grid every patient shares: fine steps after each session, where the effect sets in
  * quickly, coarser ones later (docs/performance.md explains the choice and its error). */
 typedef struct bont_pop_grid_t {
     size_t n_steps;      /* K; samples 0..K */
     double *t_days;      /* K + 1 times from the first session, days (owned) */
-    uint8_t *h_class;    /* K step-size classes: step k -> k+1 is bont_pop_h_days[h_class[k]] */
+    uint8_t *h_class;    /* K step-size classes: step k -> k+1 is bont__pop_h_days[h_class[k]] */
     size_t *day_step;    /* output day d (0..days) -> its sample index (owned) */
     int days;            /* output days */
     size_t first_output; /* sample index of output day 0 */
@@ -31,11 +31,11 @@ typedef struct bont_pop_grid_t {
 
 /* Builds the grid over [0, t_out_days + days] with sessions at the whole days session_days[]
  * (ascending, the first 0); output day 0 is t_out_days (a whole day). */
-int bont_pop_grid_build(const double *session_days, size_t n_sessions, double t_out_days, int days,
-                        bont_pop_grid_t *out);
-void bont_pop_grid_clear(bont_pop_grid_t *g);
+int bont__pop_grid_build(const double *session_days, size_t n_sessions, double t_out_days, int days,
+                         bont_pop_grid_t *out);
+void bont__pop_grid_clear(bont_pop_grid_t *g);
 /* Sample index of time t (a grid time), or (size_t)-1. */
-size_t bont_pop_grid_index(const bont_pop_grid_t *g, double t_days);
+size_t bont__pop_grid_index(const bont_pop_grid_t *g, double t_days);
 
 /* A block's model constants, one lane per patient. Arrays are lane-minor so a kernel loads a
  * vector of lanes with one instruction. */
@@ -62,10 +62,10 @@ typedef struct bont_pop_prop_t {
 
 /* Fills lane `lane` of b (and of props[c] for each of the n_sero serotypes sero[c]) from one
  * patient's parameters. Every lane must be given a patient. */
-void bont_pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const int *sero,
-                             int n_sero, int lane, const bont_params_t *p);
-/* Derived constants of every lane (call after the last bont_pop_block_set_lane). */
-void bont_pop_block_finish(bont_pop_block_t *b);
+void bont__pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const int *sero,
+                              int n_sero, int lane, const bont_params_t *p);
+/* Derived constants of every lane (call after the last bont__pop_block_set_lane). */
+void bont__pop_block_finish(bont_pop_block_t *b);
 
 /* The uptake chain is linear and the same in every structure of a patient (section 2), so its
  * light chain (both pools) per unit captured at sample k_dose is computed once per patient and
@@ -73,8 +73,8 @@ void bont_pop_block_finish(bont_pop_block_t *b);
  * sample; out[(K + 1 + k) * LANES + lane], k = 0..K-1, the same at the midpoint of step k.
  * BONT_POP_IMPULSE(K) floats. */
 #define BONT_POP_IMPULSE(K) ((2 * (size_t)(K) + 1) * BONT_POP_LANES)
-void bont_pop_impulse(const bont_pop_grid_t *g, const bont_pop_prop_t *prop, size_t k_dose,
-                      float *out);
+void bont__pop_impulse(const bont_pop_grid_t *g, const bont_pop_prop_t *prop, size_t k_dose,
+                       float *out);
 
 /* One structure's inputs for a block: its dose events (one serotype's units at a session). */
 typedef struct bont_pop_target_in_t {
@@ -83,38 +83,38 @@ typedef struct bont_pop_target_in_t {
     const size_t *event_step;   /* grid index of each event (ascending) */
     const int *event_substrate; /* 0 SNAP-25 (A, C1, E), 1 VAMP (B, F) */
     const float *conc;          /* [event][lane]: U/mL (ona-eq) reaching the structure */
-    const float *const *imp;    /* per event: bont_pop_impulse of its serotype and step */
+    const float *const *imp;    /* per event: bont__pop_impulse of its serotype and step */
 } bont_pop_target_in_t;
 
 /* Runs the structure for the block over the whole grid: effect (fraction) at every sample into
  * effect[(K + 1) * LANES], sample-major; CMAP (fraction) into cmap likewise when not NULL and the
  * tissue is muscle. scratch holds BONT_POP_SCRATCH(K) floats. */
 #define BONT_POP_SCRATCH(K) (4 * ((size_t)(K) + 1) * BONT_POP_LANES)
-void bont_pop_kernel(const bont_pop_grid_t *g, const bont_pop_block_t *b,
-                     const bont_pop_target_in_t *in, float *effect, float *cmap, float *scratch);
+void bont__pop_kernel(const bont_pop_grid_t *g, const bont_pop_block_t *b,
+                      const bont_pop_target_in_t *in, float *effect, float *cmap, float *scratch);
 
 /* Readouts of each lane of a block's effect samples, measured from sample k0 (time t0_days),
  * with the rules of bont_readouts_compute on the grid's own samples (unrounded). peak_frac
  * receives the peak of each lane. */
-void bont_pop_readouts(const bont_pop_grid_t *g, const float *effect, size_t k0, double t0_days,
-                       bont_readouts_t out[BONT_POP_LANES], float peak_frac[BONT_POP_LANES]);
+void bont__pop_readouts(const bont_pop_grid_t *g, const float *effect, size_t k0, double t0_days,
+                        bont_readouts_t out[BONT_POP_LANES], float peak_frac[BONT_POP_LANES]);
 
 /* The samples of output days 0..g->days of a block, as 16-bit fractions round(f * 65535) with f
  * clamped to 0..1, into rows[d * stride + col + lane] for lane < lanes. */
-void bont_pop_quantize_days(const bont_pop_grid_t *g, const float *samples, uint16_t *rows,
-                            size_t stride, size_t col, size_t lanes);
+void bont__pop_quantize_days(const bont_pop_grid_t *g, const float *samples, uint16_t *rows,
+                             size_t stride, size_t col, size_t lanes);
 
 /* Instruction sets: the kernels exist for AVX-512 (16 lanes a vector), AVX2 (8) and the x86-64
  * baseline or any other target (4); the best the CPU runs is used unless a test forces one.
  * Returns the name of the one in use ("avx512", "avx2", "generic"). */
-const char *bont_pop_isa(void);
+const char *bont__pop_isa(void);
 /* Forces an instruction set by name (NULL: automatic); BONT_EINVAL when the CPU lacks it. */
-int bont_pop_isa_force(const char *name);
+int bont__pop_isa_force(const char *name);
 
 /* The vector functions applied to n floats, for their tests: exp and log have a relative error
  * of about 1e-7, erfc an absolute error below 5e-7 (tests/test_population.c measures them). */
-void bont_pop_exp_array(const float *x, float *y, size_t n);
-void bont_pop_log_array(const float *x, float *y, size_t n);
-void bont_pop_erfc_array(const float *x, float *y, size_t n);
+void bont__pop_exp_array(const float *x, float *y, size_t n);
+void bont__pop_log_array(const float *x, float *y, size_t n);
+void bont__pop_erfc_array(const float *x, float *y, size_t n);
 
 #endif

@@ -209,26 +209,26 @@ static inline vf FN(dose_events)(const bont_pop_block_t *b, const bont_pop_targe
     return ctot;
 }
 
-/* One structure for lanes o..o+POP_W of a block (pop_kernel.c bont_pop_kernel), in passes over
- * the grid so that only the short recurrences run step by step and the costly functions
- * (exp, log, erfc) stream through independent samples, which the processor overlaps. */
-static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
-                            const bont_pop_target_in_t *in, size_t o, float *effect, float *cmap,
-                            float *scratch)
-{
-    const bool muscle = in->tissue == BONT_TISSUE_MUSCLE;
-    const size_t K = g->n_steps, L = BONT_POP_LANES, N = (K + 1) * L;
-    const size_t n_ev = in->n_events < BONT_POP_MAX_EVENTS ? in->n_events : BONT_POP_MAX_EVENTS;
-    bool has_sub[2] = {false, false};
-    for (size_t e = 0; e < n_ev; e++)
-        has_sub[in->event_substrate[e]] = true;
-    const vf zero = FN(vs)(0.0f), one = FN(vs)(1.0f);
-    const vf km = FN(vld)(b->km + o), kcl = FN(vld)(b->kcl + o), ksyn = FN(vld)(b->ksyn + o);
-    /* Scratch: per substrate, the equilibrium and decay of each step's cleavage update. */
-    float *eq_s[2] = {scratch, scratch + 2 * N}, *dec_s[2] = {scratch + N, scratch + 3 * N};
+/* What the passes of one structure for lanes o..o+POP_W share. */
+typedef struct FN(pass_t) {
+    const bont_pop_grid_t *g;
+    const bont_pop_block_t *b;
+    const bont_pop_target_in_t *in;
+    size_t o, K, N, n_ev;
+    bool has_sub[2];
+    float *eq_s[2], *dec_s[2];       /* per substrate, each step's cleavage equilibrium and decay */
+    vf r_reset[BONT_POP_MAX_EVENTS]; /* release at each event once its sprouts are silenced */
+} FN(pass_t);
 
-    /* Pass 1: light chain at the end of each step from the events' impulse responses (section
-     * 2), and the cleavage rate averaged over the step (section 3). */
+/* Pass 1: light chain at the end of each step from the events' impulse responses (section 2),
+ * and the cleavage rate averaged over the step (section 3). */
+static inline void FN(pass_cleavage)(FN(pass_t) * P)
+{
+    const bont_pop_block_t *b = P->b;
+    const bont_pop_target_in_t *in = P->in;
+    const size_t K = P->K, L = BONT_POP_LANES, o = P->o, n_ev = P->n_ev;
+    const vf zero = FN(vs)(0.0f);
+    const vf km = FN(vld)(b->km + o), kcl = FN(vld)(b->kcl + o), ksyn = FN(vld)(b->ksyn + o);
     vf u[BONT_POP_MAX_EVENTS]; /* captured amount of each event, 0 until it happens */
     for (size_t e = 0; e < n_ev; e++)
         u[e] = zero;
@@ -237,7 +237,7 @@ static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
     for (size_t k = 0; k < K; k++) {
         if (next < n_ev && in->event_step[next] == k)
             (void)FN(dose_events)(b, in, o, k, &next, n_ev, u);
-        const float h = (float)bont_pop_h_days[g->h_class[k]];
+        const float h = (float)bont__pop_h_days[P->g->h_class[k]];
         vf light0 = zero, light1 = zero, mid0 = zero, mid1 = zero;
         for (size_t e = 0; e < n_ev; e++) {
             vf l_e = u[e] * FN(vld)(in->imp[e] + (k + 1) * L + o);
@@ -256,39 +256,45 @@ static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
         vf q = FN(vsel)(light > 0.0f, light / (light + km), zero);                                 \
         vf qm = FN(vsel)(mid > 0.0f, mid / (mid + km), zero);                                      \
         vf lam = ksyn + kcl * (qp + 4.0f * qm + q) / 6.0f;                                         \
-        FN(vst)(eq_s[v] + k * L + o, ksyn / lam);                                                  \
-        FN(vst)(dec_s[v] + k * L + o, FN(vexp)(-lam * h));                                         \
+        FN(vst)(P->eq_s[v] + k * L + o, ksyn / lam);                                               \
+        FN(vst)(P->dec_s[v] + k * L + o, FN(vexp)(-lam * h));                                      \
         qp = q;                                                                                    \
     } while (0)
-        if (has_sub[0])
+        if (P->has_sub[0])
             CLEAVE(0, light0, mid0, qp0);
-        if (has_sub[1])
+        if (P->has_sub[1])
             CLEAVE(1, light1, mid1, qp1);
 #undef CLEAVE
     }
+}
 
-    /* Pass 2: intact substrate, parent release, sprouts (section 4); total release r at each
-     * sample into effect[] for now. */
+/* Pass 2: intact substrate, parent release, sprouts (section 4); total release r at each sample
+ * into effect[] for now. */
+static inline void FN(pass_release)(FN(pass_t) * P, float *effect)
+{
+    const bont_pop_block_t *b = P->b;
+    const bont_pop_target_in_t *in = P->in;
+    const size_t K = P->K, L = BONT_POP_LANES, o = P->o, n_ev = P->n_ev;
+    const vf zero = FN(vs)(0.0f), one = FN(vs)(1.0f);
     const vf sm = FN(vld)(b->spmax[in->tissue] + o);
     vf s0 = one, s1 = one, rp = one, sp1 = zero, sp2 = zero;
-    vf r_reset[BONT_POP_MAX_EVENTS]; /* release at each event once its sprouts are silenced */
     FN(vst)(effect + o, one);
-    next = 0;
+    size_t next = 0;
     for (size_t k = 0; k < K; k++) {
-        const int hc = g->h_class[k];
+        const int hc = P->g->h_class[k];
         const vf rp0 = rp;
         /* A new session's toxin silences the last session's sprouts (section 4). */
         for (; next < n_ev && in->event_step[next] == k; next++) {
             sp1 = sp2 = zero;
-            r_reset[next] = FN(vmin)(one, rp);
+            P->r_reset[next] = FN(vmin)(one, rp);
         }
-        if (has_sub[0]) {
-            vf eq = FN(vld)(eq_s[0] + k * L + o);
-            s0 = eq + (s0 - eq) * FN(vld)(dec_s[0] + k * L + o);
+        if (P->has_sub[0]) {
+            vf eq = FN(vld)(P->eq_s[0] + k * L + o);
+            s0 = eq + (s0 - eq) * FN(vld)(P->dec_s[0] + k * L + o);
         }
-        if (has_sub[1]) {
-            vf eq = FN(vld)(eq_s[1] + k * L + o);
-            s1 = eq + (s1 - eq) * FN(vld)(dec_s[1] + k * L + o);
+        if (P->has_sub[1]) {
+            vf eq = FN(vld)(P->eq_s[1] + k * L + o);
+            s1 = eq + (s1 - eq) * FN(vld)(P->dec_s[1] + k * L + o);
         }
         vf x = s0 * s1;
         rp = b->coop3 ? x * x * x
@@ -300,17 +306,19 @@ static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
         sp2 = sd * sp2 + w0 * sp1_old + w1 * sp1;
         FN(vst)(effect + (k + 1) * L + o, FN(vmin)(one, rp + sp2));
     }
+}
 
-    /* Pass 3 (muscle): share of reached fibres failing at each sample (section 5), in place. */
-    if (muscle)
-        for (size_t k = 0; k <= K; k++)
-            FN(vst)(effect + k * L + o, FN(fail_fraction)(b, o, FN(vld)(effect + k * L + o)));
-
-    /* Pass 4: coverage from the sessions, atrophy (section 6) and the outputs; at a session
-     * the outputs are the state just before it. */
+/* Pass 4: coverage from the sessions, atrophy (section 6) and the outputs; at a session the
+ * outputs are the state just before it. effect[] holds F(r) for muscle (pass 3), r otherwise. */
+static inline void FN(pass_outputs)(FN(pass_t) * P, bool muscle, float *effect, float *cmap)
+{
+    const bont_pop_block_t *b = P->b;
+    const bont_pop_target_in_t *in = P->in;
+    const size_t K = P->K, L = BONT_POP_LANES, o = P->o, n_ev = P->n_ev;
+    const vf zero = FN(vs)(0.0f);
     const vf amax = FN(vld)(b->amax + o);
     vf cov = zero, atr = zero, fail = zero;
-    next = 0;
+    size_t next = 0;
     for (size_t k = 0;; k++) {
         vf cur = FN(vld)(effect + k * L + o); /* F(r) for muscle, r otherwise */
         if (muscle) {
@@ -331,16 +339,44 @@ static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
                 if (ctot[l] > 0.0f)
                     cov[l] =
                         fmaxf(cov[l], (float)-expm1(-(double)ctot[l] / b->ccov[o + (size_t)l]));
-            f0 = muscle ? FN(fail_fraction)(b, o, r_reset[first]) : cur;
+            f0 = muscle ? FN(fail_fraction)(b, o, P->r_reset[first]) : cur;
         }
         if (muscle) {
             const vf fail0 = cov * f0;
             fail = cov * FN(vld)(effect + (k + 1) * L + o);
-            const float(*ar)[BONT_POP_LANES] = b->atro[g->h_class[k]];
+            const float(*ar)[BONT_POP_LANES] = b->atro[P->g->h_class[k]];
             atr = FN(vld)(ar[0] + o) * atr + FN(vld)(ar[1] + o) * (amax * fail0) +
                   FN(vld)(ar[2] + o) * (amax * fail);
         }
     }
+}
+
+/* One structure for lanes o..o+POP_W of a block (pop_kernel.c bont__pop_kernel), in passes over
+ * the grid so that only the short recurrences run step by step and the costly functions
+ * (exp, log, erfc) stream through independent samples, which the processor overlaps. */
+static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
+                            const bont_pop_target_in_t *in, size_t o, float *effect, float *cmap,
+                            float *scratch)
+{
+    const bool muscle = in->tissue == BONT_TISSUE_MUSCLE;
+    FN(pass_t) P = {.g = g, .b = b, .in = in, .o = o, .K = g->n_steps};
+    P.N = (P.K + 1) * BONT_POP_LANES;
+    P.n_ev = in->n_events < BONT_POP_MAX_EVENTS ? in->n_events : BONT_POP_MAX_EVENTS;
+    for (size_t e = 0; e < P.n_ev; e++)
+        P.has_sub[in->event_substrate[e]] = true;
+    P.eq_s[0] = scratch;
+    P.eq_s[1] = scratch + 2 * P.N;
+    P.dec_s[0] = scratch + P.N;
+    P.dec_s[1] = scratch + 3 * P.N;
+    FN(pass_cleavage)(&P);
+    FN(pass_release)(&P, effect);
+    /* Pass 3 (muscle): share of reached fibres failing at each sample (section 5), in place. */
+    if (muscle)
+        for (size_t k = 0; k <= P.K; k++)
+            FN(vst)
+    (effect + k * BONT_POP_LANES + o,
+     FN(fail_fraction)(b, o, FN(vld)(effect + k * BONT_POP_LANES + o)));
+    FN(pass_outputs)(&P, muscle, effect, cmap);
 }
 
 static void FN(kernel)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
@@ -350,7 +386,7 @@ static void FN(kernel)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
         FN(kernel_part)(g, b, in, o, effect, cmap, scratch);
 }
 
-/* Readouts of lanes o..o+POP_W (pop_kernel.c bont_pop_readouts). */
+/* Readouts of lanes o..o+POP_W (pop_kernel.c bont__pop_readouts). */
 static void FN(readouts_part)(const bont_pop_grid_t *g, const float *e, size_t k0, double t0,
                               size_t o, bont_readouts_t *out, float *peak_frac)
 {

@@ -9,7 +9,7 @@
 /* Radix selection: one pass counts the high bytes, which tells the bucket of every rank asked
  * for; a second pass counts the low bytes of the values in those buckets only. Exact, two reads
  * of the data, no copies. */
-void bont_pop_quantiles_u16(const uint16_t *x, size_t n, const double *p, size_t np, double *out)
+void bont__pop_quantiles_u16(const uint16_t *x, size_t n, const double *p, size_t np, double *out)
 {
     enum { MAX_Q = 8 };
     size_t ranks[2 * MAX_Q];
@@ -121,8 +121,8 @@ static void radix_sort(uint32_t *a, uint32_t *tmp, size_t n)
         memcpy(a, src, n * sizeof *a);
 }
 
-void bont_pop_quantiles_f32(const float *x, size_t n, const double *p, size_t np, double *out,
-                            uint32_t *scratch)
+void bont__pop_quantiles_f32(const float *x, size_t n, const double *p, size_t np, double *out,
+                             uint32_t *scratch)
 {
     uint32_t *keys = scratch, *tmp = scratch + n;
     for (size_t i = 0; i < n; i++)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/history.h"
+
 static const char *const sero_names[BONT_SERO_COUNT] = {"A", "B", "C1", "E", "F"};
 
 int bont_serotype_parse(const char *name, bont_serotype_t *out)
@@ -293,6 +295,93 @@ static int add_session(bont_sim_t *sim, const bont_plan_t *plan, const bont_prod
     return 0;
 }
 
+bool bont__history_replayed(const bont_plan_t *plan, const bont_history_t *h)
+{
+    return h->day < plan->day && h->indication == plan->indication && h->product;
+}
+
+double bont__history_shift(const bont_plan_t *plan)
+{
+    double shift = 0.0;
+    for (size_t i = 0; i < plan->n_history; i++) {
+        const bont_history_t *h = &plan->history[i];
+        if (bont__history_replayed(plan, h) && (double)(plan->day - h->day) > shift)
+            shift = (double)(plan->day - h->day);
+    }
+    return shift;
+}
+
+/* The plan's pattern per target, for the history sessions: each target's index and the units
+ * of its injections summed in plan order (targets in the order the plan first names them). */
+typedef struct pattern_t {
+    size_t *target; /* n entries */
+    double *units;
+    size_t n;
+} pattern_t;
+
+static int make_pattern(bont_sim_t *sim, const bont_plan_t *plan, pattern_t *pat, bont_error_t *err)
+{
+    pat->target = malloc(plan->n_injections * sizeof *pat->target);
+    pat->units = calloc(plan->n_injections, sizeof *pat->units);
+    if (!pat->target || !pat->units) {
+        bont_error_setf(err, NULL, "out of memory");
+        return BONT_ENOMEM;
+    }
+    for (size_t i = 0; i < plan->n_injections; i++) {
+        const bont_injection_t *inj = &plan->injections[i];
+        bont_target_t t;
+        size_t idx = 0, k = 0;
+        int rc = bont_target_from_muscle(inj->muscle, inj->side, &t, err);
+        if (rc == 0)
+            rc = bont_sim_target(sim, &t, &idx, err);
+        if (rc) {
+            if (err) {
+                snprintf(err->field, sizeof err->field, "injections[%zu].muscle", i);
+                err->line = inj->line;
+                err->column = inj->column;
+            }
+            return rc;
+        }
+        while (k < pat->n && pat->target[k] != idx)
+            k++;
+        if (k == pat->n)
+            pat->target[pat->n++] = idx;
+        pat->units[k] += inj->units;
+    }
+    return 0;
+}
+
+/* History sessions of the same indication, before the plan date, each split over the plan's
+ * targets in the plan's proportions: one dose per target and session, so a long history costs
+ * sessions x targets doses, not sessions x injections. */
+static int add_history(bont_sim_t *sim, const bont_plan_t *plan, double total_u, double shift,
+                       bont_error_t *err)
+{
+    pattern_t pat = {NULL, NULL, 0};
+    int rc = make_pattern(sim, plan, &pat, err);
+    for (size_t i = 0; i < plan->n_history && rc == 0; i++) {
+        const bont_history_t *h = &plan->history[i];
+        if (!bont__history_replayed(plan, h))
+            continue;
+        bont_dose_t d = {.t_days = shift - (double)(plan->day - h->day)};
+        double scale = h->units / total_u;
+        rc = bont_product_serotype(h->product, &d.serotype, err);
+        for (size_t k = 0; k < pat.n && rc == 0; k++) {
+            rc = bont_exposure_ona_u(h->product, pat.units[k] * scale, &d.ona_u, err);
+            if (rc == 0)
+                rc = bont_sim_dose(sim, pat.target[k], &d, err);
+        }
+        if (rc && err) {
+            err->line = h->line;
+            err->column = h->column;
+            snprintf(err->field, sizeof err->field, "history[%zu]", i);
+        }
+    }
+    free(pat.target);
+    free(pat.units);
+    return rc;
+}
+
 int bont_sim_add_plan(bont_sim_t *sim, const bont_plan_t *plan, bool with_history,
                       bont_error_t *err)
 {
@@ -309,30 +398,11 @@ int bont_sim_add_plan(bont_sim_t *sim, const bont_plan_t *plan, bool with_histor
     double total_u = 0.0;
     for (size_t i = 0; i < plan->n_injections; i++)
         total_u += plan->injections[i].units;
-    /* History sessions of the same indication, before the plan date, shift day 0 of the
-     * output so the earliest of them starts the run. */
-    double shift = 0.0;
-    if (with_history)
-        for (size_t i = 0; i < plan->n_history; i++) {
-            const bont_history_t *h = &plan->history[i];
-            if (h->day < plan->day && h->indication == plan->indication && h->product &&
-                (double)(plan->day - h->day) > shift)
-                shift = (double)(plan->day - h->day);
-        }
+    /* History sessions shift day 0 of the output so the earliest of them starts the run. */
+    double shift = with_history ? bont__history_shift(plan) : 0.0;
     int rc = 0;
     if (with_history && total_u > 0.0)
-        for (size_t i = 0; i < plan->n_history && rc == 0; i++) {
-            const bont_history_t *h = &plan->history[i];
-            if (h->day < plan->day && h->indication == plan->indication && h->product) {
-                rc = add_session(sim, plan, h->product, h->units / total_u,
-                                 shift - (double)(plan->day - h->day), err);
-                if (rc && err) {
-                    err->line = h->line;
-                    err->column = h->column;
-                    snprintf(err->field, sizeof err->field, "history[%zu]", i);
-                }
-            }
-        }
+        rc = add_history(sim, plan, total_u, shift, err);
     if (rc == 0)
         rc = add_session(sim, plan, plan->product, 1.0, shift, err);
     if (rc == 0 && shift > sim->t_shift_days)

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb/embedded.h"
 #include "model/spread_internal.h"
+#include "util/index.h"
 
 #define N_GUIDE      5 /* bont_guidance_t values */
 #define MAX_THRESH   32
@@ -162,36 +162,28 @@ static int check_field(size_t i, const char *name, double v, const void *ctx, bo
     return 0;
 }
 
-static int spread_parse(bont_spread_t *sp, const char *text, size_t len, const char *filename,
-                        bont_error_t *err)
+static int spread_from_root(json_t *root, void *out, bont_error_t *err)
 {
-    json_t *root = bont_json_parse_text(text, len, filename, err);
-    if (!root)
-        return BONT_EPARSE;
-    int rc =
-        bont_param_array_read(root, fields, N_FIELDS, sizeof fields[0], sp, check_field, NULL, err);
+    bont_spread_t *sp = out;
+    int rc = bont__param_array_read(root, fields, N_FIELDS, sizeof fields[0], sp, check_field, NULL,
+                                    err);
     if (rc == 0)
         rc = parse_thresholds(sp, json_object_get(root, "thresholds"), err);
     if (rc == 0)
         rc = parse_calibrated(sp, json_object_get(root, "calibrated_effects"), err);
-    json_decref(root);
     return rc;
 }
 
 int bont_spread_load(bont_spread_t **out, bont_error_t *err)
 {
     *out = NULL;
-    const bont_embedded_file_t *f = bont_embedded_find("spread-params.json");
-    if (!f) {
-        bont_error_setf(err, NULL, "spread-params.json is not embedded in this build");
-        return BONT_ENOTFOUND;
-    }
     bont_spread_t *sp = calloc(1, sizeof *sp);
     if (!sp) {
         bont_error_setf(err, NULL, "out of memory");
         return BONT_ENOMEM;
     }
-    int rc = spread_parse(sp, f->data, f->size, "data/spread-params.json", err);
+    int rc =
+        bont__model_data_read(NULL, 0, NULL, NULL, "spread-params.json", spread_from_root, sp, err);
     if (rc) {
         free(sp);
         return rc;
@@ -277,14 +269,6 @@ static int sides_of(const bont_muscle_t *nb, bont_side_t target_side, bont_side_
     return 1;
 }
 
-static bool is_injected(const bont_plan_t *plan, const bont_muscle_t *m, bont_side_t side)
-{
-    for (size_t i = 0; i < plan->n_injections; i++)
-        if (plan->injections[i].muscle == m && plan->injections[i].side == side)
-            return true;
-    return false;
-}
-
 /* The layer a spread-only neighbour's dose acts in: toxin arrives by bulk flow along tissue
  * planes and binds within minutes, so it acts in a layer reach_depth_mm deep behind the face
  * the structure turns to the injection (the disc of its equivalent sphere), never more than
@@ -314,108 +298,66 @@ static double face_share(double d_mm, double r_mm)
 }
 
 /* Share of a bolus of radius bolus_mm that acts in a structure of radius r_mm whose edge lies
- * d_mm from the bolus centre: edge share times the face it turns to the bolus, exponential
- * fall-off beyond the bolus edge, barriers. */
-static double edge_transfer(double edge, double barrier, double d_mm, double r_mm, double bolus_mm,
+ * d_mm from the bolus centre: edge share times barriers (edge_barrier, one product) times the
+ * face it turns to the bolus, exponential fall-off beyond the bolus edge. */
+static double edge_transfer(double edge_barrier, double d_mm, double r_mm, double bolus_mm,
                             double length_mm)
 {
-    return edge * barrier * face_share(d_mm, r_mm) * exp(-fmax(0.0, d_mm - bolus_mm) / length_mm);
+    return edge_barrier * face_share(d_mm, r_mm) * exp(-fmax(0.0, d_mm - bolus_mm) / length_mm);
 }
 
-typedef struct nb_t {
-    const bont_muscle_t *m;
-    const bont_neighbour_t *info;
-    bont_side_t sides[2];
-    int n_sides;
-} nb_t;
+/* ---- The reach of a plan: laid out once, shares per patient ---------------------------------
+ *
+ * Everything but the two patient deviates is fixed by the plan: which structures each injection
+ * reaches, their distances, radii and barriers, the bolus, the endplate factor. The layout holds
+ * it, built in one pass over the injections with an index of the injected structures, so a
+ * population evaluates only what the deviates move (the distance factor and the placement
+ * accuracy) for each patient, in O(entries). */
 
-/* Fills entries[0..] for injection i and returns how many; entries may be NULL to count. */
-static size_t reach_injection(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
-                              size_t i, const double *z, bont_reach_t *entries)
+typedef struct reach_nb_t {
+    double distance_mm;  /* atlas distance, before the patient's factor */
+    double edge_barrier; /* edge share times fascia and septum factors */
+    double r_mm;         /* radius of the neighbour's equivalent sphere */
+    int n_sides;         /* entries it adds (both sides of a sided neighbour of a midline one) */
+} reach_nb_t;
+
+typedef struct reach_inj_t {
+    size_t first;          /* entry of the target; its neighbours' entries follow */
+    size_t first_nb, n_nb; /* its neighbours in bont__reach_layout_t.nb */
+    unsigned guide;        /* index into accuracy[] */
+    double bolus_mm;       /* radius of one site's bolus */
+    double back;           /* share of a misplaced bolus that crosses back into the target */
+    double endplate;       /* factor for the distance from the endplate band */
+} reach_inj_t;
+
+struct bont__reach_layout_t {
+    bont_reach_t *entries; /* n_entries, shares of the median patient */
+    size_t n_entries;
+    reach_inj_t *inj; /* one per injection */
+    size_t n_inj;
+    reach_nb_t *nb; /* every injection's simulatable neighbours */
+    size_t n_nb;
+};
+
+void bont__reach_layout_free(bont__reach_layout_t **lp)
 {
-    const bont_injection_t *inj = &plan->injections[i];
-    const bont_muscle_t *t = inj->muscle;
-    nb_t nbs[MAX_NEIGHBOR];
-    size_t n_nb = 0, n_entries = 1;
-    for (size_t k = 0; k < t->n_neighbours && n_nb < MAX_NEIGHBOR; k++) {
-        const bont_muscle_t *m = bont_kb_muscle(kb, t->neighbours[k].id);
-        if (!simulatable(m))
-            continue;
-        nb_t *nb = &nbs[n_nb++];
-        nb->m = m;
-        nb->info = &t->neighbours[k];
-        nb->n_sides = sides_of(m, inj->side, nb->sides);
-        n_entries += (size_t)nb->n_sides;
-    }
-    if (!entries)
-        return n_entries;
+    if (!lp || !*lp)
+        return;
+    free((*lp)->entries);
+    free((*lp)->inj);
+    free((*lp)->nb);
+    free(*lp);
+    *lp = NULL;
+}
 
-    /* Patient deviates: z[0] brings every neighbour nearer or farther (log-normal factor on
-     * the atlas distances: anatomy, needle depth, tissue planes); z[1] moves the placement
-     * accuracy on the logit scale. */
-    double z_near = z ? z[0] : 0.0, z_place = z ? z[1] : 0.0;
-    double d_factor = exp(-sp->log_sd * z_near);
-    bool skin = t->kind && strcmp(t->kind, "skin") == 0;
-    double edge = skin ? sp->edge_skin : sp->edge_muscle;
-    double a = sp->accuracy[(unsigned)inj->guidance < N_GUIDE ? inj->guidance : 0];
-    a = logistic(log(a / (1.0 - a)) + sp->accuracy_logit_sd * z_place);
-    int sites = inj->sites > 0 ? inj->sites : 1;
-    double bolus = radius_mm(inj->volume_ml / sites);
-    double len = sp->length_mm;
+size_t bont__reach_layout_n(const bont__reach_layout_t *L)
+{
+    return L ? L->n_entries : 0;
+}
 
-    /* A well-placed bolus sits in the target; a misplaced one (share 1 - a) lies miss_mm nearer
-     * the neighbours, outside the target's fascia. */
-    double out_placed = 0.0, out_total = 0.0;
-    size_t e = 1;
-    for (size_t k = 0; k < n_nb; k++) {
-        double d = nbs[k].info->distance_mm * d_factor;
-        double barrier = (nbs[k].info->fascia ? sp->fascia : 1.0) *
-                         (is_orbit(nbs[k].m) && !is_orbit(t) ? sp->septum : 1.0);
-        double r = radius_mm(nbs[k].m->volume_ml);
-        double placed = edge_transfer(edge, barrier, d, r, bolus, len);
-        double missed = edge_transfer(edge, barrier, fmax(0.0, d - sp->miss_mm), r, bolus, len);
-        double share = a * placed + (1.0 - a) * missed;
-        for (int s = 0; s < nbs[k].n_sides; s++) {
-            bont_reach_t *o = &entries[e++];
-            o->muscle = nbs[k].m;
-            o->side = nbs[k].sides[s];
-            o->injection = i;
-            o->share = share;
-            o->spread = !is_injected(plan, o->muscle, o->side);
-            o->volume_ml = o->spread ? reached_volume_ml(sp, o->muscle) : o->muscle->volume_ml;
-            o->effect_scale = o->volume_ml / o->muscle->volume_ml;
-            out_placed += placed;
-            out_total += share;
-        }
-    }
-    if (out_total > 1.0) { /* many close neighbours cannot take more than the dose */
-        for (size_t k = 1; k < e; k++)
-            entries[k].share /= out_total;
-        out_placed /= out_total;
-        out_total = 1.0;
-    }
-    /* What the neighbours do not take stays in the target; of a misplaced bolus only what
-     * crosses back over the target's fascia acts there, the rest is lost to tissue the atlas
-     * does not list (fat, fascial planes, vessels). */
-    double back = edge_transfer(edge, sp->fascia, sp->miss_mm, radius_mm(t->volume_ml), bolus, len);
-    double in_target = a * fmax(0.0, 1.0 - out_placed) + (1.0 - a) * back;
-    /* Distance from the endplate band (Lapatki 2011): relative to the reference injection of
-     * the model's calibration, counted from the bolus edge, so a larger bolus reaches the band
-     * from further away. */
-    double ep = inj->endplate_mm >= 0.0 ? inj->endplate_mm : sp->endplate_ref_mm;
-    double ep_ref = fmax(0.0, sp->endplate_ref_mm - radius_mm(sp->site_ref_ml));
-    in_target *= exp2((ep_ref - fmax(0.0, ep - bolus)) / sp->endplate_half_mm);
-    in_target = fmin(in_target, fmax(0.0, 1.0 - out_total));
-
-    bont_reach_t *o = &entries[0];
-    o->muscle = t;
-    o->side = inj->side;
-    o->spread = false;
-    o->injection = i;
-    o->share = in_target;
-    o->volume_ml = t->volume_ml;
-    o->effect_scale = 1.0;
-    return e;
+const bont_reach_t *bont__reach_layout_entries(const bont__reach_layout_t *L)
+{
+    return L ? L->entries : NULL;
 }
 
 static int check_plan(const bont_plan_t *plan, const bont_spread_t *sp, bont_error_t *err)
@@ -440,34 +382,216 @@ static int check_plan(const bont_plan_t *plan, const bont_spread_t *sp, bont_err
     return 0;
 }
 
-int bont_spread_reach(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
-                      const double *z, bont_reach_t **out, size_t *n, bont_error_t *err)
+/* Counts the entries and neighbours of the plan, and indexes the injected structures. */
+static int count_reach(const bont_plan_t *plan, bont__index_t *injected, size_t *n_entries,
+                       size_t *n_nb)
 {
-    *out = NULL;
-    *n = 0;
-    int rc = check_plan(plan, sp, err);
-    if (rc)
-        return rc;
-    size_t total = 0;
-    for (size_t i = 0; i < plan->n_injections; i++)
-        total += reach_injection(kb, plan, sp, i, z, NULL);
-    bont_reach_t *r = calloc(total ? total : 1, sizeof *r);
-    if (!r) {
-        bont_error_setf(err, NULL, "out of memory");
-        return BONT_ENOMEM;
+    *n_entries = *n_nb = 0;
+    for (size_t i = 0; i < plan->n_injections; i++) {
+        const bont_injection_t *inj = &plan->injections[i];
+        size_t one = 1;
+        if (bont__index_put(injected, inj->muscle, (int)inj->side, &one) < 0)
+            return BONT_ENOMEM;
+        (*n_entries)++;
+        size_t used = 0;
+        for (size_t k = 0; k < inj->muscle->n_neighbours && used < MAX_NEIGHBOR; k++) {
+            const bont_muscle_t *m = inj->muscle->neighbours[k].muscle;
+            bont_side_t sides[2];
+            if (!simulatable(m))
+                continue;
+            used++;
+            (*n_nb)++;
+            *n_entries += (size_t)sides_of(m, inj->side, sides);
+        }
     }
-    size_t at = 0;
-    for (size_t i = 0; i < plan->n_injections; i++)
-        at += reach_injection(kb, plan, sp, i, z, r + at);
-    *out = r;
-    *n = at;
     return 0;
 }
 
-double bont_spread_effect_scale_(const bont_plan_t *plan, const bont_spread_t *sp,
-                                 const bont_muscle_t *m, bont_side_t side)
+/* Lays out injection i: its target entry, its neighbours and their entries. */
+static void layout_injection(bont__reach_layout_t *L, const bont_plan_t *plan,
+                             const bont_spread_t *sp, const bont__index_t *injected, size_t i,
+                             size_t *e, size_t *nb_at)
 {
-    if (!plan || !sp || !m || !(m->volume_ml > 0.0) || is_injected(plan, m, side))
+    const bont_injection_t *inj = &plan->injections[i];
+    const bont_muscle_t *t = inj->muscle;
+    reach_inj_t *ri = &L->inj[i];
+    bool skin = t->kind && strcmp(t->kind, "skin") == 0;
+    double edge = skin ? sp->edge_skin : sp->edge_muscle;
+    int sites = inj->sites > 0 ? inj->sites : 1;
+    ri->first = *e;
+    ri->first_nb = *nb_at;
+    ri->guide = (unsigned)inj->guidance < N_GUIDE ? (unsigned)inj->guidance : 0;
+    ri->bolus_mm = radius_mm(inj->volume_ml / sites);
+    /* Of a misplaced bolus only what crosses back over the target's fascia acts there, the rest
+     * is lost to tissue the atlas does not list (fat, fascial planes, vessels). */
+    ri->back = edge_transfer(edge * sp->fascia, sp->miss_mm, radius_mm(t->volume_ml), ri->bolus_mm,
+                             sp->length_mm);
+    /* Distance from the endplate band (Lapatki 2011): relative to the reference injection of
+     * the model's calibration, counted from the bolus edge, so a larger bolus reaches the band
+     * from further away. */
+    double ep = inj->endplate_mm >= 0.0 ? inj->endplate_mm : sp->endplate_ref_mm;
+    double ep_ref = fmax(0.0, sp->endplate_ref_mm - radius_mm(sp->site_ref_ml));
+    ri->endplate = exp2((ep_ref - fmax(0.0, ep - ri->bolus_mm)) / sp->endplate_half_mm);
+    L->entries[(*e)++] = (bont_reach_t){.muscle = t,
+                                        .side = inj->side,
+                                        .spread = false,
+                                        .injection = i,
+                                        .volume_ml = t->volume_ml,
+                                        .effect_scale = 1.0};
+    for (size_t k = 0; k < t->n_neighbours && *nb_at - ri->first_nb < MAX_NEIGHBOR; k++) {
+        const bont_neighbour_t *info = &t->neighbours[k];
+        const bont_muscle_t *m = info->muscle;
+        if (!simulatable(m))
+            continue;
+        reach_nb_t *nb = &L->nb[(*nb_at)++];
+        bont_side_t sides[2];
+        nb->n_sides = sides_of(m, inj->side, sides);
+        nb->distance_mm = info->distance_mm;
+        nb->edge_barrier = edge * ((info->fascia ? sp->fascia : 1.0) *
+                                   (is_orbit(m) && !is_orbit(t) ? sp->septum : 1.0));
+        nb->r_mm = radius_mm(m->volume_ml);
+        for (int s = 0; s < nb->n_sides; s++) {
+            bont_reach_t *o = &L->entries[(*e)++];
+            o->muscle = m;
+            o->side = sides[s];
+            o->injection = i;
+            o->spread = bont__index_get(injected, m, (int)sides[s]) == BONT__INDEX_NONE;
+            o->volume_ml = o->spread ? reached_volume_ml(sp, m) : m->volume_ml;
+            o->effect_scale = o->volume_ml / m->volume_ml;
+        }
+    }
+    ri->n_nb = *nb_at - ri->first_nb;
+}
+
+int bont__reach_layout_new(const bont_plan_t *plan, const bont_spread_t *sp,
+                           bont__reach_layout_t **out, bont_error_t *err)
+{
+    *out = NULL;
+    int rc = check_plan(plan, sp, err);
+    if (rc)
+        return rc;
+    bont__index_t injected = {0};
+    bont__reach_layout_t *L = calloc(1, sizeof *L);
+    size_t n_entries = 0, n_nb = 0;
+    rc = L ? count_reach(plan, &injected, &n_entries, &n_nb) : BONT_ENOMEM;
+    if (rc == 0) {
+        L->entries = calloc(n_entries ? n_entries : 1, sizeof *L->entries);
+        L->inj = calloc(plan->n_injections ? plan->n_injections : 1, sizeof *L->inj);
+        L->nb = calloc(n_nb ? n_nb : 1, sizeof *L->nb);
+        rc = L->entries && L->inj && L->nb ? 0 : BONT_ENOMEM;
+    }
+    size_t e = 0, nb_at = 0;
+    for (size_t i = 0; rc == 0 && i < plan->n_injections; i++)
+        layout_injection(L, plan, sp, &injected, i, &e, &nb_at);
+    bont__index_free(&injected);
+    if (rc) {
+        bont_error_setf(err, NULL, "out of memory");
+        bont__reach_layout_free(&L);
+        return rc;
+    }
+    L->n_entries = e;
+    L->n_inj = plan->n_injections;
+    L->n_nb = nb_at;
+    double *share = malloc((e ? e : 1) * sizeof *share);
+    if (!share) {
+        bont_error_setf(err, NULL, "out of memory");
+        bont__reach_layout_free(&L);
+        return BONT_ENOMEM;
+    }
+    bont__reach_shares(L, sp, NULL, share);
+    for (size_t k = 0; k < e; k++)
+        L->entries[k].share = share[k];
+    free(share);
+    *out = L;
+    return 0;
+}
+
+/* Shares of injection ri's entries for a patient whose distances are scaled by d_factor and
+ * whose placement accuracy is a. */
+static void injection_shares(const bont__reach_layout_t *L, const reach_inj_t *ri,
+                             const bont_spread_t *sp, double d_factor, double a, double *share)
+{
+    double len = sp->length_mm, bolus = ri->bolus_mm;
+    /* A well-placed bolus sits in the target; a misplaced one (share 1 - a) lies miss_mm nearer
+     * the neighbours, outside the target's fascia. */
+    double out_placed = 0.0, out_total = 0.0;
+    size_t e = ri->first + 1;
+    for (size_t k = 0; k < ri->n_nb; k++) {
+        const reach_nb_t *nb = &L->nb[ri->first_nb + k];
+        double d = nb->distance_mm * d_factor;
+        double placed = edge_transfer(nb->edge_barrier, d, nb->r_mm, bolus, len);
+        double missed =
+            edge_transfer(nb->edge_barrier, fmax(0.0, d - sp->miss_mm), nb->r_mm, bolus, len);
+        double s = a * placed + (1.0 - a) * missed;
+        for (int side = 0; side < nb->n_sides; side++) {
+            share[e++] = s;
+            out_placed += placed;
+            out_total += s;
+        }
+    }
+    if (out_total > 1.0) { /* many close neighbours cannot take more than the dose */
+        for (size_t k = ri->first + 1; k < e; k++)
+            share[k] /= out_total;
+        out_placed /= out_total;
+        out_total = 1.0;
+    }
+    /* What the neighbours do not take stays in the target. */
+    double in_target = a * fmax(0.0, 1.0 - out_placed) + (1.0 - a) * ri->back;
+    in_target *= ri->endplate;
+    share[ri->first] = fmin(in_target, fmax(0.0, 1.0 - out_total));
+}
+
+void bont__reach_shares(const bont__reach_layout_t *L, const bont_spread_t *sp, const double *z,
+                        double *share)
+{
+    /* Patient deviates: z[0] brings every neighbour nearer or farther (log-normal factor on
+     * the atlas distances: anatomy, needle depth, tissue planes); z[1] moves the placement
+     * accuracy on the logit scale. */
+    double z_near = z ? z[0] : 0.0, z_place = z ? z[1] : 0.0;
+    double d_factor = exp(-sp->log_sd * z_near);
+    double acc[N_GUIDE];
+    for (int g = 0; g < N_GUIDE; g++) {
+        double a = sp->accuracy[g];
+        acc[g] = logistic(log(a / (1.0 - a)) + sp->accuracy_logit_sd * z_place);
+    }
+    for (size_t i = 0; i < L->n_inj; i++)
+        injection_shares(L, &L->inj[i], sp, d_factor, acc[L->inj[i].guide], share);
+}
+
+int bont_spread_reach(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
+                      const double *z, bont_reach_t **out, size_t *n, bont_error_t *err)
+{
+    (void)kb; /* the atlas neighbours are resolved when the kb loads */
+    *out = NULL;
+    *n = 0;
+    bont__reach_layout_t *L = NULL;
+    int rc = bont__reach_layout_new(plan, sp, &L, err);
+    if (rc)
+        return rc;
+    bont_reach_t *r = L->entries;
+    L->entries = NULL;
+    if (z) {
+        double *share = malloc((L->n_entries ? L->n_entries : 1) * sizeof *share);
+        if (!share) {
+            free(r);
+            bont__reach_layout_free(&L);
+            bont_error_setf(err, NULL, "out of memory");
+            return BONT_ENOMEM;
+        }
+        bont__reach_shares(L, sp, z, share);
+        for (size_t k = 0; k < L->n_entries; k++)
+            r[k].share = share[k];
+        free(share);
+    }
+    *out = r;
+    *n = L->n_entries;
+    bont__reach_layout_free(&L);
+    return 0;
+}
+
+double bont__spread_effect_scale(const bont_spread_t *sp, const bont_muscle_t *m, bool injected)
+{
+    if (!sp || !m || !(m->volume_ml > 0.0) || injected)
         return 1.0;
     return reached_volume_ml(sp, m) / m->volume_ml;
 }

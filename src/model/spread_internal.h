@@ -1,12 +1,55 @@
-/* spread_internal.h: what risk.c needs from spread.c beyond the public contract. */
+/* spread_internal.h: what risk.c and the population engine need from spread.c beyond the public
+ * contract: the reach of a plan laid out once, and its shares for any patient. */
 #ifndef BONT_MODEL_SPREAD_INTERNAL_H
 #define BONT_MODEL_SPREAD_INTERNAL_H
 
 #include "bont/spread.h"
 
-/* effect_scale of structure m (side) in plan: reached layer over atlas volume when only spread
- * reaches it, 1 when the plan injects it. */
-double bont_spread_effect_scale_(const bont_plan_t *plan, const bont_spread_t *sp,
-                                 const bont_muscle_t *m, bont_side_t side);
+/* The part of bont_spread_reach that no patient deviate changes (structures, distances, radii,
+ * barriers, boluses), laid out once for a plan in O(entries). */
+typedef struct bont__reach_layout_t bont__reach_layout_t;
+
+int bont__reach_layout_new(const bont_plan_t *plan, const bont_spread_t *sp,
+                           bont__reach_layout_t **out, bont_error_t *err);
+void bont__reach_layout_free(bont__reach_layout_t **layout);
+
+/* The entries, as bont_spread_reach gives them for the median patient (z = NULL). */
+size_t bont__reach_layout_n(const bont__reach_layout_t *layout);
+const bont_reach_t *bont__reach_layout_entries(const bont__reach_layout_t *layout);
+
+/* Every entry's share for deviates z (bont_spread_n_random of them; NULL for the median
+ * patient) into share[bont__reach_layout_n]: the same numbers bont_spread_reach gives. */
+void bont__reach_shares(const bont__reach_layout_t *layout, const bont_spread_t *sp,
+                        const double *z, double *share);
+
+/* effect_scale of structure m: reached layer over atlas volume when only spread reaches it, 1
+ * when the plan injects it. */
+double bont__spread_effect_scale(const bont_spread_t *sp, const bont_muscle_t *m, bool injected);
+
+/* ---- risk.c ------------------------------------------------------------------------------ */
+
+/* What bont_risk_assess needs of a plan beyond one structure's peaks, built once in O(entries):
+ * the injected structures and, per reached structure, the source that sends it most units. */
+typedef struct bont__risk_reasons_t bont__risk_reasons_t;
+
+/* layout may be NULL (a plan the spread model cannot lay out): no structure gets a reason. */
+int bont__risk_reasons_new(const bont_plan_t *plan, const bont__reach_layout_t *layout,
+                           bont__risk_reasons_t **out);
+void bont__risk_reasons_free(bont__risk_reasons_t **reasons);
+
+/* bont_risk_assess with the plan's reasons built once. */
+int bont__risk_assess(const bont__risk_reasons_t *reasons, const bont_spread_t *sp,
+                      const bont_muscle_t *m, bont_side_t side, const float *peak_effect_pct,
+                      size_t n_patients, bont_risk_t *out, bool *has_risk);
+
+/* ---- risk_cache.c -------------------------------------------------------------------------- */
+
+/* Copies the table kept for (params, tissue, serotype, days) into table (n values): true when
+ * there is one. */
+bool bont__risk_cache_get(bont_risk_cache_t *cache, const bont_params_t *params, int tissue,
+                          int serotype, int days, double *table, size_t n);
+/* Keeps a copy of the table (when there is room). */
+void bont__risk_cache_put(bont_risk_cache_t *cache, const bont_params_t *params, int tissue,
+                          int serotype, int days, const double *table, size_t n);
 
 #endif

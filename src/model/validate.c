@@ -9,8 +9,7 @@
 #include <string.h>
 
 #include "bont/model.h"
-#include "kb/embedded.h"
-#include "report/report.h"
+#include "kb/datafile.h"
 #include "util/text.h"
 
 /* Curves of one simulated scenario, aggregated over its targets (dose-weighted mean). */
@@ -569,24 +568,11 @@ int bont_validation_run(const bont_kb_t *kb, const bont_params_t *params,
                         const char *calibration_path, bont_validation_t **out, bont_error_t *err)
 {
     *out = NULL;
-    json_error_t jerr;
     json_t *root = NULL;
-    const char *fname = calibration_path ? calibration_path : "data/calibration.json";
-    if (calibration_path) {
-        root = json_load_file(calibration_path, 0, &jerr);
-    } else {
-        const bont_embedded_file_t *f = bont_embedded_find("calibration.json");
-        if (f)
-            root = json_loadb(f->data, f->size, 0, &jerr);
-        else
-            snprintf(jerr.text, sizeof jerr.text, "calibration.json is not embedded");
-    }
-    if (err)
-        snprintf(err->file, sizeof err->file, "%s", fname);
-    if (!root) {
-        bont_error_setf(err, NULL, "cannot read the calibration datasets: %s", jerr.text);
-        return BONT_EPARSE;
-    }
+    int rc = calibration_path ? bont__data_file(calibration_path, &root, err)
+                              : bont__data_embedded("calibration.json", &root, err);
+    if (rc)
+        return rc;
     bont_validation_t *v = calloc(1, sizeof *v);
     priv_t *pv = calloc(1, sizeof *pv);
     json_t *arr = json_object_get(root, "datasets");
@@ -609,7 +595,6 @@ int bont_validation_run(const bont_kb_t *kb, const bont_params_t *params,
     v->priv_ = pv;
     v->n_datasets = n;
     ctx_t cx = {kb, params, err};
-    int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         rc = run_dataset(&cx, json_array_get(arr, i), &v->datasets[i], &pv->ds[i]);
         v->n_pass += v->datasets[i].n_pass;
@@ -649,7 +634,8 @@ void bont_validation_free(bont_validation_t **vp)
     *vp = NULL;
 }
 
-/* ---- Plot --------------------------------------------------------------------------------------
+/* ---- Plot data
+ * --------------------------------------------------------------------------------------
  */
 
 static double plotted(const ds_priv_t *d, const scen_t *s, size_t k)
@@ -681,133 +667,100 @@ static bool drawable(const ds_priv_t *d, json_t *jc, double *t)
            (!strcmp(m, "atrophy_at") && !strcmp(d->plot, "atrophy"));
 }
 
-int bont_validation_svg(const bont_validation_t *v, size_t i, const char *path, bont_error_t *err)
+/* Frees what a plot owns; keeps *p. */
+static void plot_clear(bont_val_plot_t *p)
 {
-    if (!v || i >= v->n_datasets)
+    for (size_t j = 0; p->curves && j < p->n_curves; j++) {
+        free(p->curves[j].x);
+        free(p->curves[j].y);
+    }
+    free(p->curves);
+    free(p->obs_x);
+    free(p->obs_y);
+    free(p->obs_lo);
+    free(p->obs_hi);
+}
+
+void bont_validation_plot_free(bont_val_plot_t **pp)
+{
+    if (!pp || !*pp)
+        return;
+    plot_clear(*pp);
+    free(*pp);
+    *pp = NULL;
+}
+
+/* The observed values drawable on the plotted quantity, with bars over range +- tolerance. */
+static int plot_observed(const bont_val_dataset_t *ds, const ds_priv_t *d, json_t *jchecks,
+                         bont_val_plot_t *p)
+{
+    size_t cap = ds->n_checks + 1;
+    p->obs_x = calloc(cap, sizeof *p->obs_x);
+    p->obs_y = calloc(cap, sizeof *p->obs_y);
+    p->obs_lo = calloc(cap, sizeof *p->obs_lo);
+    p->obs_hi = calloc(cap, sizeof *p->obs_hi);
+    if (!p->obs_x || !p->obs_y || !p->obs_lo || !p->obs_hi)
+        return BONT_ENOMEM;
+    for (size_t j = 0; j < ds->n_checks; j++) {
+        const bont_val_check_t *c = &ds->checks[j];
+        double t;
+        if (!isfinite(c->observed_lo) || !drawable(d, json_array_get(jchecks, j), &t) ||
+            !isfinite(t))
+            continue;
+        double scale = !strcmp(c->unit, "fraction") ? 100.0 : 1.0;
+        double tol = isfinite(c->tolerance) ? c->tolerance : 0.0;
+        size_t k = p->n_obs++;
+        p->obs_x[k] = t;
+        p->obs_y[k] = scale * 0.5 * (c->observed_lo + c->observed_hi);
+        p->obs_lo[k] = scale * (c->observed_lo - tol);
+        p->obs_hi[k] = scale * (c->observed_hi + tol);
+    }
+    return 0;
+}
+
+int bont_validation_plot(const bont_validation_t *v, size_t i, bont_val_plot_t **out,
+                         bont_error_t *err)
+{
+    *out = NULL;
+    if (!v || i >= v->n_datasets) {
+        bont_error_setf(err, NULL, "no dataset %zu to plot", i);
         return BONT_EINVAL;
+    }
     const bont_val_dataset_t *ds = &v->datasets[i];
     priv_t *pv = v->priv_;
     const ds_priv_t *d = &pv->ds[i];
     json_t *jchecks =
         json_object_get(json_array_get(json_object_get(pv->root, "datasets"), i), "checks");
-    int rc = BONT_ENOMEM;
-    size_t n_series = d->n_scen + 1;
-    bont_svg_series_t *series = calloc(n_series, sizeof *series);
-    double **xs = calloc(n_series, sizeof *xs), **ys = calloc(n_series, sizeof *ys);
-    double *ox = calloc(ds->n_checks + 1, sizeof *ox), *oy = calloc(ds->n_checks + 1, sizeof *oy);
-    double *olo = calloc(ds->n_checks + 1, sizeof *olo),
-           *ohi = calloc(ds->n_checks + 1, sizeof *ohi);
-    char **notes = calloc(ds->n_checks + 2, sizeof *notes);
-    size_t ns = 0, no = 0, nn = 0;
-    double xmax = 0.0, ymax = 100.0;
-    if (!series || !xs || !ys || !ox || !oy || !olo || !ohi || !notes)
-        goto cleanup;
+    bont_val_plot_t *p = calloc(1, sizeof *p);
+    if (!p || !(p->curves = calloc(d->n_scen + 1, sizeof *p->curves)))
+        goto nomem;
+    p->quantity = d->plot;
+    p->kind = d->kind;
+    p->minutes = d->time_unit > 1;
     for (size_t j = 0; j < d->n_scen; j++) {
         const scen_t *s = &d->scen[j];
         if (s->state != 1)
             continue;
         /* At most 2000 points a line: enough for print, small files. */
         size_t stride = s->n / 2000 + 1, m = s->n / stride + 1;
-        xs[ns] = malloc(m * sizeof(double));
-        ys[ns] = malloc(m * sizeof(double));
-        if (!xs[ns] || !ys[ns])
-            goto cleanup;
+        bont_val_curve_t *c = &p->curves[p->n_curves++];
+        c->name = s->name;
+        c->x = malloc(m * sizeof *c->x);
+        c->y = malloc(m * sizeof *c->y);
+        if (!c->x || !c->y)
+            goto nomem;
+        c->n = m;
         for (size_t k = 0; k < m; k++) {
-            xs[ns][k] = (double)(k * stride) / s->spd * d->time_unit;
-            ys[ns][k] = plotted(d, s, k * stride);
+            c->x[k] = (double)(k * stride) / s->spd * d->time_unit;
+            c->y[k] = plotted(d, s, k * stride);
         }
-        xmax = fmax(xmax, xs[ns][m - 1]);
-        series[ns] = (bont_svg_series_t){.label = s->name, .x = xs[ns], .y = ys[ns], .n = m};
-        ns++;
     }
-    for (size_t j = 0; j < ds->n_checks; j++) {
-        const bont_val_check_t *c = &ds->checks[j];
-        double t;
-        if (isfinite(c->observed_lo) && drawable(d, json_array_get(jchecks, j), &t) &&
-            isfinite(t)) {
-            double scale = !strcmp(c->unit, "fraction") ? 100.0 : 1.0;
-            double tol = isfinite(c->tolerance) ? c->tolerance : 0.0;
-            ox[no] = t;
-            oy[no] = scale * 0.5 * (c->observed_lo + c->observed_hi);
-            olo[no] = scale * (c->observed_lo - tol);
-            ohi[no] = scale * (c->observed_hi + tol);
-            no++;
-        }
-        char line[600], obs[64], pred[64], tol[48] = "";
-        if (!isfinite(c->observed_lo))
-            snprintf(obs, sizeof obs, "-");
-        else if (c->observed_lo == c->observed_hi)
-            snprintf(obs, sizeof obs, "%.4g", c->observed_lo);
-        else
-            snprintf(obs, sizeof obs, "%.4g-%.4g", c->observed_lo, c->observed_hi);
-        if (isfinite(c->predicted))
-            snprintf(pred, sizeof pred, "%.4g", c->predicted);
-        else
-            snprintf(pred, sizeof pred, "-");
-        if (c->status <= BONT_VAL_FAIL && isfinite(c->tolerance))
-            snprintf(tol, sizeof tol, ", tolerance %.3g", c->tolerance);
-        snprintf(line, sizeof line, "%s  %s: observed %s, predicted %s %s%s",
-                 bont_val_status_name(c->status), c->label, obs, pred, c->unit, tol);
-        notes[nn] = strdup(line);
-        if (!notes[nn])
-            goto cleanup;
-        nn++;
-    }
-    if (no) {
-        series[ns++] = (bont_svg_series_t){.label = "observed (bar: range +- tolerance)",
-                                           .x = ox,
-                                           .y = oy,
-                                           .n = no,
-                                           .markers = true,
-                                           .y_lo = olo,
-                                           .y_hi = ohi};
-        for (size_t j = 0; j < no; j++)
-            xmax = fmax(xmax, ox[j]);
-    }
-    static const char *const ylabels[] = {"effect",         "effect (% loss of function)",
-                                          "tension",        "tension (% of control)",
-                                          "cmap_decrement", "CMAP decrement (% of baseline)",
-                                          "release",        "transmitter release (% of control)",
-                                          "atrophy",        "muscle mass lost (%)"};
-    const char *ylab = ylabels[1];
-    for (size_t j = 0; j < 10; j += 2)
-        if (!strcmp(d->plot, ylabels[j]))
-            ylab = ylabels[j + 1];
-    char title[300], sub[300];
-    snprintf(title, sizeof title, "%s (%s)", ds->id, ds->species);
-    if (ns)
-        snprintf(sub, sizeof sub, "%zu passed, %zu failed; lines: model scenarios", ds->n_pass,
-                 ds->n_fail);
-    else
-        snprintf(sub, sizeof sub, "nothing simulated: %s", d->kind);
-    bont_svg_chart_t chart = {.title = title,
-                              .subtitle = sub,
-                              .x_label = d->time_unit > 1 ? "minutes" : "days",
-                              .y_label = ylab,
-                              .x_min = 0,
-                              .x_max = xmax > 0 ? xmax : 1,
-                              .y_min = 0,
-                              .y_max = ymax,
-                              .x_days = d->time_unit == 1.0,
-                              .series = series,
-                              .n_series = ns,
-                              .notes = (const char *const *)notes,
-                              .n_notes = nn};
-    rc = bont_svg_write_file(path, &chart, err);
-cleanup:
-    for (size_t j = 0; j < n_series && xs && ys; j++) {
-        free(xs[j]);
-        free(ys[j]);
-    }
-    for (size_t j = 0; notes && j < nn; j++)
-        free(notes[j]);
-    free(notes);
-    free(series);
-    free(xs);
-    free(ys);
-    free(ox);
-    free(oy);
-    free(olo);
-    free(ohi);
-    return rc;
+    if (plot_observed(ds, d, jchecks, p) != 0)
+        goto nomem;
+    *out = p;
+    return 0;
+nomem:
+    bont_validation_plot_free(&p);
+    bont_error_setf(err, NULL, "out of memory");
+    return BONT_ENOMEM;
 }

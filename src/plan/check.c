@@ -9,24 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct checker_t {
-    const bont_kb_t *kb;
-    const bont_plan_t *plan;
-    const bont_check_opts_t *opts; /* may be NULL */
-    bont_check_t *out;
-    size_t cap;
-    int failed;                     /* out of memory */
-    const bont_history_t **history; /* plan history + extra history */
-    size_t n_history;
-} checker_t;
+#include "plan/check_internal.h"
+#include "util/index.h"
+#include "util/text.h"
 
-static void add(checker_t *C, bont_severity_t sev, const char *rule, const char *evidence,
-                const char *source, const char *subject, double value, double limit,
-                const char *unit, const char *fmt, ...) __attribute__((format(printf, 10, 11)));
+typedef bont__checker_t checker_t;
 
-static void add(checker_t *C, bont_severity_t sev, const char *rule, const char *evidence,
-                const char *source, const char *subject, double value, double limit,
-                const char *unit, const char *fmt, ...)
+void bont__check_add(checker_t *C, bont_severity_t sev, const char *rule, const char *evidence,
+                     const char *source, const char *subject, double value, double limit,
+                     const char *unit, const char *fmt, ...)
 {
     bont_check_t *o = C->out;
     if (o->n_findings == C->cap) {
@@ -61,20 +52,16 @@ static void add(checker_t *C, bont_severity_t sev, const char *rule, const char 
         o->n_notes++;
 }
 
+#define add bont__check_add
+
 static int is_pediatric(const bont_plan_t *plan)
 {
     return plan->patient.age_years >= 0 && plan->patient.age_years < 18;
 }
 
-static int list_has(const char *const *list, size_t n, const char *id)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], id) == 0)
-            return 1;
-    return 0;
-}
+#define list_has bont__str_in
 
-static int rule_applies(const checker_t *C, const bont_rule_t *r)
+int bont__check_rule_fits(const checker_t *C, const bont_rule_t *r)
 {
     const bont_plan_t *plan = C->plan;
     if (r->product && strcmp(r->product, plan->product->id) != 0)
@@ -91,14 +78,37 @@ static int rule_applies(const checker_t *C, const bont_rule_t *r)
     return 1;
 }
 
-/* The limits of a rule for this patient: per-kg bounds times weight, combined with absolute
- * bounds as "whichever is lower". NAN when there is no bound. */
+bont__category_t bont__check_category(const bont_rule_t *r)
+{
+    return r->type == BONT_RULE_AGE ? BONT__CAT_AGE : BONT__CAT_DOSE;
+}
+
+/* The weight band that holds weight w (kg_min inclusive, kg_max exclusive); below every band,
+ * the lowest one (the label gives nothing smaller). NULL when there are none or w is unknown. */
+static const bont_weight_band_t *band_for(const bont_rule_t *r, double w)
+{
+    const bont_weight_band_t *lowest = NULL;
+    for (size_t i = 0; w > 0 && i < r->n_weight_bands; i++) {
+        const bont_weight_band_t *b = &r->weight_bands[i];
+        if (w >= b->kg_min && (b->kg_max < 0 || w < b->kg_max))
+            return b;
+        if (!lowest || b->kg_min < lowest->kg_min)
+            lowest = b;
+    }
+    return lowest && w < lowest->kg_min ? lowest : NULL;
+}
+
+/* The limits of a rule for this patient: the weight band's maximum, or per-kg bounds times
+ * weight, combined with absolute bounds as "whichever is lower". NAN when there is no bound. */
 static void limits(const checker_t *C, const bont_rule_t *r, double *lo, double *hi)
 {
     double w = C->plan->patient.weight_kg;
+    const bont_weight_band_t *band = band_for(r, w);
     *lo = NAN;
     *hi = NAN;
-    if (r->per_kg_max >= 0 && w > 0)
+    if (band)
+        *hi = band->max;
+    else if (r->per_kg_max >= 0 && w > 0)
         *hi = r->per_kg_max * w;
     if (r->max >= 0)
         *hi = isnan(*hi) ? r->max : fmin(*hi, r->max);
@@ -127,17 +137,70 @@ static const char *unit_of(bont_rule_type_t t)
 static void describe_limit(const bont_rule_t *r, double limit, const checker_t *C, int upper,
                            char *buf, size_t size)
 {
+    double w = C->plan->patient.weight_kg;
     double per_kg = upper ? r->per_kg_max : r->per_kg_min;
-    if (per_kg >= 0 && C->plan->patient.weight_kg > 0) {
+    const bont_weight_band_t *band = upper ? band_for(r, w) : NULL;
+    char band_text[64] = "";
+    if (band && band->kg_max >= 0)
+        snprintf(band_text, sizeof band_text, "%g-%g kg", band->kg_min, band->kg_max);
+    else if (band)
+        snprintf(band_text, sizeof band_text, "%g kg or more", band->kg_min);
+    if (band)
+        snprintf(buf, size, "%.4g U (the label's dose for %g kg: band %s)", limit, w, band_text);
+    else if (per_kg >= 0 && w > 0) {
         double abs_bound = upper ? r->max : r->min;
         if (abs_bound >= 0 && upper)
             snprintf(buf, size, "%.4g U (%g U/kg x %g kg, or %g U, whichever is lower)", limit,
-                     per_kg, C->plan->patient.weight_kg, abs_bound);
+                     per_kg, w, abs_bound);
         else
-            snprintf(buf, size, "%.4g U (%g U/kg x %g kg)", limit, per_kg,
-                     C->plan->patient.weight_kg);
+            snprintf(buf, size, "%.4g U (%g U/kg x %g kg)", limit, per_kg, w);
     } else {
         snprintf(buf, size, "%.4g %s", limit, unit_of(r->type));
+    }
+}
+
+/* "18-64 years", "12 years and older", "up to 64 years": a bound of 64.999 means up to and
+ * including 64 years. */
+static void age_range(const bont_rule_t *r, char *buf, size_t size)
+{
+    if (r->min >= 0 && r->max >= 0)
+        snprintf(buf, size, "%g-%g years", r->min, floor(r->max));
+    else if (r->min >= 0)
+        snprintf(buf, size, "%g years and older", r->min);
+    else
+        snprintf(buf, size, "up to %g years", floor(r->max));
+}
+
+/* An age outside a label's range: a contraindication (an error naming the label), or outside
+ * the labelled range (safety and effectiveness not established), or no finding where the
+ * adult rules take over; basis says which (rules.json age_basis). */
+static void compare_age(checker_t *C, const bont_rule_t *r, double age, int upper, double limit)
+{
+    const char *basis = upper ? r->age_basis_over : r->age_basis_under;
+    bont_severity_t sev = upper ? r->over : r->under;
+    const bont_plan_t *plan = C->plan;
+    char range[64], label[96];
+    age_range(r, range, sizeof range);
+    if (basis && !strcmp(basis, "adult_rules_apply"))
+        return;
+    if (basis && !strcmp(basis, "contraindicated")) {
+        bont__check_label_names(C, r->jurisdictions, r->n_jurisdictions, label, sizeof label);
+        add(C, sev, r->id, r->evidence, r->source, "patient age", age, limit, "years",
+            "patient age %g years: the %s contraindicates %s (%s) %s %g years. Rule: %s", age,
+            label, plan->product->id, plan->product->display, upper ? "from" : "under",
+            upper ? ceil(limit) : limit, r->note);
+    } else if (basis) {
+        add(C, sev, r->id, r->evidence, r->source, "patient age", age, limit, "years",
+            "patient age %g years is outside the labelled age range of %s for %s (%s): %s. "
+            "Rule: %s",
+            age, plan->product->id, plan->indication->id, range,
+            !strcmp(basis, "outside_indication") ? "the label does not cover this age"
+                                                 : "safety and effectiveness are not established",
+            r->note);
+    } else {
+        add(C, sev, r->id, r->evidence, r->source, "patient age", age, limit, "years",
+            "patient age: %g years is %s the labelled %s. Rule: %s", age, upper ? "above" : "below",
+            range, r->note);
     }
 }
 
@@ -148,15 +211,39 @@ static void compare(checker_t *C, const bont_rule_t *r, const char *subject, dou
     limits(C, r, &lo, &hi);
     const char *unit = unit_of(r->type);
     char lim[160];
-    if (!isnan(hi) && value > hi * (1 + 1e-9)) {
+    int over = !isnan(hi) && value > hi * (1 + 1e-9);
+    int under = !over && !isnan(lo) && value < lo * (1 - 1e-9);
+    if ((over || under) && r->type == BONT_RULE_AGE) {
+        compare_age(C, r, value, over, over ? hi : lo);
+    } else if (over) {
         describe_limit(r, hi, C, 1, lim, sizeof lim);
         add(C, r->over, r->id, r->evidence, r->source, subject, value, hi, unit,
             "%s: %.4g %s is above %s. Rule: %s", subject, value, unit, lim, r->note);
-    } else if (!isnan(lo) && value < lo * (1 - 1e-9)) {
+    } else if (under) {
         describe_limit(r, lo, C, 0, lim, sizeof lim);
         add(C, r->under, r->id, r->evidence, r->source, subject, value, lo, unit,
             "%s: %.4g %s is below %s. Rule: %s", subject, value, unit, lim, r->note);
     }
+}
+
+/* A weight-banded or weight-limited rule: a weight below the label's is a warning, and an
+ * unknown weight leaves only the overall maximum to compare (<rule>.weight). */
+static void check_weight(checker_t *C, const bont_rule_t *r)
+{
+    double w = C->plan->patient.weight_kg;
+    char id[96];
+    snprintf(id, sizeof id, "%s.weight", r->id);
+    if (r->weight_kg_min >= 0 && w > 0 && w < r->weight_kg_min)
+        add(C, BONT_SEV_WARNING, id, r->evidence, r->source, "patient weight", w, r->weight_kg_min,
+            "kg",
+            "patient weight %g kg is below the %g kg the label sets for %s in %s: the lowest "
+            "weight band was compared. Rule: %s",
+            w, r->weight_kg_min, C->plan->product->id, C->plan->indication->id, r->note);
+    else if (r->n_weight_bands && !(w > 0))
+        add(C, BONT_SEV_NOTE, id, r->evidence, r->source, "patient weight", NAN, NAN, "kg",
+            "no weight given: the label's session maximum for %s in %s depends on weight, so "
+            "only the overall maximum was compared; give weight_kg. Rule: %s",
+            C->plan->product->id, C->plan->indication->id, r->note);
 }
 
 static void subject_name(const bont_injection_t *inj, int with_side, char *buf, size_t size)
@@ -179,38 +266,47 @@ static int region_in_limb(const char *region, const char *limb)
     return strcmp(region, limb) == 0;
 }
 
-/* Sums units (or sites) over the injections that share a muscle (and side, unless both_sides)
- * with injection i; only the first injection of each group reports, so each group is checked
- * once. */
-static void per_muscle(checker_t *C, const bont_rule_t *r, int count_sites)
+typedef enum quantity_t { Q_UNITS, Q_SITES, Q_VOLUME } quantity_t;
+
+/* Sums units, sites or mL over the injections that share a muscle (and side, unless
+ * both_sides), in one pass with an index of the groups; each group reports once, at its first
+ * injection, in plan order. */
+static void per_muscle(checker_t *C, const bont_rule_t *r, quantity_t q)
 {
     const bont_plan_t *plan = C->plan;
-    for (size_t i = 0; i < plan->n_injections; i++) {
+    bont__index_t groups = {0};
+    size_t n_groups = 0;
+    size_t *first = malloc((plan->n_injections + 1) * sizeof *first);
+    double *total = calloc(plan->n_injections + 1, sizeof *total);
+    int ok = first && total;
+    for (size_t i = 0; ok && i < plan->n_injections; i++) {
         const bont_injection_t *a = &plan->injections[i];
         if (r->muscle && strcmp(r->muscle, a->muscle->id) != 0)
             continue;
-        int first = 1;
-        for (size_t j = 0; j < i && first; j++) {
-            const bont_injection_t *b = &plan->injections[j];
-            if (b->muscle == a->muscle && (r->both_sides || b->side == a->side))
-                first = 0;
-        }
-        if (!first)
-            continue;
-        double total = 0;
-        for (size_t j = i; j < plan->n_injections; j++) {
-            const bont_injection_t *b = &plan->injections[j];
-            if (b->muscle == a->muscle && (r->both_sides || b->side == a->side))
-                total += count_sites ? b->sites : b->units;
-        }
+        size_t g = n_groups;
+        int added = bont__index_put(&groups, a->muscle, r->both_sides ? 0 : (int)a->side + 1, &g);
+        ok = added >= 0;
+        if (added == 1)
+            first[n_groups++] = i;
+        if (ok)
+            total[g] += q == Q_SITES ? a->sites : q == Q_VOLUME ? a->volume_ml : a->units;
+    }
+    if (!ok)
+        C->failed = 1;
+    for (size_t g = 0; !C->failed && g < n_groups; g++) {
+        const bont_injection_t *a = &plan->injections[first[g]];
         char subject[96];
         subject_name(a, !r->both_sides, subject, sizeof subject);
         if (r->both_sides && a->muscle->sided) {
             size_t n = strlen(subject);
             snprintf(subject + n, sizeof subject - n, " (both sides)");
         }
-        compare(C, r, subject, total);
+        if (q != Q_VOLUME || total[g] > 0) /* no dilution, no volume to compare */
+            compare(C, r, subject, total[g]);
     }
+    bont__index_free(&groups);
+    free(first);
+    free(total);
 }
 
 static void per_limb(checker_t *C, const bont_rule_t *r)
@@ -301,7 +397,8 @@ static void interval_other_indications(checker_t *C, const bont_rule_t *longest)
     char subject[128];
     snprintf(subject, sizeof subject, "since %s (%s, %s)", last->date, last->product->id,
              last->indication ? last->indication->id : "no indication");
-    add(C, BONT_SEV_WARNING, "history.interval_other_indication", "paper", "G3 G4", subject,
+    const bont_history_rule_t *h = C->other_indication;
+    add(C, BONT_SEV_WARNING, h->id, h->evidence, h->source, subject,
         (double)(plan->day - last->day), longest->min, "days",
         "%s: %ld days since a session for %s (%g U of %s), shorter than the %g days %s asks "
         "between treatments for %s; labels state intervals per indication, but the exposures "
@@ -316,8 +413,13 @@ static void apply_rule(checker_t *C, const bont_rule_t *r)
     const bont_plan_t *plan = C->plan;
     char subject[96];
     switch (r->type) {
-    case BONT_RULE_UNITS_PER_SITE:
     case BONT_RULE_VOLUME_PER_SITE:
+        if (r->per) { /* per "muscle": the volume into one muscle, all its sites */
+            per_muscle(C, r, Q_VOLUME);
+            break;
+        }
+        /* fall through */
+    case BONT_RULE_UNITS_PER_SITE:
         for (size_t i = 0; i < plan->n_injections; i++) {
             const bont_injection_t *inj = &plan->injections[i];
             if (r->muscle && strcmp(r->muscle, inj->muscle->id) != 0)
@@ -333,15 +435,16 @@ static void apply_rule(checker_t *C, const bont_rule_t *r)
         }
         break;
     case BONT_RULE_UNITS_PER_MUSCLE:
-        per_muscle(C, r, 0);
+        per_muscle(C, r, Q_UNITS);
         break;
     case BONT_RULE_SITES_PER_MUSCLE:
-        per_muscle(C, r, 1);
+        per_muscle(C, r, Q_SITES);
         break;
     case BONT_RULE_UNITS_PER_LIMB:
         per_limb(C, r);
         break;
     case BONT_RULE_UNITS_PER_SESSION:
+        check_weight(C, r);
         compare(C, r, "session total", session_units(plan));
         break;
     case BONT_RULE_CUMULATIVE:
@@ -358,9 +461,72 @@ static void apply_rule(checker_t *C, const bont_rule_t *r)
     }
 }
 
+/* A per-kg bound needs the weight (a weight-banded rule falls back on its overall maximum). */
 static int needs_weight(const checker_t *C, const bont_rule_t *r)
 {
-    return (r->per_kg_max >= 0 || r->per_kg_min >= 0) && !(C->plan->patient.weight_kg > 0);
+    return (r->per_kg_max >= 0 || r->per_kg_min >= 0) && !r->n_weight_bands &&
+           !(C->plan->patient.weight_kg > 0);
+}
+
+/* Whether a rule applies: it fits the plan and comes from the label chosen. */
+static int rule_applies(const checker_t *C, const bont_rule_t *r)
+{
+    return bont__check_rule_fits(C, r) &&
+           bont__check_selected(C, bont__check_category(r), r->jurisdictions, r->n_jurisdictions);
+}
+
+/* The plan's indication against the labels: off-label for every product (with its level of
+ * evidence), or not covered by the label applied. */
+static void label_status(checker_t *C)
+{
+    const bont_plan_t *plan = C->plan;
+    const bont_indication_t *ind = plan->indication;
+    if (ind->off_label) {
+        char level[320] = "";
+        const char *scale = ind->evidence_scale;
+        if (scale && ind->evidence_level && !strcmp(scale, ind->evidence_level))
+            scale = NULL; /* "not graded" on no scale */
+        if (ind->evidence_level)
+            snprintf(level, sizeof level, "; level of evidence %s%s%s%s%s%s", ind->evidence_level,
+                     scale ? " (" : "", scale ? scale : "", scale ? ")" : "",
+                     ind->evidence_note ? ": " : "", ind->evidence_note ? ind->evidence_note : "");
+        add(C, BONT_SEV_NOTE, "plan.off_label", "off-label", ind->evidence_source, ind->id, NAN,
+            NAN, "",
+            "%s is off-label for every product%s; the limits used come from papers or practice, "
+            "not a label",
+            ind->id, level);
+        return;
+    }
+    const bont_label_t *label = bont_kb_label(plan->product, C->used);
+    if (label && list_has(label->indications, label->n_indications, ind->id))
+        return;
+    char name[96];
+    bont__check_label_names(C, &C->used, 1, name, sizeof name);
+    add(C, BONT_SEV_WARNING, "plan.not_labelled", NULL, label ? label->source : NULL, ind->id, NAN,
+        NAN, "", "no %s in bont's knowledge base covers %s (%s) for %s: this may be off-label use",
+        name, plan->product->id, plan->product->display, ind->id);
+}
+
+/* Injections outside the indication's usual targets, each muscle once. */
+static void unusual_targets(checker_t *C)
+{
+    const bont_plan_t *plan = C->plan;
+    const bont_indication_t *ind = plan->indication;
+    bont__index_t seen = {0};
+    for (size_t i = 0; ind->n_muscles && i < plan->n_injections; i++) {
+        const bont_injection_t *inj = &plan->injections[i];
+        size_t one = 1;
+        int added = bont__index_put(&seen, inj->muscle, 0, &one);
+        if (added < 0)
+            C->failed = 1;
+        if (added != 1 || list_has(ind->muscles, ind->n_muscles, inj->muscle->id))
+            continue;
+        add(C, BONT_SEV_WARNING, "plan.unusual_target", NULL, NULL, inj->muscle->id, NAN, NAN, "",
+            "%s is not among the usual targets for %s%s%s", inj->muscle->id, ind->id,
+            inj->muscle->side_effect ? "; its weakness causes " : "",
+            inj->muscle->side_effect_label ? inj->muscle->side_effect_label : "");
+    }
+    bont__index_free(&seen);
 }
 
 static int check_rules(checker_t *C, bont_error_t *err)
@@ -374,7 +540,7 @@ static int check_rules(checker_t *C, bont_error_t *err)
             plan->indication->id);
         return BONT_OK;
     }
-    int dose_rules = 0, labelled = 0;
+    int dose_rules = 0;
     const bont_rule_t *longest_interval = NULL;
     for (size_t i = 0; i < bont_kb_n_rules(kb); i++) {
         const bont_rule_t *r = bont_kb_rule_at(kb, i);
@@ -392,130 +558,48 @@ static int check_rules(checker_t *C, bont_error_t *err)
          * "covered". */
         if (r->n_indications && r->type != BONT_RULE_AGE && r->type != BONT_RULE_MIN_INTERVAL)
             dose_rules = 1;
-        if (r->n_indications &&
-            (!strcmp(r->evidence, "label") || !strcmp(r->evidence, "label-secondary")))
-            labelled = 1;
         if (r->type == BONT_RULE_MIN_INTERVAL &&
             (!longest_interval || r->min > longest_interval->min))
             longest_interval = r;
         apply_rule(C, r);
     }
+    for (size_t i = 0; i < bont_kb_n_guidance_rules(kb); i++) {
+        const bont_guidance_rule_t *g = bont_kb_guidance_rule_at(kb, i);
+        if (bont__check_guidance_fits(C, g) &&
+            bont__check_selected(C, BONT__CAT_GUIDANCE, g->jurisdictions, g->n_jurisdictions))
+            bont__check_guidance(C, g);
+    }
     if (longest_interval)
         interval_other_indications(C, longest_interval);
-    if (plan->indication->off_label)
-        add(C, BONT_SEV_NOTE, "plan.off_label", "off-label", NULL, plan->indication->id, NAN, NAN,
-            "",
-            "%s is off-label for every product; the limits used come from papers or "
-            "practice, not a label",
-            plan->indication->id);
-    else if (!labelled)
-        add(C, BONT_SEV_WARNING, "plan.not_labelled", NULL, NULL, plan->indication->id, NAN, NAN,
-            "",
-            "bont's knowledge base holds no label dosing of %s (%s) for %s: this may be "
-            "off-label use",
-            plan->product->id, plan->product->display, plan->indication->id);
+    label_status(C);
     if (!dose_rules)
         add(C, BONT_SEV_WARNING, "plan.no_dose_rules", NULL, NULL, plan->indication->id, NAN, NAN,
             "",
             "no dose limits for %s in %s are in bont's knowledge base, so the doses were "
             "not checked against any",
             plan->product->id, plan->indication->id);
-    /* Injections outside the indication's usual targets. */
-    const bont_indication_t *ind = plan->indication;
-    for (size_t i = 0; ind->n_muscles && i < plan->n_injections; i++) {
-        const bont_injection_t *inj = &plan->injections[i];
-        if (list_has(ind->muscles, ind->n_muscles, inj->muscle->id))
-            continue;
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = plan->injections[j].muscle == inj->muscle;
-        if (!seen)
-            add(C, BONT_SEV_WARNING, "plan.unusual_target", NULL, NULL, inj->muscle->id, NAN, NAN,
-                "", "%s is not among the usual targets for %s%s%s", inj->muscle->id, ind->id,
-                inj->muscle->side_effect ? "; its weakness causes " : "",
-                inj->muscle->side_effect_label ? inj->muscle->side_effect_label : "");
-    }
+    unusual_targets(C);
     return BONT_OK;
-}
-
-/* ---- contraindications ------------------------------------------------------------------- */
-
-static const bont_term_t *match_term(const bont_plan_t *plan, const bont_contra_t *c)
-{
-    const bont_patient_t *pt = &plan->patient;
-    const bont_term_t *const *lists[3] = {pt->conditions, pt->medications, pt->allergies};
-    size_t ns[3] = {pt->n_conditions, pt->n_medications, pt->n_allergies};
-    for (int l = 0; l < 3; l++)
-        for (size_t i = 0; i < ns[l]; i++) {
-            const bont_term_t *t = lists[l][i];
-            if (list_has(c->matches, c->n_matches, t->id) ||
-                (t->group && list_has(c->matches, c->n_matches, t->group)))
-                return t;
-        }
-    return NULL;
-}
-
-static void check_contras(checker_t *C)
-{
-    const bont_plan_t *plan = C->plan;
-    const bont_kb_t *kb = C->kb;
-    for (size_t i = 0; i < bont_kb_n_contras(kb); i++) {
-        const bont_contra_t *c = bont_kb_contra_at(kb, i);
-        if (c->n_products && !list_has(c->products, c->n_products, plan->product->id))
-            continue;
-        if (c->n_indications && !list_has(c->indications, c->n_indications, plan->indication->id))
-            continue;
-        if (!strcmp(c->kind, "pregnancy")) {
-            if (plan->patient.pregnant)
-                add(C, c->severity, c->id, "label", c->source, "patient", NAN, NAN, "",
-                    "patient is pregnant: %s", c->message);
-            continue;
-        }
-        if (!strcmp(c->kind, "breastfeeding")) {
-            if (plan->patient.breastfeeding)
-                add(C, c->severity, c->id, "label", c->source, "patient", NAN, NAN, "",
-                    "patient is breastfeeding: %s", c->message);
-            continue;
-        }
-        const bont_term_t *t = match_term(plan, c);
-        if (!t)
-            continue;
-        if (!strcmp(c->kind, "excipient")) {
-            int has = !strcmp(c->excipient, "albumin") ? plan->product->albumin
-                                                       : plan->product->milk_protein;
-            if (has == 1)
-                add(C, c->severity, c->id, "label", c->source, t->id, NAN, NAN, "",
-                    "%s (%s) contains %s and the patient reports %s: %s", plan->product->id,
-                    plan->product->display, c->excipient, t->id, c->message);
-            else if (has < 0)
-                add(C, BONT_SEV_WARNING, c->id, "label", c->source, t->id, NAN, NAN, "",
-                    "the patient reports %s, and whether %s contains %s could not be confirmed "
-                    "from the sources bont holds: check the label",
-                    t->id, plan->product->id, c->excipient);
-            continue;
-        }
-        add(C, c->severity, c->id, "label", c->source, t->id, NAN, NAN, "", "%s: %s", t->id,
-            c->message);
-    }
-    const bont_patient_t *pt = &plan->patient;
-    for (size_t i = 0; i < pt->n_unrecognised; i++)
-        add(C, BONT_SEV_WARNING, "plan.unrecognised_term", NULL, NULL, pt->unrecognised[i], NAN,
-            NAN, "",
-            "%s \"%s\" is not in bont's knowledge base, so it was not checked against "
-            "contraindications",
-            pt->unrecognised_kind[i], pt->unrecognised[i]);
 }
 
 /* ---- dilution, history notes ------------------------------------------------------------- */
 
+/* "12 weeks" for 84 days, "30 days" otherwise. */
+static const char *window_words(double days, char *buf, size_t size)
+{
+    if (days >= 7 && fmod(days, 7) == 0)
+        snprintf(buf, size, "%g weeks", days / 7);
+    else
+        snprintf(buf, size, "%g days", days);
+    return buf;
+}
+
 static void check_vial_and_history(checker_t *C)
 {
+    char window[32];
     const bont_plan_t *plan = C->plan;
     const bont_product_t *prod = plan->product;
-    const bont_vial_t *vial = NULL;
-    for (size_t i = 0; i < prod->n_vials; i++)
-        if (fabs(prod->vials[i].units - plan->vial_units) < 1e-9)
-            vial = &prod->vials[i];
+    const bont_vial_t *vial = bont_kb_vial(prod, plan->vial_units);
     if (!vial || vial->diluent_ml_max < 0)
         add(C, BONT_SEV_NOTE, "vial.unchecked", NULL, vial ? vial->source : prod->source, "vial",
             NAN, NAN, "",
@@ -567,12 +651,14 @@ static void check_vial_and_history(checker_t *C)
                 "check the clock time",
                 hi_h, prod->in_use_h, prod->id);
     }
-    /* Other products within 12 weeks: their units cannot be added to this product's. */
+    /* Other products within the window (data/history-rules.json): their units cannot be added
+     * to this product's. */
     double other = 0;
     const bont_history_t *latest_other = NULL;
+    const bont_history_rule_t *op = C->other_product;
     for (size_t i = 0; i < C->n_history; i++) {
         const bont_history_t *h = C->history[i];
-        if (plan->day - h->day >= 84)
+        if ((double)(plan->day - h->day) >= op->window_days)
             continue;
         if (h->product != prod) {
             other += h->units;
@@ -581,12 +667,13 @@ static void check_vial_and_history(checker_t *C)
         }
     }
     if (latest_other)
-        add(C, BONT_SEV_WARNING, "history.other_product", NULL, "S1 D1 X1",
-            latest_other->product->id, other, NAN, "U",
-            "the last 12 weeks include %g U of other products (latest %s on %s): units are not "
+        add(C, BONT_SEV_WARNING, op->id, op->evidence, op->source, latest_other->product->id, other,
+            NAN, "U",
+            "the last %s include %g U of other products (latest %s on %s): units are not "
             "interchangeable, so they were not added to %s's cumulative limit, and their effects "
             "may add up",
-            other, latest_other->product->id, latest_other->date, prod->id);
+            window_words(op->window_days, window, sizeof window), other, latest_other->product->id,
+            latest_other->date, prod->id);
     for (size_t i = 0; i < C->n_history; i++) {
         const bont_history_t *h = C->history[i];
         if (!h->indication)
@@ -597,12 +684,44 @@ static void check_vial_and_history(checker_t *C)
     }
 }
 
-static int cmp_severity(const void *a, const void *b)
+/* Errors first, then warnings, then notes; the order within a severity is kept. Three buckets,
+ * so O(n) however many findings a plan gives. */
+static int sort_by_severity(bont_check_t *out)
 {
-    const bont_finding_t *x = a, *y = b;
-    if (x->severity != y->severity)
-        return (int)y->severity - (int)x->severity;
+    size_t n = out->n_findings;
+    bont_finding_t *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted)
+        return BONT_ENOMEM;
+    size_t at = 0;
+    for (int sev = BONT_SEV_ERROR; sev >= BONT_SEV_NOTE; sev--)
+        for (size_t i = 0; i < n; i++)
+            if ((int)out->findings[i].severity == sev)
+                sorted[at++] = out->findings[i];
+    free(out->findings);
+    out->findings = sorted;
     return 0;
+}
+
+/* The facts of the history checks, from data/history-rules.json. */
+static int history_rules(checker_t *C, bont_error_t *err)
+{
+    static const char *const ids[2] = {"history.other_product",
+                                       "history.interval_other_indication"};
+    const bont_history_rule_t **at[2] = {&C->other_product, &C->other_indication};
+    for (int i = 0; i < 2; i++)
+        if (!(*at[i] = bont_kb_history_rule(C->kb, ids[i]))) {
+            if (err) {
+                bont_error_clear(err);
+                snprintf(err->file, sizeof err->file, "data/history-rules.json");
+            }
+            bont_error_setf(err, NULL, "the knowledge base lacks the history rule %s", ids[i]);
+            return BONT_EKB;
+        }
+    if (!(C->other_product->window_days > 0)) {
+        bont_error_setf(err, NULL, "history.other_product needs window_days > 0");
+        return BONT_EKB;
+    }
+    return BONT_OK;
 }
 
 int bont_check_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_check_opts_t *opts,
@@ -611,7 +730,18 @@ int bont_check_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_chec
     *out = NULL;
     if (!kb || !plan)
         return BONT_EINVAL;
-    checker_t C = {kb, plan, opts, calloc(1, sizeof(bont_check_t)), 0, 0, NULL, 0};
+    const char *asked = opts && opts->jurisdiction ? opts->jurisdiction : NULL;
+    const bont_jurisdiction_t *j = asked ? bont_kb_jurisdiction(kb, asked) : NULL;
+    if (asked && !(j && j->selectable)) {
+        char known[128];
+        bont_kb_jurisdiction_names(kb, known, sizeof known);
+        if (err)
+            bont_error_clear(err);
+        bont_error_setf(err, "jurisdiction", "unknown jurisdiction \"%s\"; expected one of %s",
+                        asked, known);
+        return BONT_EINVAL;
+    }
+    checker_t C = {.kb = kb, .plan = plan, .opts = opts, .out = calloc(1, sizeof(bont_check_t))};
     int rc = BONT_OK;
     if (!C.out)
         return BONT_ENOMEM;
@@ -626,24 +756,20 @@ int bont_check_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_chec
     for (size_t i = 0; i < n_extra; i++)
         if (opts->extra_history[i].day <= plan->day)
             C.history[C.n_history++] = &opts->extra_history[i];
+    if ((rc = history_rules(&C, err)))
+        goto cleanup;
+    bont__check_choose_label(&C);
     if ((rc = check_rules(&C, err)))
         goto cleanup;
-    check_contras(&C);
+    bont__check_contras(&C);
+    bont__check_dilution(&C);
     check_vial_and_history(&C);
+    bont__check_other_labels(&C, apply_rule);
     if (C.failed) {
         rc = BONT_ENOMEM;
         goto cleanup;
     }
-    /* Stable sort by severity: insertion order within a severity is kept. */
-    for (size_t i = 1; i < C.out->n_findings; i++) {
-        bont_finding_t f = C.out->findings[i];
-        size_t j = i;
-        while (j > 0 && cmp_severity(&C.out->findings[j - 1], &f) > 0) {
-            C.out->findings[j] = C.out->findings[j - 1];
-            j--;
-        }
-        C.out->findings[j] = f;
-    }
+    rc = sort_by_severity(C.out);
 cleanup:
     free(C.history);
     if (rc) {

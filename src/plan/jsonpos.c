@@ -27,9 +27,14 @@ static void advance(scan_t *sc)
     }
 }
 
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static void skip_ws(scan_t *sc)
 {
-    while (sc->i < sc->n && strchr(" \t\r\n", sc->s[sc->i]) && sc->s[sc->i])
+    while (sc->i < sc->n && is_ws(sc->s[sc->i]))
         advance(sc);
 }
 
@@ -80,7 +85,8 @@ static void skip_value(scan_t *sc)
                 break;
         }
     } else {
-        while (sc->i < sc->n && !strchr(",}] \t\r\n", sc->s[sc->i]))
+        while (sc->i < sc->n && !is_ws(sc->s[sc->i]) && sc->s[sc->i] != ',' &&
+               sc->s[sc->i] != '}' && sc->s[sc->i] != ']')
             advance(sc);
     }
 }
@@ -115,60 +121,92 @@ static int parse_path(const char *path, seg_t *segs, int max)
     return n;
 }
 
-int bont_json_position(const char *text, size_t len, const char *path, int *line, int *column)
+/* Walks sc to the value at path; *line, *column follow the deepest value reached. Returns 0
+ * when the whole path was found. */
+static int walk(scan_t *sc, const char *path, int *line, int *column)
 {
-    scan_t sc = {text, len, 0, 1, 1};
     seg_t segs[16];
     int nseg = parse_path(path ? path : "", segs, 16);
-    skip_ws(&sc);
-    *line = sc.line;
-    *column = sc.col;
+    skip_ws(sc);
+    *line = sc->line;
+    *column = sc->col;
     for (int d = 0; d < nseg; d++) {
-        if (sc.i >= sc.n)
+        if (sc->i >= sc->n)
             return -1;
-        char open = sc.s[sc.i];
+        char open = sc->s[sc->i];
         int found = 0;
         if (open == '{' && segs[d].key[0]) {
-            advance(&sc);
+            advance(sc);
             for (;;) {
-                skip_ws(&sc);
-                if (sc.i >= sc.n || sc.s[sc.i] == '}')
+                skip_ws(sc);
+                if (sc->i >= sc->n || sc->s[sc->i] == '}')
                     break;
                 char key[128];
-                read_string(&sc, key, sizeof key);
-                skip_ws(&sc);
-                if (sc.i < sc.n && sc.s[sc.i] == ':')
-                    advance(&sc);
-                skip_ws(&sc);
+                read_string(sc, key, sizeof key);
+                skip_ws(sc);
+                if (sc->i < sc->n && sc->s[sc->i] == ':')
+                    advance(sc);
+                skip_ws(sc);
                 if (strcmp(key, segs[d].key) == 0) {
                     found = 1;
                     break;
                 }
-                skip_value(&sc);
-                skip_ws(&sc);
-                if (sc.i < sc.n && sc.s[sc.i] == ',')
-                    advance(&sc);
+                skip_value(sc);
+                skip_ws(sc);
+                if (sc->i < sc->n && sc->s[sc->i] == ',')
+                    advance(sc);
             }
         } else if (open == '[' && !segs[d].key[0]) {
-            advance(&sc);
+            advance(sc);
             for (long k = 0;; k++) {
-                skip_ws(&sc);
-                if (sc.i >= sc.n || sc.s[sc.i] == ']')
+                skip_ws(sc);
+                if (sc->i >= sc->n || sc->s[sc->i] == ']')
                     break;
                 if (k == segs[d].index) {
                     found = 1;
                     break;
                 }
-                skip_value(&sc);
-                skip_ws(&sc);
-                if (sc.i < sc.n && sc.s[sc.i] == ',')
-                    advance(&sc);
+                skip_value(sc);
+                skip_ws(sc);
+                if (sc->i < sc->n && sc->s[sc->i] == ',')
+                    advance(sc);
             }
         }
         if (!found)
             return -1;
-        *line = sc.line;
-        *column = sc.col;
+        *line = sc->line;
+        *column = sc->col;
     }
     return 0;
+}
+
+int bont__json_position(const char *text, size_t len, const char *path, int *line, int *column)
+{
+    scan_t sc = {text, len, 0, 1, 1};
+    return walk(&sc, path, line, column);
+}
+
+long bont__json_element_positions(const char *text, size_t len, const char *path, size_t n,
+                                  int *lines, int *columns)
+{
+    scan_t sc = {text, len, 0, 1, 1};
+    int line, column;
+    if (walk(&sc, path, &line, &column) != 0 || sc.i >= sc.n || sc.s[sc.i] != '[')
+        return -1;
+    advance(&sc);
+    size_t k = 0;
+    for (;; k++) {
+        skip_ws(&sc);
+        if (sc.i >= sc.n || sc.s[sc.i] == ']')
+            break;
+        if (k < n) {
+            lines[k] = sc.line;
+            columns[k] = sc.col;
+        }
+        skip_value(&sc);
+        skip_ws(&sc);
+        if (sc.i < sc.n && sc.s[sc.i] == ',')
+            advance(&sc);
+    }
+    return (long)k;
 }

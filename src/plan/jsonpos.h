@@ -9,6 +9,13 @@
  * valid JSON text, and writes its 1-based line and column (in characters). When a key is
  * missing, the position of the closest enclosing value is given. Returns 0 when the full path
  * was found, -1 otherwise. */
-int bont_json_position(const char *text, size_t len, const char *path, int *line, int *column);
+int bont__json_position(const char *text, size_t len, const char *path, int *line, int *column);
+
+/* The line and column of every element of the array at path ("injections") in one pass over
+ * the text, so that n elements cost O(length of the text), not n look-ups of O(length) each:
+ * lines[i] and columns[i] for the first n elements (entries past the last element found are
+ * left alone). Returns how many elements were found, or -1 when path is not an array. */
+long bont__json_element_positions(const char *text, size_t len, const char *path, size_t n,
+                                  int *lines, int *columns);
 
 #endif

@@ -4,11 +4,14 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan/jsonpos.h"
+#include "util/file.h"
+#include "util/json.h"
 #include "util/text.h"
 
 typedef struct parser_t {
@@ -18,52 +21,6 @@ typedef struct parser_t {
     const char *text;
     size_t len;
 } parser_t;
-
-/* ---- dates: days since 1970-01-01 in the proleptic Gregorian calendar --------------------- */
-
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long)doe - 719468;
-}
-
-int bont_date_parse(const char *s, long *day)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return BONT_EPARSE;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return BONT_EPARSE;
-    long y = strtol(s, NULL, 10);
-    unsigned m = (unsigned)strtol(s + 5, NULL, 10), d = (unsigned)strtol(s + 8, NULL, 10);
-    static const unsigned mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return BONT_EPARSE;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (m == 2 && d == 29 && !leap)
-        return BONT_EPARSE;
-    *day = days_from_civil(y, m, d);
-    return BONT_OK;
-}
-
-void bont_date_format(long z, char *buf)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = (long)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    snprintf(buf, 11, "%04ld-%02u-%02u", y % 10000, m % 100, d % 100);
-}
 
 const char *bont_side_name(bont_side_t side)
 {
@@ -96,7 +53,7 @@ static int perr(parser_t *P, int rc, const char *field, const char *fmt, ...)
     if (!P->err)
         return rc;
     int line = 0, col = 0;
-    bont_json_position(P->text, P->len, field ? field : "", &line, &col);
+    bont__json_position(P->text, P->len, field ? field : "", &line, &col);
     snprintf(P->err->file, sizeof P->err->file, "%s", P->plan->file ? P->plan->file : "plan");
     P->err->line = line;
     P->err->column = col;
@@ -249,13 +206,32 @@ static int unknown_name(parser_t *P, const char *field, const char *kind, const 
 
 /* ---- sections ---------------------------------------------------------------------------- */
 
-static int push_term(const bont_term_t ***arr, size_t *n, const bont_term_t *t)
+/* Adds a name the knowledge base does not know, for the "not checked" warning. */
+static int push_unrecognised(bont_patient_t *pt, const char *name, const char *kind)
 {
-    const bont_term_t **a = realloc(*arr, (*n + 1) * sizeof *a);
-    if (!a)
+    char *u = strdup(name), *k = strdup(kind);
+    if (!u || !k) {
+        free(u);
+        free(k);
         return BONT_ENOMEM;
-    a[(*n)++] = t;
-    *arr = a;
+    }
+    pt->unrecognised[pt->n_unrecognised] = u;
+    pt->unrecognised_kind[pt->n_unrecognised] = k;
+    pt->n_unrecognised++;
+    return BONT_OK;
+}
+
+/* Room for n more unrecognised names, so that a list costs one allocation, not one per name. */
+static int reserve_unrecognised(bont_patient_t *pt, size_t n)
+{
+    char **u = realloc(pt->unrecognised, (pt->n_unrecognised + n + 1) * sizeof *u);
+    if (!u)
+        return BONT_ENOMEM;
+    pt->unrecognised = u;
+    char **k = realloc(pt->unrecognised_kind, (pt->n_unrecognised + n + 1) * sizeof *k);
+    if (!k)
+        return BONT_ENOMEM;
+    pt->unrecognised_kind = k;
     return BONT_OK;
 }
 
@@ -271,33 +247,23 @@ static int parse_terms(parser_t *P, json_t *patient, const char *key, const char
         return perr(P, BONT_EPARSE, field, "%s must be a list of names (got %s)", key,
                     json_type_name(list));
     bont_patient_t *pt = &P->plan->patient;
-    size_t i;
-    json_t *e;
-    json_array_foreach(list, i, e)
-    {
+    size_t count = json_array_size(list);
+    if (!(*arr = calloc(count + 1, sizeof **arr)) || reserve_unrecognised(pt, count))
+        return BONT_ENOMEM;
+    for (size_t i = 0; i < count; i++) {
+        json_t *e = json_array_get(list, i);
         snprintf(field, sizeof field, "patient.%s[%zu]", key, i);
         if (!json_is_string(e))
             return perr(P, BONT_EPARSE, field, "expected a name (got %s)", json_type_name(e));
         const char *name = json_string_value(e);
         const bont_term_t *t = bont_kb_term(P->kb, name);
         if (t) {
-            if (push_term(arr, n, t))
-                return BONT_ENOMEM;
+            (*arr)[(*n)++] = t;
             continue;
         }
-        char **u = realloc(pt->unrecognised, (pt->n_unrecognised + 1) * sizeof *u);
-        if (!u)
-            return BONT_ENOMEM;
-        pt->unrecognised = u;
-        char **k = realloc(pt->unrecognised_kind, (pt->n_unrecognised + 1) * sizeof *k);
-        if (!k)
-            return BONT_ENOMEM;
-        pt->unrecognised_kind = k;
-        u[pt->n_unrecognised] = strdup(name);
-        k[pt->n_unrecognised] = strdup(kind);
-        pt->n_unrecognised++;
-        if (!u[pt->n_unrecognised - 1] || !k[pt->n_unrecognised - 1])
-            return BONT_ENOMEM;
+        int rc = push_unrecognised(pt, name, kind);
+        if (rc)
+            return rc;
     }
     return BONT_OK;
 }
@@ -350,14 +316,6 @@ static int parse_patient(parser_t *P, json_t *root)
     return rc;
 }
 
-static const bont_vial_t *find_vial(const bont_product_t *prod, double units)
-{
-    for (size_t i = 0; i < prod->n_vials; i++)
-        if (fabs(prod->vials[i].units - units) < 1e-9)
-            return &prod->vials[i];
-    return NULL;
-}
-
 static int parse_vial(parser_t *P, json_t *root)
 {
     bont_plan_t *plan = P->plan;
@@ -390,16 +348,10 @@ static int parse_vial(parser_t *P, json_t *root)
     }
     if (recon) {
         /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" (a space may stand for the T). */
-        char date[11] = "";
         long day = 0;
-        unsigned hh = 0, mm = 0;
-        size_t n = strlen(recon);
-        int ok = n >= 10 && (snprintf(date, sizeof date, "%.10s", recon), 1) &&
-                 bont_date_parse(date, &day) == 0;
-        if (ok && n > 10)
-            ok = n == 16 && (recon[10] == 'T' || recon[10] == ' ') && recon[13] == ':' &&
-                 sscanf(recon + 11, "%2u:%2u", &hh, &mm) == 2 && hh < 24 && mm < 60;
-        if (!ok)
+        long long minute = 0;
+        int has_time = 0;
+        if (bont_datetime_parse(recon, &day, &minute, &has_time) != 0)
             return perr(P, BONT_EPARSE, "vial.reconstituted",
                         "reconstituted must be YYYY-MM-DD or YYYY-MM-DDTHH:MM (got \"%s\")", recon);
         if (day > plan->day)
@@ -407,11 +359,11 @@ static int parse_vial(parser_t *P, json_t *root)
                         "the vial was reconstituted (%s) after the session date %s", recon,
                         plan->date);
         plan->has_reconstituted = true;
-        plan->reconstituted_has_time = n > 10;
-        plan->vial_reconstituted_min = (long long)day * 1440 + hh * 60 + mm;
+        plan->reconstituted_has_time = has_time;
+        plan->vial_reconstituted_min = minute;
     }
     const bont_product_t *prod = plan->product;
-    const bont_vial_t *vial = find_vial(prod, plan->vial_units);
+    const bont_vial_t *vial = bont_kb_vial(prod, plan->vial_units);
     if (prod->n_vials > 0 && !vial) {
         char sizes[256] = "";
         for (size_t i = 0; i < prod->n_vials; i++) {
@@ -430,19 +382,8 @@ static int parse_vial(parser_t *P, json_t *root)
         return perr(P, BONT_ERANGE, "vial.diluent_ml",
                     "diluent_ml must be > 0 mL for a freeze-dried product (got %g)",
                     plan->diluent_ml);
-    if (vial && vial->diluent_ml_max >= 0) {
-        double lo = vial->diluent_ml_min, hi = vial->diluent_ml_max;
-        const char *why = vial->source;
-        if (plan->indication->diluent_ml_max > hi) {
-            hi = plan->indication->diluent_ml_max;
-            why = plan->indication->diluent_source;
-        }
-        if (plan->diluent_ml < lo - 1e-9 || plan->diluent_ml > hi + 1e-9)
-            return perr(P, BONT_ERANGE, "vial.diluent_ml",
-                        "%g mL is outside the labelled range for a %g U vial of %s: %g-%g mL "
-                        "(source %s)",
-                        plan->diluent_ml, plan->vial_units, prod->id, lo, hi, why);
-    }
+    /* A dilution outside the labelled range is a finding of the check
+     * (vial.dilution_outside_label), not unusable input. */
     return BONT_OK;
 }
 
@@ -457,6 +398,158 @@ static double absurd_units(const bont_product_t *prod)
     return 10 * largest;
 }
 
+/* "left" or "right" in English, Chinese or Korean; BONT_SIDE_NONE for anything else. */
+static bont_side_t side_of(const char *name)
+{
+    static const char *const left[] = {"left", "l", "左", "왼쪽", "좌"};
+    static const char *const right[] = {"right", "r", "右", "오른쪽", "우"};
+    char norm[32];
+    if (bont__name_normalize_into(name, norm, sizeof norm) != 0)
+        return BONT_SIDE_NONE;
+    for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
+        if (strcmp(norm, left[i]) == 0)
+            return BONT_SIDE_LEFT;
+        if (strcmp(norm, right[i]) == 0)
+            return BONT_SIDE_RIGHT;
+    }
+    return BONT_SIDE_NONE;
+}
+
+static int parse_side(parser_t *P, json_t *e, const char *path, bont_injection_t *inj)
+{
+    const char *side = NULL;
+    char field[96];
+    int rc = get_string(P, e, "side", path, 0, &side);
+    if (rc)
+        return rc;
+    snprintf(field, sizeof field, "%s.side", path);
+    if (side && !inj->muscle->sided)
+        return perr(P, BONT_ECONFLICT, field,
+                    "%s is a midline structure with no left or right: remove \"side\"",
+                    inj->muscle->id);
+    if (!side && inj->muscle->sided)
+        return perr(P, BONT_EMISSING, path,
+                    "%s has a left and a right: give \"side\": \"left\" or \"right\" (one "
+                    "entry per side)",
+                    inj->muscle->id);
+    if (side && (inj->side = side_of(side)) == BONT_SIDE_NONE)
+        return perr(P, BONT_EPARSE, field, "side must be \"left\" or \"right\" (got \"%s\")", side);
+    return BONT_OK;
+}
+
+static int parse_units(parser_t *P, json_t *e, const char *path, bont_injection_t *inj)
+{
+    char field[96];
+    snprintf(field, sizeof field, "%s.units", path);
+    json_t *u = json_object_get(e, "units");
+    if (!u)
+        return perr(P, BONT_EMISSING, path, "missing field \"units\" for muscle \"%s\"",
+                    inj->muscle->id);
+    if (!json_is_number(u))
+        return perr(P, BONT_EPARSE, field, "units must be a number (got %s) for muscle \"%s\"",
+                    json_type_name(u), inj->muscle->id);
+    inj->units = json_number_value(u);
+    if (!(inj->units > 0))
+        return perr(P, BONT_ERANGE, field, "units must be > 0 (got %g) for muscle \"%s\"",
+                    inj->units, inj->muscle->id);
+    const bont_product_t *prod = P->plan->product;
+    double absurd = absurd_units(prod);
+    if (inj->units > absurd)
+        return perr(P, BONT_ERANGE, field,
+                    "%g U of %s into \"%s\" is implausible (more than %g U, ten of the "
+                    "largest vials): check for a typo",
+                    inj->units, prod->id, inj->muscle->id, absurd);
+    return BONT_OK;
+}
+
+static int parse_sites_and_guidance(parser_t *P, json_t *e, const char *path, bont_injection_t *inj)
+{
+    char field[96];
+    double sites = 1;
+    int rc = get_number(P, e, "sites", path, 0, 1, 200, "sites", &sites);
+    if (rc)
+        return rc;
+    if (sites != floor(sites)) {
+        snprintf(field, sizeof field, "%s.sites", path);
+        return perr(P, BONT_EPARSE, field, "sites must be a whole number (got %g)", sites);
+    }
+    inj->sites = (int)sites;
+    const char *guide = NULL;
+    if ((rc = get_string(P, e, "guidance", path, 0, &guide)) || !guide)
+        return rc;
+    /* Any name of a method in data/guidance.json, in any language ("초음파", "EMG-guided"). */
+    const bont_guidance_method_t *m = bont_kb_guidance_method(P->kb, guide);
+    for (int g = BONT_GUIDE_PALPATION; m && g <= BONT_GUIDE_ULTRASOUND; g++)
+        if (strcmp(m->id, bont_guidance_name((bont_guidance_t)g)) == 0)
+            inj->guidance = (bont_guidance_t)g;
+    if (inj->guidance != BONT_GUIDE_UNKNOWN)
+        return BONT_OK;
+    snprintf(field, sizeof field, "%s.guidance", path);
+    return perr(P, BONT_EPARSE, field,
+                "guidance must be one of emg, ultrasound, stimulation, palpation, or one of their "
+                "names (`bont kb show emg`) (got \"%s\")",
+                guide);
+}
+
+/* The volume follows from the dilution; a volume given must agree with it. */
+static int parse_volume(parser_t *P, json_t *e, const char *path, double per_ml,
+                        bont_injection_t *inj)
+{
+    inj->endplate_mm = -1;
+    int rc = get_number(P, e, "endplate_mm", path, 0, 0, 100, "mm", &inj->endplate_mm);
+    if (rc)
+        return rc;
+    inj->volume_ml = per_ml > 0 ? inj->units / per_ml : 0;
+    double given = -1;
+    if ((rc = get_number(P, e, "volume_ml", path, 0, 1e-6, 100, "mL", &given)) || given <= 0)
+        return rc;
+    if (per_ml > 0 && fabs(given - inj->volume_ml) > 0.01 + 0.05 * inj->volume_ml) {
+        char field[96];
+        snprintf(field, sizeof field, "%s.volume_ml", path);
+        return perr(P, BONT_ECONFLICT, field,
+                    "volume_ml %g mL does not match %g U at %.3g U/mL (expected %.3g mL)", given,
+                    inj->units, per_ml, inj->volume_ml);
+    }
+    inj->volume_ml = given;
+    return BONT_OK;
+}
+
+static int parse_injection(parser_t *P, json_t *e, size_t i, double per_ml, bont_injection_t *inj)
+{
+    char path[64], field[96];
+    snprintf(path, sizeof path, "injections[%zu]", i);
+    if (!json_is_object(e))
+        return perr(P, BONT_EPARSE, path, "each injection must be an object (got %s)",
+                    json_type_name(e));
+    static const char *const keys[] = {"muscle",      "side",      "units", "sites", "guidance",
+                                       "endplate_mm", "volume_ml", "note",  NULL};
+    const char *muscle = NULL;
+    int rc = check_keys(P, e, path, keys);
+    if (!rc)
+        rc = get_string(P, e, "muscle", path, 1, &muscle);
+    if (rc)
+        return rc;
+    if (!(inj->muscle = bont_kb_muscle(P->kb, muscle))) {
+        snprintf(field, sizeof field, "%s.muscle", path);
+        return unknown_name(P, field, "muscle", muscle);
+    }
+    if ((rc = parse_side(P, e, path, inj)) || (rc = parse_units(P, e, path, inj)) ||
+        (rc = parse_sites_and_guidance(P, e, path, inj)))
+        return rc;
+    return parse_volume(P, e, path, per_ml, inj);
+}
+
+/* Where each element of the list at key starts, found in one pass over the text. */
+static int element_positions(parser_t *P, const char *key, size_t n, int **lines, int **columns)
+{
+    *lines = calloc(n ? n : 1, sizeof **lines);
+    *columns = calloc(n ? n : 1, sizeof **columns);
+    if (!*lines || !*columns)
+        return BONT_ENOMEM;
+    bont__json_element_positions(P->text, P->len, key, n, *lines, *columns);
+    return BONT_OK;
+}
+
 static int parse_injections(parser_t *P, json_t *root)
 {
     bont_plan_t *plan = P->plan;
@@ -468,121 +561,54 @@ static int parse_injections(parser_t *P, json_t *root)
     if (!json_is_array(arr) || json_array_size(arr) == 0)
         return perr(P, BONT_EPARSE, "injections", "injections must be a non-empty list");
     size_t n = json_array_size(arr);
+    int *lines = NULL, *columns = NULL;
     plan->injections = calloc(n, sizeof *plan->injections);
-    if (!plan->injections)
-        return BONT_ENOMEM;
+    int rc =
+        plan->injections ? element_positions(P, "injections", n, &lines, &columns) : BONT_ENOMEM;
     double per_ml = bont_plan_units_per_ml(plan);
-    for (size_t i = 0; i < n; i++) {
-        json_t *e = json_array_get(arr, i);
-        char path[64], field[96];
-        snprintf(path, sizeof path, "injections[%zu]", i);
-        if (!json_is_object(e))
-            return perr(P, BONT_EPARSE, path, "each injection must be an object (got %s)",
-                        json_type_name(e));
-        static const char *const keys[] = {"muscle",      "side",      "units", "sites", "guidance",
-                                           "endplate_mm", "volume_ml", "note",  NULL};
-        int rc = check_keys(P, e, path, keys);
-        if (rc)
-            return rc;
+    for (size_t i = 0; i < n && rc == BONT_OK; i++) {
         bont_injection_t *inj = &plan->injections[i];
-        bont_json_position(P->text, P->len, path, &inj->line, &inj->column);
-        const char *muscle = NULL;
-        if ((rc = get_string(P, e, "muscle", path, 1, &muscle)))
-            return rc;
-        snprintf(field, sizeof field, "%s.muscle", path);
-        inj->muscle = bont_kb_muscle(P->kb, muscle);
-        if (!inj->muscle)
-            return unknown_name(P, field, "muscle", muscle);
-        const char *side = NULL;
-        if ((rc = get_string(P, e, "side", path, 0, &side)))
-            return rc;
-        snprintf(field, sizeof field, "%s.side", path);
-        if (side && !inj->muscle->sided)
-            return perr(P, BONT_ECONFLICT, field,
-                        "%s is a midline structure with no left or right: remove \"side\"",
-                        inj->muscle->id);
-        if (!side && inj->muscle->sided)
-            return perr(P, BONT_EMISSING, path,
-                        "%s has a left and a right: give \"side\": \"left\" or \"right\" (one "
-                        "entry per side)",
-                        inj->muscle->id);
-        if (side) {
-            char *norm = bont_name_normalize(side);
-            if (!norm)
-                return BONT_ENOMEM;
-            inj->side = (!strcmp(norm, "left") || !strcmp(norm, "l") || !strcmp(norm, "左") ||
-                         !strcmp(norm, "왼쪽") || !strcmp(norm, "좌"))
-                            ? BONT_SIDE_LEFT
-                        : (!strcmp(norm, "right") || !strcmp(norm, "r") || !strcmp(norm, "右") ||
-                           !strcmp(norm, "오른쪽") || !strcmp(norm, "우"))
-                            ? BONT_SIDE_RIGHT
-                            : BONT_SIDE_NONE;
-            free(norm);
-            if (inj->side == BONT_SIDE_NONE)
-                return perr(P, BONT_EPARSE, field,
-                            "side must be \"left\" or \"right\" (got \"%s\")", side);
-        }
-        snprintf(field, sizeof field, "%s.units", path);
-        json_t *u = json_object_get(e, "units");
-        if (!u)
-            return perr(P, BONT_EMISSING, path, "missing field \"units\" for muscle \"%s\"",
-                        inj->muscle->id);
-        if (!json_is_number(u))
-            return perr(P, BONT_EPARSE, field, "units must be a number (got %s) for muscle \"%s\"",
-                        json_type_name(u), inj->muscle->id);
-        inj->units = json_number_value(u);
-        if (!(inj->units > 0))
-            return perr(P, BONT_ERANGE, field, "units must be > 0 (got %g) for muscle \"%s\"",
-                        inj->units, inj->muscle->id);
-        double absurd = absurd_units(plan->product);
-        if (inj->units > absurd)
-            return perr(P, BONT_ERANGE, field,
-                        "%g U of %s into \"%s\" is implausible (more than %g U, ten of the "
-                        "largest vials): check for a typo",
-                        inj->units, plan->product->id, inj->muscle->id, absurd);
-        double sites = 1;
-        if ((rc = get_number(P, e, "sites", path, 0, 1, 200, "sites", &sites)))
-            return rc;
-        if (sites != floor(sites)) {
-            snprintf(field, sizeof field, "%s.sites", path);
-            return perr(P, BONT_EPARSE, field, "sites must be a whole number (got %g)", sites);
-        }
-        inj->sites = (int)sites;
-        const char *guide = NULL;
-        if ((rc = get_string(P, e, "guidance", path, 0, &guide)))
-            return rc;
-        if (guide) {
-            static const char *const names[] = {"palpation", "emg", "stimulation", "ultrasound"};
-            for (int g = 0; g < 4; g++)
-                if (strcmp(guide, names[g]) == 0)
-                    inj->guidance = (bont_guidance_t)(g + 1);
-            if (inj->guidance == BONT_GUIDE_UNKNOWN) {
-                snprintf(field, sizeof field, "%s.guidance", path);
-                return perr(P, BONT_EPARSE, field,
-                            "guidance must be one of emg, ultrasound, stimulation, palpation "
-                            "(got \"%s\")",
-                            guide);
-            }
-        }
-        inj->endplate_mm = -1;
-        if ((rc = get_number(P, e, "endplate_mm", path, 0, 0, 100, "mm", &inj->endplate_mm)))
-            return rc;
-        inj->volume_ml = per_ml > 0 ? inj->units / per_ml : 0;
-        double given = -1;
-        if ((rc = get_number(P, e, "volume_ml", path, 0, 1e-6, 100, "mL", &given)))
-            return rc;
-        if (given > 0) {
-            if (per_ml > 0 && fabs(given - inj->volume_ml) > 0.01 + 0.05 * inj->volume_ml) {
-                snprintf(field, sizeof field, "%s.volume_ml", path);
-                return perr(P, BONT_ECONFLICT, field,
-                            "volume_ml %g mL does not match %g U at %.3g U/mL (expected %.3g mL)",
-                            given, inj->units, per_ml, inj->volume_ml);
-            }
-            inj->volume_ml = given;
-        }
-        plan->n_injections++;
+        inj->line = lines[i];
+        inj->column = columns[i];
+        if ((rc = parse_injection(P, json_array_get(arr, i), i, per_ml, inj)) == BONT_OK)
+            plan->n_injections++;
     }
-    return BONT_OK;
+    free(lines);
+    free(columns);
+    return rc;
+}
+
+static int parse_history_entry(parser_t *P, json_t *e, size_t i, bont_history_t *h)
+{
+    const bont_plan_t *plan = P->plan;
+    char path[64], field[96];
+    snprintf(path, sizeof path, "history[%zu]", i);
+    if (!json_is_object(e))
+        return perr(P, BONT_EPARSE, path, "each history entry must be an object (got %s)",
+                    json_type_name(e));
+    static const char *const keys[] = {"date", "product", "indication", "units", "note", NULL};
+    int rc = check_keys(P, e, path, keys);
+    if (!rc)
+        rc = get_date(P, e, "date", path, h->date, &h->day);
+    if (rc)
+        return rc;
+    if (h->day > plan->day) {
+        snprintf(field, sizeof field, "%s.date", path);
+        return perr(P, BONT_ECONFLICT, field, "history date %s is after the session date %s",
+                    h->date, plan->date);
+    }
+    const char *name = NULL;
+    if ((rc = get_string(P, e, "product", path, 1, &name)))
+        return rc;
+    snprintf(field, sizeof field, "%s.product", path);
+    if (!(h->product = bont_kb_product(P->kb, name)))
+        return unknown_name(P, field, "product", name);
+    if ((rc = get_string(P, e, "indication", path, 0, &name)))
+        return rc;
+    snprintf(field, sizeof field, "%s.indication", path);
+    if (name && !(h->indication = bont_kb_indication(P->kb, name)))
+        return unknown_name(P, field, "indication", name);
+    return get_number(P, e, "units", path, 1, 1e-9, 1e6, "U", &h->units);
 }
 
 static int parse_history(parser_t *P, json_t *root)
@@ -595,48 +621,40 @@ static int parse_history(parser_t *P, json_t *root)
         return perr(P, BONT_EPARSE, "history", "history must be a list (got %s)",
                     json_type_name(arr));
     size_t n = json_array_size(arr);
+    int *lines = NULL, *columns = NULL;
     plan->history = calloc(n ? n : 1, sizeof *plan->history);
-    if (!plan->history)
-        return BONT_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        json_t *e = json_array_get(arr, i);
-        char path[64], field[96];
-        snprintf(path, sizeof path, "history[%zu]", i);
-        if (!json_is_object(e))
-            return perr(P, BONT_EPARSE, path, "each history entry must be an object (got %s)",
-                        json_type_name(e));
-        static const char *const keys[] = {"date", "product", "indication", "units", "note", NULL};
-        int rc = check_keys(P, e, path, keys);
+    int rc = plan->history ? element_positions(P, "history", n, &lines, &columns) : BONT_ENOMEM;
+    for (size_t i = 0; i < n && rc == BONT_OK; i++) {
         bont_history_t *h = &plan->history[i];
-        bont_json_position(P->text, P->len, path, &h->line, &h->column);
-        if (!rc)
-            rc = get_date(P, e, "date", path, h->date, &h->day);
-        if (rc)
-            return rc;
-        if (h->day > plan->day) {
-            snprintf(field, sizeof field, "%s.date", path);
-            return perr(P, BONT_ECONFLICT, field, "history date %s is after the session date %s",
-                        h->date, plan->date);
-        }
-        const char *name = NULL;
-        if ((rc = get_string(P, e, "product", path, 1, &name)))
-            return rc;
-        h->product = bont_kb_product(P->kb, name);
-        snprintf(field, sizeof field, "%s.product", path);
-        if (!h->product)
-            return unknown_name(P, field, "product", name);
-        if ((rc = get_string(P, e, "indication", path, 0, &name)))
-            return rc;
-        if (name) {
-            h->indication = bont_kb_indication(P->kb, name);
-            snprintf(field, sizeof field, "%s.indication", path);
-            if (!h->indication)
-                return unknown_name(P, field, "indication", name);
-        }
-        if ((rc = get_number(P, e, "units", path, 1, 1e-9, 1e6, "U", &h->units)))
-            return rc;
-        plan->n_history++;
+        h->line = lines[i];
+        h->column = columns[i];
+        if ((rc = parse_history_entry(P, json_array_get(arr, i), i, h)) == BONT_OK)
+            plan->n_history++;
     }
+    free(lines);
+    free(columns);
+    return rc;
+}
+
+/* "jurisdiction": the label to check against, one of data/jurisdictions.json ("us", "eu", ...). */
+static int parse_jurisdiction(parser_t *P, json_t *root)
+{
+    const char *s = NULL;
+    int rc = get_string(P, root, "jurisdiction", "", 0, &s);
+    if (rc || !s)
+        return rc;
+    char code[8] = "";
+    for (size_t i = 0; s[i] && i + 1 < sizeof code; i++)
+        code[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]);
+    const bont_jurisdiction_t *j =
+        strlen(s) < sizeof code ? bont_kb_jurisdiction(P->kb, code) : NULL;
+    if (!j || !j->selectable) {
+        char known[128];
+        bont_kb_jurisdiction_names(P->kb, known, sizeof known);
+        return perr(P, BONT_EPARSE, "jurisdiction", "jurisdiction must be one of %s (got \"%s\")",
+                    known, s);
+    }
+    snprintf(P->plan->jurisdiction, sizeof P->plan->jurisdiction, "%s", j->id);
     return BONT_OK;
 }
 
@@ -679,11 +697,22 @@ static int parse_expect(parser_t *P, json_t *root)
 
 /* ---- entry points ------------------------------------------------------------------------ */
 
+static int too_big(bont_error_t *err)
+{
+    char lim[32];
+    bont__format_bytes(BONT_PLAN_MAX_BYTES, lim, sizeof lim);
+    bont_error_setf(err, NULL,
+                    "the plan is larger than %s (%zu bytes), the limit for a plan "
+                    "(docs/plan-format.md); a real plan is a few kilobytes",
+                    lim, BONT_PLAN_MAX_BYTES);
+    return BONT_ETOOBIG;
+}
+
 double bont_plan_units_per_ml(const bont_plan_t *plan)
 {
     if (!plan || !plan->product)
         return 0;
-    const bont_vial_t *vial = find_vial(plan->product, plan->vial_units);
+    const bont_vial_t *vial = bont_kb_vial(plan->product, plan->vial_units);
     double ml = plan->diluent_ml + (vial ? vial->solution_ml : 0);
     return ml > 0 ? plan->vial_units / ml : 0;
 }
@@ -692,6 +721,13 @@ int bont_plan_parse(const bont_kb_t *kb, const char *text, size_t len, const cha
                     bont_plan_t **out, bont_error_t *err)
 {
     *out = NULL;
+    if (len > BONT_PLAN_MAX_BYTES) {
+        if (err) {
+            bont_error_clear(err);
+            snprintf(err->file, sizeof err->file, "%s", filename ? filename : "plan");
+        }
+        return too_big(err);
+    }
     bont_plan_t *plan = calloc(1, sizeof *plan);
     if (!plan)
         return BONT_ENOMEM;
@@ -705,17 +741,18 @@ int bont_plan_parse(const bont_kb_t *kb, const char *text, size_t len, const cha
     plan->text[len] = '\0';
     parser_t P = {kb, plan, err, plan->text, len};
     json_error_t jerr;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    int rc = BONT_OK;
-    if (!root) {
+    json_t *root = NULL;
+    int rc = bont__json_load(text, len, JSON_REJECT_DUPLICATES, &root, &jerr);
+    if (rc) {
+        bool oom = rc == BONT_ENOMEM;
         if (err) {
             snprintf(err->file, sizeof err->file, "%s", plan->file);
-            err->line = jerr.line;
-            err->column = jerr.column;
+            err->line = oom ? 0 : jerr.line;
+            err->column = oom ? 0 : jerr.column;
             err->field[0] = '\0';
-            snprintf(err->message, sizeof err->message, "malformed JSON: %s", jerr.text);
+            snprintf(err->message, sizeof err->message, "%s: %s",
+                     oom ? "out of memory" : "malformed JSON", jerr.text);
         }
-        rc = BONT_EPARSE;
         goto cleanup;
     }
     if (!json_is_object(root)) {
@@ -723,9 +760,9 @@ int bont_plan_parse(const bont_kb_t *kb, const char *text, size_t len, const cha
                   json_type_name(root));
         goto cleanup;
     }
-    static const char *const keys[] = {"patient", "date",       "indication", "product",
-                                       "vial",    "injections", "history",    "title",
-                                       "expect",  "comment",    NULL};
+    static const char *const keys[] = {"patient",      "date",       "indication", "product",
+                                       "vial",         "injections", "history",    "title",
+                                       "jurisdiction", "expect",     "comment",    NULL};
     if ((rc = check_keys(&P, root, "", keys)))
         goto cleanup;
     const char *s = NULL;
@@ -749,9 +786,9 @@ int bont_plan_parse(const bont_kb_t *kb, const char *text, size_t len, const cha
         rc = unknown_name(&P, "product", "product", s);
         goto cleanup;
     }
-    if ((rc = parse_patient(&P, root)) || (rc = parse_vial(&P, root)) ||
-        (rc = parse_injections(&P, root)) || (rc = parse_history(&P, root)) ||
-        (rc = parse_expect(&P, root)))
+    if ((rc = parse_jurisdiction(&P, root)) || (rc = parse_patient(&P, root)) ||
+        (rc = parse_vial(&P, root)) || (rc = parse_injections(&P, root)) ||
+        (rc = parse_history(&P, root)) || (rc = parse_expect(&P, root)))
         goto cleanup;
 cleanup:
     json_decref(root);
@@ -768,12 +805,17 @@ int bont_plan_load(const bont_kb_t *kb, const char *path, bont_plan_t **out, bon
     char *text = NULL;
     size_t len = 0;
     *out = NULL;
-    int rc = bont_read_file(path, &text, &len);
+    bont_error_t e;
+    bont_error_clear(&e);
+    int rc = bont__read_file(path, BONT_PLAN_MAX_BYTES, &text, &len, &e);
     if (rc) {
         if (err) {
-            snprintf(err->file, sizeof err->file, "%s", path);
-            bont_error_setf(err, NULL, "cannot read the plan file (%s)", bont_strerror(rc));
+            bont_error_clear(err);
+            snprintf(err->file, sizeof err->file, "%s", e.file);
         }
+        if (rc == BONT_ETOOBIG)
+            return too_big(err);
+        bont_error_setf(err, NULL, "cannot read the plan: %s", e.message);
         return rc;
     }
     rc = bont_plan_parse(kb, text, len, strcmp(path, "-") == 0 ? "<stdin>" : path, out, err);

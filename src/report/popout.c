@@ -6,25 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "report/internal.h"
 #include "util/table.h"
 
 static void label_of(const bont_target_t *t, char *buf, size_t size)
 {
-    if (t->side == BONT_SIDE_NONE)
-        snprintf(buf, size, "%s", t->muscle);
-    else
-        snprintf(buf, size, "%s (%s)", t->muscle, bont_report_side_name(t->side));
+    bont__target_label(buf, size, t->muscle, bont__side(t->side));
 }
 
 static const char *const readout_keys[BONT_POP_N_READOUTS] = {"onset_day", "peak_day",
                                                               "peak_effect_pct", "duration_days"};
-
-/* The median peak day in whole days, as the single-patient readouts give it. */
-static double whole_day(double v)
-{
-    return isfinite(v) ? floor(v + 0.5) : v;
-}
 
 /* "median (p5-p95)" of readout k; beyond the horizon shows as "> days". */
 static void range_cell(char *buf, size_t size, const bont_pop_result_t *r, int k, int days)
@@ -35,131 +26,132 @@ static void range_cell(char *buf, size_t size, const bont_pop_result_t *r, int k
     /* A duration percentile past the horizon reads "> days", unless no patient has an effect. */
     snprintf(beyond, sizeof beyond,
              k == BONT_POP_DURATION && r->no_effect_pct < 100.0 ? "> %d" : "-", days);
-    bool whole = k == BONT_POP_PEAK_DAY;
-    double med = whole ? whole_day(q[9]) : q[9];
-    double a = whole ? whole_day(q[0]) : q[0];
-    double b = whole ? whole_day(q[BONT_POP_N_QUANTILES - 1]) : q[BONT_POP_N_QUANTILES - 1];
-    bont_report_fmt1(m, sizeof m, med, beyond);
-    bont_report_fmt1(lo, sizeof lo, a, beyond);
-    bont_report_fmt1(hi, sizeof hi, b, beyond);
-    if (whole) { /* whole days */
-        if (isfinite(med))
-            snprintf(m, sizeof m, "%.0f", med);
-        if (isfinite(a))
-            snprintf(lo, sizeof lo, "%.0f", a);
-        if (isfinite(b))
-            snprintf(hi, sizeof hi, "%.0f", b);
+    double med = q[9], a = q[0], b = q[BONT_POP_N_QUANTILES - 1];
+    if (k == BONT_POP_PEAK_DAY) { /* whole days, as the single-patient readouts */
+        bont__fmt_day(m, sizeof m, med, beyond);
+        bont__fmt_day(lo, sizeof lo, a, beyond);
+        bont__fmt_day(hi, sizeof hi, b, beyond);
+    } else {
+        bont__fmt1(m, sizeof m, med, beyond);
+        bont__fmt1(lo, sizeof lo, a, beyond);
+        bont__fmt1(hi, sizeof hi, b, beyond);
     }
     if (!isfinite(q[0]) && !isfinite(q[BONT_POP_N_QUANTILES - 1]) && !isfinite(med))
         snprintf(buf, size, "%s", m);
     else
-        snprintf(buf, size, "%s (%s to %s)", m, lo, hi);
+        snprintf(buf, size, BONT_TR("%s (%s to %s)"), m, lo, hi);
 }
 
-void bont_report_pop_text(FILE *f, const bont_pop_t *pop, const char *title)
+/* Days shown in the text's course table (and the horizon). */
+static const int landmark_days[] = {0, 7, 14, 28, 56, 84, 112, 140, 180, 270, 365};
+
+/* Median and 5-95 % range of every readout, one row per structure. */
+static int readouts_table(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
 {
-    const bont_model_t *m = bont_pop_model(pop);
     int days = bont_pop_days(pop);
-    if (title)
-        fprintf(f, "Plan        %s\n", title);
-    fprintf(f, "Model       %s: %s\n", m->name, m->title);
-    fprintf(f,
-            "Horizon     %d days, %zu virtual patients (seed %llu): median (5th to 95th "
-            "percentile)\n\n",
-            days, bont_pop_n_patients(pop), (unsigned long long)bont_pop_seed(pop));
-    bont_table_t *t = bont_table_new(9, "lllrllllr");
+    bont__table_t *t = bont__table_new(9, "lllrllllr");
     if (!t)
-        return;
-    bont_table_rowf(t, "muscle\tside\trole\tdose (ona-eq U)\tonset (d)\tpeak (d)\tpeak effect "
-                       "(%%)\tduration (d)\tno effect (%%)");
+        return BONT_ENOMEM;
+    bont__table_rowf(t, BONT_TR("muscle\tside\trole\tdose (ona-eq U)\tonset (d)\tpeak (d)\tpeak "
+                                "effect (%%)\tduration (d)\tno effect (%%)"));
     for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
         const bont_pop_result_t *r = bont_pop_result(pop, i);
         char c[BONT_POP_N_READOUTS][96];
         for (int k = 0; k < BONT_POP_N_READOUTS; k++)
             range_cell(c[k], sizeof c[k], r, k, days);
-        bont_table_rowf(t, "%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%.0f", r->target.muscle,
-                        bont_report_side_name(r->target.side), r->target.role, r->dose_ona_u, c[0],
-                        c[1], c[2], c[3], r->no_effect_pct);
+        bont__table_rowf(t, "%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%.0f",
+                         bont__tx(sc, r->target.muscle), bont__side(r->target.side),
+                         bont__tx(sc, r->target.role), r->dose_ona_u, c[0], c[1], c[2], c[3],
+                         r->no_effect_pct);
     }
-    bont_table_print(t, f, 0);
-    bont_table_free(&t);
+    bont__table_print(t, f, 0);
+    bont__table_free(&t);
     fprintf(f,
-            "Onset, peak day and duration are over the patients with an effect; \"no effect\": "
-            "share of\npatients whose peak loss stays below %.0f %% of the whole structure's "
-            "function.\n",
+            BONT_TR("Onset, peak day and duration are over the patients with an effect; \"no "
+                    "effect\": share of\npatients whose peak loss stays below %.0f %% of the "
+                    "whole structure's function.\n"),
             BONT_POP_EFFECT_MIN_PCT);
+    return 0;
+}
 
-    /* The median course, with its range, at a few landmark days. */
-    static const int marks[] = {0, 7, 14, 28, 56, 84, 112, 140, 180, 270, 365};
-    int n_marks = 0, cols[16];
-    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-        if (marks[i] <= days)
-            cols[n_marks++] = marks[i];
-    if (cols[n_marks - 1] != days && n_marks < 16)
-        cols[n_marks++] = days;
-    char align[24];
-    memset(align, 'r', sizeof align);
-    align[0] = 'l';
-    align[n_marks + 1] = '\0';
-    t = bont_table_new(n_marks + 1, align);
-    const char **cells = calloc((size_t)n_marks + 1, sizeof *cells);
-    char(*bufs)[64] = calloc((size_t)n_marks + 1, sizeof *bufs);
-    if (t && cells && bufs) {
-        snprintf(bufs[0], sizeof bufs[0], "effect (%%) on day: median (5-95)");
-        for (int c = 0; c < n_marks; c++)
-            snprintf(bufs[c + 1], sizeof bufs[0], "%d", cols[c]);
-        for (int c = 0; c <= n_marks; c++)
-            cells[c] = bufs[c];
-        bont_table_row(t, cells);
-        for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
-            const bont_pop_result_t *r = bont_pop_result(pop, i);
-            label_of(&r->target, bufs[0], sizeof bufs[0]);
-            for (int c = 0; c < n_marks; c++) {
-                int d = cols[c];
-                snprintf(bufs[c + 1], sizeof bufs[0], "%.0f (%.0f-%.0f)", r->p50[d], r->p5[d],
-                         r->p95[d]);
-            }
-            bont_table_row(t, cells);
-        }
-        fputc('\n', f);
-        bont_table_print(t, f, 0);
-    }
-    free(cells);
-    free(bufs);
-    bont_table_free(&t);
+static const bont_target_t *pop_target(const void *ctx, size_t i)
+{
+    return &bont_pop_result(ctx, i)->target;
+}
 
-    size_t n_risk = 0;
+/* The median effect on a day with its 5-95 % range: "94 (68-99)". */
+static void pop_cell(char *buf, size_t size, const void *ctx, size_t i, int day)
+{
+    const bont_pop_result_t *r = bont_pop_result(ctx, i);
+    snprintf(buf, size, "%.0f (%.0f-%.0f)", r->p50[day], r->p5[day], r->p95[day]);
+}
+
+/* The structures with a side-effect risk; nothing when there is none. */
+static int risk_table(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
+{
+    size_t n_risk = 0, n_uncal = 0;
     for (size_t i = 0; i < bont_pop_n_results(pop); i++)
         n_risk += bont_pop_result(pop, i)->has_risk;
-    if (n_risk) {
-        t = bont_table_new(5, "llrrl");
-        if (t) {
-            bont_table_rowf(t, "side effect\tstructure\tprobability\tthreshold (%%)\treason");
-            size_t n_uncal = 0;
-            for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
-                const bont_pop_result_t *r = bont_pop_result(pop, i);
-                if (!r->has_risk)
-                    continue;
-                char lab[160];
-                label_of(&r->target, lab, sizeof lab);
-                n_uncal += !r->risk.calibrated;
-                bont_table_rowf(t, "%s\t%s\t%.1f %%%s\t%.0f\t%s", r->risk.effect, lab,
-                                100.0 * r->risk.probability, r->risk.calibrated ? "" : " *",
-                                r->risk.threshold_pct, r->risk.reason);
-            }
-            fprintf(f, "\nSide-effect risk: share of virtual patients whose peak weakness of the "
-                       "structure passes the threshold\n");
-            bont_table_print(t, f, 0);
-            if (n_uncal)
-                fprintf(f, "* not calibrated against a published rate: an exposure index of the "
-                           "model, not a rate to quote\n");
-            bont_table_free(&t);
-        }
+    if (!n_risk)
+        return 0;
+    bont__table_t *t = bont__table_new(5, "llrrl");
+    if (!t)
+        return BONT_ENOMEM;
+    bont__table_rowf(t, BONT_TR("side effect\tstructure\tprobability\tthreshold (%%)\treason"));
+    for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
+        const bont_pop_result_t *r = bont_pop_result(pop, i);
+        if (!r->has_risk)
+            continue;
+        char lab[160], share[32];
+        label_of(&r->target, lab, sizeof lab);
+        bont__fmt_share_pct(share, sizeof share, r->risk.probability);
+        n_uncal += !r->risk.calibrated;
+        bont__table_rowf(t, "%s\t%s\t%s%s\t%.0f\t%s", bont__tx(sc, r->risk.effect),
+                         bont__tx(sc, lab), share, r->risk.calibrated ? "" : " *",
+                         r->risk.threshold_pct, bont__tx(sc, r->risk.reason));
     }
-    fprintf(f, "\nEach virtual patient has its own model parameters (data/variability.json) and "
-               "spread;\npercentiles are over patients, day by day and readout by readout. Role "
-               "\"spread\": reached\nonly by spread from an injected neighbour. Onset: 25%% of the "
-               "peak; duration: below 50%% of it.\n");
+    fputs(BONT_TR("\nSide-effect risk: share of virtual patients whose peak weakness of the "
+                  "structure passes the threshold\n"),
+          f);
+    bont__table_print(t, f, 0);
+    if (n_uncal)
+        fputs(BONT_TR("* not calibrated against a published rate: an exposure index of the "
+                      "model, not a rate to quote\n"),
+              f);
+    bont__table_free(&t);
+    return 0;
+}
+
+int bont_report_pop_text(FILE *f, const bont_pop_t *pop, const bont_plan_t *plan)
+{
+    bont__scratch_t sc = {0};
+    bont__model_heading(f, plan, bont_pop_model(pop), &sc);
+    fprintf(f,
+            BONT_TR("Horizon     %d days, %zu virtual patients (seed %llu): median (5th to 95th "
+                    "percentile)\n\n"),
+            bont_pop_days(pop), bont_pop_n_patients(pop), (unsigned long long)bont_pop_seed(pop));
+    int rc = readouts_table(f, pop, &sc);
+    bont__course_t course = {.heading = BONT_TR("effect (%) on day: median (5-95)"),
+                             .marks = landmark_days,
+                             .n_marks = sizeof landmark_days / sizeof landmark_days[0],
+                             .days = bont_pop_days(pop),
+                             .n_rows = bont_pop_n_results(pop),
+                             .target = pop_target,
+                             .cell = pop_cell,
+                             .ctx = pop};
+    if (rc == 0)
+        rc = bont__course_table(f, &course, &sc);
+    if (rc == 0)
+        rc = risk_table(f, pop, &sc);
+    if (rc == 0)
+        fputs(BONT_TR("\nEach virtual patient has its own model parameters "
+                      "(data/variability.json) and spread;\npercentiles are over patients, day by "
+                      "day and readout by readout. Role \"spread\": reached\nonly by spread from "
+                      "an injected neighbour. Onset: 25% of the peak; duration: below 50% of "
+                      "it.\n"),
+              f);
+    bont__scratch_free(&sc);
+    return bont__stream_rc(f, rc);
 }
 
 static void json_days(FILE *f, const char *key, const double *v, int days)
@@ -167,60 +159,64 @@ static void json_days(FILE *f, const char *key, const double *v, int days)
     fprintf(f, "   \"%s\": [", key);
     for (int d = 0; d <= days; d++) {
         fputs(d ? ", " : "", f);
-        bont_report_num1(f, v[d]);
+        bont__put_num1(f, v[d]);
     }
     fprintf(f, "],\n");
 }
 
-void bont_report_pop_json(FILE *f, const bont_pop_t *pop)
+/* One structure of the JSON: series, median readouts and their quantiles. */
+static void json_result(FILE *f, const bont_pop_result_t *r, int days)
+{
+    fprintf(f, "{\"muscle\": ");
+    bont__put_json_str(f, r->target.muscle);
+    fprintf(f, ", \"side\": \"%s\", \"role\": ", bont__side(r->target.side));
+    bont__put_json_str(f, r->target.role);
+    fprintf(f, ", \"dose_ona_u\": ");
+    bont__put_num1(f, r->dose_ona_u);
+    fprintf(f, ",\n   \"day\": [");
+    for (int d = 0; d <= days; d++)
+        fprintf(f, "%s%d", d ? ", " : "", d);
+    fprintf(f, "],\n");
+    json_days(f, "effect_pct", r->p50, days);
+    json_days(f, "p5", r->p5, days);
+    json_days(f, "p50", r->p50, days);
+    json_days(f, "p95", r->p95, days);
+    fprintf(f, "   \"readouts\": {\"onset_day\": ");
+    bont__put_num1(f, r->readouts.onset_day);
+    fprintf(f, ", \"peak_day\": ");
+    bont__put_day(f, r->readouts.peak_day);
+    fprintf(f, ", \"peak_effect_pct\": ");
+    bont__put_num1(f, r->readouts.peak_effect_pct);
+    fprintf(f, ", \"duration_days\": ");
+    bont__put_num1(f, r->readouts.duration_days);
+    fprintf(f, ", \"no_effect_pct\": ");
+    bont__put_num1(f, r->no_effect_pct);
+    fprintf(f, "},\n   \"readout_quantiles\": {");
+    for (int k = 0; k < BONT_POP_N_READOUTS; k++) {
+        fprintf(f, "%s\"%s\": [", k ? ",\n                         " : "", readout_keys[k]);
+        for (int q = 0; q < BONT_POP_N_QUANTILES; q++) {
+            fputs(q ? ", " : "", f);
+            bont__put_num1(f, r->readout_q[k][q]);
+        }
+        fputc(']', f);
+    }
+    fprintf(f, "}}");
+}
+
+int bont_report_pop_json_write(FILE *f, const bont_pop_t *pop)
 {
     int days = bont_pop_days(pop);
-    fprintf(f, "{\"model\": \"%s\", \"days\": %d, \"patients\": %zu, \"seed\": %llu,\n",
-            bont_pop_model(pop)->name, days, bont_pop_n_patients(pop),
-            (unsigned long long)bont_pop_seed(pop));
+    fprintf(f, "{\"model\": ");
+    bont__put_json_str(f, bont_pop_model(pop)->name);
+    fprintf(f, ", \"days\": %d, \"patients\": %zu, \"seed\": %llu,\n", days,
+            bont_pop_n_patients(pop), (unsigned long long)bont_pop_seed(pop));
     fprintf(f, " \"quantile_levels_pct\": [");
     for (int i = 0; i < BONT_POP_N_QUANTILES; i++)
         fprintf(f, "%s%d", i ? ", " : "", 5 * (i + 1));
     fprintf(f, "],\n \"muscles\": [");
     for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
-        const bont_pop_result_t *r = bont_pop_result(pop, i);
-        fprintf(f, "%s\n  {\"muscle\": ", i ? "," : "");
-        bont_report_json_str(f, r->target.muscle);
-        fprintf(f, ", \"side\": \"%s\", \"role\": ", bont_report_side_name(r->target.side));
-        bont_report_json_str(f, r->target.role);
-        fprintf(f, ", \"dose_ona_u\": ");
-        bont_report_num1(f, r->dose_ona_u);
-        fprintf(f, ",\n   \"day\": [");
-        for (int d = 0; d <= days; d++)
-            fprintf(f, "%s%d", d ? ", " : "", d);
-        fprintf(f, "],\n");
-        json_days(f, "effect_pct", r->p50, days);
-        json_days(f, "p5", r->p5, days);
-        json_days(f, "p50", r->p50, days);
-        json_days(f, "p95", r->p95, days);
-        fprintf(f, "   \"readouts\": {\"onset_day\": ");
-        bont_report_num1(f, r->readouts.onset_day);
-        fprintf(f, ", \"peak_day\": ");
-        if (isfinite(r->readouts.peak_day))
-            fprintf(f, "%.0f", whole_day(r->readouts.peak_day));
-        else
-            fputs("null", f);
-        fprintf(f, ", \"peak_effect_pct\": ");
-        bont_report_num1(f, r->readouts.peak_effect_pct);
-        fprintf(f, ", \"duration_days\": ");
-        bont_report_num1(f, r->readouts.duration_days);
-        fprintf(f, ", \"no_effect_pct\": ");
-        bont_report_num1(f, r->no_effect_pct);
-        fprintf(f, "},\n   \"readout_quantiles\": {");
-        for (int k = 0; k < BONT_POP_N_READOUTS; k++) {
-            fprintf(f, "%s\"%s\": [", k ? ",\n                         " : "", readout_keys[k]);
-            for (int q = 0; q < BONT_POP_N_QUANTILES; q++) {
-                fputs(q ? ", " : "", f);
-                bont_report_num1(f, r->readout_q[k][q]);
-            }
-            fputc(']', f);
-        }
-        fprintf(f, "}}");
+        fprintf(f, "%s\n  ", i ? "," : "");
+        json_result(f, bont_pop_result(pop, i), days);
     }
     fprintf(f, "\n ],\n \"risks\": [");
     size_t n = 0;
@@ -229,23 +225,34 @@ void bont_report_pop_json(FILE *f, const bont_pop_t *pop)
         if (!r->has_risk)
             continue;
         fprintf(f, "%s\n  {\"effect\": ", n++ ? "," : "");
-        bont_report_json_str(f, r->risk.effect);
+        bont__put_json_str(f, r->risk.effect);
         fprintf(f, ", \"muscle\": ");
-        bont_report_json_str(f, r->target.muscle);
+        bont__put_json_str(f, r->target.muscle);
         fprintf(f,
                 ", \"side\": \"%s\", \"probability\": %.3f, \"calibrated\": %s, "
                 "\"threshold_pct\": ",
-                bont_report_side_name(r->target.side), r->risk.probability,
+                bont__side(r->target.side), r->risk.probability,
                 r->risk.calibrated ? "true" : "false");
-        bont_report_num1(f, r->risk.threshold_pct);
+        bont__put_num1(f, r->risk.threshold_pct);
         fprintf(f, ", \"reason\": ");
-        bont_report_json_str(f, r->risk.reason);
+        bont__put_json_str(f, r->risk.reason);
         fputc('}', f);
     }
     fprintf(f, "%s]}\n", n ? "\n " : "");
+    return bont__stream_rc(f, 0);
 }
 
-void bont_report_pop_csv(FILE *f, const bont_pop_t *pop)
+static int pop_json_write(FILE *f, const void *ctx)
+{
+    return bont_report_pop_json_write(f, ctx);
+}
+
+json_t *bont_report_pop_json(const bont_pop_t *pop)
+{
+    return bont__json_from_writer(pop_json_write, pop);
+}
+
+int bont_report_pop_csv(FILE *f, const bont_pop_t *pop)
 {
     int days = bont_pop_days(pop);
     fprintf(f, "model,muscle,side,role,day,effect_p5,effect_p50,effect_p95,onset_day,peak_day,"
@@ -253,94 +260,72 @@ void bont_report_pop_csv(FILE *f, const bont_pop_t *pop)
     for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
         const bont_pop_result_t *r = bont_pop_result(pop, i);
         char on[32], pk[32], pe[32], du[32];
-        bont_report_fmt1(on, sizeof on, r->readouts.onset_day, "");
-        bont_report_fmt1(pe, sizeof pe, r->readouts.peak_effect_pct, "");
-        bont_report_fmt1(du, sizeof du, r->readouts.duration_days, "");
-        if (isfinite(r->readouts.peak_day))
-            snprintf(pk, sizeof pk, "%.0f", whole_day(r->readouts.peak_day));
-        else
-            pk[0] = '\0';
+        bont__fmt1(on, sizeof on, r->readouts.onset_day, "");
+        bont__fmt1(pe, sizeof pe, r->readouts.peak_effect_pct, "");
+        bont__fmt1(du, sizeof du, r->readouts.duration_days, "");
+        bont__fmt_day(pk, sizeof pk, r->readouts.peak_day, "");
         for (int d = 0; d <= days; d++) {
             char a[32], b[32], c[32];
-            bont_report_fmt1(a, sizeof a, r->p5[d], "");
-            bont_report_fmt1(b, sizeof b, r->p50[d], "");
-            bont_report_fmt1(c, sizeof c, r->p95[d], "");
+            bont__fmt1(a, sizeof a, r->p5[d], "");
+            bont__fmt1(b, sizeof b, r->p50[d], "");
+            bont__fmt1(c, sizeof c, r->p95[d], "");
             fprintf(f, "%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,%s\n", bont_pop_model(pop)->name,
-                    r->target.muscle, bont_report_side_name(r->target.side), r->target.role, d, a,
-                    b, c, on, pk, pe, du);
+                    r->target.muscle, bont__side(r->target.side), r->target.role, d, a, b, c, on,
+                    pk, pe, du);
         }
     }
+    return bont__stream_rc(f, 0);
 }
 
 /* Spread structures whose median effect never reaches this are left out of the plot. */
 #define SVG_MIN_SPREAD_PCT 5.0
 
-int bont_report_pop_svg(const char *path, const bont_pop_t *pop, const char *title,
-                        bont_error_t *err)
+int bont_report_pop_svg(FILE *f, const bont_pop_t *pop, const bont_plan_t *plan)
 {
     int days = bont_pop_days(pop);
     size_t n = bont_pop_n_results(pop), n_series = 0, n_hidden = 0;
-    double *x = malloc(((size_t)days + 1) * sizeof *x);
-    bont_svg_series_t *s = calloc(n ? n : 1, sizeof *s);
+    bont__svg_series_t *s = calloc(n ? n : 1, sizeof *s);
     char(*labels)[160] = calloc(n ? n : 1, sizeof *labels);
     int rc = BONT_ENOMEM;
-    if (!x || !s || !labels) {
-        bont_error_setf(err, NULL, "out of memory");
+    if (!s || !labels)
         goto cleanup;
-    }
-    for (int d = 0; d <= days; d++)
-        x[d] = d;
     for (size_t i = 0; i < n; i++) {
         const bont_pop_result_t *r = bont_pop_result(pop, i);
+        bool spread = strcmp(r->target.role, "spread") == 0;
         double top = 0.0;
         for (int d = 0; d <= days; d++)
             top = fmax(top, r->p50[d]);
-        if (strcmp(r->target.role, "spread") == 0 && top < SVG_MIN_SPREAD_PCT) {
+        if (spread && top < SVG_MIN_SPREAD_PCT) {
             n_hidden++;
             continue;
         }
         char name[128];
         label_of(&r->target, name, sizeof name);
         size_t k = n_series++;
-        snprintf(labels[k], sizeof labels[0], "%s%s %.0f%%", name,
-                 strcmp(r->target.role, "spread") == 0 ? " [spread]" : "",
-                 r->readouts.peak_effect_pct);
+        snprintf(labels[k], sizeof labels[0], spread ? BONT_TR("%s [spread] %.0f%%") : "%s %.0f%%",
+                 name, r->readouts.peak_effect_pct);
         /* Bands for the injected muscles only: a band per spread structure too buries the
          * chart (their medians still show where spread acts). */
-        bool spread = strcmp(r->target.role, "spread") == 0;
-        s[k] = (bont_svg_series_t){.label = labels[k],
-                                   .x = x,
-                                   .y = r->p50,
-                                   .n = (size_t)days + 1,
-                                   .band_lo = spread ? NULL : r->p5,
-                                   .band_hi = spread ? NULL : r->p95};
+        s[k] = (bont__svg_series_t){.label = labels[k],
+                                    .y = r->p50,
+                                    .band_lo = spread ? NULL : r->p5,
+                                    .band_hi = spread ? NULL : r->p95};
     }
     char sub[256], note[256];
     snprintf(sub, sizeof sub,
-             "model %s, %zu virtual patients: median lines; 5-95 %% bands of the injected "
-             "muscles; effect = loss of force (muscle) or secretion (gland)",
+             BONT_TR("model %s, %zu virtual patients: median lines; 5-95 %% bands of the injected "
+                     "muscles; effect = loss of force (muscle) or secretion (gland)"),
              bont_pop_model(pop)->name, bont_pop_n_patients(pop));
     snprintf(note, sizeof note,
-             "%zu structure%s reached only by spread with a median effect below %.0f %% not "
-             "drawn.",
-             n_hidden, n_hidden == 1 ? "" : "s", SVG_MIN_SPREAD_PCT);
+             BONT_TRN("%zu structure reached only by spread with a median effect below %.0f %% "
+                      "not drawn.",
+                      "%zu structures reached only by spread with a median effect below %.0f %% "
+                      "not drawn.",
+                      n_hidden),
+             n_hidden, SVG_MIN_SPREAD_PCT);
     const char *notes[1] = {note};
-    bont_svg_chart_t chart = {.title = title ? title : "Simulated effect",
-                              .subtitle = sub,
-                              .x_label = "days after injection",
-                              .y_label = "effect (% of baseline function lost)",
-                              .x_min = 0,
-                              .x_max = days,
-                              .y_min = 0,
-                              .y_max = 100,
-                              .x_days = true,
-                              .series = s,
-                              .n_series = n_series,
-                              .notes = n_hidden ? notes : NULL,
-                              .n_notes = n_hidden ? 1 : 0};
-    rc = bont_svg_write_file(path, &chart, err);
+    rc = bont__effect_svg(f, plan, days, sub, s, n_series, notes, n_hidden ? 1 : 0);
 cleanup:
-    free(x);
     free(s);
     free(labels);
     return rc;

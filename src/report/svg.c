@@ -1,9 +1,11 @@
 /* svg.c: small SVG line charts for simulated time courses and validation plots. */
-#include "report/report.h"
+#include "report/internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/text.h"
 
 /* Plot area in SVG user units; fonts are sized for an A4 page at full width. */
 enum { W = 900, PLOT_L = 80, PLOT_T = 70, PLOT_W = 560, PLOT_H = 380, LEGEND_ROW = 20 };
@@ -15,22 +17,6 @@ enum { W = 900, PLOT_L = 80, PLOT_T = 70, PLOT_W = 560, PLOT_H = 380, LEGEND_ROW
 static const char *const colours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                       "#E69F00", "#56B4E9", "#000000", "#7F3C8D"};
 static const char *const dashes[] = {"", "8 4", "2 3", "10 3 2 3", "4 4", "12 4", "1 2", "6 2 2 2"};
-
-static void xml_text(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        if (*s == '<')
-            fputs("&lt;", f);
-        else if (*s == '>')
-            fputs("&gt;", f);
-        else if (*s == '&')
-            fputs("&amp;", f);
-        else if (*s == '"')
-            fputs("&quot;", f);
-        else
-            fputc(*s, f);
-    }
-}
 
 static double nice_step(double range, int target_ticks)
 {
@@ -50,179 +36,206 @@ static double day_step(double range)
 }
 
 /* Legend rows needed for the line series (markers have their own legend inside the plot). */
-static size_t n_line_series(const bont_svg_chart_t *c, size_t *max_label)
+static size_t n_line_series(const bont__svg_chart_t *c, size_t *max_label)
 {
     size_t n = 0;
     *max_label = 0;
     for (size_t i = 0; i < c->n_series; i++)
         if (!c->series[i].markers) {
             n++;
-            size_t l = c->series[i].label ? strlen(c->series[i].label) : 0;
+            size_t l = c->series[i].label ? bont__utf8_width(c->series[i].label) : 0;
             if (l > *max_label)
                 *max_label = l;
         }
     return n;
 }
 
-int bont_svg_write(FILE *f, const bont_svg_chart_t *c)
+/* A chart's scale: data to SVG user units. */
+typedef struct scale_t {
+    const bont__svg_chart_t *c;
+    double xr, yr; /* data ranges, > 0 */
+} scale_t;
+
+static double sx(const scale_t *s, double x)
 {
-    double xr = c->x_max - c->x_min, yr = c->y_max - c->y_min;
-    if (!(xr > 0) || !(yr > 0))
-        return BONT_EINVAL;
+    return PLOT_L + (x - s->c->x_min) / s->xr * PLOT_W;
+}
+
+static double sy(const scale_t *s, double y)
+{
+    return PLOT_T + PLOT_H - (y - s->c->y_min) / s->yr * PLOT_H;
+}
+
+/* Approximate width of a line of text at a font size (pixels per column; a CJK character takes
+ * two), for sizing the picture. */
+static int text_w(const char *s, double px_per_col)
+{
+    return (int)(px_per_col * (double)(s ? bont__utf8_width(s) : 0));
+}
+
+/* The picture grows to hold the legend right of the plot, the notes under it, and the title
+ * and subtitle above it. */
+static void picture_size(const bont__svg_chart_t *c, int *w_out, int *h_out)
+{
     /* The legend sits right of the plot, one row per line, so labels never overlap however the
-     * lines bunch up; the picture grows to hold it. */
+     * lines bunch up. */
     size_t max_label, n_lines = n_line_series(c, &max_label);
     int legend_h = PLOT_T + 10 + LEGEND_ROW * (int)n_lines;
     int h = PLOT_T + PLOT_H + 70 + 18 * (int)c->n_notes;
     int w = PLOT_L + PLOT_W + 60 + 8 * (int)(max_label > 60 ? 60 : max_label);
-    for (size_t i = 0; i < c->n_notes; i++) {
-        int nw = PLOT_L + 20 + (int)(6.8 * (double)strlen(c->notes[i]));
-        if (nw > w)
-            w = nw;
-    }
+    for (size_t i = 0; i < c->n_notes; i++)
+        if (PLOT_L + 20 + text_w(c->notes[i], 6.8) > w)
+            w = PLOT_L + 20 + text_w(c->notes[i], 6.8);
+    if (PLOT_L + 20 + text_w(c->subtitle, 7.0) > w)
+        w = PLOT_L + 20 + text_w(c->subtitle, 7.0);
+    if (PLOT_L + 20 + text_w(c->title, 10.5) > w)
+        w = PLOT_L + 20 + text_w(c->title, 10.5);
     if (w < W)
         w = W;
-    if (legend_h + 20 > PLOT_T + PLOT_H + 50) {
-        int extra = legend_h + 20 - (PLOT_T + PLOT_H + 50);
-        h += extra;
+    if (legend_h + 20 > PLOT_T + PLOT_H + 50)
+        h += legend_h + 20 - (PLOT_T + PLOT_H + 50);
+    *w_out = w;
+    *h_out = h;
+}
+
+/* <text ...attrs>escaped s</text> */
+static void text_el(FILE *f, const char *attrs, const char *s)
+{
+    fprintf(f, "<text %s>", attrs);
+    bont_report_put_xml(f, s);
+    fprintf(f, "</text>\n");
+}
+
+/* Title, grid with tick labels, the plot frame and the axis labels. */
+static void frame(FILE *f, const scale_t *s)
+{
+    const bont__svg_chart_t *c = s->c;
+    char attrs[160];
+    snprintf(attrs, sizeof attrs, "x=\"%d\" y=\"28\" font-size=\"18\" font-weight=\"bold\"",
+             PLOT_L);
+    text_el(f, attrs, c->title);
+    if (c->subtitle) {
+        snprintf(attrs, sizeof attrs, "x=\"%d\" y=\"50\" font-size=\"13\" fill=\"#333\"", PLOT_L);
+        text_el(f, attrs, c->subtitle);
     }
-#define SX(x) (PLOT_L + ((x)-c->x_min) / xr * PLOT_W)
-#define SY(y) (PLOT_T + PLOT_H - ((y)-c->y_min) / yr * PLOT_H)
+    double xs = c->x_days ? day_step(s->xr) : nice_step(s->xr, 8);
+    double ys = nice_step(s->yr, 6);
+    for (double x = ceil(c->x_min / xs) * xs; x <= c->x_max + 1e-9 * s->xr; x += xs)
+        fprintf(f,
+                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#dddddd\"/>\n"
+                "<text x=\"%.1f\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">%g</text>\n",
+                sx(s, x), PLOT_T, sx(s, x), PLOT_T + PLOT_H, sx(s, x), PLOT_T + PLOT_H + 20, x);
+    for (double y = ceil(c->y_min / ys) * ys; y <= c->y_max + 1e-9 * s->yr; y += ys)
+        fprintf(f,
+                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#dddddd\"/>\n"
+                "<text x=\"%d\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\">%g</text>\n",
+                PLOT_L, sy(s, y), PLOT_L + PLOT_W, sy(s, y), PLOT_L - 8, sy(s, y) + 4, y);
+    fprintf(f,
+            "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#000\" "
+            "stroke-width=\"1.2\"/>\n",
+            PLOT_L, PLOT_T, PLOT_W, PLOT_H);
+    snprintf(attrs, sizeof attrs, "x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\"",
+             PLOT_L + PLOT_W / 2, PLOT_T + PLOT_H + 44);
+    text_el(f, attrs, c->x_label);
+    snprintf(attrs, sizeof attrs,
+             "transform=\"translate(24 %d) rotate(-90)\" font-size=\"14\" text-anchor=\"middle\"",
+             PLOT_T + PLOT_H / 2);
+    text_el(f, attrs, c->y_label);
+}
+
+/* Points with error bars, and their legend entry inside the plot (the k-th marker series). */
+static void markers(FILE *f, const scale_t *s, const bont__svg_series_t *m, const char *col,
+                    size_t k)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        if (!isfinite(m->x[i]) || !isfinite(m->y[i]))
+            continue;
+        if (m->y_lo && m->y_hi && isfinite(m->y_lo[i]) && isfinite(m->y_hi[i]))
+            fprintf(f,
+                    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                    "stroke-width=\"1.5\" clip-path=\"url(#plot)\"/>\n",
+                    sx(s, m->x[i]), sy(s, m->y_lo[i]), sx(s, m->x[i]), sy(s, m->y_hi[i]), col);
+        fprintf(f,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"9\" height=\"9\" fill=\"%s\" "
+                "stroke=\"#000\" clip-path=\"url(#plot)\"/>\n",
+                sx(s, m->x[i]) - 4.5, sy(s, m->y[i]) - 4.5, col);
+    }
+    int ly = PLOT_T + 16 + 20 * (int)k;
+    fprintf(f,
+            "<rect x=\"%d\" y=\"%d\" width=\"9\" height=\"9\" fill=\"%s\" stroke=\"#000\"/>"
+            "<text x=\"%d\" y=\"%d\" font-size=\"13\">",
+            PLOT_L + 10, ly - 8, col, PLOT_L + 24, ly);
+    bont_report_put_xml(f, m->label);
+    fprintf(f, "</text>\n");
+}
+
+/* A line with its optional band underneath, and its legend row right of the plot. */
+static void line(FILE *f, const scale_t *s, const bont__svg_series_t *l, const char *col,
+                 const char *dash, size_t row)
+{
+    if (l->band_lo && l->band_hi) {
+        fprintf(f,
+                "<polygon fill=\"%s\" fill-opacity=\"0.15\" stroke=\"none\" "
+                "clip-path=\"url(#plot)\" points=\"",
+                col);
+        for (size_t k = 0; k < l->n; k++)
+            if (isfinite(l->x[k]) && isfinite(l->band_hi[k]))
+                fprintf(f, "%.1f,%.1f ", sx(s, l->x[k]), sy(s, l->band_hi[k]));
+        for (size_t k = l->n; k-- > 0;)
+            if (isfinite(l->x[k]) && isfinite(l->band_lo[k]))
+                fprintf(f, "%.1f,%.1f ", sx(s, l->x[k]), sy(s, l->band_lo[k]));
+        fprintf(f, "\"/>\n");
+    }
+    fprintf(f,
+            "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.2\" stroke-dasharray=\"%s\" "
+            "clip-path=\"url(#plot)\" points=\"",
+            col, dash);
+    for (size_t k = 0; k < l->n; k++)
+        if (isfinite(l->x[k]) && isfinite(l->y[k]))
+            fprintf(f, "%.1f,%.1f ", sx(s, l->x[k]), sy(s, l->y[k]));
+    fprintf(f, "\"/>\n");
+    int ly = PLOT_T + 10 + LEGEND_ROW * (int)row;
+    fprintf(f,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+            "stroke-width=\"2.2\" stroke-dasharray=\"%s\"/>\n<text x=\"%d\" y=\"%d\" "
+            "font-size=\"13\">",
+            PLOT_L + PLOT_W + 12, ly, PLOT_L + PLOT_W + 44, ly, col, dash, PLOT_L + PLOT_W + 50,
+            ly + 4);
+    bont_report_put_xml(f, l->label);
+    fprintf(f, "</text>\n");
+}
+
+int bont__svg_write(FILE *f, const bont__svg_chart_t *c)
+{
+    scale_t s = {c, c->x_max - c->x_min, c->y_max - c->y_min};
+    if (!(s.xr > 0) || !(s.yr > 0))
+        return BONT_EINVAL;
+    int w, h;
+    picture_size(c, &w, &h);
     fprintf(f,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d "
             "%d\" font-family=\"Helvetica, Arial, sans-serif\">\n",
             w, h, w, h);
     fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w, h);
-    fprintf(f, "<text x=\"%d\" y=\"28\" font-size=\"18\" font-weight=\"bold\">", PLOT_L);
-    xml_text(f, c->title);
-    fprintf(f, "</text>\n");
-    if (c->subtitle) {
-        fprintf(f, "<text x=\"%d\" y=\"50\" font-size=\"13\" fill=\"#333\">", PLOT_L);
-        xml_text(f, c->subtitle);
-        fprintf(f, "</text>\n");
-    }
-    /* Grid and ticks. */
-    double xs = c->x_days ? day_step(xr) : nice_step(xr, 8);
-    double ys = nice_step(yr, 6);
-    for (double x = ceil(c->x_min / xs) * xs; x <= c->x_max + 1e-9 * xr; x += xs) {
-        fprintf(f,
-                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#dddddd\"/>\n"
-                "<text x=\"%.1f\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">%g</text>\n",
-                SX(x), PLOT_T, SX(x), PLOT_T + PLOT_H, SX(x), PLOT_T + PLOT_H + 20, x);
-    }
-    for (double y = ceil(c->y_min / ys) * ys; y <= c->y_max + 1e-9 * yr; y += ys) {
-        fprintf(f,
-                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#dddddd\"/>\n"
-                "<text x=\"%d\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\">%g</text>\n",
-                PLOT_L, SY(y), PLOT_L + PLOT_W, SY(y), PLOT_L - 8, SY(y) + 4, y);
-    }
-    fprintf(f,
-            "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#000\" "
-            "stroke-width=\"1.2\"/>\n",
-            PLOT_L, PLOT_T, PLOT_W, PLOT_H);
-    fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\">",
-            PLOT_L + PLOT_W / 2, PLOT_T + PLOT_H + 44);
-    xml_text(f, c->x_label);
-    fprintf(f,
-            "</text>\n<text transform=\"translate(24 %d) rotate(-90)\" font-size=\"14\" "
-            "text-anchor=\"middle\">",
-            PLOT_T + PLOT_H / 2);
-    xml_text(f, c->y_label);
-    fprintf(f, "</text>\n");
-
-    /* Lines, clipped to the plot area. */
+    frame(f, &s);
+    /* Lines and markers, clipped to the plot area. */
     fprintf(
         f,
         "<clipPath id=\"plot\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/></clipPath>\n",
         PLOT_L, PLOT_T, PLOT_W, PLOT_H);
     size_t n_markers = 0, row = 0;
     for (size_t i = 0; i < c->n_series; i++) {
-        const bont_svg_series_t *s = &c->series[i];
-        const char *col = colours[i % 8];
-        if (s->markers) {
-            for (size_t k = 0; k < s->n; k++) {
-                if (!isfinite(s->x[k]) || !isfinite(s->y[k]))
-                    continue;
-                if (s->y_lo && s->y_hi && isfinite(s->y_lo[k]) && isfinite(s->y_hi[k]))
-                    fprintf(f,
-                            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                            "stroke-width=\"1.5\" clip-path=\"url(#plot)\"/>\n",
-                            SX(s->x[k]), SY(s->y_lo[k]), SX(s->x[k]), SY(s->y_hi[k]), col);
-                fprintf(f,
-                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"9\" height=\"9\" fill=\"%s\" "
-                        "stroke=\"#000\" clip-path=\"url(#plot)\"/>\n",
-                        SX(s->x[k]) - 4.5, SY(s->y[k]) - 4.5, col);
-            }
-            int ly = PLOT_T + 16 + 20 * (int)n_markers++;
-            fprintf(f,
-                    "<rect x=\"%d\" y=\"%d\" width=\"9\" height=\"9\" fill=\"%s\" stroke=\"#000\"/>"
-                    "<text x=\"%d\" y=\"%d\" font-size=\"13\">",
-                    PLOT_L + 10, ly - 8, col, PLOT_L + 24, ly);
-            xml_text(f, s->label);
-            fprintf(f, "</text>\n");
-            continue;
-        }
-        if (s->band_lo && s->band_hi) { /* the band under its line (issue 4) */
-            fprintf(f,
-                    "<polygon fill=\"%s\" fill-opacity=\"0.15\" stroke=\"none\" "
-                    "clip-path=\"url(#plot)\" points=\"",
-                    col);
-            for (size_t k = 0; k < s->n; k++)
-                if (isfinite(s->x[k]) && isfinite(s->band_hi[k]))
-                    fprintf(f, "%.1f,%.1f ", SX(s->x[k]), SY(s->band_hi[k]));
-            for (size_t k = s->n; k-- > 0;)
-                if (isfinite(s->x[k]) && isfinite(s->band_lo[k]))
-                    fprintf(f, "%.1f,%.1f ", SX(s->x[k]), SY(s->band_lo[k]));
-            fprintf(f, "\"/>\n");
-        }
-        fprintf(
-            f,
-            "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.2\" stroke-dasharray=\"%s\" "
-            "clip-path=\"url(#plot)\" points=\"",
-            col, dashes[(i + i / 8) % 8]);
-        for (size_t k = 0; k < s->n; k++)
-            if (isfinite(s->x[k]) && isfinite(s->y[k]))
-                fprintf(f, "%.1f,%.1f ", SX(s->x[k]), SY(s->y[k]));
-        fprintf(f, "\"/>\n");
-        /* Its legend row: a sample of the line, then the label. */
-        int ly = PLOT_T + 10 + LEGEND_ROW * (int)row++;
-        fprintf(f,
-                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
-                "stroke-width=\"2.2\" stroke-dasharray=\"%s\"/>\n<text x=\"%d\" y=\"%d\" "
-                "font-size=\"13\">",
-                PLOT_L + PLOT_W + 12, ly, PLOT_L + PLOT_W + 44, ly, col, dashes[(i + i / 8) % 8],
-                PLOT_L + PLOT_W + 50, ly + 4);
-        xml_text(f, s->label);
-        fprintf(f, "</text>\n");
+        if (c->series[i].markers)
+            markers(f, &s, &c->series[i], colours[i % 8], n_markers++);
+        else
+            line(f, &s, &c->series[i], colours[i % 8], dashes[(i + i / 8) % 8], row++);
     }
     for (size_t i = 0; i < c->n_notes; i++) {
-        fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#222\">", PLOT_L,
-                PLOT_T + PLOT_H + 70 + 18 * (int)i);
-        xml_text(f, c->notes[i]);
-        fprintf(f, "</text>\n");
+        char attrs[96];
+        snprintf(attrs, sizeof attrs, "x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#222\"", PLOT_L,
+                 PLOT_T + PLOT_H + 70 + 18 * (int)i);
+        text_el(f, attrs, c->notes[i]);
     }
     fprintf(f, "</svg>\n");
-#undef SX
-#undef SY
-    return ferror(f) ? BONT_EIO : 0;
-}
-
-int bont_svg_write_file(const char *path, const bont_svg_chart_t *chart, bont_error_t *err)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        if (err)
-            snprintf(err->file, sizeof err->file, "%s", path);
-        bont_error_setf(err, NULL, "cannot write the SVG file");
-        return BONT_EIO;
-    }
-    int rc = bont_svg_write(f, chart);
-    if (fclose(f) != 0 && rc == 0)
-        rc = BONT_EIO;
-    if (rc) {
-        if (err)
-            snprintf(err->file, sizeof err->file, "%s", path);
-        bont_error_setf(err, NULL, "writing the SVG failed (%s)", bont_strerror(rc));
-    }
-    return rc;
+    return bont__stream_rc(f, 0);
 }

@@ -87,10 +87,50 @@ static const char migration_2[] =
     "ALTER TABLE visits ADD COLUMN wore_off_date TEXT"
     "  CHECK (wore_off_date IS NULL OR date(wore_off_date) IS wore_off_date);";
 
-const char *const bont_store_migrations[] = {migration_1, migration_2};
-const size_t bont_store_n_migrations =
-    sizeof bont_store_migrations / sizeof bont_store_migrations[0];
+/* Version 3: users, login sessions and the append-only audit log (docs/store.md, Users,
+ * sessions and audit; include/bont/access.h). Users are disabled, never deleted, because audit
+ * entries name them; sessions hold a hash of the id only. */
+static const char migration_3[] =
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(name) BETWEEN 1 AND 64),"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'clinician')),"
+    "  password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),"
+    "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0),"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TRIGGER users_keep BEFORE DELETE ON users"
+    "  BEGIN SELECT RAISE(ABORT, 'users are disabled, never deleted'); END;"
+    "CREATE TABLE sessions ("
+    "  id_hash BLOB PRIMARY KEY CHECK (length(id_hash) = 32),"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  csrf_key BLOB NOT NULL CHECK (length(csrf_key) = 32),"
+    "  created_at INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL);"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  user_name TEXT NOT NULL,"
+    "  remote TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (length(kind) > 0),"
+    "  method TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  status INTEGER NOT NULL,"
+    "  patient_id INTEGER,"
+    "  detail TEXT NOT NULL);"
+    "CREATE INDEX audit_patient ON audit(patient_id);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
 
-_Static_assert(sizeof bont_store_migrations / sizeof bont_store_migrations[0] ==
+const char *const bont__store_migrations[] = {migration_1, migration_2, migration_3};
+const size_t bont__store_n_migrations =
+    sizeof bont__store_migrations / sizeof bont__store_migrations[0];
+
+_Static_assert(sizeof bont__store_migrations / sizeof bont__store_migrations[0] ==
                    BONT_STORE_SCHEMA_VERSION,
                "one migration per schema version");

@@ -4,9 +4,9 @@
 
 #include <stddef.h>
 
-/* bont_store_migrations[i] takes a file from schema version i to version i + 1. A released
+/* bont__store_migrations[i] takes a file from schema version i to version i + 1. A released
  * migration is never edited: a change to the schema is a new entry at the end. */
-extern const char *const bont_store_migrations[];
-extern const size_t bont_store_n_migrations;
+extern const char *const bont__store_migrations[];
+extern const size_t bont__store_n_migrations;
 
 #endif

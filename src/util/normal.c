@@ -5,7 +5,7 @@
 
 /* Inverse of the standard normal CDF: Acklam's rational approximation (relative error 1.15e-9)
  * polished by one Halley step on erfc, to about 1e-15. */
-double bont_normal_quantile(double p)
+double bont__normal_quantile(double p)
 {
     static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
                                -2.759285104469687e+02, 1.383577518672690e+02,

@@ -3,6 +3,6 @@
 #define BONT_UTIL_NORMAL_H
 
 /* The z with P(Z <= z) = p for a standard normal Z, 0 < p < 1; accurate to about 1e-15. */
-double bont_normal_quantile(double p);
+double bont__normal_quantile(double p);
 
 #endif

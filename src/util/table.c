@@ -7,18 +7,18 @@
 
 #include "util/text.h"
 
-struct bont_table_t {
+struct bont__table_t {
     int n_cols;
     char align[32];
     char **cells; /* n_rows * n_cols, owned */
     size_t n_rows, cap_rows;
 };
 
-bont_table_t *bont_table_new(int n_cols, const char *align)
+bont__table_t *bont__table_new(int n_cols, const char *align)
 {
     if (n_cols <= 0 || n_cols > 31)
         return NULL;
-    bont_table_t *t = calloc(1, sizeof *t);
+    bont__table_t *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
     t->n_cols = n_cols;
@@ -27,7 +27,7 @@ bont_table_t *bont_table_new(int n_cols, const char *align)
     return t;
 }
 
-int bont_table_row(bont_table_t *t, const char *const *cells)
+int bont__table_row(bont__table_t *t, const char *const *cells)
 {
     if (t->n_rows == t->cap_rows) {
         size_t cap = t->cap_rows ? t->cap_rows * 2 : 16;
@@ -50,7 +50,7 @@ int bont_table_row(bont_table_t *t, const char *const *cells)
     return 0;
 }
 
-int bont_table_rowf(bont_table_t *t, const char *fmt, ...)
+int bont__table_rowf(bont__table_t *t, const char *fmt, ...)
 {
     char buf[2048];
     va_list ap;
@@ -71,15 +71,15 @@ int bont_table_rowf(bont_table_t *t, const char *fmt, ...)
             }
         }
     }
-    return bont_table_row(t, cells);
+    return bont__table_row(t, cells);
 }
 
-void bont_table_print(const bont_table_t *t, FILE *out, int indent)
+void bont__table_print(const bont__table_t *t, FILE *out, int indent)
 {
     size_t width[32] = {0};
     for (size_t r = 0; r < t->n_rows; r++)
         for (int c = 0; c < t->n_cols; c++) {
-            size_t w = bont_utf8_width(t->cells[r * (size_t)t->n_cols + (size_t)c]);
+            size_t w = bont__utf8_width(t->cells[r * (size_t)t->n_cols + (size_t)c]);
             if (w > width[c])
                 width[c] = w;
         }
@@ -87,7 +87,7 @@ void bont_table_print(const bont_table_t *t, FILE *out, int indent)
         fprintf(out, "%*s", indent, "");
         for (int c = 0; c < t->n_cols; c++) {
             const char *s = t->cells[r * (size_t)t->n_cols + (size_t)c];
-            size_t pad = width[c] - bont_utf8_width(s);
+            size_t pad = width[c] - bont__utf8_width(s);
             int last = c == t->n_cols - 1;
             if (t->align[c] == 'r')
                 fprintf(out, "%*s%s", (int)pad, "", s);
@@ -109,11 +109,11 @@ void bont_table_print(const bont_table_t *t, FILE *out, int indent)
     }
 }
 
-void bont_table_free(bont_table_t **tp)
+void bont__table_free(bont__table_t **tp)
 {
     if (!tp || !*tp)
         return;
-    bont_table_t *t = *tp;
+    bont__table_t *t = *tp;
     for (size_t i = 0; i < t->n_rows * (size_t)t->n_cols; i++)
         free(t->cells[i]);
     free(t->cells);

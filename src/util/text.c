@@ -1,4 +1,4 @@
-/* text.c: name normalisation, edit distance, growing buffers, whole-file reads. */
+/* text.c: name normalisation, edit distance, growing buffers, display width. */
 #include "util/text.h"
 
 #include <stdio.h>
@@ -13,13 +13,11 @@ static int is_separator(unsigned char c)
            c == '(' || c == ')' || c == '\'';
 }
 
-char *bont_name_normalize(const char *name)
+/* Writes the normalised name into out (size bytes); returns the length it needs without the
+ * NUL, so a result >= size means it did not fit. */
+static size_t normalize(const char *name, char *out, size_t size)
 {
-    size_t n = strlen(name);
-    char *out = malloc(n + 1);
-    if (!out)
-        return NULL;
-    size_t j = 0;
+    size_t n = strlen(name), j = 0;
     int pending_sep = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)name[i];
@@ -34,16 +32,42 @@ char *bont_name_normalize(const char *name)
             i += 2;
             continue;
         }
-        if (pending_sep && j > 0)
-            out[j++] = '_';
+        if (pending_sep && j > 0 && j + 1 < size)
+            out[j] = '_';
+        j += pending_sep && j > 0;
         pending_sep = 0;
-        out[j++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (char)c;
+        if (j + 1 < size)
+            out[j] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (char)c;
+        j++;
     }
-    out[j] = '\0';
+    if (size)
+        out[j < size ? j : size - 1] = '\0';
+    return j;
+}
+
+char *bont__name_normalize(const char *name)
+{
+    size_t n = strlen(name);
+    char *out = malloc(n + 1);
+    if (out)
+        normalize(name, out, n + 1);
     return out;
 }
 
-size_t bont_edit_distance(const char *a, const char *b, size_t cap)
+int bont__name_normalize_into(const char *name, char *out, size_t size)
+{
+    return normalize(name, out, size) < size ? 0 : -1;
+}
+
+int bont__str_in(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; s && i < n; i++)
+        if (list[i] && strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+size_t bont__edit_distance(const char *a, const char *b, size_t cap)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 256 || lb > 256)
@@ -71,7 +95,7 @@ size_t bont_edit_distance(const char *a, const char *b, size_t cap)
     return row[lb] > cap ? cap + 1 : row[lb];
 }
 
-void bont_buf_append(bont_buf_t *b, const char *s, size_t n)
+void bont__buf_append(bont__buf_t *b, const char *s, size_t n)
 {
     if (b->failed)
         return;
@@ -92,7 +116,7 @@ void bont_buf_append(bont_buf_t *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
-void bont_buf_vprintf(bont_buf_t *b, const char *fmt, va_list ap)
+void bont__buf_vprintf(bont__buf_t *b, const char *fmt, va_list ap)
 {
     char small[512];
     va_list ap2;
@@ -103,70 +127,35 @@ void bont_buf_vprintf(bont_buf_t *b, const char *fmt, va_list ap)
         return;
     }
     if ((size_t)n < sizeof small) {
-        bont_buf_append(b, small, (size_t)n);
+        bont__buf_append(b, small, (size_t)n);
     } else {
         char *big = malloc((size_t)n + 1);
         if (!big) {
             b->failed = 1;
         } else {
             vsnprintf(big, (size_t)n + 1, fmt, ap2);
-            bont_buf_append(b, big, (size_t)n);
+            bont__buf_append(b, big, (size_t)n);
             free(big);
         }
     }
     va_end(ap2);
 }
 
-void bont_buf_printf(bont_buf_t *b, const char *fmt, ...)
+void bont__buf_printf(bont__buf_t *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    bont_buf_vprintf(b, fmt, ap);
+    bont__buf_vprintf(b, fmt, ap);
     va_end(ap);
 }
 
-void bont_buf_free(bont_buf_t *b)
+void bont__buf_free(bont__buf_t *b)
 {
     free(b->data);
     memset(b, 0, sizeof *b);
 }
 
-int bont_read_file(const char *path, char **out, size_t *len)
-{
-    *out = NULL;
-    if (len)
-        *len = 0;
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f)
-        return BONT_EIO;
-    bont_buf_t b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        bont_buf_append(&b, chunk, n);
-    int io_error = ferror(f);
-    if (f != stdin)
-        fclose(f);
-    if (io_error) {
-        bont_buf_free(&b);
-        return BONT_EIO;
-    }
-    if (b.failed) {
-        bont_buf_free(&b);
-        return BONT_ENOMEM;
-    }
-    if (!b.data) {
-        b.data = calloc(1, 1);
-        if (!b.data)
-            return BONT_ENOMEM;
-    }
-    *out = b.data;
-    if (len)
-        *len = b.len;
-    return BONT_OK;
-}
-
-size_t bont_utf8_width(const char *s)
+size_t bont__utf8_width(const char *s)
 {
     size_t w = 0;
     const unsigned char *p = (const unsigned char *)s;

@@ -1,0 +1,144 @@
+/* pop_internal.h: the state of one population run, shared by the files of the population engine
+ * (population.c runs it; pop_layout.c, pop_random.c, pop_work.c and pop_summary.c do its
+ * parts). Nothing outside src/model/pop_*.c and population.c uses it. */
+#ifndef BONT_MODEL_POP_INTERNAL_H
+#define BONT_MODEL_POP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bont/population.h"
+#include "model/pop_kernel.h"
+#include "model/spread_internal.h"
+#include "util/pool.h"
+
+#define BONT__POP_W             BONT_POP_LANES
+#define BONT__POP_MAX_SPREAD_Z  8       /* deviates of the spread model */
+#define BONT__POP_MAX_VAR       32      /* deviates of data/variability.json */
+#define BONT__POP_MAX_SESSIONS  64      /* history sessions plus the plan */
+#define BONT__POP_QUANT_SCALE   65535.0 /* daily effects are kept as round(fraction * 65535) */
+#define BONT__POP_DAYS_PER_ITEM 8       /* days per percentile work item */
+#define BONT__POP_SPD_SCALAR    10      /* steps per day of the scalar engine, as bont simulate */
+#define BONT__POP_SPREAD_STRATA 32      /* strata per spread deviate (pop_random.c) */
+
+struct bont_pop_t {
+    const bont_model_t *model;
+    int days;
+    size_t n_patients;
+    uint64_t seed;
+    bont_pop_result_t *res; /* n_res */
+    size_t n_res;
+    double *daily;   /* n_res x 3 x (days + 1): p5, p50, p95 */
+    float *readouts; /* n_res x BONT_POP_N_READOUTS x n_patients */
+    float *peaks;    /* n_res x n_patients, percent */
+    float *trace;    /* n_res x n_trace x (days + 1): opts.trace_patients' daily effect */
+    size_t n_trace;
+    /* opts.keep_inputs: */
+    bont_params_t *pp; /* n_pad patients' parameters */
+    double *dose;      /* n_res x n_events x n_pad: ona-eq units */
+    size_t n_pad, n_events;
+    double ev_t[BONT__POP_MAX_SESSIONS]; /* event times */
+    int ev_sero[BONT__POP_MAX_SESSIONS]; /* event serotypes */
+    double day0;
+};
+
+typedef struct bont__pop_session_t {
+    double t_days;                 /* from the first session */
+    const bont_product_t *product; /* kb-owned */
+    double scale;                  /* share of the plan's units (history), 1 for the plan */
+    int channel;                   /* index into bont__pop_run_t.sero */
+    size_t step;                   /* grid index */
+} bont__pop_session_t;
+
+typedef struct bont__pop_thread_buf_t {
+    float *effect;          /* (K + 1) x W samples of the batched kernel */
+    float *kscratch;        /* BONT_POP_SCRATCH(K) floats for the kernel */
+    bont_pop_prop_t *props; /* one block's propagators, per serotype (setup) */
+    double *s_effect;       /* scalar engine trace */
+    uint32_t *scratch;      /* 2 n words for readout percentiles */
+} bont__pop_thread_buf_t;
+
+typedef struct bont__pop_run_t {
+    const bont_kb_t *kb;
+    const bont_plan_t *plan;
+    bont_pop_opts_t o;
+    bont_params_t median;
+    const bont_variability_t *var;
+    size_t n, n_pad, n_blocks, n_var, n_spread_z;
+    /* Layout: sessions, serotypes, structures, reach entries. */
+    bont__pop_session_t sess[BONT__POP_MAX_SESSIONS];
+    size_t n_sess;
+    int sero[BONT_SERO_COUNT];
+    int n_sero;
+    double *ona;       /* n_sess x n_injections: units before shares */
+    bont_target_t *tg; /* n_struct */
+    double *scale;     /* n_struct: whole structure's loss per loss in the reached layer */
+    size_t n_struct;
+    bont__reach_layout_t *reach; /* the plan's reach (with spread), shares of any patient */
+    size_t *entry_struct;        /* n_entries */
+    size_t *entry_inj;
+    size_t n_entries;
+    double t_shift; /* output day 0 on the grid */
+    bont_pop_grid_t grid;
+    size_t k0; /* readouts start here (the plan's session) */
+    /* Per patient and block. */
+    bont_params_t *pp; /* n_pad */
+    double *dose;      /* n_struct x n_sess x n_pad: ona-eq units reaching the structure */
+    bont_pop_block_t *blocks;
+    float *imp; /* n_blocks x n_sess x BONT_POP_IMPULSE(K): light chain per unit captured */
+    /* Spread layouts: each patient's spread deviates fall in one of M^d strata, and the spread
+     * model runs once per stratum present (see bont__pop_spread_strata). */
+    uint64_t *combo_key; /* n_pad: each patient's stratum */
+    uint64_t *combos;    /* n_combos distinct strata, ascending */
+    size_t n_combos;
+    double *combo_dose; /* n_combos x n_struct x n_sess: units reaching each structure */
+    /* The structure being run: its daily values of every patient, quantized. */
+    size_t cur;
+    uint16_t *q_eff; /* (days + 1) x n */
+    bont_pop_t *pop;
+    bont__pop_thread_buf_t *tb;
+    bont__pool_t pool;
+} bont__pop_run_t;
+
+/* ---- pop_random.c: counter-based deviates and the spread strata ---------------------------- */
+
+/* The stratum (of BONT__POP_SPREAD_STRATA per dimension) of patient p's n_z spread deviates,
+ * which are its deviates first_index.. of the seed, packed into one key. */
+uint64_t bont__pop_spread_key(uint64_t seed, size_t p, size_t first_index, size_t n_z);
+/* The n_z deviates that stand for every patient of stratum key: each dimension's stratum mean. */
+void bont__pop_spread_deviates(uint64_t key, size_t n_z, double *z);
+
+/* ---- pop_layout.c: what a run simulates ------------------------------------------------------ */
+
+int bont__pop_layout_sessions(bont__pop_run_t *r, bont_error_t *err);
+int bont__pop_layout_structures(bont__pop_run_t *r, bont_error_t *err);
+int bont__pop_build_grid(bont__pop_run_t *r, bont_error_t *err);
+/* Each patient's spread stratum and the distinct strata present. */
+int bont__pop_spread_strata(bont__pop_run_t *r, bont_error_t *err);
+/* Work item c: the units reaching every structure in every session for spread stratum c. */
+void bont__pop_item_spread(void *ctx, size_t c, int tid);
+
+/* ---- pop_work.c: the model for blocks of patients ---------------------------------------------
+ */
+
+/* Work item b: block b's parameters and doses (and the batched engine's block constants). */
+void bont__pop_item_setup(void *ctx, size_t b, int tid);
+/* Work item b: structure r->cur for block b (batched kernel or scalar engine). */
+void bont__pop_item_kernel(void *ctx, size_t b, int tid);
+
+/* ---- pop_summary.c: percentiles and results -------------------------------------------------- */
+
+/* Work item i: the daily 5th, 50th and 95th percentiles of structure r->cur for days
+ * [8 i, 8 i + 8). */
+void bont__pop_item_daily(void *ctx, size_t item, int tid);
+/* Work item j * (N_READOUTS + 1) + k: percentiles of readout k of structure j, or (k =
+ * N_READOUTS) its median dose. */
+void bont__pop_item_readouts(void *ctx, size_t item, int tid);
+/* Structure j's result once its percentiles are in. */
+void bont__pop_finish_result(bont__pop_run_t *r, size_t j);
+
+/* Fails the run from a worker with rc and a message. */
+void bont__pop_fail(bont__pop_run_t *r, int rc, const char *message);
+
+#endif

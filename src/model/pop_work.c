@@ -1,0 +1,178 @@
+/* pop_work.c: the model for one block of virtual patients: their parameters and the units
+ * reaching each structure (setup), then per structure the batched kernel (16 patients in float
+ * lanes) or the scalar engine (model->run per patient), keeping readouts and daily effects. */
+#include <math.h>
+#include <string.h>
+
+#include "model/pop_internal.h"
+
+/* The units patient p's stratum brings to each structure in each session. */
+static const double *patient_doses(const bont__pop_run_t *r, size_t p)
+{
+    size_t lo = 0, hi = r->n_combos;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->combos[mid] <= r->combo_key[p])
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return r->combo_dose + lo * r->n_struct * r->n_sess;
+}
+
+static float *block_imp(const bont__pop_run_t *r, size_t b, size_t event)
+{
+    return r->imp + (b * r->n_sess + event) * BONT_POP_IMPULSE(r->grid.n_steps);
+}
+
+/* Block b: each patient's parameters and the units reaching each structure in each dose
+ * event; for the batched engine the block's constants and impulse responses. */
+void bont__pop_item_setup(void *ctx, size_t b, int tid)
+{
+    bont__pop_run_t *r = ctx;
+    bont__pop_thread_buf_t *tb = &r->tb[tid];
+    double z[BONT__POP_MAX_VAR];
+    bont_pop_block_t *blk = &r->blocks[b];
+    bool batched = r->o.engine == BONT_POP_BATCHED;
+    if (batched) {
+        memset(blk, 0, sizeof *blk);
+        memset(tb->props, 0, (size_t)r->n_sero * sizeof *tb->props);
+    }
+    for (int l = 0; l < BONT__POP_W; l++) {
+        size_t p = b * BONT__POP_W + (size_t)l;
+        for (size_t i = 0; i < r->n_var; i++)
+            z[i] = bont_pop_normal(r->o.seed, p, (uint32_t)i);
+        bont_variability_apply(r->var, &r->median, z, &r->pp[p]);
+        const double *dose = patient_doses(r, p);
+        for (size_t j = 0; j < r->n_struct; j++)
+            for (size_t s = 0; s < r->n_sess; s++)
+                r->dose[(j * r->n_sess + s) * r->n_pad + p] = dose[j * r->n_sess + s];
+        if (batched)
+            bont__pop_block_set_lane(blk, tb->props, r->sero, r->n_sero, l, &r->pp[p]);
+    }
+    if (!batched)
+        return;
+    bont__pop_block_finish(blk);
+    for (size_t s = 0; s < r->n_sess; s++)
+        bont__pop_impulse(&r->grid, &tb->props[r->sess[s].channel], r->sess[s].step,
+                          block_imp(r, b, s));
+}
+
+/* As bont__pop_quantize_days, for one value. */
+static uint16_t quantize(float v)
+{
+    float c = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+    return (uint16_t)(int32_t)(c * 65535.0f + 0.5f);
+}
+
+/* Keeps patient p's readouts and peak of structure j. */
+static void keep_patient(bont__pop_run_t *r, size_t j, size_t p, const bont_readouts_t *ro,
+                         float peak)
+{
+    float *rd = r->pop->readouts + j * BONT_POP_N_READOUTS * r->n;
+    rd[0 * r->n + p] = (float)ro->onset_day;
+    rd[1 * r->n + p] = (float)ro->peak_day;
+    rd[2 * r->n + p] = (float)ro->peak_effect_pct;
+    rd[3 * r->n + p] = (float)ro->duration_days;
+    r->pop->peaks[j * r->n + p] = 100.0f * peak;
+}
+
+/* Daily samples of a block's lanes into the structure's quantized day rows. */
+static void keep_days(bont__pop_run_t *r, size_t b, const float *samples, uint16_t *rows)
+{
+    size_t lanes = r->n - b * BONT__POP_W < BONT__POP_W ? r->n - b * BONT__POP_W : BONT__POP_W;
+    bont__pop_quantize_days(&r->grid, samples, rows, r->n, b * BONT__POP_W, lanes);
+}
+
+static void kernel_batched(bont__pop_run_t *r, size_t b, bont__pop_thread_buf_t *tb)
+{
+    size_t j = r->cur;
+    const bont_target_t *t = &r->tg[j];
+    _Alignas(64) float conc[BONT__POP_MAX_SESSIONS][BONT__POP_W];
+    size_t steps[BONT__POP_MAX_SESSIONS];
+    int subs[BONT__POP_MAX_SESSIONS];
+    const float *imps[BONT__POP_MAX_SESSIONS];
+    for (size_t s = 0; s < r->n_sess; s++) {
+        for (int l = 0; l < BONT__POP_W; l++)
+            conc[s][l] =
+                (float)(r->dose[(j * r->n_sess + s) * r->n_pad + b * BONT__POP_W + (size_t)l] /
+                        t->volume_ml);
+        steps[s] = r->sess[s].step;
+        int sero = r->sero[r->sess[s].channel];
+        subs[s] = (sero == BONT_SERO_B || sero == BONT_SERO_F) ? 1 : 0;
+        imps[s] = block_imp(r, b, s);
+    }
+    bont_pop_target_in_t in = {.tissue = t->tissue,
+                               .n_events = r->n_sess,
+                               .event_step = steps,
+                               .event_substrate = subs,
+                               .conc = &conc[0][0],
+                               .imp = imps};
+    bont__pop_kernel(&r->grid, &r->blocks[b], &in, tb->effect, NULL, tb->kscratch);
+    bont_readouts_t ro[BONT__POP_W];
+    float peak[BONT__POP_W];
+    bont__pop_readouts(&r->grid, tb->effect, r->k0, r->t_shift, ro, peak);
+    size_t lanes = r->n - b * BONT__POP_W < BONT__POP_W ? r->n - b * BONT__POP_W : BONT__POP_W;
+    for (size_t l = 0; l < lanes; l++)
+        keep_patient(r, j, b * BONT__POP_W + l, &ro[l], peak[l]);
+    keep_days(r, b, tb->effect, r->q_eff);
+    for (size_t l = 0; l < lanes && b * BONT__POP_W + l < r->pop->n_trace; l++)
+        for (int d = 0; d <= r->o.days; d++)
+            r->pop->trace[(j * r->pop->n_trace + b * BONT__POP_W + l) * ((size_t)r->o.days + 1) +
+                          (size_t)d] = 100.0f * tb->effect[r->grid.day_step[d] * BONT__POP_W + l];
+}
+
+/* The scalar engine: model->run per patient, as bont simulate runs one patient. */
+static void kernel_scalar(bont__pop_run_t *r, size_t b, bont__pop_thread_buf_t *tb)
+{
+    size_t j = r->cur;
+    const bont_target_t *t = &r->tg[j];
+    size_t shift_steps = (size_t)floor(r->t_shift * BONT__POP_SPD_SCALAR + 0.5);
+    size_t n_steps = shift_steps + (size_t)r->o.days * BONT__POP_SPD_SCALAR;
+    bont_trace_t tr = {
+        .steps_per_day = BONT__POP_SPD_SCALAR, .n_steps = n_steps, .effect_frac = tb->s_effect};
+    size_t lanes = r->n - b * BONT__POP_W < BONT__POP_W ? r->n - b * BONT__POP_W : BONT__POP_W;
+    for (size_t l = 0; l < lanes; l++) {
+        size_t p = b * BONT__POP_W + l;
+        bont_dose_t doses[BONT__POP_MAX_SESSIONS];
+        size_t nd = 0;
+        for (size_t s = 0; s < r->n_sess; s++) {
+            double u = r->dose[(j * r->n_sess + s) * r->n_pad + p];
+            if (u > 0.0)
+                doses[nd++] =
+                    (bont_dose_t){.t_days = r->sess[s].t_days,
+                                  .serotype = (bont_serotype_t)r->sero[r->sess[s].channel],
+                                  .ona_u = u};
+        }
+        bont_error_t e;
+        bont_error_clear(&e);
+        int rc = r->o.model->run(&r->pp[p], t, doses, nd, &tr, &e);
+        if (rc) {
+            bont__pool_fail(&r->pool, rc, &e);
+            return;
+        }
+        bont_readouts_t ro;
+        bont_readouts_compute(tr.effect_frac + shift_steps, n_steps - shift_steps,
+                              BONT__POP_SPD_SCALAR, 0.0, &ro);
+        double peak = 0.0;
+        for (size_t k = shift_steps; k <= n_steps; k++)
+            peak = fmax(peak, tr.effect_frac[k]);
+        keep_patient(r, j, p, &ro, (float)peak);
+        for (int d = 0; d <= r->o.days; d++) {
+            size_t k = shift_steps + (size_t)d * BONT__POP_SPD_SCALAR;
+            r->q_eff[(size_t)d * r->n + p] = quantize((float)tr.effect_frac[k]);
+            if (p < r->pop->n_trace)
+                r->pop->trace[(j * r->pop->n_trace + p) * ((size_t)r->o.days + 1) + (size_t)d] =
+                    (float)(100.0 * tr.effect_frac[k]);
+        }
+    }
+}
+
+void bont__pop_item_kernel(void *ctx, size_t b, int tid)
+{
+    bont__pop_run_t *r = ctx;
+    if (r->o.engine == BONT_POP_BATCHED)
+        kernel_batched(r, b, &r->tb[tid]);
+    else
+        kernel_scalar(r, b, &r->tb[tid]);
+}

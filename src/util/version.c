@@ -1,0 +1,7 @@
+/* version.c: the library's version string. */
+#include "bont/version.h"
+
+const char *bont_version(void)
+{
+    return BONT_VERSION;
+}
