@@ -152,7 +152,17 @@ TEST(params_embedded_and_errors)
     bont_params_t p = params();
     CHECK_REL(p.k_bind_per_min, 0.058, 1e-12);
     CHECK_REL(p.lc_half_life_d[BONT_SERO_A], 31, 1e-12);
-    CHECK_REL(p.lc_half_life_d[BONT_SERO_B], 10, 1e-12);
+    /* v2 fields (docs/model.md 12.1); fitted values may move, their ranges may not. */
+    CHECK(p.field_length_mm > 0.0 && p.dermis_thickness_mm > 0.0);
+    CHECK(p.uptake_fast_fraction > 0.0 && p.uptake_fast_fraction < 1.0);
+    CHECK(p.atrophy_effect_share >= 0.0 && p.atrophy_effect_share <= 1.0);
+    CHECK(p.atrophy_recovery_per_d < p.atrophy_rate_per_d); /* the lasting residue */
+    CHECK(p.atrophy_max[BONT_TISSUE_MUSCLE] > 0.0);
+    CHECK(p.atrophy_max[BONT_TISSUE_EXTRAOCULAR] == 0.0); /* Ugalde 2005: no atrophy */
+    CHECK(p.atrophy_max[BONT_TISSUE_AUTONOMIC] == 0.0);
+    CHECK(p.sprout_rate_per_d[BONT_TISSUE_EXTRAOCULAR] > p.sprout_rate_per_d[BONT_TISSUE_MUSCLE]);
+    CHECK(bont_params_field(&p, "coverage_u_per_ml") == NULL); /* removed in v2 */
+    CHECK(bont_params_field(&p, "atrophy_max") == NULL);
     size_t n;
     const bont_param_info_t *t = bont_params_table(&n);
     CHECK(n >= 20);
@@ -171,6 +181,66 @@ TEST(params_embedded_and_errors)
     const char *nosrc = "{\"parameters\": [{\"name\": \"k_bind_per_min\", \"value\": 1, "
                         "\"unit\": \"1/min\", \"source\": \"\"}]}";
     CHECK_INT(bont_params_parse(&q, nosrc, strlen(nosrc), "t.json", &err), BONT_EMISSING);
+}
+
+/* Readout thresholds (data/readout-thresholds.json): the default for unlisted indications, the
+ * indication's own otherwise, and clear errors for a file without a default or out of range. */
+TEST(readout_thresholds_load_and_errors)
+{
+    bont_readout_thresholds_t t;
+    bont_error_t err;
+    bont_error_clear(&err);
+    CHECK_INT(bont_readout_thresholds_load(&t, &err), 0);
+    CHECK(t.perceptible_pct > 0.0 && t.perceptible_pct < 100.0);
+    CHECK(t.n_response > 0);
+    CHECK(bont_readout_response_pct(&t, NULL) == t.response_default);
+    CHECK(bont_readout_response_pct(&t, "no_such_indication") == t.response_default);
+    CHECK(bont_readout_response_pct(&t, t.response[0].indication) == t.response[0].pct);
+
+    const char *no_default =
+        "{\"perceptible\": {\"threshold_pct\": 25, \"status\": \"estimate\", "
+        "\"source\": \"x\"}, \"response\": [{\"indication\": \"a\", "
+        "\"threshold_pct\": 50, \"status\": \"estimate\", \"source\": \"x\"}]}";
+    CHECK_INT(bont_readout_thresholds_parse(&t, no_default, strlen(no_default), "t.json", &err),
+              BONT_EMISSING);
+    CHECK(strstr(err.message, "default") != NULL);
+    CHECK(strcmp(err.file, "t.json") == 0);
+    const char *range = "{\"perceptible\": {\"threshold_pct\": 120, \"status\": \"estimate\", "
+                        "\"source\": \"x\"}, \"response\": []}";
+    CHECK_INT(bont_readout_thresholds_parse(&t, range, strlen(range), "t.json", &err), BONT_ERANGE);
+    CHECK(strstr(err.field, "perceptible") != NULL);
+    const char *nosrc = "{\"perceptible\": {\"threshold_pct\": 25, \"status\": \"estimate\"}, "
+                        "\"response\": []}";
+    CHECK_INT(bont_readout_thresholds_parse(&t, nosrc, strlen(nosrc), "t.json", &err),
+              BONT_EMISSING);
+}
+
+/* The simulate grid (docs/model.md section 7): 1/32-day steps for the first day after each
+ * session, steps_per_day after, every session and whole day a sample. */
+TEST(sim_grid_fine_after_sessions)
+{
+    double *t = NULL;
+    size_t n = 0;
+    double sess[2] = {30.0, 0.0};
+    CHECK_INT(bont_sim_grid(60, 10, sess, 2, &t, &n, NULL), 0);
+    CHECK_INT((int)n, 2 * 32 + 58 * 10);
+    CHECK(t[0] == 0.0 && t[n] == 60.0);
+    CHECK(t[1] == 1.0 / 32.0 && t[32] == 1.0 && t[33] == 1.1);
+    bool has30 = false, whole = true;
+    for (size_t k = 0; k < n; k++) {
+        CHECK(t[k + 1] > t[k]);
+        has30 |= t[k] == 30.0;
+    }
+    for (int d = 0; d <= 60; d++) {
+        bool found = false;
+        for (size_t k = 0; k <= n; k++)
+            found |= t[k] == (double)d;
+        whole &= found;
+    }
+    CHECK(has30 && whole);
+    free(t);
+    CHECK_INT(bont_sim_grid(0, 10, NULL, 0, &t, &n, NULL), BONT_EINVAL);
+    CHECK_INT(bont_sim_grid(10, 10, (double[]){11.0}, 1, &t, &n, NULL), BONT_EINVAL);
 }
 
 TEST(exposure_uses_literature_ratio)

@@ -69,13 +69,48 @@ TEST(spread_params_load_and_fields)
     if (setup(&f) == 0) {
         CHECK_INT(bont_spread_n_random(f.sp), 2);
         CHECK(bont_spread_field(f.sp, "spread_length_mm") != NULL);
-        CHECK(bont_spread_field(f.sp, "accuracy.palpation") != NULL);
+        CHECK(bont_spread_field(f.sp, "misplacement.palpation") != NULL);
+        CHECK(bont_spread_field(f.sp, "subcutis_factor") != NULL);
+        CHECK(bont_spread_field(f.sp, "accuracy.palpation") == NULL); /* v1, removed */
         CHECK(bont_spread_field(f.sp, "threshold.dysphagia") != NULL);
         CHECK(bont_spread_field(f.sp, "no_such_parameter") == NULL);
         CHECK(bont_spread_threshold_pct(f.sp, "ptosis") ==
               bont_spread_threshold_pct(f.sp, "default"));
-        CHECK(*bont_spread_field(f.sp, "accuracy.ultrasound") >
-              *bont_spread_field(f.sp, "accuracy.palpation"));
+        /* Guided needles miss less often than palpation (Ann Rehabil Med 2015;39:163). */
+        CHECK(*bont_spread_field(f.sp, "misplacement.ultrasound") <
+              *bont_spread_field(f.sp, "misplacement.palpation"));
+    }
+    teardown(&f);
+}
+
+/* Tissue classes of atlas structures (docs/model.md section 4): region orbit muscles are
+ * extraocular, glands, skin and organs autonomic. */
+TEST(tissue_of_atlas_structures)
+{
+    fixture_t f;
+    if (setup(&f) == 0) {
+        const struct {
+            const char *id;
+            bont_tissue_t tissue;
+        } cases[] = {{"medial_rectus", BONT_TISSUE_EXTRAOCULAR},
+                     {"levator_palpebrae_superioris", BONT_TISSUE_EXTRAOCULAR},
+                     {"orbicularis_oculi", BONT_TISSUE_MUSCLE},
+                     {"sternocleidomastoid", BONT_TISSUE_MUSCLE},
+                     {"axilla", BONT_TISSUE_AUTONOMIC},
+                     {"parotid_gland", BONT_TISSUE_AUTONOMIC},
+                     {"detrusor", BONT_TISSUE_AUTONOMIC}};
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            const bont_muscle_t *m = bont_kb_muscle(f.kb, cases[i].id);
+            bont_tissue_t t = BONT_TISSUE_COUNT;
+            CHECK_MSG(m != NULL, "%s", cases[i].id);
+            if (m) {
+                CHECK_INT(bont_tissue_of_muscle(m, &t), 0);
+                CHECK_MSG(t == cases[i].tissue, "%s: %s", cases[i].id, bont_tissue_name(t));
+            }
+        }
+        CHECK(bont_tissue_has_junction(BONT_TISSUE_EXTRAOCULAR));
+        CHECK(!bont_tissue_has_junction(BONT_TISSUE_AUTONOMIC));
+        CHECK_INT(bont_tissue_of_muscle(NULL, &(bont_tissue_t){0}), BONT_EINVAL);
     }
     teardown(&f);
 }

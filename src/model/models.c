@@ -166,6 +166,7 @@ typedef struct bont_consts_t {
     double mu, sigma, phi0;
     double sprout_max;
     bool muscle;
+    bont_tissue_t tissue;
 } bont_consts_t;
 
 static void derive_light(const bont_consts_t *c, const channel_t *ch, int n_ch, double q[2])
@@ -280,7 +281,7 @@ static void apply_doses(const bont_params_t *p, const bont_consts_t *c, const bo
         if (cs > 0.0)
             ch[m].x[0] += p->uptake_sat_u_per_ml * log1p(cs / p->uptake_sat_u_per_ml);
     }
-    j->cov = fmax(j->cov, -expm1(-c_total / p->coverage_u_per_ml));
+    j->cov = 1.0; /* v1 coverage is gone; run_bont v2 takes the scale from the dose */
     /* Sprouts are terminals too: the new session's toxin, which saturates cleavage at tiny
      * amounts (section 3), silences those of the last session, and the junction must sprout
      * again (section 4; Rogozhin 2008). */
@@ -323,8 +324,8 @@ static void step_bont(const bont_params_t *p, const bont_consts_t *c, const rela
     derive_release(c, j, d);
     /* Atrophy follows the share of fibres failing (section 6). */
     if (c->muscle)
-        j->atrophy =
-            relax_step(atro, j->atrophy, p->atrophy_max * d0.fail, p->atrophy_max * d->fail);
+        j->atrophy = relax_step(atro, j->atrophy, p->atrophy_max[c->tissue] * d0.fail,
+                                p->atrophy_max[c->tissue] * d->fail);
 }
 
 static int run_bont(const bont_params_t *p, const bont_target_t *target, const bont_dose_t *doses,
@@ -346,7 +347,8 @@ static int run_bont(const bont_params_t *p, const bont_target_t *target, const b
         .mu = log(p->safety_factor_median),
         .sigma = p->safety_factor_log_sd,
         .sprout_max = p->sprout_max[target->tissue],
-        .muscle = target->tissue == BONT_TISSUE_MUSCLE,
+        .muscle = bont_tissue_has_junction(target->tissue),
+        .tissue = target->tissue,
     };
     c.phi0 = 0.5 * erfc(c.mu / c.sigma / M_SQRT2); /* failures at normal release */
     relax_t sprout = relax_make(p->sprout_rate_per_d[target->tissue], h);

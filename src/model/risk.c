@@ -367,7 +367,7 @@ static int population_layout(population_t *P, const bont_plan_t *plan, bont_erro
             rc = BONT_ENOMEM;
         } else if (added) {
             P->structs[s].first = r[k];
-            rc = bont_tissue_of_kind(r[k].muscle->kind, &P->structs[s].tissue);
+            rc = bont_tissue_of_muscle(r[k].muscle, &P->structs[s].tissue);
             if (rc)
                 bont_error_setf(err, "muscle", "%s: kind the model does not simulate",
                                 r[k].muscle->id);

@@ -43,9 +43,72 @@ int bont_tissue_of_kind(const char *kind, bont_tissue_t *out)
     return BONT_EUNKNOWN;
 }
 
+int bont_tissue_of_muscle(const bont_muscle_t *m, bont_tissue_t *out)
+{
+    if (!m || !out)
+        return BONT_EINVAL;
+    int rc = bont_tissue_of_kind(m->kind, out);
+    /* The recti, obliques and levator palpebrae sprout early and do not atrophy (section 4);
+     * the atlas puts exactly these in region orbit. */
+    if (rc == 0 && *out == BONT_TISSUE_MUSCLE && m->region && strcmp(m->region, "orbit") == 0)
+        *out = BONT_TISSUE_EXTRAOCULAR;
+    return rc;
+}
+
+bool bont_tissue_has_junction(bont_tissue_t t)
+{
+    return t == BONT_TISSUE_MUSCLE || t == BONT_TISSUE_EXTRAOCULAR;
+}
+
 const char *bont_tissue_name(bont_tissue_t t)
 {
-    return t == BONT_TISSUE_MUSCLE ? "muscle" : t == BONT_TISSUE_AUTONOMIC ? "autonomic" : "?";
+    static const char *const names[BONT_TISSUE_COUNT] = {"muscle", "extraocular", "autonomic"};
+    return (unsigned)t < BONT_TISSUE_COUNT ? names[t] : "?";
+}
+
+int bont_sim_grid(int days, int steps_per_day, const double *session_days, size_t n_sessions,
+                  double **t, size_t *n_steps, bont_error_t *err)
+{
+    *t = NULL;
+    *n_steps = 0;
+    if (days < 1 || steps_per_day < 1 || (n_sessions && !session_days)) {
+        bont_error_setf(err, "days", "the grid needs days >= 1 and steps_per_day >= 1");
+        return BONT_EINVAL;
+    }
+    for (size_t i = 0; i < n_sessions; i++)
+        if (!(session_days[i] >= 0.0) || !(session_days[i] <= days)) {
+            bont_error_setf(err, "doses", "session day %g is outside 0..%d", session_days[i], days);
+            return BONT_EINVAL;
+        }
+    /* Grid times are multiples of 1/3200 day (1/32 and any steps_per_day dividing 3200 are
+     * exact, section 7), so sessions compare exactly; the count is bounded by one fine day per
+     * session plus the coarse days. */
+    double h_fine = fmin(1.0 / steps_per_day, 1.0 / 32.0);
+    size_t cap = (size_t)days * (size_t)steps_per_day + 2 * n_sessions * 34 + 2;
+    double *out = malloc(cap * sizeof *out);
+    if (!out) {
+        bont_error_setf(err, NULL, "out of memory");
+        return BONT_ENOMEM;
+    }
+    size_t n = 0;
+    double now = 0.0;
+    out[n++] = 0.0;
+    while (now < days - 1e-12 && n < cap) {
+        double since = 1e9, next = 1e18;
+        for (size_t i = 0; i < n_sessions; i++) {
+            if (session_days[i] <= now + 1e-12)
+                since = fmin(since, now - session_days[i]);
+            else
+                next = fmin(next, session_days[i]);
+        }
+        double h = since < 1.0 ? h_fine : 1.0 / steps_per_day;
+        h = fmin(h, fmin(next - now, days - now)); /* never step over a session or the end */
+        now = round((now + h) * 3200.0) / 3200.0;
+        out[n++] = now;
+    }
+    *t = out;
+    *n_steps = n - 1;
+    return 0;
 }
 
 int bont_exposure_ona_u(const bont_product_t *product, double units, double *ona_u,
@@ -87,7 +150,7 @@ int bont_target_from_muscle(const bont_muscle_t *m, bont_side_t side, bont_targe
         bont_error_setf(err, "muscle", "no muscle given");
         return BONT_EINVAL;
     }
-    if (bont_tissue_of_kind(m->kind, &out->tissue) != 0) {
+    if (bont_tissue_of_muscle(m, &out->tissue) != 0) {
         bont_error_setf(err, "muscle", "%s has kind \"%s\", which the model does not simulate",
                         m->id, m->kind ? m->kind : "");
         return BONT_EUNKNOWN;
@@ -437,7 +500,7 @@ int bont_sim_run(bont_sim_t *sim, int days, int spd, bont_error_t *err)
         rc = sim->model->run(sim->params, &r->target, st->doses, st->n_doses, &tr, err);
         if (rc)
             break;
-        bool muscle = r->target.tissue == BONT_TISSUE_MUSCLE;
+        bool muscle = bont_tissue_has_junction(r->target.tissue);
         r->effect_pct = malloc(((size_t)days + 1) * sizeof(double));
         if (muscle) {
             r->cmap_pct = malloc(((size_t)days + 1) * sizeof(double));

@@ -25,19 +25,16 @@ typedef struct threshold_t {
 } threshold_t;
 
 struct bont_spread_t {
-    double length_mm;         /* lambda: decay length of toxin leaving the bolus */
-    double log_sd;            /* SD of ln(distance factor) between patients (z[0]) */
-    double edge_muscle;       /* share reaching a neighbour at the bolus edge, intramuscular */
-    double edge_skin;         /* the same from an intradermal injection */
-    double fascia;            /* transfer factor across a fascial plane */
-    double septum;            /* further factor into the orbit (orbital septum) */
-    double depth_mm;          /* depth of the layer a spread-only neighbour's dose acts in */
-    double accuracy[N_GUIDE]; /* share of the dose placed in the target, by guidance */
-    double accuracy_logit_sd; /* SD of logit(accuracy) between patients (z[1]) */
-    double miss_mm;           /* how much nearer the neighbours a misplaced bolus lies */
-    double endplate_half_mm;  /* distance from the endplate band that halves the acting share */
-    double endplate_ref_mm;   /* distance of the calibration's reference injections */
-    double site_ref_ml;       /* per-site volume of the reference injection */
+    double length_mm;          /* lambda: decay length of toxin leaving the bolus */
+    double log_sd;             /* SD of ln(distance factor) between patients (z[0]) */
+    double fascia;             /* transfer factor across a fascial plane */
+    double septum;             /* further factor into the orbit (orbital septum) */
+    double subcutis;           /* further factor from an intradermal site to a structure below */
+    double depth_mm;           /* depth of the layer a spread-only neighbour's dose acts in */
+    double misplaced[N_GUIDE]; /* share of sites landing at a neighbour's edge, by guidance */
+    double endplate_half_mm;   /* distance from the endplate band that halves the acting share */
+    double endplate_ref_mm;    /* distance of the calibration's reference injections */
+    double site_ref_ml;        /* per-site volume of the reference injection */
     threshold_t thresholds[MAX_THRESH];
     size_t n_thresholds;
     double threshold_default;
@@ -85,18 +82,15 @@ typedef struct field_t {
 static const field_t fields[] = {
     F_(length_mm, "spread_length_mm", "mm", 0.1, 100.0),
     F_(log_sd, "proximity_log_sd", "1", 0.0, 5.0),
-    F_(edge_muscle, "edge_share.muscle", "1", 0.0, 1.0),
-    F_(edge_skin, "edge_share.skin", "1", 0.0, 1.0),
     F_(fascia, "fascia_factor", "1", 0.0, 1.0),
     F_(septum, "orbital_septum_factor", "1", 0.0, 1.0),
+    F_(subcutis, "subcutis_factor", "1", 0.0, 1.0),
     F_(depth_mm, "reach_depth_mm", "mm", 0.1, 100.0),
-    F_(accuracy[BONT_GUIDE_UNKNOWN], "accuracy.unknown", "1", 0.01, 0.99),
-    F_(accuracy[BONT_GUIDE_PALPATION], "accuracy.palpation", "1", 0.01, 0.99),
-    F_(accuracy[BONT_GUIDE_EMG], "accuracy.emg", "1", 0.01, 0.99),
-    F_(accuracy[BONT_GUIDE_STIMULATION], "accuracy.stimulation", "1", 0.01, 0.99),
-    F_(accuracy[BONT_GUIDE_ULTRASOUND], "accuracy.ultrasound", "1", 0.01, 0.99),
-    F_(accuracy_logit_sd, "accuracy_logit_sd", "1", 0.0, 5.0),
-    F_(miss_mm, "miss_distance_mm", "mm", 0.0, 50.0),
+    F_(misplaced[BONT_GUIDE_UNKNOWN], "misplacement.unknown", "1", 0.0, 0.5),
+    F_(misplaced[BONT_GUIDE_PALPATION], "misplacement.palpation", "1", 0.0, 0.5),
+    F_(misplaced[BONT_GUIDE_EMG], "misplacement.emg", "1", 0.0, 0.5),
+    F_(misplaced[BONT_GUIDE_STIMULATION], "misplacement.stimulation", "1", 0.0, 0.5),
+    F_(misplaced[BONT_GUIDE_ULTRASOUND], "misplacement.ultrasound", "1", 0.0, 0.5),
     F_(endplate_half_mm, "endplate_half_mm", "mm", 0.1, 100.0),
     F_(endplate_ref_mm, "endplate_ref_mm", "mm", 0.0, 100.0),
     F_(site_ref_ml, "site_volume_ref_ml", "mL", 0.001, 10.0),
@@ -279,11 +273,6 @@ static double reached_volume_ml(const bont_spread_t *sp, const bont_muscle_t *m)
     return fmin(m->volume_ml, M_PI * r * r * sp->depth_mm / 1000.0);
 }
 
-static double logistic(double x)
-{
-    return 1.0 / (1.0 + exp(-x));
-}
-
 static bool is_orbit(const bont_muscle_t *m)
 {
     return m->region && strcmp(m->region, "orbit") == 0;
@@ -416,7 +405,7 @@ static void layout_injection(bont__reach_layout_t *L, const bont_plan_t *plan,
     const bont_muscle_t *t = inj->muscle;
     reach_inj_t *ri = &L->inj[i];
     bool skin = t->kind && strcmp(t->kind, "skin") == 0;
-    double edge = skin ? sp->edge_skin : sp->edge_muscle;
+    double edge = skin ? sp->subcutis : 1.0;
     int sites = inj->sites > 0 ? inj->sites : 1;
     ri->first = *e;
     ri->first_nb = *nb_at;
@@ -424,8 +413,8 @@ static void layout_injection(bont__reach_layout_t *L, const bont_plan_t *plan,
     ri->bolus_mm = radius_mm(inj->volume_ml / sites);
     /* Of a misplaced bolus only what crosses back over the target's fascia acts there, the rest
      * is lost to tissue the atlas does not list (fat, fascial planes, vessels). */
-    ri->back = edge_transfer(edge * sp->fascia, sp->miss_mm, radius_mm(t->volume_ml), ri->bolus_mm,
-                             sp->length_mm);
+    ri->back =
+        edge_transfer(edge * sp->fascia, 0.0, radius_mm(t->volume_ml), ri->bolus_mm, sp->length_mm);
     /* Distance from the endplate band (Lapatki 2011): relative to the reference injection of
      * the model's calibration, counted from the bolus edge, so a larger bolus reaches the band
      * from further away. */
@@ -520,8 +509,7 @@ static void injection_shares(const bont__reach_layout_t *L, const reach_inj_t *r
         const reach_nb_t *nb = &L->nb[ri->first_nb + k];
         double d = nb->distance_mm * d_factor;
         double placed = edge_transfer(nb->edge_barrier, d, nb->r_mm, bolus, len);
-        double missed =
-            edge_transfer(nb->edge_barrier, fmax(0.0, d - sp->miss_mm), nb->r_mm, bolus, len);
+        double missed = edge_transfer(nb->edge_barrier, 0.0, nb->r_mm, bolus, len);
         double s = a * placed + (1.0 - a) * missed;
         for (int side = 0; side < nb->n_sides; side++) {
             share[e++] = s;
@@ -547,13 +535,11 @@ void bont__reach_shares(const bont__reach_layout_t *L, const bont_spread_t *sp, 
     /* Patient deviates: z[0] brings every neighbour nearer or farther (log-normal factor on
      * the atlas distances: anatomy, needle depth, tissue planes); z[1] moves the placement
      * accuracy on the logit scale. */
-    double z_near = z ? z[0] : 0.0, z_place = z ? z[1] : 0.0;
+    double z_near = z ? z[0] : 0.0;
     double d_factor = exp(-sp->log_sd * z_near);
     double acc[N_GUIDE];
-    for (int g = 0; g < N_GUIDE; g++) {
-        double a = sp->accuracy[g];
-        acc[g] = logistic(log(a / (1.0 - a)) + sp->accuracy_logit_sd * z_place);
-    }
+    for (int g = 0; g < N_GUIDE; g++)
+        acc[g] = 1.0 - sp->misplaced[g];
     for (size_t i = 0; i < L->n_inj; i++)
         injection_shares(L, &L->inj[i], sp, d_factor, acc[L->inj[i].guide], share);
 }
