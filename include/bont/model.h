@@ -205,6 +205,11 @@ typedef struct bont_readouts_t {
     double peak_day;        /* time of the peak */
     double peak_effect_pct; /* the peak, percent */
     double duration_days;   /* first time after the peak that effect < 50 % of it */
+    /* Clinical readouts at absolute thresholds (v2; NAN from bont_readouts_compute): */
+    double noticeable_onset_day;   /* first time effect >= the perceptible threshold; NAN never */
+    double response_duration_days; /* from the first time effect >= the response threshold to
+                                      the first time after that it falls below; NAN: never
+                                      reached; INFINITY: still above at the last sample */
 } bont_readouts_t;
 
 /* Thresholds of the clinical readouts (data/readout-thresholds.json, docs/model.md section 8). */
@@ -233,6 +238,12 @@ double bont_readout_response_pct(const bont_readout_thresholds_t *t, const char 
  * on (the last session's day for repeated sessions; 0 otherwise). */
 void bont_readouts_compute(const double *effect_frac, size_t n_steps, int steps_per_day,
                            double t0_day, bont_readouts_t *out);
+/* Readouts from samples effect_frac[0..n_steps] at times t_days[] (ascending), measured from the
+ * sample nearest t0_day, with the perceptible and response thresholds as fractions (0: that
+ * readout is not computed, NAN). */
+void bont_readouts_at(const double *t_days, const double *effect_frac, size_t n_steps,
+                      double t0_day, double perceptible_frac, double response_frac,
+                      bont_readouts_t *out);
 
 /* ---- Simulation of a plan (lifecycle: new -> add -> run -> get -> free) ------------------------
  */

@@ -168,44 +168,6 @@ int bont_target_from_muscle(const bont_muscle_t *m, bont_side_t side, bont_targe
     return 0;
 }
 
-/* ---- Readouts (section 8) -------------------------------------------------------------------- */
-
-void bont_readouts_compute(const double *e, size_t n, int spd, double t0_day, bont_readouts_t *out)
-{
-    out->onset_day = out->peak_day = out->duration_days = NAN;
-    out->peak_effect_pct = 0.0;
-    size_t k0 = (size_t)floor(t0_day * spd + 0.5);
-    if (!e || spd < 1 || k0 > n)
-        return;
-    size_t kp = k0;
-    for (size_t k = k0; k <= n; k++)
-        if (e[k] > e[kp])
-            kp = k;
-    double peak = e[kp];
-    out->peak_effect_pct = 100.0 * peak;
-    /* Below 0.05 % there is nothing a readout could describe. */
-    if (!(peak >= 5e-4))
-        return;
-    out->peak_day = (double)kp / spd - t0_day;
-    /* Crossing times by linear interpolation between samples. */
-    double thr = 0.25 * peak;
-    for (size_t k = k0; k <= kp; k++)
-        if (e[k] >= thr) {
-            double t = (double)k;
-            if (k > k0 && e[k] > e[k - 1])
-                t = (double)(k - 1) + (thr - e[k - 1]) / (e[k] - e[k - 1]);
-            out->onset_day = t / spd - t0_day;
-            break;
-        }
-    thr = 0.5 * peak;
-    for (size_t k = kp + 1; k <= n; k++)
-        if (e[k] < thr) {
-            double t = (double)(k - 1) + (e[k - 1] - thr) / (e[k - 1] - e[k]);
-            out->duration_days = t / spd - t0_day;
-            break;
-        }
-}
-
 /* ---- Simulation --------------------------------------------------------------------------------
  */
 

@@ -1,5 +1,5 @@
-/* thresholds.c: the thresholds of the clinical readouts (data/readout-thresholds.json,
- * docs/model.md section 8): the perceptible effect and the response by indication. */
+/* readouts.c: readouts of an effect time course (docs/model.md section 8) and their thresholds
+ * (data/readout-thresholds.json: the perceptible effect and the response by indication). */
 #include "bont/model.h"
 
 #include "model/paramfile.h"
@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A threshold entry: threshold_pct in (0, 100), a status and a non-empty source. */
@@ -102,4 +103,88 @@ double bont_readout_response_pct(const bont_readout_thresholds_t *t, const char 
             if (strcmp(t->response[k].indication, indication) == 0)
                 return t->response[k].pct;
     return t->response_default;
+}
+
+/* ---- Readouts of a time course ----------------------------------------------------------------
+ */
+
+/* Crossing times are interpolated linearly between samples (section 8). */
+
+/* First time at or after sample k0 where e >= thr; NAN if never. */
+static double first_up(const double *t, const double *e, size_t n, size_t k0, double thr)
+{
+    for (size_t k = k0; k <= n; k++)
+        if (e[k] >= thr) {
+            if (k > k0 && e[k] > e[k - 1])
+                return t[k - 1] + (thr - e[k - 1]) / (e[k] - e[k - 1]) * (t[k] - t[k - 1]);
+            return t[k];
+        }
+    return NAN;
+}
+
+/* First time after sample k where e < thr; INFINITY if never. */
+static double first_down(const double *t, const double *e, size_t n, size_t k, double thr)
+{
+    for (size_t i = k + 1; i <= n; i++)
+        if (e[i] < thr) {
+            double frac = e[i - 1] > e[i] ? (e[i - 1] - thr) / (e[i - 1] - e[i]) : 0.0;
+            return t[i - 1] + frac * (t[i] - t[i - 1]);
+        }
+    return INFINITY;
+}
+
+void bont_readouts_at(const double *t, const double *e, size_t n, double t0_day,
+                      double perceptible_frac, double response_frac, bont_readouts_t *out)
+{
+    out->onset_day = out->peak_day = out->duration_days = NAN;
+    out->noticeable_onset_day = out->response_duration_days = NAN;
+    out->peak_effect_pct = 0.0;
+    if (!t || !e)
+        return;
+    size_t k0 = 0; /* the sample nearest t0 */
+    for (size_t k = 1; k <= n; k++)
+        if (fabs(t[k] - t0_day) < fabs(t[k0] - t0_day))
+            k0 = k;
+    size_t kp = k0;
+    for (size_t k = k0; k <= n; k++)
+        if (e[k] > e[kp])
+            kp = k;
+    double peak = e[kp];
+    out->peak_effect_pct = 100.0 * peak;
+    if (perceptible_frac > 0.0)
+        out->noticeable_onset_day = first_up(t, e, n, k0, perceptible_frac) - t0_day;
+    if (response_frac > 0.0) {
+        double up = first_up(t, e, n, k0, response_frac);
+        if (!isnan(up)) {
+            size_t k_up = k0;
+            while (k_up < n && t[k_up] < up)
+                k_up++;
+            out->response_duration_days =
+                first_down(t, e, n, k_up > 0 ? k_up - 1 : 0, response_frac) - up;
+        }
+    }
+    /* Below 0.05 % there is nothing the peak-relative readouts could describe. */
+    if (!(peak >= 5e-4))
+        return;
+    out->peak_day = t[kp] - t0_day;
+    out->onset_day = first_up(t, e, n, k0, 0.25 * peak) - t0_day;
+    double down = first_down(t, e, n, kp, 0.5 * peak);
+    out->duration_days = isinf(down) ? NAN : down - t0_day;
+}
+
+void bont_readouts_compute(const double *e, size_t n, int spd, double t0_day, bont_readouts_t *out)
+{
+    out->onset_day = out->peak_day = out->duration_days = NAN;
+    out->noticeable_onset_day = out->response_duration_days = NAN;
+    out->peak_effect_pct = 0.0;
+    size_t k0 = (size_t)floor(t0_day * spd + 0.5);
+    if (!e || spd < 1 || k0 > n)
+        return;
+    double *t = malloc((n + 1) * sizeof *t);
+    if (!t)
+        return;
+    for (size_t k = 0; k <= n; k++)
+        t[k] = (double)k / spd;
+    bont_readouts_at(t, e, n, t0_day, 0.0, 0.0, out);
+    free(t);
 }

@@ -1,0 +1,156 @@
+/* test_model_diff.c: differential tests of the bont model v2 against the independent Python
+ * reference (docs/model.md 12.8): one compartment against LSODA (12.8.1). The reference runs in
+ * the test (Debian's python3-scipy, scripts/deps.sh); BONT_DIFF_CASES sets the number of random
+ * cases (default 64; the contract's 512 in a full run). */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bont/model.h"
+#include "test.h"
+
+#define OUT_SIZE   (64u << 20)
+#define TOL_EFFECT 0.3 /* percentage points, every day (12.8.1) */
+#define TOL_DAY    0.2 /* noticeable onset and response duration, days */
+
+static bool have_scipy(void)
+{
+    char out[256], err[1024];
+    int st = bont_test_run("/usr/bin/python3 -c 'import scipy, numpy'", out, sizeof out, err,
+                           sizeof err);
+    CHECK_MSG(st == 0, "the reference needs Debian's python3-scipy (scripts/deps.sh): %s", err);
+    return st == 0;
+}
+
+/* The reference's JSON output of cmd (caller json_decref), or NULL after a failed check. */
+static json_t *reference(const char *cmd)
+{
+    char *out = malloc(OUT_SIZE), err[4096];
+    if (!out)
+        return NULL;
+    int st = bont_test_run(cmd, out, OUT_SIZE, err, sizeof err);
+    CHECK_MSG(st == 0, "%s exited %d: %s", cmd, st, err);
+    json_error_t je;
+    json_t *j = st == 0 ? json_loads(out, 0, &je) : NULL;
+    CHECK_MSG(st != 0 || j, "reference output is not JSON: %s", je.text);
+    free(out);
+    return j;
+}
+
+static int sero_of(const char *s)
+{
+    bont_serotype_t v = BONT_SERO_A;
+    CHECK_INT(bont_serotype_parse(s, &v), 0);
+    return (int)v;
+}
+
+static bont_tissue_t tissue_of(const char *s)
+{
+    for (int t = 0; t < BONT_TISSUE_COUNT; t++)
+        if (strcmp(bont_tissue_name((bont_tissue_t)t), s) == 0)
+            return (bont_tissue_t)t;
+    CHECK_MSG(0, "unknown tissue %s", s);
+    return BONT_TISSUE_MUSCLE;
+}
+
+/* Compares an optional readout: both null, both "inf", or numbers within tol. */
+static bool same_readout(json_t *ref, double c, double tol, double *worst)
+{
+    if (json_is_null(ref) || !ref)
+        return isnan(c);
+    if (json_is_string(ref))
+        return isinf(c);
+    double d = fabs(json_number_value(ref) - c);
+    if (d > *worst)
+        *worst = d;
+    return d <= tol;
+}
+
+/* One case: the C model on the simulate grid against the reference's LSODA. */
+static void run_case(json_t *cs, int days, size_t i, double *w_eff, double *w_day)
+{
+    bont_params_t p;
+    memset(&p, 0, sizeof p);
+    size_t n_tab;
+    const bont_param_info_t *tab = bont_params_table(&n_tab);
+    json_t *jp = json_object_get(cs, "params");
+    for (size_t k = 0; k < n_tab; k++) {
+        json_t *v = json_object_get(jp, tab[k].name);
+        CHECK_MSG(json_is_number(v), "case %zu: the reference has no %s", i, tab[k].name);
+        *bont_params_field(&p, tab[k].name) = json_number_value(v);
+    }
+    CHECK_INT((int)json_object_size(jp), (int)n_tab); /* the same parameter names on both sides */
+    json_t *sess = json_object_get(cs, "sessions");
+    size_t n_d = json_array_size(sess);
+    bont_dose_t d[2];
+    double sd[2];
+    for (size_t k = 0; k < n_d && k < 2; k++) {
+        json_t *s = json_array_get(sess, k);
+        d[k] = (bont_dose_t){
+            .t_days = json_number_value(json_object_get(s, "t_days")),
+            .serotype = (bont_serotype_t)sero_of(json_string_value(json_object_get(s, "serotype"))),
+            .ona_u = 1.0,
+            .conc_u_per_ml = json_number_value(json_object_get(s, "conc_u_per_ml")),
+            .scale = json_number_value(json_object_get(s, "scale"))};
+        sd[k] = d[k].t_days;
+    }
+    bont_target_t t = {.muscle = "case",
+                       .tissue = tissue_of(json_string_value(json_object_get(cs, "tissue"))),
+                       .volume_ml = 1.0,
+                       .role = "target"};
+    double *tt = NULL;
+    size_t n = 0;
+    CHECK_INT(bont_sim_grid(days, 10, sd, n_d, &tt, &n, NULL), 0);
+    double *e = malloc((n + 1) * sizeof *e);
+    bont_trace_t tr = {.steps_per_day = 10, .n_steps = n, .t_days = tt, .effect_frac = e};
+    CHECK_INT(bont_model_bont->run(&p, &t, d, n_d, &tr, NULL), 0);
+    json_t *ref = json_object_get(cs, "effect");
+    size_t k = 0;
+    for (int day = 0; day <= days; day++) {
+        while (k < n && tt[k] < day - 1e-9)
+            k++;
+        double dd = 100.0 * fabs(e[k] - json_number_value(json_array_get(ref, (size_t)day)));
+        if (dd > *w_eff)
+            *w_eff = dd;
+        CHECK_MSG(dd <= TOL_EFFECT, "case %zu (%s) day %d: C %.3f %%, LSODA %.3f %%", i,
+                  bont_tissue_name(t.tissue), day, 100.0 * e[k],
+                  100.0 * json_number_value(json_array_get(ref, (size_t)day)));
+    }
+    bont_readouts_t ro;
+    bont_readouts_at(tt, e, n, json_number_value(json_object_get(cs, "t0_day")),
+                     json_number_value(json_object_get(cs, "perceptible")),
+                     json_number_value(json_object_get(cs, "response")), &ro);
+    CHECK_MSG(same_readout(json_object_get(cs, "noticeable_onset_day"), ro.noticeable_onset_day,
+                           TOL_DAY, w_day),
+              "case %zu: noticeable onset C %g", i, ro.noticeable_onset_day);
+    CHECK_MSG(same_readout(json_object_get(cs, "response_duration_days"), ro.response_duration_days,
+                           TOL_DAY, w_day),
+              "case %zu: response duration C %g", i, ro.response_duration_days);
+    free(e);
+    free(tt);
+}
+
+TEST_TIMEOUT(differential_single_compartment_lsoda, 900)
+{
+    if (!have_scipy())
+        return;
+    const char *env = getenv("BONT_DIFF_CASES");
+    int n_cases = env && atoi(env) > 0 ? atoi(env) : 64;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 bench/reference/diff_single.py --n %d", n_cases);
+    json_t *j = reference(cmd);
+    if (!j)
+        return;
+    int days = (int)json_integer_value(json_object_get(j, "days"));
+    json_t *cases = json_object_get(j, "cases");
+    CHECK_INT((int)json_array_size(cases), n_cases);
+    double w_eff = 0.0, w_day = 0.0;
+    for (size_t i = 0; i < json_array_size(cases); i++)
+        run_case(json_array_get(cases, i), days, i, &w_eff, &w_day);
+    printf("    one compartment against LSODA: %zu cases, %d days; largest difference %.3f points "
+           "(effect), %.3f d (noticeable onset, response duration)\n",
+           json_array_size(cases), days, w_eff, w_day);
+    json_decref(j);
+}
