@@ -68,6 +68,10 @@ typedef struct bont_pop_opts_t {
     const bont_variability_t *variability; /* borrowed, NULL = embedded */
     const bont_spread_t *spread; /* borrowed; NULL: the injected targets only, share 1 each */
     bont_pop_engine_t engine;
+    /* Run the model only on the structures whose side-effect risk is assessed (reached by
+     * spread, not injected, with a side effect in the atlas): what bont_risk_check needs. The
+     * other structures' results stay zero. */
+    bool risk_only;
     bont_pop_progress_cb progress; /* may be NULL */
     void *progress_user;
     /* For benchmarks and reference solutions (bench/): keep the daily effect of the first

@@ -109,7 +109,9 @@ typedef struct bont_risk_t {
     char effect[32];             /* atlas side_effect id: "dysphagia", "ptosis", ... */
     const bont_muscle_t *muscle; /* the structure whose weakness causes it (kb-owned) */
     bont_side_t side;
-    double probability;   /* share of virtual patients past the threshold, 0..1 */
+    double probability; /* share of virtual patients past the threshold, 0..1 */
+    double ci95_lo;     /* its 95 % Wilson score interval, 0..1 (docs/spread.md section 3) */
+    double ci95_hi;
     double threshold_pct; /* clinical threshold on that structure's effect_pct */
     bool calibrated;      /* the effect's rates were checked against a published rate; when
                              false, probability is uncalibrated model output (an exposure
@@ -188,8 +190,14 @@ bool bont_spread_effect_calibrated(const bont_spread_t *sp, const char *effect);
 
 /* ---- The risks `bont check` shows ----------------------------------------------------------- */
 
-/* Virtual patients behind the risks bont check shows beside its findings. */
-#define BONT_RISK_CHECK_PATIENTS 400
+/* Virtual patients, seed and horizon of the risks bont check shows beside its findings
+ * (docs/spread.md section 3: the 95 % interval is about +-0.7 points at a risk of 2.5 %). */
+#define BONT_RISK_CHECK_PATIENTS 2000
+#define BONT_RISK_CHECK_SEED     1
+#define BONT_RISK_HORIZON_DAYS   120
+
+/* The 95 % Wilson score interval of k events in n (docs/spread.md section 3); [0, 1] for n = 0. */
+void bont_risk_wilson(size_t k, size_t n, double *lo, double *hi);
 
 /* Side-effect risks of one plan as bont check shows them (the command and the web server's
  * POST /api/v1/check call the same function, so both show the same numbers). */
@@ -201,9 +209,12 @@ typedef struct bont_risk_list_t {
                            converted), or "" */
 } bont_risk_list_t;
 
-/* bont_risk_plan with BONT_RISK_CHECK_PATIENTS patients and seed 1. sp may be NULL (the
- * embedded spread parameters are loaded); threads and cache (may be NULL) as in
- * bont_risk_opts_t (a server passes 1 thread and its cache).
+/* The one risk engine (docs/spread.md section 3): the population engine of
+ * `bont simulate --patients` (bont_pop_run, every deviate) with BONT_RISK_CHECK_PATIENTS
+ * patients, seed BONT_RISK_CHECK_SEED, BONT_RISK_HORIZON_DAYS days, run on the structures that
+ * carry a risk only; the same run with `bont simulate --patients 2000 --seed 1 --days 120` gives
+ * the same numbers. sp may be NULL (the embedded spread parameters are loaded); threads as in
+ * bont_pop_opts_t; cache is no longer used (the engine keeps no tables) and may be NULL.
  * A plan whose risks cannot be computed is not an error: *out has none and why_none says why,
  * so the findings are still shown. Only running out of memory is (BONT_ENOMEM). */
 int bont_risk_check(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,

@@ -178,6 +178,21 @@ static void reason_of(const bont__risk_reasons_t *R, const bont_muscle_t *m, bon
         snprintf(buf + len, size - (size_t)len, "; %.2g mL per site", s->ml / s->sites);
 }
 
+void bont_risk_wilson(size_t k, size_t n, double *lo, double *hi)
+{
+    if (n == 0) {
+        *lo = 0.0;
+        *hi = 1.0;
+        return;
+    }
+    const double z = 1.959963984540054; /* the 97.5th percentile of the standard normal */
+    double p = (double)k / (double)n, nn = (double)n, d = 1.0 + z * z / nn;
+    double c = (p + z * z / (2.0 * nn)) / d;
+    double h = z * sqrt(p * (1.0 - p) / nn + z * z / (4.0 * nn * nn)) / d;
+    *lo = fmax(0.0, c - h);
+    *hi = fmin(1.0, c + h);
+}
+
 int bont__risk_assess(const bont__risk_reasons_t *R, const bont_spread_t *sp,
                       const bont_muscle_t *m, bont_side_t side, const float *peak_effect_pct,
                       size_t n_patients, bont_risk_t *out, bool *has_risk)
@@ -199,6 +214,7 @@ int bont__risk_assess(const bont__risk_reasons_t *R, const bont_spread_t *sp,
     for (size_t i = 0; i < n_patients; i++)
         past += peak_effect_pct[i] * scale >= out->threshold_pct;
     out->probability = n_patients ? (double)past / (double)n_patients : 0.0;
+    bont_risk_wilson(past, n_patients, &out->ci95_lo, &out->ci95_hi);
     reason_of(R, m, side, out->reason, sizeof out->reason);
     *has_risk = true;
     return 0;
