@@ -265,8 +265,8 @@ static int assess_risks(bont__pop_run_t *r, bont_error_t *err)
         bont_pop_result_t *res = &r->pop->res[j];
         const bont_muscle_t *m = bont_kb_muscle(r->kb, res->target.muscle);
         bool has = false;
-        rc = bont__risk_assess(R, r->o.spread, m, res->target.side, r->pop->peaks + j * r->n, r->n,
-                               &res->risk, &has);
+        rc = bont__risk_assess(R, r->o.spread, m, res->target.side, r->pop->peaks + j * r->n,
+                               r->scale[j], r->n, &res->risk, &has);
         res->has_risk = has;
     }
     bont__risk_reasons_free(&R);

@@ -189,13 +189,14 @@ void bont_risk_wilson(size_t k, size_t n, double *lo, double *hi)
     double p = (double)k / (double)n, nn = (double)n, d = 1.0 + z * z / nn;
     double c = (p + z * z / (2.0 * nn)) / d;
     double h = z * sqrt(p * (1.0 - p) / nn + z * z / (4.0 * nn * nn)) / d;
-    *lo = fmax(0.0, c - h);
-    *hi = fmin(1.0, c + h);
+    /* At k = 0 and k = n the bound is exactly 0 or 1; rounding would leave 1e-19. */
+    *lo = k == 0 ? 0.0 : fmax(0.0, c - h);
+    *hi = k == n ? 1.0 : fmin(1.0, c + h);
 }
 
 int bont__risk_assess(const bont__risk_reasons_t *R, const bont_spread_t *sp,
                       const bont_muscle_t *m, bont_side_t side, const float *peak_effect_pct,
-                      size_t n_patients, bont_risk_t *out, bool *has_risk)
+                      double scale, size_t n_patients, bont_risk_t *out, bool *has_risk)
 {
     *has_risk = false;
     memset(out, 0, sizeof *out);
@@ -208,8 +209,7 @@ int bont__risk_assess(const bont__risk_reasons_t *R, const bont_spread_t *sp,
     out->side = side;
     out->threshold_pct = bont_spread_threshold_pct(sp, m->side_effect);
     out->calibrated = bont_spread_effect_calibrated(sp, m->side_effect);
-    /* The peaks are of the reached layer; the threshold is on the whole structure. */
-    double scale = bont__spread_effect_scale(sp, m, injected);
+    /* The threshold is on the whole structure. */
     size_t past = 0;
     for (size_t i = 0; i < n_patients; i++)
         past += peak_effect_pct[i] * scale >= out->threshold_pct;
@@ -238,7 +238,8 @@ int bont_risk_assess(const bont_kb_t *kb, const bont_plan_t *plan, const bont_sp
     if (rc == 0 || rc != BONT_ENOMEM)
         rc = bont__risk_reasons_new(plan, layout, &R);
     if (rc == 0)
-        rc = bont__risk_assess(R, sp, m, side, peak_effect_pct, n_patients, out, has_risk);
+        rc = bont__risk_assess(R, sp, m, side, peak_effect_pct,
+                               bont__spread_effect_scale(sp, m, false), n_patients, out, has_risk);
     else
         bont_error_setf(err, NULL, "out of memory");
     bont__risk_reasons_free(&R);
@@ -560,7 +561,8 @@ int bont_risk_plan(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spre
     for (size_t s = 0; rc == 0 && s < P.n_structs; s++) {
         bool has = false;
         rc = bont__risk_assess(R, sp, P.structs[s].first.muscle, P.structs[s].first.side,
-                               P.peak_pct + s * P.n_pat, P.n_pat, &risks[k], &has);
+                               P.peak_pct + s * P.n_pat, P.structs[s].first.effect_scale, P.n_pat,
+                               &risks[k], &has);
         k += has;
     }
     bont__risk_reasons_free(&R);

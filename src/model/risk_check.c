@@ -81,3 +81,58 @@ void bont_risk_list_clear(bont_risk_list_t *list)
     free(list->risks);
     memset(list, 0, sizeof *list);
 }
+
+int bont_pop_effect_risks(const bont_pop_t *pop, bont_risk_t **out, size_t *n, bont_error_t *err)
+{
+    *out = NULL;
+    *n = 0;
+    size_t n_res = bont_pop_n_results(pop), n_pat = bont_pop_n_patients(pop);
+    bont_risk_t *r = calloc(n_res ? n_res : 1, sizeof *r);
+    unsigned char *hit = calloc(n_pat ? n_pat : 1, 1);
+    int rc = r && hit ? 0 : BONT_ENOMEM;
+    /* One effect at a time: every result carrying it marks the patients past its threshold. */
+    for (size_t i = 0; rc == 0 && i < n_res; i++) {
+        const bont_pop_result_t *res = bont_pop_result(pop, i);
+        size_t e = 0;
+        while (e < *n && strcmp(r[e].effect, res->risk.effect) != 0)
+            e++;
+        if (!res->has_risk || e < *n)
+            continue;
+        memset(hit, 0, n_pat ? n_pat : 1);
+        r[*n] = res->risk;
+        for (size_t j = i; j < n_res; j++) {
+            const bont_pop_result_t *o = bont_pop_result(pop, j);
+            if (!o->has_risk || strcmp(o->risk.effect, res->risk.effect) != 0)
+                continue;
+            for (size_t p = 0; p < n_pat; p++)
+                hit[p] |= o->peak_effect_pct[p] * o->effect_scale >= o->risk.threshold_pct;
+            if (o->risk.probability > r[*n].probability) {
+                r[*n].muscle = o->risk.muscle;
+                r[*n].side = o->risk.side;
+                snprintf(r[*n].reason, sizeof r[*n].reason, "%s", o->risk.reason);
+            }
+        }
+        size_t k = 0;
+        for (size_t p = 0; p < n_pat; p++)
+            k += hit[p];
+        r[*n].probability = n_pat ? (double)k / (double)n_pat : 0.0;
+        bont_risk_wilson(k, n_pat, &r[*n].ci95_lo, &r[*n].ci95_hi);
+        (*n)++;
+    }
+    free(hit);
+    if (rc) {
+        free(r);
+        *n = 0;
+        bont_error_setf(err, NULL, "out of memory");
+        return rc;
+    }
+    for (size_t i = 1; i < *n; i++) { /* most probable first, stable */
+        bont_risk_t k = r[i];
+        size_t j = i;
+        for (; j > 0 && by_probability(&r[j - 1], &k) > 0; j--)
+            r[j] = r[j - 1];
+        r[j] = k;
+    }
+    *out = r;
+    return 0;
+}
