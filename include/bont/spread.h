@@ -119,11 +119,10 @@ typedef struct bont_risk_t {
     char reason[256];     /* short reason, e.g. "SCM 120 U bilateral; 0.5 mL per site" */
 } bont_risk_t;
 
-/* Risk for structure m (side) from each virtual patient's peak effect there (percent, of the
- * model target bont_spread_target builds: the reached layer for a spread-only structure, which
- * this call scales by its effect_scale to the whole structure before the threshold;
- * n_patients values). *has_risk is false when m's weakness causes no known side effect, and when
- * m is itself injected in the plan (its weakening is then the intent, not a side effect). */
+/* Risk for structure m (side) from each virtual patient's peak loss of the whole structure's
+ * function (percent: effect = scale x e_f, docs/model.md 6.4; n_patients values), with its 95 %
+ * Wilson interval. *has_risk is false when m's weakness causes no known side effect, and when m
+ * is itself injected in the plan (its weakening is then the intent, not a side effect). */
 int bont_risk_assess(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
                      const bont_muscle_t *m, bont_side_t side, const float *peak_effect_pct,
                      size_t n_patients, bont_risk_t *out, bool *has_risk, bont_error_t *err);

@@ -238,8 +238,7 @@ int bont_risk_assess(const bont_kb_t *kb, const bont_plan_t *plan, const bont_sp
     if (rc == 0 || rc != BONT_ENOMEM)
         rc = bont__risk_reasons_new(plan, layout, &R);
     if (rc == 0)
-        rc = bont__risk_assess(R, sp, m, side, peak_effect_pct,
-                               bont__spread_effect_scale(sp, m, false), n_patients, out, has_risk);
+        rc = bont__risk_assess(R, sp, m, side, peak_effect_pct, 1.0, n_patients, out, has_risk);
     else
         bont_error_setf(err, NULL, "out of memory");
     bont__risk_reasons_free(&R);
