@@ -408,7 +408,7 @@ static double check_risk(const fixture_t *f, const char *path, const char *effec
     bont_risk_list_t r;
     double p = -1.0;
     CHECK(bont_plan_load(f->kb, path, &plan, &err) == 0);
-    if (plan && bont_risk_check(f->kb, plan, f->sp, 2, NULL, &r, &err) == 0) {
+    if (plan && bont_risk_check(f->kb, plan, f->sp, 2, &r, &err) == 0) {
         for (size_t i = 0; i < r.n; i++)
             if (strcmp(r.risks[i].effect, effect) == 0 && r.risks[i].probability > p)
                 p = r.risks[i].probability;
@@ -436,7 +436,7 @@ TEST_TIMEOUT(spread_risk_check_dose_and_guidance, 120)
         bont_risk_list_t r;
         bont_error_t err;
         if (dax) {
-            CHECK_INT(bont_risk_check(f.kb, dax, f.sp, 1, NULL, &r, &err), 0);
+            CHECK_INT(bont_risk_check(f.kb, dax, f.sp, 1, &r, &err), 0);
             CHECK(r.n == 0 && r.why_none[0] != '\0');
             bont_risk_list_clear(&r);
         }

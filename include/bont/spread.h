@@ -136,53 +136,6 @@ double bont_spread_threshold_pct(const bont_spread_t *sp, const char *effect);
  * and tests. */
 double *bont_spread_field(bont_spread_t *sp, const char *name);
 
-/* ---- Risk of a plan without the population engine --------------------------------------------
- */
-
-/* The peak-effect tables bont_risk_plan builds, kept between calls. A table depends only on the
- * model parameters, tissue, serotype and horizon, and building one runs the model a few hundred
- * times, so a program that checks many plans (the web server) keeps one cache for all of them.
- * Thread-safe; the results are the same with or without it. */
-typedef struct bont_risk_cache_t bont_risk_cache_t;
-
-int bont_risk_cache_new(bont_risk_cache_t **out);
-void bont_risk_cache_free(bont_risk_cache_t **cache);
-
-/* Options of bont_risk_plan. Zero-initialised options mean: embedded median model parameters,
- * the bont model, 400 patients, seed 1, 180 days, one thread per core, no cache. */
-typedef struct bont_risk_opts_t {
-    const bont_params_t *params; /* median model parameters (borrowed), or NULL for embedded */
-    size_t n_patients;           /* virtual patients (stratified spread deviates), 0 = 400 */
-    uint64_t seed;               /* seed of the deviates; same seed, same result */
-    int days;                    /* horizon for the peak, 0 = 180 */
-    int threads;                 /* worker threads, 0 = one per online core (at most 64); the
-                                    result does not depend on it */
-    bont_risk_cache_t *cache;    /* tables kept between calls (borrowed), or NULL */
-} bont_risk_opts_t;
-
-/* Every side-effect risk of the plan's session (history is not included): virtual patients
- * differ in their spread deviates only; each reached structure's peak effect comes from the
- * median model. *out (caller frees with free()) holds one entry per structure with a risk,
- * most probable first. n_patients = 400 runs in a few milliseconds. BONT_ERANGE when the
- * product's units cannot be converted (no accepted ratio). */
-int bont_risk_plan(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
-                   const bont_risk_opts_t *opts, bont_risk_t **out, size_t *n, bont_error_t *err);
-
-/* Probability that a virtual patient has the side effect effect in any structure (e.g. ptosis
- * on either side), with the same population as bont_risk_plan. */
-int bont_risk_plan_effect(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
-                          const bont_risk_opts_t *opts, const char *effect, double *probability,
-                          bont_error_t *err);
-
-/* Every virtual patient's peak effect (percent of the whole structure: layer effect times
- * effect_scale) in each reached structure, with the population of bont_risk_plan: *structs receives
- * each distinct structure (its first reach entry, in reach order) and *peak_pct n_structs rows of
- * n_patients values. With opts->n_patients = 1 the one patient is the median patient (z = 0). Both
- * arrays are the caller's (free()). */
-int bont_risk_plan_peaks(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
-                         const bont_risk_opts_t *opts, bont_reach_t **structs, float **peak_pct,
-                         size_t *n_structs, size_t *n_patients, bont_error_t *err);
-
 /* Whether the effect's predicted rates were compared with a published rate
  * (data/spread-params.json, calibrated_effects). */
 bool bont_spread_effect_calibrated(const bont_spread_t *sp, const char *effect);
@@ -213,12 +166,11 @@ typedef struct bont_risk_list_t {
  * patients, seed BONT_RISK_CHECK_SEED, BONT_RISK_HORIZON_DAYS days, run on the structures that
  * carry a risk only; the same run with `bont simulate --patients 2000 --seed 1 --days 120` gives
  * the same numbers. sp may be NULL (the embedded spread parameters are loaded); threads as in
- * bont_pop_opts_t; cache is no longer used (the engine keeps no tables) and may be NULL.
+ * bont_pop_opts_t (a server passes 1).
  * A plan whose risks cannot be computed is not an error: *out has none and why_none says why,
  * so the findings are still shown. Only running out of memory is (BONT_ENOMEM). */
 int bont_risk_check(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
-                    int threads, bont_risk_cache_t *cache, bont_risk_list_t *out,
-                    bont_error_t *err);
+                    int threads, bont_risk_list_t *out, bont_error_t *err);
 void bont_risk_list_clear(bont_risk_list_t *list);
 
 #endif

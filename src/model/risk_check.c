@@ -37,9 +37,8 @@ static int collect(const bont_pop_t *pop, bont_risk_list_t *out)
 }
 
 int bont_risk_check(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
-                    int threads, bont_risk_cache_t *cache, bont_risk_list_t *out, bont_error_t *err)
+                    int threads, bont_risk_list_t *out, bont_error_t *err)
 {
-    (void)cache;
     memset(out, 0, sizeof *out);
     bont_error_t why;
     bont_error_clear(&why);

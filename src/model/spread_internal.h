@@ -72,14 +72,4 @@ int bont__risk_assess(const bont__risk_reasons_t *reasons, const bont_spread_t *
                       const bont_muscle_t *m, bont_side_t side, const float *peak_effect_pct,
                       double effect_scale, size_t n_patients, bont_risk_t *out, bool *has_risk);
 
-/* ---- risk_cache.c -------------------------------------------------------------------------- */
-
-/* Copies the table kept for (params, tissue, serotype, days) into table (n values): true when
- * there is one. */
-bool bont__risk_cache_get(bont_risk_cache_t *cache, const bont_params_t *params, int tissue,
-                          int serotype, int days, double *table, size_t n);
-/* Keeps a copy of the table (when there is room). */
-void bont__risk_cache_put(bont_risk_cache_t *cache, const bont_params_t *params, int tissue,
-                          int serotype, int days, const double *table, size_t n);
-
 #endif
