@@ -55,7 +55,7 @@ struct bont_exposure_layout_t {
     size_t *site_first; /* first site of each injection, n_inj + 1 entries */
 };
 
-static double radius_mm(double v_ml)
+double bont__radius_mm(double v_ml)
 {
     return v_ml > 0.0 ? MM_PER_CM * cbrt(3.0 * v_ml / (4.0 * M_PI)) : 0.0;
 }
@@ -65,7 +65,7 @@ static bool is_skin(const bont_muscle_t *m)
     return m->kind && strcmp(m->kind, "skin") == 0;
 }
 
-static bool is_orbit(const bont_muscle_t *m)
+bool bont__is_orbit(const bont_muscle_t *m)
 {
     return m->region && strcmp(m->region, "orbit") == 0;
 }
@@ -76,18 +76,18 @@ static double face_cm2(const bont_muscle_t *m, double dermis_mm)
 {
     if (is_skin(m))
         return m->volume_ml / (dermis_mm / MM_PER_CM);
-    double r = radius_mm(m->volume_ml) / MM_PER_CM;
+    double r = bont__radius_mm(m->volume_ml) / MM_PER_CM;
     return M_PI * r * r;
 }
 
-static bool simulatable(const bont_muscle_t *m)
+bool bont__simulatable(const bont_muscle_t *m)
 {
     bont_tissue_t t;
     return m && m->volume_ml > 0.0 && bont_tissue_of_muscle(m, &t) == 0;
 }
 
 /* Sides of a neighbour entry: both sides of a sided neighbour of a midline target. */
-static int nb_sides(const bont_muscle_t *nb, bont_side_t target_side, bont_side_t out[2])
+int bont__neighbour_sides(const bont_muscle_t *nb, bont_side_t target_side, bont_side_t out[2])
 {
     if (!nb->sided) {
         out[0] = BONT_SIDE_NONE;
@@ -163,7 +163,7 @@ static int add_struct(bont_exposure_layout_t *L, bont__index_t *ix, const bont_m
 
 static int check_injection(const bont_injection_t *inj, size_t i, bont_error_t *err)
 {
-    if (simulatable(inj->muscle))
+    if (bont__simulatable(inj->muscle))
         return 0;
     if (err) {
         err->line = inj->line;
@@ -184,10 +184,11 @@ static size_t count_nb(const bont_plan_t *plan)
         size_t used = 0;
         for (size_t k = 0; k < t->n_neighbours && used < MAX_NB / 2; k++) {
             bont_side_t s[2];
-            if (!simulatable(t->neighbours[k].muscle))
+            if (!bont__simulatable(t->neighbours[k].muscle))
                 continue;
             used++;
-            n += (size_t)nb_sides(t->neighbours[k].muscle, plan->injections[i].side, s);
+            n +=
+                (size_t)bont__neighbour_sides(t->neighbours[k].muscle, plan->injections[i].side, s);
         }
     }
     return n;
@@ -211,11 +212,11 @@ static int layout_injection(bont_exposure_layout_t *L, bont__index_t *ix, const 
     if (e->skin) /* a wheal: a disc of the dermis's thickness */
         e->rb_mm = MM_PER_CM * sqrt(e->site_ml / (M_PI * L->dermis_mm / MM_PER_CM));
     else
-        e->rb_mm = radius_mm(e->site_ml);
+        e->rb_mm = bont__radius_mm(e->site_ml);
     /* Distance from the endplate band (Lapatki 2011), relative to the reference injection,
      * counted from the bolus edge (S.2). */
     double ep = in->endplate_mm >= 0.0 ? in->endplate_mm : sp->endplate_ref_mm;
-    double ep_ref = fmax(0.0, sp->endplate_ref_mm - radius_mm(sp->site_ref_ml));
+    double ep_ref = fmax(0.0, sp->endplate_ref_mm - bont__radius_mm(sp->site_ref_ml));
     e->g_ep = fmin(exp2(ep_ref / sp->endplate_half_mm),
                    exp2((ep_ref - fmax(0.0, ep - e->rb_mm)) / sp->endplate_half_mm));
     e->v_t = m->volume_ml;
@@ -225,15 +226,15 @@ static int layout_injection(bont_exposure_layout_t *L, bont__index_t *ix, const 
     for (size_t k = 0; k < m->n_neighbours && used < MAX_NB / 2; k++) {
         const bont_neighbour_t *info = &m->neighbours[k];
         const bont_muscle_t *n = info->muscle;
-        if (!simulatable(n))
+        if (!bont__simulatable(n))
             continue;
         used++;
         bont_side_t sides[2];
-        int ns = nb_sides(n, in->side, sides);
+        int ns = bont__neighbour_sides(n, in->side, sides);
         double barrier = (info->fascia ? sp->fascia : 1.0) *
-                         (is_orbit(n) && !is_orbit(m) ? sp->septum : 1.0) *
+                         (bont__is_orbit(n) && !bont__is_orbit(m) ? sp->septum : 1.0) *
                          (e->skin && !is_skin(n) ? sp->subcutis : 1.0);
-        double r_n = radius_mm(n->volume_ml) / MM_PER_CM;
+        double r_n = bont__radius_mm(n->volume_ml) / MM_PER_CM;
         for (int s = 0; s < ns; s++) {
             size_t idx = bont__index_get(ix, n, (int)sides[s]);
             bool injected = idx != BONT__INDEX_NONE && L->structs[idx].injected;
