@@ -11,7 +11,8 @@ Usage:
   bont_v2.py fit [--groups P,S,V] [--datasets ID,...] [--patients N] [--max-nfev N] [--nm] [--write]
   bont_v2.py compare [--days N]                           grid scheme against LSODA on every example
   bont_v2.py report                                       regenerates the tables in docs/validation.md,
-                                                          docs/model.md and docs/spread.md
+                                                          docs/model.md and docs/spread.md, and the
+                                                          plots in docs/validation/ (one per dataset)
   bont_v2.py selftest                                     the reference's own checks (exposure conserves
                                                           units; grid scheme against LSODA for random
                                                           parameters; readouts on known curves)
@@ -196,16 +197,20 @@ def report(ctx):
         n_pass, n_fail, n_shown = n_pass + p, n_fail + fl, n_shown + sh
     summary = (f"{n_pass} scored checks pass, {n_fail} fail; {n_shown} more are shown without a "
                f"score.\n\n" + "\n".join(rows))
+    from v2 import plots
+    doc_dir = os.path.join(ROOT, "docs")
+    svgs = plots.write_all(results, os.path.join(doc_dir, "validation"))
     body = []
     for ds, res in results:
         body.append(f"### {ds['id']}\n")
+        if ds["id"] in svgs:
+            body.append(f"![{ds['id']}: predicted against observed](validation/{svgs[ds['id']]})\n")
         if ds.get("source"):
             body.append(f"Source: {ds['source']}  ")
         body.append(f"File: `{ds.get('file', '')}`. Species: {ds.get('species', '')}.\n")
         body.append(ds.get("summary", "") + "\n")
         body.append(dataset_markdown(res))
         body.append("")
-    doc_dir = os.path.join(ROOT, "docs")
     _replace_block(os.path.join(doc_dir, "validation.md"), "summary", summary)
     _replace_block(os.path.join(doc_dir, "validation.md"), "targets", targets_markdown(results))
     _replace_block(os.path.join(doc_dir, "validation.md"), "datasets", "\n".join(body))
