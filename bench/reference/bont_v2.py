@@ -329,9 +329,15 @@ def main():
     s.add_argument("--datasets")
     s = sub.add_parser("fit")
     s.add_argument("--groups", default="P,S,V")
+    s.add_argument("--params", help="only these parameters of the groups (names as in fit.py)")
     s.add_argument("--datasets")
     s.add_argument("--patients", type=int, default=0,
                    help="virtual patients per population scenario (0: the sizes in the file)")
+    s.add_argument("--risk-patients", type=int, default=1000,
+                   help="with --patients: at least this many (up to the file's size) in the "
+                        "scenarios read only by risk checks")
+    s.add_argument("--skip-risk", action="store_true",
+                   help="leave the side-effect rates out (a stage of the fit without spread)")
     s.add_argument("--max-nfev", type=int, default=200)
     s.add_argument("--nm", action="store_true", help="Nelder-Mead instead of least squares")
     s.add_argument("--write", action="store_true")
@@ -345,7 +351,8 @@ def main():
     if a.cmd == "fit":
         from v2 import fit
         fit.run(a.groups.split(","), a.datasets.split(",") if a.datasets else None, a.patients,
-                a.max_nfev, "nm" if a.nm else "lsq", a.write, a.best_file, a.start)
+                a.max_nfev, "nm" if a.nm else "lsq", a.write, a.best_file, a.start,
+                a.risk_patients, a.skip_risk, a.params.split(",") if a.params else None)
         return
     ctx = Context(patients=getattr(a, "patients", None) if a.cmd == "validate" else None)
     if a.cmd == "simulate":
