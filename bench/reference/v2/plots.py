@@ -70,9 +70,10 @@ def dataset_svg(ds, res):
         y = TOP + ROW * i + 12
         tol = r.get("tolerance") or 0.0
         vals = [p] + [v for v in (lo, hi) if v is not None]
-        if lo is not None:
-            vals += [lo - tol, hi + tol]
+        # The axis starts at 0 unless a value itself is negative (a tolerance band below 0 is cut).
         vmin = min(0.0, min(vals))
+        if lo is not None:
+            vals.append(hi + tol)
         vmax = _nice_max(max(vals) * 1.08) if max(vals) > 0 else 1.0
         if vmin < 0:
             vmin = -_nice_max(-vmin * 1.08)
