@@ -11,7 +11,8 @@ Usage:
   bont_v2.py fit [--groups P,S,V] [--datasets ID,...] [--patients N] [--max-nfev N] [--nm] [--write]
   bont_v2.py compare [--days N]                           grid scheme against LSODA on every example
   bont_v2.py report                                       regenerates the tables in docs/validation.md,
-                                                          docs/model.md and docs/spread.md
+                                                          docs/model.md and docs/spread.md, and the
+                                                          plots in docs/validation/ (one per dataset)
   bont_v2.py selftest                                     the reference's own checks (exposure conserves
                                                           units; grid scheme against LSODA for random
                                                           parameters; readouts on known curves)
@@ -196,16 +197,20 @@ def report(ctx):
         n_pass, n_fail, n_shown = n_pass + p, n_fail + fl, n_shown + sh
     summary = (f"{n_pass} scored checks pass, {n_fail} fail; {n_shown} more are shown without a "
                f"score.\n\n" + "\n".join(rows))
+    from v2 import plots
+    doc_dir = os.path.join(ROOT, "docs")
+    svgs = plots.write_all(results, os.path.join(doc_dir, "validation"))
     body = []
     for ds, res in results:
         body.append(f"### {ds['id']}\n")
+        if ds["id"] in svgs:
+            body.append(f"![{ds['id']}: predicted against observed](validation/{svgs[ds['id']]})\n")
         if ds.get("source"):
             body.append(f"Source: {ds['source']}  ")
         body.append(f"File: `{ds.get('file', '')}`. Species: {ds.get('species', '')}.\n")
         body.append(ds.get("summary", "") + "\n")
         body.append(dataset_markdown(res))
         body.append("")
-    doc_dir = os.path.join(ROOT, "docs")
     _replace_block(os.path.join(doc_dir, "validation.md"), "summary", summary)
     _replace_block(os.path.join(doc_dir, "validation.md"), "targets", targets_markdown(results))
     _replace_block(os.path.join(doc_dir, "validation.md"), "datasets", "\n".join(body))
@@ -324,9 +329,15 @@ def main():
     s.add_argument("--datasets")
     s = sub.add_parser("fit")
     s.add_argument("--groups", default="P,S,V")
+    s.add_argument("--params", help="only these parameters of the groups (names as in fit.py)")
     s.add_argument("--datasets")
     s.add_argument("--patients", type=int, default=0,
                    help="virtual patients per population scenario (0: the sizes in the file)")
+    s.add_argument("--risk-patients", type=int, default=1000,
+                   help="with --patients: at least this many (up to the file's size) in the "
+                        "scenarios read only by risk checks")
+    s.add_argument("--skip-risk", action="store_true",
+                   help="leave the side-effect rates out (a stage of the fit without spread)")
     s.add_argument("--max-nfev", type=int, default=200)
     s.add_argument("--nm", action="store_true", help="Nelder-Mead instead of least squares")
     s.add_argument("--write", action="store_true")
@@ -340,7 +351,8 @@ def main():
     if a.cmd == "fit":
         from v2 import fit
         fit.run(a.groups.split(","), a.datasets.split(",") if a.datasets else None, a.patients,
-                a.max_nfev, "nm" if a.nm else "lsq", a.write, a.best_file, a.start)
+                a.max_nfev, "nm" if a.nm else "lsq", a.write, a.best_file, a.start,
+                a.risk_patients, a.skip_risk, a.params.split(",") if a.params else None)
         return
     ctx = Context(patients=getattr(a, "patients", None) if a.cmd == "validate" else None)
     if a.cmd == "simulate":

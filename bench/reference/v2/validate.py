@@ -39,7 +39,8 @@ class Context:
     """Everything a run needs: kb, model parameters P, spread parameters S, variability V,
     readout thresholds T. Each can be replaced (the fit does)."""
 
-    def __init__(self, P=None, S=None, V=None, T=None, data_dir=DATA, patients=None):
+    def __init__(self, P=None, S=None, V=None, T=None, data_dir=DATA, patients=None,
+                 risk_patients=None):
         self.kb = KB(data_dir)
         self.P = P if P is not None else param_values(load_json("model-params.json", data_dir))
         sdoc = load_json("spread-params.json", data_dir)
@@ -51,6 +52,9 @@ class Context:
             "perceptible_pct": tdoc["perceptible"]["threshold_pct"],
             "response": {r["indication"]: r["threshold_pct"] for r in tdoc["response"]}}
         self.patients = patients  # overrides every population scenario's size (fast fits)
+        # ... but a scenario read only by risk checks keeps at least this many (up to its size in
+        # the file): a rate of 1-3 % is 2-6 events in 200 patients, too coarse to fit.
+        self.risk_patients = risk_patients
 
     def response_pct(self, indication):
         r = self.T["response"]
@@ -151,6 +155,12 @@ def _needed_structures(ds, name):
                         (st["muscle"].get("side_effect") or {}).get("effect") in effects))
 
 
+def _risk_only(ds, name):
+    """Whether every check reading scenario `name` is a risk."""
+    ms = [c.get("metric") for c in ds["checks"] if c.get("scenario") == name]
+    return bool(ms) and all(m == "risk" for m in ms)
+
+
 def run_scenario(ctx, ds, spec, name=None):
     model = spec.get("model", "bont")
     days = spec.get("days", 180)
@@ -184,7 +194,8 @@ def run_scenario(ctx, ds, spec, name=None):
         doc["injections"].append(inj)
     n = spec.get("patients")
     if n and ctx.patients:
-        n = ctx.patients
+        floor = min(n, ctx.risk_patients or 0) if name and _risk_only(ds, name) else 0
+        n = max(ctx.patients, floor)
     run = PlanRun(ctx.kb, doc, ctx.P, ctx.S, ctx.V, n=n or 1, seed=spec.get("seed", 1),
                   days=days, spd=spec.get("steps_per_day"), deviates=bool(n),
                   sessions=spec.get("at_days") or (0.0,),
