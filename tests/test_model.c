@@ -152,7 +152,17 @@ TEST(params_embedded_and_errors)
     bont_params_t p = params();
     CHECK_REL(p.k_bind_per_min, 0.058, 1e-12);
     CHECK_REL(p.lc_half_life_d[BONT_SERO_A], 31, 1e-12);
-    CHECK_REL(p.lc_half_life_d[BONT_SERO_B], 10, 1e-12);
+    /* v2 fields (docs/model.md 12.1); fitted values may move, their ranges may not. */
+    CHECK(p.field_length_mm > 0.0 && p.dermis_thickness_mm > 0.0);
+    CHECK(p.uptake_fast_fraction > 0.0 && p.uptake_fast_fraction < 1.0);
+    CHECK(p.atrophy_effect_share >= 0.0 && p.atrophy_effect_share <= 1.0);
+    CHECK(p.atrophy_recovery_per_d < p.atrophy_rate_per_d); /* the lasting residue */
+    CHECK(p.atrophy_max[BONT_TISSUE_MUSCLE] > 0.0);
+    CHECK(p.atrophy_max[BONT_TISSUE_EXTRAOCULAR] == 0.0); /* Ugalde 2005: no atrophy */
+    CHECK(p.atrophy_max[BONT_TISSUE_AUTONOMIC] == 0.0);
+    CHECK(p.sprout_rate_per_d[BONT_TISSUE_EXTRAOCULAR] > p.sprout_rate_per_d[BONT_TISSUE_MUSCLE]);
+    CHECK(bont_params_field(&p, "coverage_u_per_ml") == NULL); /* removed in v2 */
+    CHECK(bont_params_field(&p, "atrophy_max") == NULL);
     size_t n;
     const bont_param_info_t *t = bont_params_table(&n);
     CHECK(n >= 20);
@@ -171,6 +181,66 @@ TEST(params_embedded_and_errors)
     const char *nosrc = "{\"parameters\": [{\"name\": \"k_bind_per_min\", \"value\": 1, "
                         "\"unit\": \"1/min\", \"source\": \"\"}]}";
     CHECK_INT(bont_params_parse(&q, nosrc, strlen(nosrc), "t.json", &err), BONT_EMISSING);
+}
+
+/* Readout thresholds (data/readout-thresholds.json): the default for unlisted indications, the
+ * indication's own otherwise, and clear errors for a file without a default or out of range. */
+TEST(readout_thresholds_load_and_errors)
+{
+    bont_readout_thresholds_t t;
+    bont_error_t err;
+    bont_error_clear(&err);
+    CHECK_INT(bont_readout_thresholds_load(&t, &err), 0);
+    CHECK(t.perceptible_pct > 0.0 && t.perceptible_pct < 100.0);
+    CHECK(t.n_response > 0);
+    CHECK(bont_readout_response_pct(&t, NULL) == t.response_default);
+    CHECK(bont_readout_response_pct(&t, "no_such_indication") == t.response_default);
+    CHECK(bont_readout_response_pct(&t, t.response[0].indication) == t.response[0].pct);
+
+    const char *no_default =
+        "{\"perceptible\": {\"threshold_pct\": 25, \"status\": \"estimate\", "
+        "\"source\": \"x\"}, \"response\": [{\"indication\": \"a\", "
+        "\"threshold_pct\": 50, \"status\": \"estimate\", \"source\": \"x\"}]}";
+    CHECK_INT(bont_readout_thresholds_parse(&t, no_default, strlen(no_default), "t.json", &err),
+              BONT_EMISSING);
+    CHECK(strstr(err.message, "default") != NULL);
+    CHECK(strcmp(err.file, "t.json") == 0);
+    const char *range = "{\"perceptible\": {\"threshold_pct\": 120, \"status\": \"estimate\", "
+                        "\"source\": \"x\"}, \"response\": []}";
+    CHECK_INT(bont_readout_thresholds_parse(&t, range, strlen(range), "t.json", &err), BONT_ERANGE);
+    CHECK(strstr(err.field, "perceptible") != NULL);
+    const char *nosrc = "{\"perceptible\": {\"threshold_pct\": 25, \"status\": \"estimate\"}, "
+                        "\"response\": []}";
+    CHECK_INT(bont_readout_thresholds_parse(&t, nosrc, strlen(nosrc), "t.json", &err),
+              BONT_EMISSING);
+}
+
+/* The simulate grid (docs/model.md section 7): 1/32-day steps for the first day after each
+ * session, steps_per_day after, every session and whole day a sample. */
+TEST(sim_grid_fine_after_sessions)
+{
+    double *t = NULL;
+    size_t n = 0;
+    double sess[2] = {30.0, 0.0};
+    CHECK_INT(bont_sim_grid(60, 10, sess, 2, &t, &n, NULL), 0);
+    CHECK_INT((int)n, 2 * 32 + 58 * 10);
+    CHECK(t[0] == 0.0 && t[n] == 60.0);
+    CHECK(t[1] == 1.0 / 32.0 && t[32] == 1.0 && t[33] == 1.1);
+    bool has30 = false, whole = true;
+    for (size_t k = 0; k < n; k++) {
+        CHECK(t[k + 1] > t[k]);
+        has30 |= t[k] == 30.0;
+    }
+    for (int d = 0; d <= 60; d++) {
+        bool found = false;
+        for (size_t k = 0; k <= n; k++)
+            found |= t[k] == (double)d;
+        whole &= found;
+    }
+    CHECK(has30 && whole);
+    free(t);
+    CHECK_INT(bont_sim_grid(0, 10, NULL, 0, &t, &n, NULL), BONT_EINVAL);
+    CHECK_INT(bont_sim_grid(10, 10, (double[]){11.0}, 1, &t, &n, NULL), BONT_EINVAL);
 }
 
 TEST(exposure_uses_literature_ratio)
@@ -248,51 +318,75 @@ static course_t run_bont(const bont_params_t *p, bont_tissue_t tissue, double vo
     return c;
 }
 
+/* A v2 dose: concentration c (U/mL) in the compartment, its share scale of the structure. */
+static bont_dose_t dose_at(double t_days, bont_serotype_t sero, double c, double scale)
+{
+    return (bont_dose_t){
+        .t_days = t_days, .serotype = sero, .ona_u = 1, .conc_u_per_ml = c, .scale = scale};
+}
+
 TEST(bont_effect_bounded_and_zero_without_dose)
 {
     bont_params_t p = params();
-    bont_dose_t d = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 20};
-    course_t c = run_bont(&p, BONT_TISSUE_MUSCLE, 5, &d, 1, 365, 0);
-    for (size_t k = 0; k <= c.n; k++) {
-        CHECK(c.effect[k] >= 0 && c.effect[k] <= 1);
-        CHECK(c.cmap[k] >= 0 && c.cmap[k] <= 1);
-        CHECK(c.release[k] >= 0 && c.release[k] <= 1);
+    bont_dose_t d = dose_at(0, BONT_SERO_A, 4, 1);
+    for (int t = 0; t < BONT_TISSUE_COUNT; t++) {
+        course_t c = run_bont(&p, (bont_tissue_t)t, 5, &d, 1, 365, 0);
+        for (size_t k = 0; k <= c.n; k++) {
+            CHECK(c.effect[k] >= 0 && c.effect[k] <= 1);
+            CHECK(c.release[k] >= 0 && c.release[k] <= 1);
+            if (bont_tissue_has_junction((bont_tissue_t)t))
+                CHECK(c.cmap[k] >= 0 && c.cmap[k] <= 1);
+            else
+                CHECK(isnan(c.cmap[k]) && c.atrophy[k] == 0);
+        }
+        CHECK(c.effect[0] == 0);
+        CHECK(c.ro.peak_effect_pct > 10);
+        free(c.effect);
     }
-    CHECK(c.effect[0] == 0);
-    free(c.effect);
-    c = run_bont(&p, BONT_TISSUE_MUSCLE, 5, NULL, 0, 30, 0);
+    course_t c = run_bont(&p, BONT_TISSUE_MUSCLE, 5, NULL, 0, 30, 0);
     for (size_t k = 0; k <= c.n; k++)
         CHECK(c.effect[k] == 0);
     free(c.effect);
 }
 
-/* Dose per volume (section 1): the same units weaken a small muscle more than a large one. */
-TEST(bont_small_muscles_weaken_more)
+/* Sections 1.4 and 6.4: a higher concentration weakens the compartment more, and the structure's
+ * effect, CMAP loss and atrophy are the compartment's times its share of the structure. */
+TEST(bont_concentration_and_scale)
 {
     bont_params_t p = params();
-    bont_dose_t d = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 20};
-    course_t small = run_bont(&p, BONT_TISSUE_MUSCLE, 10, &d, 1, 200, 0);
-    course_t large = run_bont(&p, BONT_TISSUE_MUSCLE, 100, &d, 1, 200, 0);
-    CHECK(small.ro.peak_effect_pct > large.ro.peak_effect_pct + 10);
-    free(small.effect);
-    free(large.effect);
+    bont_dose_t lo = dose_at(0, BONT_SERO_A, 0.2, 1), hi = dose_at(0, BONT_SERO_A, 2, 1);
+    bont_dose_t half = dose_at(0, BONT_SERO_A, 2, 0.5);
+    course_t a = run_bont(&p, BONT_TISSUE_MUSCLE, 10, &lo, 1, 200, 0);
+    course_t b = run_bont(&p, BONT_TISSUE_MUSCLE, 10, &hi, 1, 200, 0);
+    course_t c = run_bont(&p, BONT_TISSUE_MUSCLE, 10, &half, 1, 200, 0);
+    CHECK(b.ro.peak_effect_pct > a.ro.peak_effect_pct + 5);
+    for (size_t k = 0; k <= b.n; k++) {
+        CHECK(fabs(c.effect[k] - 0.5 * b.effect[k]) < 1e-12);
+        CHECK(fabs((1 - c.cmap[k]) - 0.5 * (1 - b.cmap[k])) < 1e-12);
+        CHECK(fabs(c.atrophy[k] - 0.5 * b.atrophy[k]) < 1e-12);
+        CHECK(c.release[k] == b.release[k]);
+    }
+    free(a.effect);
+    free(b.effect);
+    free(c.effect);
 }
 
-/* Section 1: weakness grows with dose toward a plateau (each doubling adds less). */
+/* Section 1.5: weakness grows with concentration toward a plateau (each doubling adds less at
+ * high doses). */
 TEST(bont_dose_response_saturates)
 {
     bont_params_t p = params();
     double prev = 0, prev_gain = 1e9;
-    for (double u = 2.5; u <= 80; u *= 2) {
-        bont_dose_t d = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = u};
+    for (double u = 0.25; u <= 64; u *= 2) {
+        bont_dose_t d = dose_at(0, BONT_SERO_A, u, 1);
         course_t c = run_bont(&p, BONT_TISSUE_MUSCLE, 8, &d, 1, 60, 0);
         double peak = 1 - c.cmap[0];
         for (size_t k = 0; k <= c.n; k++)
             peak = fmax(peak, 1 - c.cmap[k]);
         double gain = peak - prev;
-        CHECK_MSG(gain >= -1e-9, "CMAP decrement fell from %g to %g at %g U", prev, peak, u);
-        if (u > 10)
-            CHECK_MSG(gain <= prev_gain + 1e-9, "gain grew at %g U", u);
+        CHECK_MSG(gain >= -1e-9, "CMAP decrement fell from %g to %g at %g U/mL", prev, peak, u);
+        if (u > 2)
+            CHECK_MSG(gain <= prev_gain + 1e-9, "gain grew at %g U/mL", u);
         prev = peak;
         prev_gain = gain;
         free(c.effect);
@@ -304,8 +398,7 @@ TEST(bont_dose_response_saturates)
 TEST(bont_repeated_sessions_add_up)
 {
     bont_params_t p = params();
-    bont_dose_t d[2] = {{.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 40},
-                        {.t_days = 84, .serotype = BONT_SERO_A, .ona_u = 40}};
+    bont_dose_t d[2] = {dose_at(0, BONT_SERO_A, 1, 1), dose_at(84, BONT_SERO_A, 1, 1)};
     course_t one = run_bont(&p, BONT_TISSUE_MUSCLE, 40, d, 1, 400, 0);
     course_t two = run_bont(&p, BONT_TISSUE_MUSCLE, 40, d, 2, 400, 84);
     CHECK_MSG(two.ro.duration_days > one.ro.duration_days, "second %g d, first %g d",
@@ -321,7 +414,7 @@ TEST(bont_repeated_sessions_add_up)
 TEST(bont_release_recovers)
 {
     bont_params_t p = params();
-    bont_dose_t d = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 40};
+    bont_dose_t d = dose_at(0, BONT_SERO_A, 2, 1);
     course_t c = run_bont(&p, BONT_TISSUE_MUSCLE, 20, &d, 1, 2500, 0);
     double min_r = 1;
     for (size_t k = 0; k <= c.n; k++)
@@ -337,8 +430,7 @@ TEST(bont_release_recovers)
 TEST(bont_reinjection_works)
 {
     bont_params_t p = params();
-    bont_dose_t d[2] = {{.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 40},
-                        {.t_days = 84, .serotype = BONT_SERO_A, .ona_u = 40}};
+    bont_dose_t d[2] = {dose_at(0, BONT_SERO_A, 1, 1), dose_at(84, BONT_SERO_A, 1, 1)};
     course_t one = run_bont(&p, BONT_TISSUE_MUSCLE, 40, d, 1, 300, 0);
     course_t two = run_bont(&p, BONT_TISSUE_MUSCLE, 40, d, 2, 300, 84);
     CHECK_MSG(two.ro.peak_effect_pct >= one.ro.peak_effect_pct, "second peak %g, first %g",
@@ -347,12 +439,11 @@ TEST(bont_reinjection_works)
     free(two.effect);
 }
 
-/* Serotype persistence (section 2): at the same dose, E wears off much sooner than A. */
+/* Serotype persistence (section 2): at the same exposure, E wears off much sooner than A. */
 TEST(bont_serotype_e_recovers_sooner)
 {
     bont_params_t p = params();
-    bont_dose_t a = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 40};
-    bont_dose_t e = {.t_days = 0, .serotype = BONT_SERO_E, .ona_u = 40};
+    bont_dose_t a = dose_at(0, BONT_SERO_A, 2, 1), e = dose_at(0, BONT_SERO_E, 2, 1);
     course_t ca = run_bont(&p, BONT_TISSUE_MUSCLE, 20, &a, 1, 300, 0);
     course_t ce = run_bont(&p, BONT_TISSUE_MUSCLE, 20, &e, 1, 300, 0);
     CHECK(isfinite(ce.ro.duration_days));
@@ -361,20 +452,101 @@ TEST(bont_serotype_e_recovers_sooner)
     free(ce.effect);
 }
 
+/* Section 4: extraocular muscles sprout early and large, so the same exposure wears off sooner
+ * than in other skeletal muscle (strabismus label: paralysis 2-6 weeks). */
+TEST(bont_extraocular_recovers_sooner)
+{
+    bont_params_t p = params();
+    bont_dose_t d = dose_at(0, BONT_SERO_A, 2, 1);
+    course_t m = run_bont(&p, BONT_TISSUE_MUSCLE, 1, &d, 1, 365, 0);
+    course_t x = run_bont(&p, BONT_TISSUE_EXTRAOCULAR, 1, &d, 1, 365, 0);
+    CHECK(isfinite(x.ro.duration_days));
+    CHECK_MSG(!isfinite(m.ro.duration_days) || x.ro.duration_days < m.ro.duration_days,
+              "extraocular %g d, muscle %g d", x.ro.duration_days, m.ro.duration_days);
+    for (size_t k = 0; k <= x.n; k++)
+        CHECK(x.atrophy[k] == 0); /* no atrophy in the class (Ugalde 2005) */
+    free(m.effect);
+    free(x.effect);
+}
+
+/* Section 6: atrophy builds while fibres fail and is regained much more slowly, so a residue of
+ * it outlasts the effect (the lasting residue); and the fast share of the capture starts the
+ * effect within the first day (section 1.5). */
+TEST(bont_atrophy_outlasts_effect_and_fast_onset)
+{
+    bont_params_t p = params();
+    bont_dose_t d = dose_at(0, BONT_SERO_A, 4, 1);
+    course_t c = run_bont(&p, BONT_TISSUE_MUSCLE, 1, &d, 1, 365, 0);
+    double a_peak = 0;
+    size_t k_a = 0;
+    for (size_t k = 0; k <= c.n; k++)
+        if (c.atrophy[k] > a_peak) {
+            a_peak = c.atrophy[k];
+            k_a = k;
+        }
+    CHECK(a_peak > 0.05);
+    CHECK_MSG(c.atrophy[c.n] > 0.25 * a_peak, "atrophy at day 365 %g of a peak %g", c.atrophy[c.n],
+              a_peak);
+    CHECK((double)k_a / 10 < 180);
+    CHECK(c.effect[10] > 0.0); /* day 1 */
+    free(c.effect);
+}
+
+/* The run on explicit sample times (the simulate grid) agrees with the uniform grid where the
+ * two grids share samples, to within the scheme's error. */
+TEST(bont_explicit_times_match_uniform_grid)
+{
+    bont_params_t p = params();
+    bont_dose_t d = dose_at(0, BONT_SERO_A, 2, 0.8);
+    course_t u = run_bont(&p, BONT_TISSUE_MUSCLE, 1, &d, 1, 100, 0);
+    double *t = NULL;
+    size_t n = 0;
+    CHECK_INT(bont_sim_grid(100, 10, (double[]){0.0}, 1, &t, &n, NULL), 0);
+    double *e = calloc(n + 1, sizeof *e);
+    bont_trace_t tr = {.steps_per_day = 10, .n_steps = n, .t_days = t, .effect_frac = e};
+    bont_target_t tg = {.muscle = "x", .tissue = BONT_TISSUE_MUSCLE, .volume_ml = 1};
+    CHECK_INT(bont_model_bont->run(&p, &tg, &d, 1, &tr, NULL), 0);
+    size_t k = 0;
+    for (int day = 0; day <= 100; day++) {
+        while (t[k] < day - 1e-9)
+            k++;
+        CHECK_MSG(fabs(e[k] - u.effect[day * 10]) < 0.005, "day %d: %g vs %g", day, e[k],
+                  u.effect[day * 10]);
+    }
+    /* A dose at a time that is not a sample is refused. */
+    bont_dose_t off = dose_at(0.01, BONT_SERO_A, 2, 1);
+    CHECK_INT(bont_model_bont->run(&p, &tg, &off, 1, &tr, NULL), BONT_EINVAL);
+    free(e);
+    free(t);
+    free(u.effect);
+}
+
 TEST(bont_rejects_bad_input)
 {
     bont_params_t p = params();
     double e[11];
     bont_trace_t tr = {.steps_per_day = 1, .n_steps = 10, .effect_frac = e};
-    bont_target_t t = {.muscle = "x", .tissue = BONT_TISSUE_MUSCLE, .volume_ml = 0};
-    bont_dose_t d = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = 1};
+    bont_target_t t = {.muscle = "x", .tissue = BONT_TISSUE_COUNT, .volume_ml = 1};
+    bont_dose_t d = dose_at(0, BONT_SERO_A, 1, 1);
     bont_error_t err;
     CHECK_INT(bont_model_bont->run(&p, &t, &d, 1, &tr, &err), BONT_EINVAL);
-    t.volume_ml = 1;
+    t.tissue = BONT_TISSUE_MUSCLE;
     d.t_days = -1;
     CHECK_INT(bont_model_bont->run(&p, &t, &d, 1, &tr, &err), BONT_EINVAL);
     d.t_days = 0;
+    d.conc_u_per_ml = -1;
+    CHECK_INT(bont_model_bont->run(&p, &t, &d, 1, &tr, &err), BONT_EINVAL);
+    d.conc_u_per_ml = NAN;
+    CHECK_INT(bont_model_bont->run(&p, &t, &d, 1, &tr, &err), BONT_EINVAL);
+    d.conc_u_per_ml = 1;
+    d.scale = 1.5;
+    CHECK_INT(bont_model_bont->run(&p, &t, &d, 1, &tr, &err), BONT_EINVAL);
+    d.scale = 1;
     tr.steps_per_day = 0;
+    CHECK_INT(bont_model_bont->run(&p, &t, &d, 1, &tr, &err), BONT_EINVAL);
+    tr.steps_per_day = 1;
+    double bad_t[11] = {0, 1, 1, 3, 4, 5, 6, 7, 8, 9, 10}; /* not rising */
+    tr.t_days = bad_t;
     CHECK_INT(bont_model_bont->run(&p, &t, &d, 1, &tr, &err), BONT_EINVAL);
     CHECK(bont_model_find("bont") == bont_model_bont);
     CHECK(bont_model_find("lebeda4") == bont_model_lebeda4);

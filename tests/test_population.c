@@ -48,7 +48,7 @@ static bont_params_t random_params(const bont_params_t *m)
     double *log_moved[] = {&p.k_bulk_per_min,
                            &p.k_bind_per_min,
                            &p.k_transloc_per_min,
-                           &p.coverage_u_per_ml,
+                           &p.field_length_mm,
                            &p.uptake_sat_u_per_ml,
                            &p.lc_half_life_d[BONT_SERO_A],
                            &p.lc_half_life_d[BONT_SERO_B],
@@ -59,12 +59,14 @@ static bont_params_t random_params(const bont_params_t *m)
                            &p.safety_factor_log_sd,
                            &p.sprout_rate_per_d[0],
                            &p.sprout_rate_per_d[1],
-                           &p.atrophy_rate_per_d};
+                           &p.sprout_rate_per_d[2],
+                           &p.atrophy_rate_per_d,
+                           &p.atrophy_recovery_per_d};
     for (size_t i = 0; i < sizeof log_moved / sizeof log_moved[0]; i++)
         *log_moved[i] *= exp(0.4 * nrand());
     p.safety_factor_median = 1.0 + (p.safety_factor_median - 1.0) * exp(0.3 * nrand());
     p.sprout_max[0] = fmin(0.95, p.sprout_max[0] * exp(0.3 * nrand()));
-    p.atrophy_max = fmin(0.95, p.atrophy_max * exp(0.2 * nrand()));
+    p.atrophy_max[0] = fmin(0.95, p.atrophy_max[0] * exp(0.2 * nrand()));
     p.lc_slow_fraction = fmin(0.5, p.lc_slow_fraction * exp(0.4 * nrand()));
     return p;
 }

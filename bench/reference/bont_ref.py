@@ -23,72 +23,18 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 from scipy.special import ndtr
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DATA = os.path.join(ROOT, "data")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from refkb import DATA, KB, ona_units, side_of  # noqa: E402  kb helpers shared with v2/
+
 MIN_PER_DAY = 1440.0
 SEROTYPES = ["A", "B", "C1", "E", "F"]
 VAMP = {"B", "F"}  # serotypes cleaving VAMP; the others cleave SNAP-25
 FINE = 50  # dense-output samples per day for peak search and bracketing
 
 
-def norm(name):
-    """Same folding as the kb: lower-case Latin letters, runs of space - _ / . become one _."""
-    out, sep = [], False
-    for ch in str(name).strip().lower():
-        if ch in " -_/.":
-            sep = True
-            continue
-        if sep and out:
-            out.append("_")
-        sep = False
-        out.append(ch)
-    return "".join(out)
-
-
-class KB:
-    def __init__(self):
-        with open(os.path.join(DATA, "products.json"), encoding="utf-8") as f:
-            self.products = json.load(f)["products"]
-        with open(os.path.join(DATA, "muscles.json"), encoding="utf-8") as f:
-            self.muscles = json.load(f)["muscles"]
-
-    def product(self, name):
-        n = norm(name)
-        for p in self.products:
-            if n in [norm(p["id"]), norm(p.get("display", ""))] + [norm(a) for a in p.get("aliases", [])]:
-                return p
-        raise SystemExit(f"bont_ref: unknown product {name!r}")
-
-    def muscle(self, name):
-        n = norm(name)
-        for m in self.muscles:
-            names = [m["id"]] + [x for v in m.get("names", {}).values() for x in v]
-            if n in [norm(x) for x in names]:
-                return m
-        raise SystemExit(f"bont_ref: unknown muscle {name!r}")
-
-
-def side_of(s):
-    if s is None:
-        return "midline"
-    n = norm(s)
-    if n in ("left", "l", "左", "왼쪽", "좌"):
-        return "left"
-    if n in ("right", "r", "右", "오른쪽", "우"):
-        return "right"
-    raise SystemExit(f"bont_ref: bad side {s!r}")
-
-
 def load_params(path=None):
     with open(path or os.path.join(DATA, "model-params.json"), encoding="utf-8") as f:
         return {p["name"]: float(p["value"]) for p in json.load(f)["parameters"]}
-
-
-def ona_units(product, units):
-    r = product.get("ratio_to_ona") or {}
-    if not r.get("min") or not r.get("max"):
-        raise SystemExit(f"bont_ref: {product['id']} has no accepted unit ratio")
-    return units / math.sqrt(r["min"] * r["max"])  # geometric mean of the literature band
 
 
 # ---- The bont model: one right-hand side (docs/model.md sections 1-6) -------------------------

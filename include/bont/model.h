@@ -25,8 +25,10 @@ typedef enum bont_serotype_t {
 
 /* How a target turns transmitter release into function (docs/model.md section 6). */
 typedef enum bont_tissue_t {
-    BONT_TISSUE_MUSCLE = 0, /* skeletal muscle: all-or-none junctions, CMAP, atrophy */
-    BONT_TISSUE_AUTONOMIC,  /* sweat glands (skin), salivary glands, detrusor: graded output */
+    BONT_TISSUE_MUSCLE = 0,  /* skeletal muscle: junction threshold, CMAP, atrophy */
+    BONT_TISSUE_EXTRAOCULAR, /* extraocular muscles and levator palpebrae (atlas region orbit):
+                                early, large sprouting, no atrophy (docs/model.md section 4) */
+    BONT_TISSUE_AUTONOMIC,   /* sweat glands (skin), salivary glands, detrusor: graded output */
     BONT_TISSUE_COUNT
 } bont_tissue_t;
 
@@ -35,6 +37,12 @@ int bont_serotype_parse(const char *name, bont_serotype_t *out);
 const char *bont_serotype_name(bont_serotype_t s);
 /* Tissue of a kb muscle kind: "muscle" -> MUSCLE; "gland", "skin", "organ" -> AUTONOMIC. */
 int bont_tissue_of_kind(const char *kind, bont_tissue_t *out);
+/* Tissue class of an atlas structure (docs/model.md section 4): kind "muscle" in region "orbit"
+ * -> EXTRAOCULAR, other muscles -> MUSCLE, "gland", "skin", "organ" -> AUTONOMIC. Returns 0 or
+ * BONT_EUNKNOWN. */
+int bont_tissue_of_muscle(const bont_muscle_t *m, bont_tissue_t *out);
+/* Whether a tissue class has a neuromuscular junction (fibres failing, CMAP, atrophy). */
+bool bont_tissue_has_junction(bont_tissue_t t);
 const char *bont_tissue_name(bont_tissue_t t);
 
 /* ---- Parameters ------------------------------------------------------------------------------ */
@@ -49,9 +57,11 @@ typedef struct bont_params_t {
     double k_bind_per_min;        /* kB: binding (Simpson step 1) */
     double k_endo_per_min;        /* kT: Simpson "translocation", BioModels "endocytosis" */
     double k_transloc_per_min;    /* kL: Simpson "lytic", BioModels "translocation" */
-    /* Exposure (docs/model.md section 1). */
-    double coverage_u_per_ml;   /* c_cov: coverage = 1 - exp(-c / c_cov) */
-    double uptake_sat_u_per_ml; /* c_sat: captured amount u = c_sat ln(1 + c / c_sat) */
+    /* Exposure and capture (docs/model.md section 1). */
+    double field_length_mm;      /* l: how far beyond the bolus one site's field reaches */
+    double dermis_thickness_mm;  /* h: the layer an intradermal site's field is a disc in */
+    double uptake_sat_u_per_ml;  /* c_sat: captured amount u = c_sat ln(1 + c / c_sat) */
+    double uptake_fast_fraction; /* f_fast: share of u entering the chain at "free" */
     /* Light chain persistence in the terminal, per serotype (Foran 2003). */
     double lc_half_life_d[BONT_SERO_COUNT];
     double lc_slow_fraction; /* share of translocated light chain in a long-lived pool */
@@ -67,9 +77,11 @@ typedef struct bont_params_t {
     /* Sprouting and return of the parent terminal, per tissue (section 4). */
     double sprout_max[BONT_TISSUE_COUNT]; /* release sprouts restore, share of what was lost */
     double sprout_rate_per_d[BONT_TISSUE_COUNT]; /* each of the two sprouting stages */
-    /* Atrophy of skeletal muscle (section 6). */
-    double atrophy_max;        /* fractional loss of force-generating mass when all fibres fail */
-    double atrophy_rate_per_d; /* approach rate of atrophy to its target */
+    /* Atrophy, the lasting residue (section 6). */
+    double atrophy_max[BONT_TISSUE_COUNT]; /* loss of mass in the field when all fibres fail */
+    double atrophy_rate_per_d;             /* k_up: atrophy builds towards a_max F */
+    double atrophy_recovery_per_d;         /* k_down: and is regained, much more slowly */
+    double atrophy_effect_share;           /* beta: share of atrophy that shows in the effect */
 } bont_params_t;
 
 /* Describes one parameter of bont_params_t for loaders, calibration and variability. */
@@ -95,33 +107,49 @@ int bont_params_parse(bont_params_t *out, const char *text, size_t len, const ch
 
 /* ---- Targets, doses and traces --------------------------------------------------------------- */
 
-/* One injected (or, from issue 4, reached) structure on one side. */
+/* One injected or reached structure on one side. */
 typedef struct bont_target_t {
     const char *muscle; /* kb muscle id (borrowed; must outlive the run) */
     bont_side_t side;   /* NONE for midline structures */
     bont_tissue_t tissue;
-    double volume_ml; /* tissue volume the dose spreads into (atlas) */
+    double volume_ml; /* atlas volume of the structure (readouts; the Lebeda chains' dilution) */
     const char *role; /* "target" or "spread" (borrowed string) */
 } bont_target_t;
 
-/* One dose into a target, already converted to onabotulinumtoxinA-equivalent units of its
- * serotype (bont_exposure_ona_u). */
+/* One dose into a target: a session's exposure of the structure's compartment to one serotype
+ * (docs/model.md section 1.4, computed by the spread layer, bont_spread_exposure). */
 typedef struct bont_dose_t {
-    double t_days; /* time of the injection, days from day 0 (>= 0) */
+    double t_days; /* time of the session, days from day 0 (>= 0) */
     bont_serotype_t serotype;
-    double ona_u; /* amount, onabotulinumtoxinA-equivalent units (> 0) */
+    double ona_u;         /* onabotulinumtoxinA-equivalent units behind it (> 0); the bont model
+                             reads conc_u_per_ml and scale, the Lebeda chains ona_u / volume */
+    double conc_u_per_ml; /* c: concentration in the compartment, ona-eq U per mL (>= 0) */
+    double scale;         /* share of the structure the session's fields reach, 0..1; the run
+                             keeps the largest over the sessions */
 } bont_dose_t;
 
-/* Sampled time course of one target. The caller owns the arrays; each has n_steps + 1 entries,
- * sample k at t = k / steps_per_day days. Optional arrays may be NULL. All values are fractions. */
+/* Sampled time course of one target. The caller owns the arrays; each has n_steps + 1 entries.
+ * Sample k is at t_days[k] when t_days is not NULL (ascending from 0, every dose time a sample;
+ * bont_sim_grid builds the simulate grid), else at k / steps_per_day. Optional arrays may be
+ * NULL. All values are fractions. */
 typedef struct bont_trace_t {
-    int steps_per_day;    /* samples per day (>= 1); 10 gives onset to 0.1 day */
-    size_t n_steps;       /* number of steps; days = n_steps / steps_per_day */
-    double *effect_frac;  /* required: loss of function (force or secretion), 0..1 */
-    double *cmap_frac;    /* optional: CMAP amplitude / baseline (NAN for autonomic targets) */
-    double *release_frac; /* optional: transmitter release / baseline */
-    double *atrophy_frac; /* optional: fractional loss of muscle mass */
+    int steps_per_day;      /* samples per day (>= 1) of the uniform grid */
+    size_t n_steps;         /* number of steps */
+    const double *t_days;   /* optional: sample times, days (borrowed) */
+    double *effect_frac;    /* required: loss of function of the structure (force or secretion) */
+    double *cmap_frac;      /* optional: CMAP amplitude / baseline (NAN for autonomic targets) */
+    double *release_frac;   /* optional: transmitter release of the junction / baseline */
+    double *atrophy_frac;   /* optional: loss of mass of the structure (scale x field's) */
+    double *release_parent; /* optional: release of the parent terminal, without sprouts */
+    double *atrophy_field;  /* optional: loss of mass in the reached part */
 } bont_trace_t;
+
+/* Sample times of the `bont simulate` grid (docs/model.md section 7): steps of 1/steps_per_day
+ * day, and of 1/32 day (when finer) during the first day after each session (session_days,
+ * any order); every session and whole day is a sample. *t receives n_steps + 1 times over
+ * [0, days] (caller frees with free()). */
+int bont_sim_grid(int days, int steps_per_day, const double *session_days, size_t n_sessions,
+                  double **t, size_t *n_steps, bont_error_t *err);
 
 /* ---- Models: const type objects -------------------------------------------------------------- */
 
@@ -177,17 +205,51 @@ typedef struct bont_readouts_t {
     double peak_day;        /* time of the peak */
     double peak_effect_pct; /* the peak, percent */
     double duration_days;   /* first time after the peak that effect < 50 % of it */
+    /* Clinical readouts at absolute thresholds (v2; NAN from bont_readouts_compute): */
+    double noticeable_onset_day;   /* first time effect >= the perceptible threshold; NAN never */
+    double response_duration_days; /* from the first time effect >= the response threshold to
+                                      the first time after that it falls below; NAN: never
+                                      reached; INFINITY: still above at the last sample */
 } bont_readouts_t;
+
+/* Thresholds of the clinical readouts (data/readout-thresholds.json, docs/model.md section 8). */
+#define BONT_READOUT_MAX_RESPONSE 64
+typedef struct bont_readout_thresholds_t {
+    double perceptible_pct;  /* noticeable onset: the effect a patient or observer perceives */
+    double response_default; /* response threshold of indications without their own, percent */
+    size_t n_response;
+    struct {
+        char indication[64]; /* kb indication id */
+        double pct;
+    } response[BONT_READOUT_MAX_RESPONSE];
+} bont_readout_thresholds_t;
+
+/* Reads the embedded data/readout-thresholds.json (or text, with filename for messages): a
+ * perceptible threshold and response thresholds by indication, "default" required, each with a
+ * source and a status; percentages in (0, 100). */
+int bont_readout_thresholds_load(bont_readout_thresholds_t *out, bont_error_t *err);
+int bont_readout_thresholds_parse(bont_readout_thresholds_t *out, const char *text, size_t len,
+                                  const char *filename, bont_error_t *err);
+/* The response threshold of an indication id (percent), the default one when it has none or
+ * indication is NULL. */
+double bont_readout_response_pct(const bont_readout_thresholds_t *t, const char *indication);
 
 /* Readouts from samples effect_frac[0..n_steps] at steps_per_day. t0_day: measure from this day
  * on (the last session's day for repeated sessions; 0 otherwise). */
 void bont_readouts_compute(const double *effect_frac, size_t n_steps, int steps_per_day,
                            double t0_day, bont_readouts_t *out);
+/* Readouts from samples effect_frac[0..n_steps] at times t_days[] (ascending), measured from the
+ * sample nearest t0_day, with the perceptible and response thresholds as fractions (0: that
+ * readout is not computed, NAN). */
+void bont_readouts_at(const double *t_days, const double *effect_frac, size_t n_steps,
+                      double t0_day, double perceptible_frac, double response_frac,
+                      bont_readouts_t *out);
 
 /* ---- Simulation of a plan (lifecycle: new -> add -> run -> get -> free) ------------------------
  */
 
 typedef struct bont_sim_t bont_sim_t;
+typedef struct bont_spread_t bont_spread_t; /* bont/spread.h */
 
 /* Result for one target, owned by the sim. Daily arrays have days + 1 entries (day 0..days). */
 typedef struct bont_sim_result_t {
@@ -196,7 +258,10 @@ typedef struct bont_sim_result_t {
     double *cmap_pct;    /* daily CMAP, percent of baseline; NULL for autonomic targets */
     double *atrophy_pct; /* daily atrophy, percent; NULL for autonomic targets */
     bont_readouts_t readouts;
-    double dose_ona_u; /* total onabotulinumtoxinA-equivalent units received */
+    double dose_ona_u;    /* total onabotulinumtoxinA-equivalent units injected into it (0 when
+                             only spread reaches it): the weight of the plan-level readouts */
+    double conc_u_per_ml; /* concentration in its compartment from the plan's session */
+    double scale;         /* share of the structure the plan's session reaches */
 } bont_sim_result_t;
 
 /* Creates an empty simulation. model and params are borrowed (must outlive the sim). */
@@ -208,15 +273,29 @@ void bont_sim_free(bont_sim_t **sim);
 int bont_sim_target(bont_sim_t *sim, const bont_target_t *target, size_t *index, bont_error_t *err);
 /* Adds a dose to target index. */
 int bont_sim_dose(bont_sim_t *sim, size_t index, const bont_dose_t *dose, bont_error_t *err);
-/* Adds every injection of plan at t_days (exposure conversion through the kb product). With
- * with_history, each history session of the same indication before the plan date is added too,
- * split over the plan's muscles in the plan's proportions (the history has no per-muscle data). */
+/* Adds the plan's session: its exposure for the median patient (docs/model.md sections 1.2-1.4,
+ * data/spread-params.json or the set given with bont_sim_set_spread) gives every structure it
+ * reaches, injected ones first (role "target") then those reached by spread (role "spread"),
+ * a concentration and a scale. With with_history, each history session of the same indication
+ * before the plan date is added too, with the plan's exposure scaled to its units and its own
+ * product's serotype (the history has no per-muscle data). The plan's indication chooses the
+ * response threshold of the readouts. */
 int bont_sim_add_plan(bont_sim_t *sim, const bont_plan_t *plan, bool with_history,
                       bont_error_t *err);
+/* Spread parameters for bont_sim_add_plan (borrowed); without it the embedded ones are loaded. */
+int bont_sim_set_spread(bont_sim_t *sim, const bont_spread_t *sp, bont_error_t *err);
 
-/* Runs every target for days (>= 1) at steps_per_day (>= 1). readouts are measured from the
- * last dose day (0 for a single session). */
+/* Runs every target for days (>= 1) on the simulate grid (steps_per_day, and 1/32 day for the
+ * first day after each session; bont_sim_grid). readouts are measured from the last session in
+ * the output window (0 for a single session), noticeable onset and response duration at the
+ * thresholds of data/readout-thresholds.json. */
 int bont_sim_run(bont_sim_t *sim, int days, int steps_per_day, bont_error_t *err);
+
+/* The plan as a whole (docs/model.md section 8): the dose-weighted mean effect of the injected
+ * structures (weights: onabotulinumtoxinA-equivalent units), daily (days + 1 values, percent)
+ * and its readouts; NULL before a run or when nothing was injected. */
+const double *bont_sim_plan_effect_pct(const bont_sim_t *sim);
+const bont_readouts_t *bont_sim_plan_readouts(const bont_sim_t *sim);
 
 size_t bont_sim_n_targets(const bont_sim_t *sim);
 const bont_sim_result_t *bont_sim_result(const bont_sim_t *sim, size_t i);

@@ -20,8 +20,10 @@ static const bont_param_info_t param_table[] = {
     P_(k_bind_per_min, "k_bind_per_min", "1/min"),
     P_(k_endo_per_min, "k_endo_per_min", "1/min"),
     P_(k_transloc_per_min, "k_transloc_per_min", "1/min"),
-    P_(coverage_u_per_ml, "coverage_u_per_ml", "U/mL"),
+    P_(field_length_mm, "field_length_mm", "mm"),
+    P_(dermis_thickness_mm, "dermis_thickness_mm", "mm"),
     P_(uptake_sat_u_per_ml, "uptake_sat_u_per_ml", "U/mL"),
+    P_(uptake_fast_fraction, "uptake_fast_fraction", "1"),
     P_(lc_half_life_d[BONT_SERO_A], "lc_half_life_d.A", "d"),
     P_(lc_half_life_d[BONT_SERO_B], "lc_half_life_d.B", "d"),
     P_(lc_half_life_d[BONT_SERO_C1], "lc_half_life_d.C1", "d"),
@@ -36,11 +38,17 @@ static const bont_param_info_t param_table[] = {
     P_(safety_factor_median, "safety_factor_median", "1"),
     P_(safety_factor_log_sd, "safety_factor_log_sd", "1"),
     P_(sprout_max[BONT_TISSUE_MUSCLE], "sprout_max.muscle", "1"),
+    P_(sprout_max[BONT_TISSUE_EXTRAOCULAR], "sprout_max.extraocular", "1"),
     P_(sprout_max[BONT_TISSUE_AUTONOMIC], "sprout_max.autonomic", "1"),
     P_(sprout_rate_per_d[BONT_TISSUE_MUSCLE], "sprout_rate_per_d.muscle", "1/d"),
+    P_(sprout_rate_per_d[BONT_TISSUE_EXTRAOCULAR], "sprout_rate_per_d.extraocular", "1/d"),
     P_(sprout_rate_per_d[BONT_TISSUE_AUTONOMIC], "sprout_rate_per_d.autonomic", "1/d"),
-    P_(atrophy_max, "atrophy_max", "1"),
+    P_(atrophy_max[BONT_TISSUE_MUSCLE], "atrophy_max.muscle", "1"),
+    P_(atrophy_max[BONT_TISSUE_EXTRAOCULAR], "atrophy_max.extraocular", "1"),
+    P_(atrophy_max[BONT_TISSUE_AUTONOMIC], "atrophy_max.autonomic", "1"),
     P_(atrophy_rate_per_d, "atrophy_rate_per_d", "1/d"),
+    P_(atrophy_recovery_per_d, "atrophy_recovery_per_d", "1/d"),
+    P_(atrophy_effect_share, "atrophy_effect_share", "1"),
 };
 
 #undef P_
@@ -70,11 +78,11 @@ static int check_range(const char *name, double v, bont_error_t *err)
     int ok = isfinite(v) && v >= 0.0;
     if (strcmp(name, "snare_coop") == 0 || strcmp(name, "safety_factor_median") == 0)
         ok = ok && v >= 1.0;
-    else if (strncmp(name, "sprout_max", 10) == 0 || strcmp(name, "atrophy_max") == 0 ||
-             strcmp(name, "lc_slow_fraction") == 0)
+    else if (strncmp(name, "sprout_max", 10) == 0 || strncmp(name, "atrophy_max", 11) == 0 ||
+             strcmp(name, "lc_slow_fraction") == 0 || strcmp(name, "uptake_fast_fraction") == 0 ||
+             strcmp(name, "atrophy_effect_share") == 0)
         ok = ok && v <= 1.0;
-    else if (strncmp(name, "sprout_rate", 11) != 0 && strcmp(name, "atrophy_rate_per_d") != 0 &&
-             strcmp(name, "lc_slow_fraction") != 0)
+    else if (strncmp(name, "sprout_rate", 11) != 0 && strncmp(name, "atrophy_r", 9) != 0)
         ok = ok && v > 0.0; /* rates, half-lives and concentrations must be positive */
     if (!ok) {
         bont_error_setf(err, name, "parameter %s = %g is out of range (see docs/model.md)", name,

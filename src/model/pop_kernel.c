@@ -288,9 +288,8 @@ void bont__pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const
     b->coop[lane] = (float)p->snare_coop;
     b->mu[lane] = (float)log(p->safety_factor_median);
     b->inv_sigma[lane] = (float)(1.0 / p->safety_factor_log_sd);
-    b->amax[lane] = (float)p->atrophy_max;
+    b->amax[lane] = (float)p->atrophy_max[BONT_TISSUE_MUSCLE];
     b->csat[lane] = (float)p->uptake_sat_u_per_ml;
-    b->ccov[lane] = (float)p->coverage_u_per_ml;
     for (int t = 0; t < BONT_TISSUE_COUNT; t++) {
         b->spmax[t][lane] = (float)p->sprout_max[t];
         for (int c = 0; c < BONT_POP_NH; c++) {

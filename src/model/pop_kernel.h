@@ -46,7 +46,7 @@ typedef struct bont_pop_block_t {
     float phi0[BONT_POP_LANES], inv_1m_phi0[BONT_POP_LANES];
     float r_cut[BONT_POP_LANES]; /* release above which no fibre fails (Phi < 1e-9) */
     float amax[BONT_POP_LANES];  /* atrophy, section 6 */
-    float csat[BONT_POP_LANES], ccov[BONT_POP_LANES];                /* exposure, section 1 */
+    float csat[BONT_POP_LANES];  /* capture, section 1 */
     float spmax[BONT_TISSUE_COUNT][BONT_POP_LANES];                  /* sprouting, section 4 */
     float sprout[BONT_TISSUE_COUNT][BONT_POP_NH][3][BONT_POP_LANES]; /* decay, w0, w1 */
     float atro[BONT_POP_NH][3][BONT_POP_LANES];                      /* the same for atrophy */

@@ -335,10 +335,11 @@ static inline void FN(pass_outputs)(FN(pass_t) * P, bool muscle, float *effect, 
         if (next < n_ev && in->event_step[next] == k) {
             size_t first = next;
             vf ctot = FN(dose_events)(b, in, o, k, &next, n_ev, NULL);
+            /* v2 reads each session's scale from the exposure (docs/model.md 12.5); until then
+             * a dosed structure counts whole. */
             for (int l = 0; l < POP_W; l++)
                 if (ctot[l] > 0.0f)
-                    cov[l] =
-                        fmaxf(cov[l], (float)-expm1(-(double)ctot[l] / b->ccov[o + (size_t)l]));
+                    cov[l] = 1.0f;
             f0 = muscle ? FN(fail_fraction)(b, o, P->r_reset[first]) : cur;
         }
         if (muscle) {
@@ -358,7 +359,7 @@ static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
                             const bont_pop_target_in_t *in, size_t o, float *effect, float *cmap,
                             float *scratch)
 {
-    const bool muscle = in->tissue == BONT_TISSUE_MUSCLE;
+    const bool muscle = bont_tissue_has_junction(in->tissue);
     FN(pass_t) P = {.g = g, .b = b, .in = in, .o = o, .K = g->n_steps};
     P.N = (P.K + 1) * BONT_POP_LANES;
     P.n_ev = in->n_events < BONT_POP_MAX_EVENTS ? in->n_events : BONT_POP_MAX_EVENTS;

@@ -265,8 +265,8 @@ static int assess_risks(bont__pop_run_t *r, bont_error_t *err)
         bont_pop_result_t *res = &r->pop->res[j];
         const bont_muscle_t *m = bont_kb_muscle(r->kb, res->target.muscle);
         bool has = false;
-        rc = bont__risk_assess(R, r->o.spread, m, res->target.side, r->pop->peaks + j * r->n, r->n,
-                               &res->risk, &has);
+        rc = bont__risk_assess(R, r->o.spread, m, res->target.side, r->pop->peaks + j * r->n,
+                               r->scale[j], r->n, &res->risk, &has);
         res->has_risk = has;
     }
     bont__risk_reasons_free(&R);
@@ -339,6 +339,13 @@ static int make_pop(bont__pop_run_t *r, bont_error_t *err)
     return 0;
 }
 
+/* Whether structure j's risk is assessed: reached only by spread, with a side effect. */
+static bool carries_risk(const bont__pop_run_t *r, size_t j)
+{
+    const bont_muscle_t *m = bont_kb_muscle(r->kb, r->tg[j].muscle);
+    return m && m->side_effect && strcmp(r->tg[j].role, "spread") == 0;
+}
+
 /* The work on the threads: strata, blocks, then structure by structure the kernel and the daily
  * percentiles, then the readout percentiles. */
 static int run_parallel(bont__pop_run_t *r, bont_error_t *err)
@@ -356,6 +363,8 @@ static int run_parallel(bont__pop_run_t *r, bont_error_t *err)
     if (!bont__pool_failed(pool))
         bont__pool_run(pool, bont__pop_item_setup, r, r->n_blocks);
     for (size_t j = 0; j < r->n_struct && !bont__pool_failed(pool); j++) {
+        if (r->o.risk_only && !carries_risk(r, j))
+            continue;
         r->cur = j;
         bont__pool_run(pool, bont__pop_item_kernel, r, r->n_blocks);
         bont__pool_run(pool, bont__pop_item_daily, r, day_items);

@@ -13,37 +13,8 @@
 #include "model/spread_internal.h"
 #include "util/index.h"
 
-#define N_GUIDE      5 /* bont_guidance_t values */
-#define MAX_THRESH   32
-#define MM_PER_CM    10.0
 #define N_RANDOM     2 /* z[0] spread, z[1] placement */
 #define MAX_NEIGHBOR 64
-
-typedef struct threshold_t {
-    char effect[32];
-    double pct;
-} threshold_t;
-
-struct bont_spread_t {
-    double length_mm;         /* lambda: decay length of toxin leaving the bolus */
-    double log_sd;            /* SD of ln(distance factor) between patients (z[0]) */
-    double edge_muscle;       /* share reaching a neighbour at the bolus edge, intramuscular */
-    double edge_skin;         /* the same from an intradermal injection */
-    double fascia;            /* transfer factor across a fascial plane */
-    double septum;            /* further factor into the orbit (orbital septum) */
-    double depth_mm;          /* depth of the layer a spread-only neighbour's dose acts in */
-    double accuracy[N_GUIDE]; /* share of the dose placed in the target, by guidance */
-    double accuracy_logit_sd; /* SD of logit(accuracy) between patients (z[1]) */
-    double miss_mm;           /* how much nearer the neighbours a misplaced bolus lies */
-    double endplate_half_mm;  /* distance from the endplate band that halves the acting share */
-    double endplate_ref_mm;   /* distance of the calibration's reference injections */
-    double site_ref_ml;       /* per-site volume of the reference injection */
-    threshold_t thresholds[MAX_THRESH];
-    size_t n_thresholds;
-    double threshold_default;
-    char calibrated[MAX_THRESH][32]; /* effects whose rates were checked against a published rate */
-    size_t n_calibrated;
-};
 
 /* ---- Parameters --------------------------------------------------------------------------- */
 
@@ -85,18 +56,15 @@ typedef struct field_t {
 static const field_t fields[] = {
     F_(length_mm, "spread_length_mm", "mm", 0.1, 100.0),
     F_(log_sd, "proximity_log_sd", "1", 0.0, 5.0),
-    F_(edge_muscle, "edge_share.muscle", "1", 0.0, 1.0),
-    F_(edge_skin, "edge_share.skin", "1", 0.0, 1.0),
     F_(fascia, "fascia_factor", "1", 0.0, 1.0),
     F_(septum, "orbital_septum_factor", "1", 0.0, 1.0),
+    F_(subcutis, "subcutis_factor", "1", 0.0, 1.0),
     F_(depth_mm, "reach_depth_mm", "mm", 0.1, 100.0),
-    F_(accuracy[BONT_GUIDE_UNKNOWN], "accuracy.unknown", "1", 0.01, 0.99),
-    F_(accuracy[BONT_GUIDE_PALPATION], "accuracy.palpation", "1", 0.01, 0.99),
-    F_(accuracy[BONT_GUIDE_EMG], "accuracy.emg", "1", 0.01, 0.99),
-    F_(accuracy[BONT_GUIDE_STIMULATION], "accuracy.stimulation", "1", 0.01, 0.99),
-    F_(accuracy[BONT_GUIDE_ULTRASOUND], "accuracy.ultrasound", "1", 0.01, 0.99),
-    F_(accuracy_logit_sd, "accuracy_logit_sd", "1", 0.0, 5.0),
-    F_(miss_mm, "miss_distance_mm", "mm", 0.0, 50.0),
+    F_(misplaced[BONT_GUIDE_UNKNOWN], "misplacement.unknown", "1", 0.0, 0.5),
+    F_(misplaced[BONT_GUIDE_PALPATION], "misplacement.palpation", "1", 0.0, 0.5),
+    F_(misplaced[BONT_GUIDE_EMG], "misplacement.emg", "1", 0.0, 0.5),
+    F_(misplaced[BONT_GUIDE_STIMULATION], "misplacement.stimulation", "1", 0.0, 0.5),
+    F_(misplaced[BONT_GUIDE_ULTRASOUND], "misplacement.ultrasound", "1", 0.0, 0.5),
     F_(endplate_half_mm, "endplate_half_mm", "mm", 0.1, 100.0),
     F_(endplate_ref_mm, "endplate_ref_mm", "mm", 0.0, 100.0),
     F_(site_ref_ml, "site_volume_ref_ml", "mL", 0.001, 10.0),
@@ -241,52 +209,14 @@ double *bont_spread_field(bont_spread_t *sp, const char *name)
 /* ---- Geometry (docs/model.md, Spread) ------------------------------------------------------
  */
 
-/* Radius of the sphere of volume v_ml, mm. */
-static double radius_mm(double v_ml)
-{
-    return v_ml > 0.0 ? MM_PER_CM * cbrt(3.0 * v_ml / (4.0 * M_PI)) : 0.0;
-}
-
-static bool simulatable(const bont_muscle_t *m)
-{
-    bont_tissue_t t;
-    return m && m->volume_ml > 0.0 && bont_tissue_of_kind(m->kind, &t) == 0;
-}
-
-/* Number of entries one neighbour adds: both sides of a sided neighbour of a midline target. */
-static int sides_of(const bont_muscle_t *nb, bont_side_t target_side, bont_side_t out[2])
-{
-    if (!nb->sided) {
-        out[0] = BONT_SIDE_NONE;
-        return 1;
-    }
-    if (target_side == BONT_SIDE_NONE) {
-        out[0] = BONT_SIDE_LEFT;
-        out[1] = BONT_SIDE_RIGHT;
-        return 2;
-    }
-    out[0] = target_side;
-    return 1;
-}
-
 /* The layer a spread-only neighbour's dose acts in: toxin arrives by bulk flow along tissue
  * planes and binds within minutes, so it acts in a layer reach_depth_mm deep behind the face
  * the structure turns to the injection (the disc of its equivalent sphere), never more than
  * the structure. */
 static double reached_volume_ml(const bont_spread_t *sp, const bont_muscle_t *m)
 {
-    double r = radius_mm(m->volume_ml);
+    double r = bont__radius_mm(m->volume_ml);
     return fmin(m->volume_ml, M_PI * r * r * sp->depth_mm / 1000.0);
-}
-
-static double logistic(double x)
-{
-    return 1.0 / (1.0 + exp(-x));
-}
-
-static bool is_orbit(const bont_muscle_t *m)
-{
-    return m->region && strcmp(m->region, "orbit") == 0;
 }
 
 /* Share of all directions from a point that meet a disc of radius r_mm facing it at d_mm (the
@@ -368,7 +298,7 @@ static int check_plan(const bont_plan_t *plan, const bont_spread_t *sp, bont_err
     }
     for (size_t i = 0; i < plan->n_injections; i++) {
         const bont_injection_t *inj = &plan->injections[i];
-        if (!simulatable(inj->muscle)) {
+        if (!bont__simulatable(inj->muscle)) {
             if (err) {
                 err->line = inj->line;
                 err->column = inj->column;
@@ -397,11 +327,11 @@ static int count_reach(const bont_plan_t *plan, bont__index_t *injected, size_t 
         for (size_t k = 0; k < inj->muscle->n_neighbours && used < MAX_NEIGHBOR; k++) {
             const bont_muscle_t *m = inj->muscle->neighbours[k].muscle;
             bont_side_t sides[2];
-            if (!simulatable(m))
+            if (!bont__simulatable(m))
                 continue;
             used++;
             (*n_nb)++;
-            *n_entries += (size_t)sides_of(m, inj->side, sides);
+            *n_entries += (size_t)bont__neighbour_sides(m, inj->side, sides);
         }
     }
     return 0;
@@ -416,21 +346,21 @@ static void layout_injection(bont__reach_layout_t *L, const bont_plan_t *plan,
     const bont_muscle_t *t = inj->muscle;
     reach_inj_t *ri = &L->inj[i];
     bool skin = t->kind && strcmp(t->kind, "skin") == 0;
-    double edge = skin ? sp->edge_skin : sp->edge_muscle;
+    double edge = skin ? sp->subcutis : 1.0;
     int sites = inj->sites > 0 ? inj->sites : 1;
     ri->first = *e;
     ri->first_nb = *nb_at;
     ri->guide = (unsigned)inj->guidance < N_GUIDE ? (unsigned)inj->guidance : 0;
-    ri->bolus_mm = radius_mm(inj->volume_ml / sites);
+    ri->bolus_mm = bont__radius_mm(inj->volume_ml / sites);
     /* Of a misplaced bolus only what crosses back over the target's fascia acts there, the rest
      * is lost to tissue the atlas does not list (fat, fascial planes, vessels). */
-    ri->back = edge_transfer(edge * sp->fascia, sp->miss_mm, radius_mm(t->volume_ml), ri->bolus_mm,
+    ri->back = edge_transfer(edge * sp->fascia, 0.0, bont__radius_mm(t->volume_ml), ri->bolus_mm,
                              sp->length_mm);
     /* Distance from the endplate band (Lapatki 2011): relative to the reference injection of
      * the model's calibration, counted from the bolus edge, so a larger bolus reaches the band
      * from further away. */
     double ep = inj->endplate_mm >= 0.0 ? inj->endplate_mm : sp->endplate_ref_mm;
-    double ep_ref = fmax(0.0, sp->endplate_ref_mm - radius_mm(sp->site_ref_ml));
+    double ep_ref = fmax(0.0, sp->endplate_ref_mm - bont__radius_mm(sp->site_ref_ml));
     ri->endplate = exp2((ep_ref - fmax(0.0, ep - ri->bolus_mm)) / sp->endplate_half_mm);
     L->entries[(*e)++] = (bont_reach_t){.muscle = t,
                                         .side = inj->side,
@@ -441,15 +371,15 @@ static void layout_injection(bont__reach_layout_t *L, const bont_plan_t *plan,
     for (size_t k = 0; k < t->n_neighbours && *nb_at - ri->first_nb < MAX_NEIGHBOR; k++) {
         const bont_neighbour_t *info = &t->neighbours[k];
         const bont_muscle_t *m = info->muscle;
-        if (!simulatable(m))
+        if (!bont__simulatable(m))
             continue;
         reach_nb_t *nb = &L->nb[(*nb_at)++];
         bont_side_t sides[2];
-        nb->n_sides = sides_of(m, inj->side, sides);
+        nb->n_sides = bont__neighbour_sides(m, inj->side, sides);
         nb->distance_mm = info->distance_mm;
         nb->edge_barrier = edge * ((info->fascia ? sp->fascia : 1.0) *
-                                   (is_orbit(m) && !is_orbit(t) ? sp->septum : 1.0));
-        nb->r_mm = radius_mm(m->volume_ml);
+                                   (bont__is_orbit(m) && !bont__is_orbit(t) ? sp->septum : 1.0));
+        nb->r_mm = bont__radius_mm(m->volume_ml);
         for (int s = 0; s < nb->n_sides; s++) {
             bont_reach_t *o = &L->entries[(*e)++];
             o->muscle = m;
@@ -520,8 +450,7 @@ static void injection_shares(const bont__reach_layout_t *L, const reach_inj_t *r
         const reach_nb_t *nb = &L->nb[ri->first_nb + k];
         double d = nb->distance_mm * d_factor;
         double placed = edge_transfer(nb->edge_barrier, d, nb->r_mm, bolus, len);
-        double missed =
-            edge_transfer(nb->edge_barrier, fmax(0.0, d - sp->miss_mm), nb->r_mm, bolus, len);
+        double missed = edge_transfer(nb->edge_barrier, 0.0, nb->r_mm, bolus, len);
         double s = a * placed + (1.0 - a) * missed;
         for (int side = 0; side < nb->n_sides; side++) {
             share[e++] = s;
@@ -547,13 +476,11 @@ void bont__reach_shares(const bont__reach_layout_t *L, const bont_spread_t *sp, 
     /* Patient deviates: z[0] brings every neighbour nearer or farther (log-normal factor on
      * the atlas distances: anatomy, needle depth, tissue planes); z[1] moves the placement
      * accuracy on the logit scale. */
-    double z_near = z ? z[0] : 0.0, z_place = z ? z[1] : 0.0;
+    double z_near = z ? z[0] : 0.0;
     double d_factor = exp(-sp->log_sd * z_near);
     double acc[N_GUIDE];
-    for (int g = 0; g < N_GUIDE; g++) {
-        double a = sp->accuracy[g];
-        acc[g] = logistic(log(a / (1.0 - a)) + sp->accuracy_logit_sd * z_place);
-    }
+    for (int g = 0; g < N_GUIDE; g++)
+        acc[g] = 1.0 - sp->misplaced[g];
     for (size_t i = 0; i < L->n_inj; i++)
         injection_shares(L, &L->inj[i], sp, d_factor, acc[L->inj[i].guide], share);
 }

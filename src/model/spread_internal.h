@@ -5,6 +5,46 @@
 
 #include "bont/spread.h"
 
+#define N_GUIDE    5 /* bont_guidance_t values */
+#define MAX_THRESH 32
+#define MM_PER_CM  10.0
+
+typedef struct threshold_t {
+    char effect[32];
+    double pct;
+} threshold_t;
+
+/* data/spread-params.json (docs/spread.md section 4 lists the parameters). */
+struct bont_spread_t {
+    double length_mm;          /* lambda: decay length of toxin leaving the bolus */
+    double log_sd;             /* SD of ln(distance factor) between patients (z_prox) */
+    double fascia;             /* transfer factor across a fascial plane */
+    double septum;             /* further factor into the orbit (orbital septum) */
+    double subcutis;           /* further factor from an intradermal site to a structure below */
+    double depth_mm;           /* least depth of the layer a neighbour's dose acts in */
+    double misplaced[N_GUIDE]; /* share of sites landing at a neighbour's edge, by guidance */
+    double endplate_half_mm;   /* distance from the endplate band that halves the acting share */
+    double endplate_ref_mm;    /* distance of the calibration's reference injections */
+    double site_ref_ml;        /* per-site volume of the reference injection */
+    threshold_t thresholds[MAX_THRESH];
+    size_t n_thresholds;
+    double threshold_default;
+    char calibrated[MAX_THRESH][32]; /* effects whose rates were checked against a published rate */
+    size_t n_calibrated;
+};
+
+/* ---- Geometry shared by the exposure and the reach (exposure.c) ---------------------------- */
+
+/* Radius of the sphere of v_ml millilitres, mm (0 for no volume). */
+double bont__radius_mm(double v_ml);
+/* The atlas structure has a volume and a kind the model simulates. */
+bool bont__simulatable(const bont_muscle_t *m);
+/* The structure lies in the orbit (behind the orbital septum). */
+bool bont__is_orbit(const bont_muscle_t *m);
+/* Sides of a neighbour entry into out: both sides of a sided neighbour of a midline target;
+ * returns how many. */
+int bont__neighbour_sides(const bont_muscle_t *nb, bont_side_t target_side, bont_side_t out[2]);
+
 /* The part of bont_spread_reach that no patient deviate changes (structures, distances, radii,
  * barriers, boluses), laid out once for a plan in O(entries). */
 typedef struct bont__reach_layout_t bont__reach_layout_t;
@@ -37,19 +77,11 @@ int bont__risk_reasons_new(const bont_plan_t *plan, const bont__reach_layout_t *
                            bont__risk_reasons_t **out);
 void bont__risk_reasons_free(bont__risk_reasons_t **reasons);
 
-/* bont_risk_assess with the plan's reasons built once. */
+/* bont_risk_assess with the plan's reasons built once; the threshold applies to
+ * peak_effect_pct x effect_scale (1 when the peaks are already of the whole structure, as the
+ * v2 model's effect = scale x e_f is). */
 int bont__risk_assess(const bont__risk_reasons_t *reasons, const bont_spread_t *sp,
                       const bont_muscle_t *m, bont_side_t side, const float *peak_effect_pct,
-                      size_t n_patients, bont_risk_t *out, bool *has_risk);
-
-/* ---- risk_cache.c -------------------------------------------------------------------------- */
-
-/* Copies the table kept for (params, tissue, serotype, days) into table (n values): true when
- * there is one. */
-bool bont__risk_cache_get(bont_risk_cache_t *cache, const bont_params_t *params, int tissue,
-                          int serotype, int days, double *table, size_t n);
-/* Keeps a copy of the table (when there is room). */
-void bont__risk_cache_put(bont_risk_cache_t *cache, const bont_params_t *params, int tissue,
-                          int serotype, int days, const double *table, size_t n);
+                      double effect_scale, size_t n_patients, bont_risk_t *out, bool *has_risk);
 
 #endif

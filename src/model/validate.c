@@ -139,7 +139,9 @@ static int build_target(const ctx_t *cx, const bont_model_t *m, const bont_param
         b->target.muscle = "target";
         b->target.role = "target";
         b->target.volume_ml = 1.0;
-        b->target.tissue = strcmp(tissue, "muscle") ? BONT_TISSUE_AUTONOMIC : BONT_TISSUE_MUSCLE;
+        b->target.tissue = !strcmp(tissue, "muscle")        ? BONT_TISSUE_MUSCLE
+                           : !strcmp(tissue, "extraocular") ? BONT_TISSUE_EXTRAOCULAR
+                                                            : BONT_TISSUE_AUTONOMIC;
     }
     bont_serotype_t sero = BONT_SERO_A;
     double ona_u = 0.0;
@@ -248,7 +250,7 @@ static int run_scenario(const ctx_t *cx, const ds_priv_t *d, scen_t *sc)
         for (size_t j = 0; j < b.n_doses; j++)
             if (b.doses[j].t_days > sc->last_dose_day)
                 sc->last_dose_day = b.doses[j].t_days;
-        bool muscle = b.target.tissue == BONT_TISSUE_MUSCLE;
+        bool muscle = bont_tissue_has_junction(b.target.tissue);
         for (size_t k = 0; k < len; k++) {
             sc->effect[k] += b.weight * e[k];
             sc->release[k] += b.weight * r[k];

@@ -195,7 +195,7 @@ static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t
         return;
     }
     size_t shown = 0, below = 0, uncalibrated = 0;
-    char where[160], share[32];
+    char where[160], share[32], ci[64];
     for (size_t i = 0; i < r->n_risks; i++) {
         const bont_risk_t *k = &r->risks[i];
         bool big = k->probability >= RISK_SHOWN;
@@ -205,9 +205,10 @@ static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t
             continue;
         bont__target_label(where, sizeof where, bont__muscle_name(k->muscle), bont__side(k->side));
         bont__fmt_share_pct(share, sizeof share, k->probability);
+        bont__fmt_ci95_pct(ci, sizeof ci, k->ci95_lo, k->ci95_hi);
         fprintf(f, "  %7s  ", share);
         bont__put_padded(f, bont__tx(sc, BONT_TRC("side effect", k->effect)), 20);
-        fprintf(f, " %s\n           %s\n", bont__tx(sc, where), bont__tx(sc, k->reason));
+        fprintf(f, " %s  %s\n           %s\n", bont__tx(sc, where), ci, bont__tx(sc, k->reason));
         shown++;
     }
     if (shown == 0)
@@ -234,11 +235,13 @@ static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t
                 BONT_TRN("  %zu more reached structure below 0.5 %%\n",
                          "  %zu more reached structures below 0.5 %%\n", below),
                 below);
-    fprintf(f,
-            BONT_TR("  Share of %zu virtual patients (spread and needle placement vary) whose "
-                    "weakness\n  there passes the side effect's threshold; calibration and limits "
-                    "in\n  docs/spread.md. Not a rule: it does not change the verdict.\n"),
-            r->n_risk_patients);
+    fprintf(
+        f,
+        BONT_TR("  Share of %zu virtual patients (model parameters, spread and needle placement "
+                "vary)\n  whose weakness there passes the side effect's threshold, with its 95 "
+                "%% interval;\n  calibration and limits in docs/spread.md. Not a rule: it does "
+                "not change the verdict.\n"),
+        r->n_risk_patients);
 }
 
 /* The adverse reactions the label tables and trials report for the product in the indication:
@@ -338,11 +341,12 @@ static json_t *risks_json(const bont_check_report_t *r)
         const bont_risk_t *k = &r->risks[i];
         bont__jappend(
             arr,
-            json_pack("{s:o, s:o, s:o, s:f, s:b, s:f, s:o}", "effect", bont__jstr(k->effect),
-                      "muscle", bont__jstr(k->muscle->id),
+            json_pack("{s:o, s:o, s:o, s:f, s:[f, f], s:b, s:f, s:o}", "effect",
+                      bont__jstr(k->effect), "muscle", bont__jstr(k->muscle->id),
                       "side", /* null for a midline structure */
                       k->side == BONT_SIDE_NONE ? json_null() : json_string(bont__side(k->side)),
-                      "probability", k->probability, "calibrated", k->calibrated, "threshold_pct",
+                      "probability", k->probability, "ci95_pct", 100.0 * k->ci95_lo,
+                      100.0 * k->ci95_hi, "calibrated", k->calibrated, "threshold_pct",
                       k->threshold_pct, "reason", bont__jstr(k->reason)),
             &failed);
     }

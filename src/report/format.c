@@ -23,6 +23,14 @@ void bont__put_num1(FILE *f, double v)
     fputs(buf, f);
 }
 
+void bont__put_sig6(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.6g", v == 0.0 ? 0.0 : v);
+    else
+        fputs("null", f);
+}
+
 /* Halves go up (day 12.5 is day 13) in every writer; printf's "%.0f" would round them to even. */
 static double whole_day(double v)
 {
@@ -67,6 +75,16 @@ void bont__fmt_ml(char *buf, size_t size, double ml)
 void bont__fmt_share_pct(char *buf, size_t size, double share)
 {
     snprintf(buf, size, BONT_TR("%.1f %%"), 100.0 * share);
+}
+
+void bont__fmt_ci95_pct(char *buf, size_t size, double lo, double hi)
+{
+    snprintf(buf, size, BONT_TR("(95 %% CI %.1f-%.1f %%)"), 100.0 * lo, 100.0 * hi);
+}
+
+void bont__put_ci95_pct(FILE *f, double lo, double hi)
+{
+    fprintf(f, "[%.2f, %.2f]", 100.0 * lo, 100.0 * hi);
 }
 
 const char *bont__side(bont_side_t s)

@@ -118,7 +118,6 @@ struct bont_server_t {
     bont_params_t params;          /* median model parameters */
     bont_spread_t *spread;         /* spread and risk parameters (owned) */
     bont_duration_prior_t prior;   /* duration prior of the wear-off prediction */
-    bont_risk_cache_t *risk_cache; /* the check's risk tables, built once (owned) */
     bont__durations_t *durations;  /* each stored visit's expected duration (owned) */
     bont_content_t *content;       /* handout texts, aftercare, pathways, glossary (owned) */
     /* The pages' scripts' words in each language, as the JSON object {msgid: translation}

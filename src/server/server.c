@@ -133,7 +133,6 @@ int bont_server_new(bont_server_t **out, const bont_kb_t *kb, const bont_server_
     if ((rc = bont_params_load(&srv->params, err)) != 0 ||
         (rc = bont_spread_load(&srv->spread, err)) != 0 ||
         (rc = bont_duration_prior_load(&srv->prior, err)) != 0 ||
-        (rc = bont_risk_cache_new(&srv->risk_cache)) != 0 ||
         (rc = bont__durations_new(&srv->durations)) != 0 ||
         (rc = bont_content_load(&srv->content, NULL, err)) != 0 ||
         (rc = bont__script_words(srv)) != 0)
@@ -404,7 +403,6 @@ void bont_server_free(bont_server_t **psrv)
     free(srv->pool);
     free(srv->pool_busy);
     bont_spread_free(&srv->spread);
-    bont_risk_cache_free(&srv->risk_cache);
     bont__durations_free(&srv->durations);
     bont_content_free(&srv->content);
     for (int l = 0; l < BONT_LANG_COUNT; l++)
