@@ -66,8 +66,11 @@ static bont_params_t random_params(const bont_params_t *m)
         *log_moved[i] *= exp(0.4 * nrand());
     p.safety_factor_median = 1.0 + (p.safety_factor_median - 1.0) * exp(0.3 * nrand());
     p.sprout_max[0] = fmin(0.95, p.sprout_max[0] * exp(0.3 * nrand()));
+    p.sprout_max[1] = fmin(0.95, p.sprout_max[1] * exp(0.3 * nrand()));
     p.atrophy_max[0] = fmin(0.95, p.atrophy_max[0] * exp(0.2 * nrand()));
     p.lc_slow_fraction = fmin(0.5, p.lc_slow_fraction * exp(0.4 * nrand()));
+    p.uptake_fast_fraction = fmin(0.95, p.uptake_fast_fraction * exp(0.4 * nrand()));
+    p.atrophy_effect_share = fmin(0.95, p.atrophy_effect_share * exp(0.4 * nrand()));
     return p;
 }
 
@@ -76,8 +79,9 @@ typedef struct diff_case_t {
     bont_serotype_t sero[2]; /* per session */
     double t_days[2];        /* sessions (the second may be absent: n_sess 1) */
     int n_sess;
-    double conc[2][L]; /* U/mL per session and lane */
-    int days;          /* output days from the last session */
+    double conc[2][L];  /* U/mL per session and lane */
+    double scale[2][L]; /* the compartment's share of the structure per session and lane */
+    int days;           /* output days from the last session */
 } diff_case_t;
 
 typedef struct diff_err_t {
@@ -86,8 +90,13 @@ typedef struct diff_err_t {
     double peak_pts;    /* worst peak difference, points */
     double peak_day;    /* worst peak-day difference, days */
     double duration_d;  /* worst duration difference, days */
+    double clinical_d;  /* worst noticeable onset or response duration difference, days */
     int undefined_diff; /* readouts defined in one and not the other */
 } diff_err_t;
+
+/* Thresholds of the clinical readouts in the differential tests (fractions). */
+#define DIFF_PERCEPTIBLE 0.25
+#define DIFF_RESPONSE    0.5
 
 static void worse(double *w, double a, double b)
 {
@@ -121,7 +130,7 @@ static void diff_block(const bont_params_t *ps, const diff_case_t *c, int steps_
     float *scr = aligned_alloc(64, BONT_POP_SCRATCH(g.n_steps) * sizeof(float));
     size_t steps[2];
     int subs[2];
-    float conc[2][L];
+    float conc[2][L], scale[2][L];
     const float *imps[2];
     for (int s = 0; s < c->n_sess; s++) {
         int ch = (n_sero == 2) ? s : 0;
@@ -129,22 +138,31 @@ static void diff_block(const bont_params_t *ps, const diff_case_t *c, int steps_
         subs[s] = (c->sero[s] == BONT_SERO_B || c->sero[s] == BONT_SERO_F) ? 1 : 0;
         bont__pop_impulse(&g, &pr[ch], steps[s], imp + (size_t)s * ni);
         imps[s] = imp + (size_t)s * ni;
-        for (int l = 0; l < L; l++)
+        for (int l = 0; l < L; l++) {
             conc[s][l] = (float)c->conc[s][l];
+            scale[s][l] = (float)c->scale[s][l];
+        }
     }
     bont_pop_target_in_t in = {.tissue = c->tissue,
                                .n_events = (size_t)c->n_sess,
                                .event_step = steps,
                                .event_substrate = subs,
                                .conc = &conc[0][0],
+                               .scale = &scale[0][0],
                                .imp = imps};
     bont__pop_kernel(&g, b, &in, eff, NULL, scr);
     bont_readouts_t ro[L];
     float peak[L];
     size_t k0 = bont__pop_grid_index(&g, t_last);
-    bont__pop_readouts(&g, eff, k0, t_last, ro, peak);
+    bont__pop_readouts(&g, eff, k0, t_last, DIFF_PERCEPTIBLE, DIFF_RESPONSE, ro, peak);
 
-    size_t n_steps = (size_t)(t_end * steps_per_day + 0.5);
+    /* The reference: the simulate grid (steps_per_day, 1/32 day for the first day after each
+     * session), double precision. */
+    double *tt = NULL;
+    size_t n_steps = 0;
+    CHECK_INT(
+        bont_sim_grid((int)t_end, steps_per_day, c->t_days, (size_t)c->n_sess, &tt, &n_steps, NULL),
+        0);
     double *e = malloc((n_steps + 1) * sizeof *e);
     for (int l = 0; l < L; l++) {
         bont_target_t t = {.muscle = "test", .tissue = c->tissue, .volume_ml = 10.0};
@@ -152,23 +170,33 @@ static void diff_block(const bont_params_t *ps, const diff_case_t *c, int steps_
         for (int s = 0; s < c->n_sess; s++)
             d[s] = (bont_dose_t){.t_days = c->t_days[s],
                                  .serotype = c->sero[s],
-                                 .ona_u = c->conc[s][l] * t.volume_ml};
-        bont_trace_t tr = {.steps_per_day = steps_per_day, .n_steps = n_steps, .effect_frac = e};
+                                 .ona_u = c->conc[s][l] * t.volume_ml,
+                                 .conc_u_per_ml = c->conc[s][l],
+                                 .scale = c->scale[s][l]};
+        bont_trace_t tr = {
+            .steps_per_day = steps_per_day, .n_steps = n_steps, .t_days = tt, .effect_frac = e};
         CHECK_INT(bont_model_bont->run(&ps[l], &t, d, (size_t)c->n_sess, &tr, NULL), 0);
-        size_t kl = (size_t)(t_last * steps_per_day + 0.5);
         bont_readouts_t rr;
-        bont_readouts_compute(e + kl, n_steps - kl, steps_per_day, 0.0, &rr);
+        bont_readouts_at(tt, e, n_steps, t_last, DIFF_PERCEPTIBLE, DIFF_RESPONSE, &rr);
+        size_t kd = 0;
         for (int day = 0; day <= c->days; day++) {
-            double ref = e[kl + (size_t)day * steps_per_day];
+            while (kd < n_steps && tt[kd] < t_last + day - 1e-9)
+                kd++;
+            double ref = e[kd];
             double got = eff[g.day_step[day] * L + (size_t)l];
             worse(&de->effect_pts, 100.0 * got, 100.0 * ref);
         }
+        worse(&de->clinical_d, ro[l].noticeable_onset_day, rr.noticeable_onset_day);
+        worse(&de->clinical_d, ro[l].response_duration_days, rr.response_duration_days);
+        if (isnan(ro[l].noticeable_onset_day) != isnan(rr.noticeable_onset_day) ||
+            isnan(ro[l].response_duration_days) != isnan(rr.response_duration_days))
+            de->undefined_diff++;
         worse(&de->onset_d, ro[l].onset_day, rr.onset_day);
         worse(&de->peak_pts, ro[l].peak_effect_pct, rr.peak_effect_pct);
         /* A flat top has no sharp peak day: compare it only where our curve at the reference's
          * peak day is more than 0.1 point below our peak. */
         if (isfinite(rr.peak_day) && isfinite(ro[l].peak_day)) {
-            double at_ref = 100.0 * eff[g.day_step[(int)rr.peak_day] * L + (size_t)l];
+            double at_ref = 100.0 * eff[g.day_step[(int)floor(rr.peak_day + 0.5)] * L + (size_t)l];
             if (100.0 * peak[l] - at_ref > 0.1)
                 worse(&de->peak_day, ro[l].peak_day, rr.peak_day);
         }
@@ -182,6 +210,7 @@ static void diff_block(const bont_params_t *ps, const diff_case_t *c, int steps_
             de->undefined_diff++;
     }
     free(e);
+    free(tt);
     free(imp);
     free(eff);
     free(scr);
@@ -196,7 +225,10 @@ static void random_case(diff_case_t *c, int two_sessions, bool fast)
     static const bont_serotype_t seros[] = {BONT_SERO_A, BONT_SERO_A, BONT_SERO_B, BONT_SERO_E};
     int n_sero = fast ? 4 : 3;
     memset(c, 0, sizeof *c);
-    c->tissue = urand() < 0.75 ? BONT_TISSUE_MUSCLE : BONT_TISSUE_AUTONOMIC;
+    double u = urand();
+    c->tissue = u < 0.6   ? BONT_TISSUE_MUSCLE
+                : u < 0.8 ? BONT_TISSUE_EXTRAOCULAR
+                          : BONT_TISSUE_AUTONOMIC;
     c->n_sess = two_sessions ? 2 : 1;
     c->sero[0] = fast ? BONT_SERO_E : seros[(int)(urand() * n_sero)];
     c->sero[1] = urand() < 0.5 ? c->sero[0] : seros[(int)(urand() * n_sero)];
@@ -204,16 +236,18 @@ static void random_case(diff_case_t *c, int two_sessions, bool fast)
     c->t_days[1] = two_sessions ? floor(30 + urand() * 150) : 0;
     c->days = 365;
     for (int s = 0; s < 2; s++)
-        for (int l = 0; l < L; l++) /* 0.01 to 30 U/mL, log-uniform */
+        for (int l = 0; l < L; l++) { /* 0.01 to 30 U/mL, log-uniform */
             c->conc[s][l] = exp(log(0.01) + urand() * log(3000.0));
+            c->scale[s][l] = 0.2 + 0.8 * urand();
+        }
 }
 
 static void diff_report(const char *what, const diff_err_t *de)
 {
     printf("    %s: effect %.4f pts, onset %.2f d, peak %.2f pts, peak day %.1f d, duration "
-           "%.2f d, undefined in one only %d\n",
+           "%.2f d, noticeable onset and response duration %.2f d, undefined in one only %d\n",
            what, de->effect_pts, de->onset_d, de->peak_pts, de->peak_day, de->duration_d,
-           de->undefined_diff);
+           de->clinical_d, de->undefined_diff);
 }
 
 /* The differential test: the batched float kernel on its adaptive grid against the model's own
@@ -242,6 +276,8 @@ TEST_TIMEOUT(pop_kernel_matches_model_run, 300)
     CHECK_MSG(de.peak_pts <= 0.15, "peak differs by %.2f points", de.peak_pts);
     CHECK_MSG(de.peak_day <= 1.0, "peak day differs by %.0f d", de.peak_day);
     CHECK_MSG(de.duration_d <= 0.25, "duration differs by %.2f d", de.duration_d);
+    CHECK_MSG(de.clinical_d <= 0.25, "noticeable onset or response duration differs by %.2f d",
+              de.clinical_d);
     CHECK_INT(de.undefined_diff, 0);
 }
 
@@ -324,9 +360,11 @@ TEST(pop_kernel_same_bits_on_every_isa)
         float *eff = aligned_alloc(64, ns * sizeof(float));
         float *scr = aligned_alloc(64, BONT_POP_SCRATCH(g.n_steps) * sizeof(float));
         bont__pop_impulse(&g, pr, 0, imp);
-        float conc[L];
-        for (int l = 0; l < L; l++)
+        float conc[L], scale[L];
+        for (int l = 0; l < L; l++) {
             conc[l] = 0.05f * (float)(l + 1);
+            scale[l] = 0.3f + 0.04f * (float)l;
+        }
         size_t step = 0;
         int sub = 0;
         const float *imps[1] = {imp};
@@ -335,6 +373,7 @@ TEST(pop_kernel_same_bits_on_every_isa)
                                    .event_step = &step,
                                    .event_substrate = &sub,
                                    .conc = conc,
+                                   .scale = scale,
                                    .imp = imps};
         bont__pop_kernel(&g, b, &in, eff, NULL, scr);
         if (!first) {

@@ -89,6 +89,7 @@ static void kernel_batched(bont__pop_run_t *r, size_t b, bont__pop_thread_buf_t 
     size_t j = r->cur;
     const bont_target_t *t = &r->tg[j];
     _Alignas(64) float conc[BONT__POP_MAX_SESSIONS][BONT__POP_W];
+    _Alignas(64) float scale[BONT__POP_MAX_SESSIONS][BONT__POP_W];
     size_t steps[BONT__POP_MAX_SESSIONS];
     int subs[BONT__POP_MAX_SESSIONS];
     const float *imps[BONT__POP_MAX_SESSIONS];
@@ -97,6 +98,10 @@ static void kernel_batched(bont__pop_run_t *r, size_t b, bont__pop_thread_buf_t 
             conc[s][l] =
                 (float)(r->dose[(j * r->n_sess + s) * r->n_pad + b * BONT__POP_W + (size_t)l] /
                         t->volume_ml);
+        /* The kernel gives the effect of the simulated tissue (the reached layer of a
+         * structure reached only by spread); r->scale[j] makes it the whole structure's. */
+        for (int l = 0; l < BONT__POP_W; l++)
+            scale[s][l] = 1.0f;
         steps[s] = r->sess[s].step;
         int sero = r->sero[r->sess[s].channel];
         subs[s] = (sero == BONT_SERO_B || sero == BONT_SERO_F) ? 1 : 0;
@@ -107,11 +112,12 @@ static void kernel_batched(bont__pop_run_t *r, size_t b, bont__pop_thread_buf_t 
                                .event_step = steps,
                                .event_substrate = subs,
                                .conc = &conc[0][0],
+                               .scale = &scale[0][0],
                                .imp = imps};
     bont__pop_kernel(&r->grid, &r->blocks[b], &in, tb->effect, NULL, tb->kscratch);
     bont_readouts_t ro[BONT__POP_W];
     float peak[BONT__POP_W];
-    bont__pop_readouts(&r->grid, tb->effect, r->k0, r->t_shift, ro, peak);
+    bont__pop_readouts(&r->grid, tb->effect, r->k0, r->t_shift, 0.0, 0.0, ro, peak);
     size_t lanes = r->n - b * BONT__POP_W < BONT__POP_W ? r->n - b * BONT__POP_W : BONT__POP_W;
     for (size_t l = 0; l < lanes; l++)
         keep_patient(r, j, b * BONT__POP_W + l, &ro[l], peak[l]);
@@ -142,7 +148,9 @@ static void kernel_scalar(bont__pop_run_t *r, size_t b, bont__pop_thread_buf_t *
                 doses[nd++] =
                     (bont_dose_t){.t_days = r->sess[s].t_days,
                                   .serotype = (bont_serotype_t)r->sero[r->sess[s].channel],
-                                  .ona_u = u};
+                                  .ona_u = u,
+                                  .conc_u_per_ml = u / t->volume_ml,
+                                  .scale = 1.0};
         }
         bont_error_t e;
         bont_error_clear(&e);

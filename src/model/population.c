@@ -86,8 +86,13 @@ int bont_pop_patient_inputs(const bont_pop_t *pop, size_t p, size_t i, bont_para
     for (size_t e = 0; e < pop->n_events; e++) {
         double u = pop->dose[(i * pop->n_events + e) * pop->n_pad + p];
         if (u > 0.0 && n < max && doses)
-            doses[n] = (bont_dose_t){
-                .t_days = pop->ev_t[e], .serotype = (bont_serotype_t)pop->ev_sero[e], .ona_u = u};
+            /* What the kernel read: the concentration in the simulated tissue, which is the
+             * whole compartment (pop_work.c kernel_batched). */
+            doses[n] = (bont_dose_t){.t_days = pop->ev_t[e],
+                                     .serotype = (bont_serotype_t)pop->ev_sero[e],
+                                     .ona_u = u,
+                                     .conc_u_per_ml = u / pop->res[i].target.volume_ml,
+                                     .scale = 1.0};
         n += u > 0.0;
     }
     if (n_doses)
