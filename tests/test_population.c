@@ -564,7 +564,102 @@ static int same_pop(const bont_pop_t *a, const bont_pop_t *b)
                        bont_pop_patient_readouts(b, i, (bont_pop_readout_t)r), np * sizeof(float)))
                 return 0;
     }
+    const bont_pop_plan_t *pa = bont_pop_plan(a), *pb = bont_pop_plan(b);
+    if (!pa || !pb || memcmp(pa->responders, pb->responders, nd * sizeof(double)) ||
+        memcmp(pa->noticeable_onset_q, pb->noticeable_onset_q, sizeof pa->noticeable_onset_q) ||
+        memcmp(pa->response_duration_q, pb->response_duration_q, sizeof pa->response_duration_q))
+        return 0;
+    for (int r = 0; r < BONT_POP_N_PLAN_READOUTS; r++)
+        if (memcmp(bont_pop_patient_plan_readouts(a, (bont_pop_plan_readout_t)r),
+                   bont_pop_patient_plan_readouts(b, (bont_pop_plan_readout_t)r),
+                   np * sizeof(float)))
+            return 0;
     return 1;
+}
+
+/* The plan-level readouts (docs/model.md section 8) against the same quantities computed here
+ * from every patient's daily effect in each injected structure: the plan effect is their mean
+ * weighted by the plan's units, the responders on a day are the patients at or above the
+ * indication's response threshold (a patient within 0.05 point of it may fall either way: the
+ * traces are kept to 0.01 point), and each patient's noticeable onset lies on the day its daily
+ * plan effect first reaches the perceptible threshold, or the day before. */
+TEST_TIMEOUT(pop_plan_responders_and_readouts, 300)
+{
+    fixture_t fx;
+    if (fixture(&fx, "examples/glabellar_lines.json"))
+        return;
+    bont_error_t err;
+    const size_t n = 500;
+    const int days = 200;
+    bont_pop_opts_t o = {
+        .n_patients = n, .seed = 3, .days = days, .spread = fx.sp, .trace_patients = n};
+    bont_pop_t *pop = NULL;
+    CHECK_INT(bont_pop_run(fx.kb, fx.plan, &o, &pop, &err), 0);
+    const bont_pop_plan_t *pl = pop ? bont_pop_plan(pop) : NULL;
+    CHECK(pl != NULL);
+    if (!pl) {
+        bont_pop_free(&pop);
+        fixture_free(&fx);
+        return;
+    }
+    CHECK(pl->indication && strcmp(pl->indication, "glabellar_lines") == 0);
+    CHECK(pl->response_pct == 50.0 && pl->perceptible_pct == 25.0);
+    /* Weights: the plan's units per injected structure. */
+    double *w = calloc(bont_pop_n_results(pop), sizeof *w), wsum = 0.0;
+    for (size_t k = 0; k < fx.plan->n_injections; k++)
+        for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
+            const bont_target_t *t = &bont_pop_result(pop, i)->target;
+            if (strcmp(t->muscle, fx.plan->injections[k].muscle->id) == 0 &&
+                t->side == fx.plan->injections[k].side) {
+                w[i] += fx.plan->injections[k].units;
+                wsum += fx.plan->injections[k].units;
+                break;
+            }
+        }
+    const float *on = bont_pop_patient_plan_readouts(pop, BONT_POP_NOTICEABLE_ONSET);
+    size_t *count = calloc((size_t)days + 1, sizeof *count), *near = calloc(days + 1, sizeof *near);
+    int onset_off = 0;
+    for (size_t p = 0; p < n; p++) {
+        int first = -1;
+        for (int d = 0; d <= days; d++) {
+            double c = 0.0;
+            for (size_t i = 0; i < bont_pop_n_results(pop); i++)
+                if (w[i] > 0.0)
+                    c += w[i] / wsum * bont_pop_patient_days(pop, i, p)[d];
+            count[d] += c >= pl->response_pct;
+            near[d] += fabs(c - pl->response_pct) < 0.05;
+            if (first < 0 && c >= pl->perceptible_pct - 0.05)
+                first = d;
+        }
+        if (first >= 0 && !(on[p] > first - 1 - 1e-3 && on[p] <= first + 1e-3))
+            onset_off++;
+        if (first < 0 && !isnan(on[p]))
+            onset_off++;
+    }
+    int resp_off = 0;
+    for (int d = 0; d <= days; d++)
+        resp_off += fabs(pl->responders[d] * (double)n - (double)count[d]) > (double)near[d];
+    CHECK_INT(resp_off, 0);
+    CHECK_INT(onset_off, 0);
+    /* Percentiles: the median noticeable onset is the median of the patients' onsets. */
+    float *sorted = malloc(n * sizeof *sorted);
+    memcpy(sorted, on, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_f);
+    double med = 0.5 * ((double)sorted[n / 2 - 1] + (double)sorted[n / 2]);
+    CHECK_MSG(fabs(pl->noticeable_onset_q[1] - med) < 1e-4, "median onset %g, expected %g",
+              pl->noticeable_onset_q[1], med);
+    printf("    glabellar 20 U, %zu patients: noticeable onset %.1f d (%.1f to %.1f), %.0f %% "
+           "notice; response %.0f d; responders week 4 %.0f %%, week 12 %.0f %%, week 16 %.0f %%, "
+           "week 24 %.0f %%\n",
+           n, pl->noticeable_onset_q[1], pl->noticeable_onset_q[0], pl->noticeable_onset_q[2],
+           100.0 * pl->noticeable_share, pl->response_duration_q[1], 100.0 * pl->responders[28],
+           100.0 * pl->responders[84], 100.0 * pl->responders[112], 100.0 * pl->responders[168]);
+    free(sorted);
+    free(count);
+    free(near);
+    free(w);
+    bont_pop_free(&pop);
+    fixture_free(&fx);
 }
 
 /* Bands and risks are reproducible per seed whatever the thread count (issue 4, done-when). */
@@ -825,10 +920,13 @@ static void cal_stats(const fixture_t *fx, size_t n, int days, cal_stats_t *st)
     bont_pop_free(&pop);
 }
 
-/* The spreads of data/variability.json reproduce the statistics they were calibrated on
- * (with tolerances that allow for recalibrated medians in data/model-params.json): the
- * cervical dystonia duration CV 0.17 (Odergren 1998) and the glabellar onset interquartile
- * ratio 2 (2-4 days). The shown-only statistics are printed for docs/performance.md. */
+/* The spreads of data/variability.json reproduce the duration spread they are fitted to (with
+ * tolerances that allow for recalibrated medians in data/model-params.json): the cervical
+ * dystonia duration CV 0.17 (Odergren 1998). Model v2 fits the onset spread to the onset
+ * distributions of the trials (calibration.json, onset_distribution_trials, scored by bont
+ * validate), no longer to v1's reading of "2-4 days" as an interquartile range, so the
+ * glabellar onset quartiles are shown, not asserted. The shown-only statistics are printed for
+ * docs/performance.md. */
 TEST_TIMEOUT(pop_variability_reproduces_data, 600)
 {
     static const struct {
@@ -852,7 +950,6 @@ TEST_TIMEOUT(pop_variability_reproduces_data, 600)
                st[i].resp_d112);
         fixture_free(&fx);
     }
-    double cv = st[0].dur_sd / st[0].dur_mean, iqr = st[1].on_q3 / st[1].on_q1;
+    double cv = st[0].dur_sd / st[0].dur_mean;
     CHECK_MSG(cv > 0.13 && cv < 0.21, "cervical dystonia duration CV %.3f, calibrated to 0.17", cv);
-    CHECK_MSG(iqr > 1.6 && iqr < 2.5, "glabellar onset Q3/Q1 %.2f, calibrated to 2.0", iqr);
 }

@@ -74,6 +74,9 @@ typedef struct bont_pop_opts_t {
      * trace_patients patients, and each patient's parameters and doses (keep_inputs). */
     size_t trace_patients;
     bool keep_inputs;
+    /* Thresholds of the plan's clinical readouts and responders (borrowed), NULL = embedded
+     * data/readout-thresholds.json. */
+    const bont_readout_thresholds_t *thresholds;
 } bont_pop_opts_t;
 
 /* Limits: patients, and patients x (days + 1), which sets the memory of the daily percentiles
@@ -122,6 +125,31 @@ typedef struct bont_pop_result_t {
 
 typedef struct bont_pop_t bont_pop_t;
 
+/* The plan as a whole (docs/model.md section 8), from each patient's plan-level effect: the
+ * dose-weighted mean (onabotulinumtoxinA-equivalent units of the plan's session) of the whole
+ * effect of its injected structures, on the population grid, from the plan's session. */
+typedef struct bont_pop_plan_t {
+    const char *indication;        /* kb id of the plan's indication, or NULL (default threshold) */
+    double perceptible_pct;        /* noticeable onset: the effect a patient perceives, percent */
+    double response_pct;           /* response threshold of the indication, percent */
+    const double *responders;      /* days + 1 shares (0..1) of patients at or above response_pct on
+                                      each output day (pop-owned) */
+    double noticeable_share;       /* share of patients whose effect reaches perceptible_pct */
+    double noticeable_onset_q[3];  /* 5th, 50th, 95th percentile over every patient, days from the
+                                      session; a patient who never notices counts as later than
+                                      any day, so NAN means "not within the horizon" */
+    double responder_share;        /* share of patients whose effect reaches response_pct */
+    double response_duration_q[3]; /* 5th, 50th, 95th percentile over the responders, days; NAN:
+                                      still above at the horizon */
+} bont_pop_plan_t;
+
+/* Indices of bont_pop_patient_plan_readouts. */
+typedef enum bont_pop_plan_readout_t {
+    BONT_POP_NOTICEABLE_ONSET = 0, /* days; NAN never */
+    BONT_POP_RESPONSE_DURATION,    /* days; NAN never a response, INFINITY still above */
+    BONT_POP_N_PLAN_READOUTS
+} bont_pop_plan_readout_t;
+
 /* Simulates the plan for opts->n_patients virtual patients. Structures come in the order of
  * bont_spread_reach (injected targets in plan order without spread). Risks are assessed with
  * bont_risk_assess when opts->spread is given. */
@@ -137,6 +165,11 @@ uint64_t bont_pop_seed(const bont_pop_t *pop);
 const bont_model_t *bont_pop_model(const bont_pop_t *pop);
 /* Each patient's readout r of result i (n_patients values, NAN when undefined). */
 const float *bont_pop_patient_readouts(const bont_pop_t *pop, size_t i, bont_pop_readout_t r);
+
+/* The plan-level readouts and responders, or NULL (the scalar engine does not compute them). */
+const bont_pop_plan_t *bont_pop_plan(const bont_pop_t *pop);
+/* Each patient's plan-level readout r (n_patients values), or NULL. */
+const float *bont_pop_patient_plan_readouts(const bont_pop_t *pop, bont_pop_plan_readout_t r);
 
 /* With opts.trace_patients: patient p's effect percent on days 0..days in result i, or NULL. */
 const float *bont_pop_patient_days(const bont_pop_t *pop, size_t i, size_t p);

@@ -41,6 +41,11 @@ struct bont_pop_t {
     double ev_t[BONT__POP_MAX_SESSIONS]; /* event times */
     int ev_sero[BONT__POP_MAX_SESSIONS]; /* event serotypes */
     double day0;
+    /* The plan as a whole (batched engine). */
+    bool has_plan;
+    bont_pop_plan_t plan;
+    double *responders; /* days + 1 */
+    float *plan_ro;     /* BONT_POP_N_PLAN_READOUTS x n_patients */
 };
 
 typedef struct bont__pop_session_t {
@@ -74,6 +79,7 @@ typedef struct bont__pop_run_t {
     double *ona;       /* n_sess x n_injections: units before shares */
     bont_target_t *tg; /* n_struct */
     double *scale;     /* n_struct: whole structure's loss per loss in the reached layer */
+    double *w_plan;    /* n_struct: share of the plan's units injected into it (plan effect) */
     size_t n_struct;
     bont__reach_layout_t *reach; /* the plan's reach (with spread), shares of any patient */
     size_t *entry_struct;        /* n_entries */
@@ -93,6 +99,12 @@ typedef struct bont__pop_run_t {
     uint64_t *combos;    /* n_combos distinct strata, ascending */
     size_t n_combos;
     double *combo_dose; /* n_combos x n_struct x n_sess: units reaching each structure */
+    /* The plan-level effect of every patient on the grid (batched engine): n_blocks x (K + 1)
+     * x W, and per block the patients at or above the response threshold on each output day. */
+    float *plan_eff;
+    uint8_t *resp_count;         /* n_blocks x (days + 1) */
+    double thr_notice, thr_resp; /* fractions */
+    bont_pop_plan_t pop_plan;    /* the plan result's thresholds */
     /* The structure being run: its daily values of every patient, quantized. */
     size_t cur;
     uint16_t *q_eff; /* (days + 1) x n */
@@ -126,6 +138,8 @@ void bont__pop_item_spread(void *ctx, size_t c, int tid);
 void bont__pop_item_setup(void *ctx, size_t b, int tid);
 /* Work item b: structure r->cur for block b (batched kernel or scalar engine). */
 void bont__pop_item_kernel(void *ctx, size_t b, int tid);
+/* Work item b: block b's plan-level readouts and responders (batched engine). */
+void bont__pop_item_plan(void *ctx, size_t b, int tid);
 
 /* ---- pop_summary.c: percentiles and results -------------------------------------------------- */
 
@@ -137,6 +151,8 @@ void bont__pop_item_daily(void *ctx, size_t item, int tid);
 void bont__pop_item_readouts(void *ctx, size_t item, int tid);
 /* Structure j's result once its percentiles are in. */
 void bont__pop_finish_result(bont__pop_run_t *r, size_t j);
+/* The plan-level result once every block's readouts are in (batched engine). */
+int bont__pop_finish_plan(bont__pop_run_t *r, bont_error_t *err);
 
 /* Fails the run from a worker with rc and a message. */
 void bont__pop_fail(bont__pop_run_t *r, int rc, const char *message);

@@ -115,6 +115,36 @@ int bont__pop_layout_sessions(bont__pop_run_t *r, bont_error_t *err)
     return 0;
 }
 
+/* Each structure's weight in the plan-level effect (docs/model.md section 8): its share of the
+ * onabotulinumtoxinA-equivalent units the plan's session injects (0 for structures only spread
+ * reaches). */
+static int plan_weights(bont__pop_run_t *r, bont_error_t *err)
+{
+    const bont_plan_t *plan = r->plan;
+    r->w_plan = calloc(r->n_struct ? r->n_struct : 1, sizeof *r->w_plan);
+    if (!r->w_plan) {
+        bont_error_setf(err, NULL, "out of memory");
+        return BONT_ENOMEM;
+    }
+    double total = 0.0;
+    for (size_t i = 0; i < plan->n_injections; i++) {
+        const bont_injection_t *inj = &plan->injections[i];
+        double u = 0.0;
+        int rc = bont_exposure_ona_u(plan->product, inj->units, &u, err);
+        if (rc)
+            return rc;
+        for (size_t j = 0; j < r->n_struct; j++)
+            if (strcmp(r->tg[j].muscle, inj->muscle->id) == 0 && r->tg[j].side == inj->side) {
+                r->w_plan[j] += u;
+                total += u;
+                break;
+            }
+    }
+    for (size_t j = 0; j < r->n_struct && total > 0.0; j++)
+        r->w_plan[j] /= total;
+    return 0;
+}
+
 /* The structures the plan reaches: bont_spread_reach's for the median patient (the same set and
  * order for every patient), or the injected targets with share 1 when there is no spread. */
 int bont__pop_layout_structures(bont__pop_run_t *r, bont_error_t *err)
@@ -161,6 +191,8 @@ int bont__pop_layout_structures(bont__pop_run_t *r, bont_error_t *err)
     bont__index_free(&where);
     if (rc == BONT_ENOMEM)
         bont_error_setf(err, NULL, "out of memory");
+    if (rc == 0)
+        rc = plan_weights(r, err);
     return rc;
 }
 

@@ -122,6 +122,15 @@ static void kernel_batched(bont__pop_run_t *r, size_t b, bont__pop_thread_buf_t 
     for (size_t l = 0; l < lanes; l++)
         keep_patient(r, j, b * BONT__POP_W + l, &ro[l], peak[l]);
     keep_days(r, b, tb->effect, r->q_eff);
+    /* The plan-level effect: the structure's whole effect, weighted by its share of the plan's
+     * units (structures are added in layout order, so the sum is the same on every thread). */
+    if (r->w_plan[j] > 0.0) {
+        const float w = (float)(r->w_plan[j] * r->scale[j]);
+        size_t n = (r->grid.n_steps + 1) * BONT__POP_W;
+        float *acc = r->plan_eff + b * n;
+        for (size_t k = 0; k < n; k++)
+            acc[k] += w * tb->effect[k];
+    }
     for (size_t l = 0; l < lanes && b * BONT__POP_W + l < r->pop->n_trace; l++)
         for (int d = 0; d <= r->o.days; d++)
             r->pop->trace[(j * r->pop->n_trace + b * BONT__POP_W + l) * ((size_t)r->o.days + 1) +
@@ -183,4 +192,32 @@ void bont__pop_item_kernel(void *ctx, size_t b, int tid)
         kernel_batched(r, b, &r->tb[tid]);
     else
         kernel_scalar(r, b, &r->tb[tid]);
+}
+
+/* Block b's plan-level readouts from the session (noticeable onset, response duration) and,
+ * per output day, how many of its patients are at or above the response threshold. */
+void bont__pop_item_plan(void *ctx, size_t b, int tid)
+{
+    bont__pop_run_t *r = ctx;
+    (void)tid;
+    const float *e = r->plan_eff + b * (r->grid.n_steps + 1) * BONT__POP_W;
+    bont_readouts_t ro[BONT__POP_W];
+    float peak[BONT__POP_W];
+    bont__pop_readouts(&r->grid, e, r->k0, r->t_shift, r->thr_notice, r->thr_resp, ro, peak);
+    size_t lanes = r->n - b * BONT__POP_W < BONT__POP_W ? r->n - b * BONT__POP_W : BONT__POP_W;
+    float *on = r->pop->plan_ro + (size_t)BONT_POP_NOTICEABLE_ONSET * r->n;
+    float *du = r->pop->plan_ro + (size_t)BONT_POP_RESPONSE_DURATION * r->n;
+    for (size_t l = 0; l < lanes; l++) {
+        on[b * BONT__POP_W + l] = (float)ro[l].noticeable_onset_day;
+        du[b * BONT__POP_W + l] = (float)ro[l].response_duration_days;
+    }
+    uint8_t *cnt = r->resp_count + b * ((size_t)r->o.days + 1);
+    const float thr = (float)r->thr_resp;
+    for (int d = 0; d <= r->o.days; d++) {
+        const float *v = e + r->grid.day_step[d] * BONT__POP_W;
+        uint8_t c = 0;
+        for (size_t l = 0; l < lanes; l++)
+            c += v[l] >= thr;
+        cnt[d] = c;
+    }
 }

@@ -27,6 +27,8 @@ void bont_pop_free(bont_pop_t **pp)
     free(p->trace);
     free(p->pp);
     free(p->dose);
+    free(p->responders);
+    free(p->plan_ro);
     free(p);
     *pp = NULL;
 }
@@ -66,6 +68,18 @@ const float *bont_pop_patient_readouts(const bont_pop_t *pop, size_t i, bont_pop
     if (!pop || i >= pop->n_res || (unsigned)r >= BONT_POP_N_READOUTS)
         return NULL;
     return pop->readouts + (i * BONT_POP_N_READOUTS + (size_t)r) * pop->n_patients;
+}
+
+const bont_pop_plan_t *bont_pop_plan(const bont_pop_t *pop)
+{
+    return pop && pop->has_plan ? &pop->plan : NULL;
+}
+
+const float *bont_pop_patient_plan_readouts(const bont_pop_t *pop, bont_pop_plan_readout_t r)
+{
+    if (!pop || !pop->plan_ro || (unsigned)r >= BONT_POP_N_PLAN_READOUTS)
+        return NULL;
+    return pop->plan_ro + (size_t)r * pop->n_patients;
 }
 
 const float *bont_pop_patient_days(const bont_pop_t *pop, size_t i, size_t p)
@@ -157,6 +171,8 @@ static int check_memory(const bont__pop_run_t *r, bont_error_t *err)
     if (r->o.engine == BONT_POP_BATCHED)
         bytes += (double)r->n_pad / BONT__POP_W *
                  (sizeof(bont_pop_block_t) + nev * BONT_POP_IMPULSE(r->grid.n_steps) * 4.0);
+    if (r->o.engine == BONT_POP_BATCHED) /* the plan-level effect on the grid */
+        bytes += (double)r->n_pad * (double)(r->grid.n_steps + 1) * 4.0;
     if (bytes > BONT_POP_MAX_BYTES) {
         bont_error_setf(
             err, "patients",
@@ -192,6 +208,10 @@ static int alloc_run(bont__pop_run_t *r, bont_error_t *err)
         r->blocks = aligned_calloc(r->n_blocks, sizeof *r->blocks);
         r->imp = aligned_calloc(r->n_blocks * r->n_sess * BONT_POP_IMPULSE(r->grid.n_steps),
                                 sizeof *r->imp);
+        r->plan_eff = aligned_calloc(r->n_blocks * n_samples * BONT__POP_W, sizeof *r->plan_eff);
+        r->resp_count = calloc(r->n_blocks * nd, sizeof *r->resp_count);
+        pop->responders = calloc(nd, sizeof *pop->responders);
+        pop->plan_ro = calloc(BONT_POP_N_PLAN_READOUTS * r->n, sizeof *pop->plan_ro);
     }
     r->q_eff = calloc(nd * r->n, sizeof *r->q_eff);
 
@@ -205,8 +225,10 @@ static int alloc_run(bont__pop_run_t *r, bont_error_t *err)
         bont_error_setf(err, NULL, "out of memory");
         return BONT_ENOMEM;
     }
-    bool ok = r->pp && r->dose && (!batched || (r->blocks && r->imp)) && r->q_eff && r->tb &&
-              pop->res && pop->daily && pop->readouts && pop->peaks;
+    bool ok = r->pp && r->dose &&
+              (!batched || (r->blocks && r->imp && r->plan_eff && r->resp_count &&
+                            pop->responders && pop->plan_ro)) &&
+              r->q_eff && r->tb && pop->res && pop->daily && pop->readouts && pop->peaks;
     for (int t = 0; ok && t < r->o.threads; t++) {
         bont__pop_thread_buf_t *tb = &r->tb[t];
         if (r->o.engine == BONT_POP_BATCHED) {
@@ -235,6 +257,9 @@ static void free_run(bont__pop_run_t *r)
     free(r->ona);
     free(r->tg);
     free(r->scale);
+    free(r->w_plan);
+    free(r->plan_eff);
+    free(r->resp_count);
     free(r->entry_struct);
     free(r->entry_inj);
     free(r->pp);
@@ -303,6 +328,19 @@ static int prepare(bont__pop_run_t *r, const bont_kb_t *kb, const bont_plan_t *p
             return rc;
         r->var = *own_var;
     }
+    bont_readout_thresholds_t own_thr;
+    const bont_readout_thresholds_t *thr = r->o.thresholds;
+    if (!thr) {
+        if ((rc = bont_readout_thresholds_load(&own_thr, err)))
+            return rc;
+        thr = &own_thr;
+    }
+    const char *ind = plan->indication ? plan->indication->id : NULL;
+    r->thr_notice = thr->perceptible_pct / 100.0;
+    r->thr_resp = bont_readout_response_pct(thr, ind) / 100.0;
+    r->pop_plan = (bont_pop_plan_t){.indication = ind,
+                                    .perceptible_pct = thr->perceptible_pct,
+                                    .response_pct = bont_readout_response_pct(thr, ind)};
     r->n_var = bont_variability_n_random(r->var);
     r->n_spread_z = r->o.spread ? bont_spread_n_random(r->o.spread) : 0;
     if (r->n_spread_z > BONT__POP_MAX_SPREAD_Z) {
@@ -329,6 +367,7 @@ static int make_pop(bont__pop_run_t *r, bont_error_t *err)
     pop->n_patients = r->n;
     pop->seed = r->o.seed;
     pop->n_res = r->n_struct;
+    pop->plan = r->pop_plan;
     int rc = alloc_run(r, err);
     if (rc)
         return rc;
@@ -354,8 +393,9 @@ static int run_parallel(bont__pop_run_t *r, bont_error_t *err)
     bont__pool_t *pool = &r->pool;
     pool->progress = r->o.progress;
     pool->progress_user = r->o.progress_user;
-    pool->total_work =
-        r->n_combos + r->n_blocks + r->n_struct * (r->n_blocks + day_items) + ro_items;
+    bool batched = r->o.engine == BONT_POP_BATCHED;
+    pool->total_work = r->n_combos + r->n_blocks + r->n_struct * (r->n_blocks + day_items) +
+                       ro_items + (batched ? r->n_blocks : 0);
     bont__pool_start(pool, r->o.threads, err);
     bont__pool_run(pool, bont__pop_item_spread, r, r->n_combos);
     if (!bont__pool_failed(pool))
@@ -367,6 +407,8 @@ static int run_parallel(bont__pop_run_t *r, bont_error_t *err)
     }
     if (!bont__pool_failed(pool))
         bont__pool_run(pool, bont__pop_item_readouts, r, ro_items);
+    if (batched && !bont__pool_failed(pool))
+        bont__pool_run(pool, bont__pop_item_plan, r, r->n_blocks);
     bont__pool_stop(pool);
     return bont__pool_failed(pool);
 }
@@ -410,6 +452,8 @@ int bont_pop_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_pop_op
         goto cleanup;
     for (size_t j = 0; j < r->n_struct; j++)
         bont__pop_finish_result(r, j);
+    if (r->o.engine == BONT_POP_BATCHED && (rc = bont__pop_finish_plan(r, err)))
+        goto cleanup;
     if (r->o.spread && (rc = assess_risks(r, err)))
         goto cleanup;
     if (r->o.keep_inputs)
