@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "bont/model.h"
+#include "bont/plan.h"
+#include "bont/spread.h"
 #include "test.h"
 
 #define OUT_SIZE   (64u << 20)
@@ -152,5 +154,130 @@ TEST_TIMEOUT(differential_single_compartment_lsoda, 900)
     printf("    one compartment against LSODA: %zu cases, %d days; largest difference %.3f points "
            "(effect), %.3f d (noticeable onset, response duration)\n",
            json_array_size(cases), days, w_eff, w_day);
+    json_decref(j);
+}
+
+/* ---- Exposure (12.8.3) ------------------------------------------------------------------------
+ */
+
+#define TOL_EXPOSURE 1e-9 /* relative: closed form on both sides */
+
+static bool close_rel(double a, double b, double tol)
+{
+    return fabs(a - b) <= tol * fmax(fabs(a), fabs(b)) + 1e-300;
+}
+
+/* One plan's structures and draws against the reference. */
+static void exposure_plan(const bont_kb_t *kb, const bont_spread_t *sp, const bont_params_t *p,
+                          json_t *jp, size_t *n_draws, double *worst)
+{
+    const char *name = json_string_value(json_object_get(jp, "plan"));
+    char path[512];
+    snprintf(path, sizeof path, "examples/%s", name);
+    bont_plan_t *plan = NULL;
+    bont_exposure_layout_t *L = NULL;
+    bont_error_t err;
+    bont_error_clear(&err);
+    int rc = bont_plan_load(kb, path, &plan, &err);
+    if (rc == 0)
+        rc = bont_exposure_layout_new(plan, sp, p, &L, &err);
+    if (json_object_get(jp, "skipped")) {
+        CHECK_MSG(rc != 0, "%s: the reference skips it (%s), C lays it out", name,
+                  json_string_value(json_object_get(jp, "skipped")));
+        goto cleanup;
+    }
+    CHECK_MSG(rc == 0, "%s: %s", name, err.message);
+    if (rc)
+        goto cleanup;
+    json_t *js = json_object_get(jp, "structs");
+    size_t ns = bont_exposure_n_structs(L);
+    const bont_exposure_struct_t *st = bont_exposure_structs(L);
+    CHECK_MSG(json_array_size(js) == ns, "%s: %zu structures, reference %zu", name, ns,
+              json_array_size(js));
+    if (json_array_size(js) != ns)
+        goto cleanup;
+    for (size_t k = 0; k < ns; k++) {
+        json_t *s = json_array_get(js, k);
+        const char *side = st[k].side == BONT_SIDE_NONE ? "midline" : bont_side_name(st[k].side);
+        CHECK_STR(st[k].muscle->id, json_string_value(json_object_get(s, "muscle")));
+        CHECK_STR(side, json_string_value(json_object_get(s, "side")));
+        CHECK(st[k].injected == json_is_true(json_object_get(s, "injected")));
+    }
+    double *buf = malloc(3 * ns * sizeof *buf + 1), *conc = buf, *scale = buf + ns;
+    double *u = malloc((bont_exposure_n_sites(L) + 1) * sizeof *u);
+    json_t *med = json_object_get(jp, "median");
+    bont_spread_exposure(L, p->field_length_mm, 0.0, NULL, conc, scale, buf + 2 * ns);
+    for (size_t k = 0; k < ns; k++) {
+        double rc_ = json_number_value(json_array_get(json_object_get(med, "conc"), k));
+        double rs = json_number_value(json_array_get(json_object_get(med, "scale"), k));
+        CHECK_MSG(close_rel(conc[k], rc_, TOL_EXPOSURE) && close_rel(scale[k], rs, TOL_EXPOSURE),
+                  "%s median %s: C %.12g U/mL scale %.12g, reference %.12g, %.12g", name,
+                  st[k].muscle->id, conc[k], scale[k], rc_, rs);
+    }
+    json_t *draws = json_object_get(jp, "draws");
+    for (size_t d = 0; d < json_array_size(draws); d++) {
+        json_t *dr = json_array_get(draws, d);
+        json_t *ju = json_object_get(dr, "u_site");
+        CHECK_INT((int)json_array_size(ju), (int)bont_exposure_n_sites(L));
+        for (size_t i = 0; i < json_array_size(ju) && i < bont_exposure_n_sites(L); i++)
+            u[i] = json_number_value(json_array_get(ju, i));
+        bont_spread_exposure(L, json_number_value(json_object_get(dr, "field_mm")),
+                             json_number_value(json_object_get(dr, "z_prox")), u, conc, scale,
+                             buf + 2 * ns);
+        json_t *jc = json_object_get(dr, "conc"), *jsc = json_object_get(dr, "scale");
+        for (size_t k = 0; k < ns; k++) {
+            double rc_ = json_number_value(json_array_get(jc, k));
+            double rs = json_number_value(json_array_get(jsc, k));
+            double e = fmax(fabs(conc[k] - rc_) / fmax(fabs(rc_), 1e-300),
+                            fabs(scale[k] - rs) / fmax(fabs(rs), 1e-300));
+            if (e > *worst && rc_ > 0)
+                *worst = e;
+            CHECK_MSG(close_rel(conc[k], rc_, TOL_EXPOSURE) &&
+                          close_rel(scale[k], rs, TOL_EXPOSURE),
+                      "%s draw %zu %s: C %.12g U/mL scale %.12g, reference %.12g, %.12g", name, d,
+                      st[k].muscle->id, conc[k], scale[k], rc_, rs);
+        }
+        (*n_draws)++;
+    }
+    free(u);
+    free(buf);
+cleanup:
+    bont_exposure_layout_free(&L);
+    bont_plan_free(&plan);
+}
+
+TEST_TIMEOUT(differential_exposure_with_deviates, 600)
+{
+    if (!have_scipy())
+        return;
+    const char *env = getenv("BONT_DIFF_DRAWS");
+    int draws = env && atoi(env) > 0 ? atoi(env) : 200;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 bench/reference/diff_exposure.py --draws %d",
+             draws);
+    json_t *j = reference(cmd);
+    bont_kb_t *kb = NULL;
+    bont_spread_t *sp = NULL;
+    bont_params_t p;
+    bont_error_t err;
+    if (!j)
+        return;
+    int rc = bont_kb_load(&kb, &err);
+    if (rc == 0)
+        rc = bont_spread_load(&sp, &err);
+    if (rc == 0)
+        rc = bont_params_load(&p, &err);
+    CHECK_MSG(rc == 0, "load: %s", err.message);
+    size_t n_draws = 0, n_plans = 0;
+    double worst = 0.0;
+    json_t *plans = json_object_get(j, "plans");
+    for (size_t i = 0; rc == 0 && i < json_array_size(plans); i++, n_plans++)
+        exposure_plan(kb, sp, &p, json_array_get(plans, i), &n_draws, &worst);
+    CHECK(n_plans >= 10);
+    printf("    exposure against the reference: %zu plans, %zu draws; largest relative "
+           "difference %.2g\n",
+           n_plans, n_draws, worst);
+    bont_spread_free(&sp);
+    bont_kb_free(&kb);
     json_decref(j);
 }

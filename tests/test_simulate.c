@@ -217,7 +217,7 @@ TEST_TIMEOUT(validate_all_datasets_within_tolerance, 120)
  */
 
 typedef struct agg_t {
-    double effect[366 * 10 + 1]; /* dose-weighted mean effect, 10 samples a day */
+    double effect[366 + 1]; /* dose-weighted mean effect, daily, fraction */
     bont_readouts_t ro;
 } agg_t;
 
@@ -260,45 +260,22 @@ static int simulate_plan(const char *path, int days, const bont_sim_t **keep)
     return rc;
 }
 
-/* The dose-weighted mean effect of a plan's injections, at 10 samples a day, and its readouts:
- * the treatment as a whole, as validate's clinical scenarios read it. */
+/* The dose-weighted mean effect of a plan's injected structures (bont_sim_plan_effect_pct, daily)
+ * and its readouts: the treatment as a whole. */
 static int aggregate_plan(const char *path, int days, agg_t *a)
 {
-    bont_error_t err;
-    bont_error_clear(&err);
-    if (load_kb())
-        return -1;
-    bont_plan_t *plan = NULL;
-    int rc = bont_plan_load(test_kb, path, &plan, &err);
-    CHECK_MSG(rc == 0, "%s: %s", path, err.message);
-    if (rc)
-        return rc;
+    const bont_sim_t *sim = NULL;
     memset(a, 0, sizeof *a);
-    size_t n = (size_t)days * 10;
-    double *e = malloc((n + 1) * sizeof *e), w = 0;
-    bont_serotype_t sero;
-    rc = bont_product_serotype(plan->product, &sero, &err);
-    for (size_t i = 0; i < plan->n_injections && rc == 0; i++) {
-        bont_target_t t;
-        bont_dose_t d = {.t_days = 0, .serotype = sero};
-        bont_trace_t tr = {.steps_per_day = 10, .n_steps = n, .effect_frac = e};
-        rc =
-            bont_target_from_muscle(plan->injections[i].muscle, plan->injections[i].side, &t, &err);
-        if (!rc)
-            rc = bont_exposure_ona_u(plan->product, plan->injections[i].units, &d.ona_u, &err);
-        if (!rc)
-            rc = bont_model_bont->run(&test_params, &t, &d, 1, &tr, &err);
-        for (size_t k = 0; rc == 0 && k <= n; k++)
-            a->effect[k] += d.ona_u * e[k];
-        w += d.ona_u;
-    }
-    CHECK_MSG(rc == 0, "%s: %s", path, err.message);
-    for (size_t k = 0; k <= n; k++)
-        a->effect[k] /= w;
-    bont_readouts_compute(a->effect, n, 10, 0, &a->ro);
-    free(e);
-    bont_plan_free(&plan);
-    return rc;
+    if (simulate_plan(path, days, &sim))
+        return -1;
+    const double *e = bont_sim_plan_effect_pct(sim);
+    CHECK(e != NULL && bont_sim_plan_readouts(sim) != NULL);
+    for (int d = 0; e && d <= days && d <= 366; d++)
+        a->effect[d] = e[d] / 100.0;
+    if (e)
+        a->ro = *bont_sim_plan_readouts(sim);
+    bont_sim_free((bont_sim_t **)&sim);
+    return e ? 0 : -1;
 }
 
 /* Glabellar lines, 20 U onabotulinumtoxinA: onset 2-4 days, most of the effect gone by 3-4
@@ -313,12 +290,14 @@ TEST(target_glabellar_onset_and_duration)
     double onset = floor(a.ro.onset_day * 10 + 0.5) / 10;
     CHECK_MSG(onset >= 2 && onset <= 4, "onset %.3f d", a.ro.onset_day);
     CHECK_MSG(a.ro.duration_days <= 120, "half of the peak lost at %.1f d", a.ro.duration_days);
-    CHECK(a.effect[1200] < 0.5 * a.ro.peak_effect_pct / 100.0);
+    CHECK(a.effect[120] < 0.5 * a.ro.peak_effect_pct / 100.0);
     const bont_sim_t *sim = NULL;
     if (simulate_plan("examples/glabellar_lines.json", 240, &sim))
         return;
     for (size_t i = 0; i < bont_sim_n_targets(sim); i++) {
         const bont_sim_result_t *r = bont_sim_result(sim, i);
+        if (strcmp(r->target.role, "target") != 0)
+            continue;
         CHECK_MSG(fabs(r->readouts.onset_day - a.ro.onset_day) <= 1 &&
                       fabs(r->readouts.duration_days - a.ro.duration_days) <= 7,
                   "%s: onset %.1f d, duration %.1f d", r->target.muscle, r->readouts.onset_day,
@@ -335,6 +314,8 @@ TEST(target_axillary_six_months)
         return;
     for (size_t i = 0; i < bont_sim_n_targets(sim); i++) {
         const bont_sim_result_t *r = bont_sim_result(sim, i);
+        if (strcmp(r->target.role, "target") != 0)
+            continue;
         CHECK_MSG(!isfinite(r->readouts.duration_days) || r->readouts.duration_days >= 182,
                   "axilla: half of the peak lost at %.1f d", r->readouts.duration_days);
         CHECK(r->effect_pct[182] >= 50.0);
@@ -354,8 +335,10 @@ TEST(target_cervical_dystonia_peak_and_retreatment)
               "below half of the peak on day %.1f", a.ro.duration_days);
 }
 
-/* Type B wears off clearly sooner than type A at matched peak effect: the rimabotulinumtoxinB
- * dose of the example's sternocleidomastoid against the type A dose giving the same peak. */
+/* Type B wears off sooner than type A at matched peak effect, but not in half the time (issue
+ * 10: Comella 2005, responder duration 12.1 weeks against 14): the rimabotulinumtoxinB dose of
+ * the example's sternocleidomastoid, diluted in the whole muscle, against the type A
+ * concentration giving the same peak. */
 TEST(target_type_b_shorter_than_a_at_matched_peak)
 {
     bont_params_t p;
@@ -368,7 +351,11 @@ TEST(target_type_b_shorter_than_a_at_matched_peak)
     double *e = malloc((N + 1) * sizeof *e);
     bont_trace_t tr = {.steps_per_day = SPD, .n_steps = N, .effect_frac = e};
     /* rimabotulinumtoxinB 2000 U, 45:1 to onabotulinumtoxinA (geometric mean of 40-50). */
-    bont_dose_t b = {.t_days = 0, .serotype = BONT_SERO_B, .ona_u = 2000 / sqrt(40.0 * 50.0)};
+    bont_dose_t b = {.t_days = 0,
+                     .serotype = BONT_SERO_B,
+                     .ona_u = 2000 / sqrt(40.0 * 50.0),
+                     .conc_u_per_ml = 2000 / sqrt(40.0 * 50.0) / 70,
+                     .scale = 1};
     CHECK_INT(bont_model_bont->run(&p, &t, &b, 1, &tr, NULL), 0);
     bont_readouts_t rb, ra;
     bont_readouts_compute(e, N, SPD, 0, &rb);
@@ -376,7 +363,8 @@ TEST(target_type_b_shorter_than_a_at_matched_peak)
     double lo = 0.01, hi = 1000;
     for (int it = 0; it < 60; it++) {
         double mid = sqrt(lo * hi);
-        bont_dose_t a = {.t_days = 0, .serotype = BONT_SERO_A, .ona_u = mid};
+        bont_dose_t a = {
+            .t_days = 0, .serotype = BONT_SERO_A, .ona_u = 1, .conc_u_per_ml = mid, .scale = 1};
         bont_model_bont->run(&p, &t, &a, 1, &tr, NULL);
         bont_readouts_compute(e, N, SPD, 0, &ra);
         if (ra.peak_effect_pct < rb.peak_effect_pct)
@@ -386,21 +374,19 @@ TEST(target_type_b_shorter_than_a_at_matched_peak)
     }
     CHECK_MSG(fabs(ra.peak_effect_pct - rb.peak_effect_pct) < 0.5, "peaks %g vs %g",
               ra.peak_effect_pct, rb.peak_effect_pct);
-    CHECK_MSG(rb.duration_days < 0.8 * ra.duration_days, "B %.1f d, A %.1f d", rb.duration_days,
-              ra.duration_days);
+    CHECK_MSG(rb.duration_days < ra.duration_days && rb.duration_days > 0.7 * ra.duration_days,
+              "B %.1f d, A %.1f d", rb.duration_days, ra.duration_days);
     free(e);
 }
 
 /* ---- Differential test against the Python/SciPy reference ------------------------------------ */
 
-/* Agreement required between the C model (exact chain propagator, exponential integrators, 0.1-day
- * grid) and the reference (LSODA, rtol 1e-10, root finding on the dense solution); both print
- * one decimal. Stated in docs/validation.md. */
-#define TOL_PCT                                                                                    \
-    0.2 /* effect_pct and cmap_pct, every day, and peak_effect_pct: percentage points              \
-         */
-#define TOL_DAY      0.2 /* onset_day and duration_days */
+/* Agreement required between the C model (exact chain propagator, exponential integrators, the
+ * simulate grid) and the reference's LSODA (docs/model.md 12.8.2); both print one decimal. */
+#define TOL_PCT      0.2 /* effect_pct every day, and peak_effect_pct: percentage points */
+#define TOL_DAY      0.2 /* onset, duration, noticeable onset, response duration */
 #define TOL_PEAK_DAY 1.0
+#define TOL_CONC     1e-4 /* the reference prints concentrations to 4 decimals, scales to 3 */
 
 static double num(json_t *v)
 {
@@ -442,11 +428,13 @@ TEST_TIMEOUT(differential_python_reference_on_examples, 600)
                  bont_test_bin(), de->d_name);
         int c_st = bont_test_run(cmd, c_out, OUT_SIZE, err, sizeof err);
         snprintf(cmd, sizeof cmd,
-                 "/usr/bin/python3 bench/reference/bont_ref.py simulate examples/%s --days 180",
+                 "/usr/bin/python3 bench/reference/bont_v2.py simulate examples/%s --days 180 "
+                 "--lsoda",
                  de->d_name);
         int p_st = bont_test_run(cmd, p_out, OUT_SIZE, err, sizeof err);
-        CHECK_MSG(c_st == 0 && p_st == 0, "%s: C exited %d, reference exited %d (%s)", de->d_name,
-                  c_st, p_st, err);
+        /* A plan both refuse (a product without an accepted unit ratio) is not compared. */
+        CHECK_MSG((c_st == 0) == (p_st == 0), "%s: C exited %d, reference exited %d (%s)",
+                  de->d_name, c_st, p_st, err);
         if (c_st || p_st)
             continue;
         json_t *cj = json_loads(c_out, 0, NULL), *pj = json_loads(p_out, 0, NULL);
@@ -460,8 +448,16 @@ TEST_TIMEOUT(differential_python_reference_on_examples, 600)
             CHECK_STR(id, json_string_value(json_object_get(b, "muscle")));
             CHECK_STR(json_string_value(json_object_get(a, "side")),
                       json_string_value(json_object_get(b, "side")));
-            static const char *const series[] = {"effect_pct", "cmap_pct"};
-            for (int s = 0; s < 2; s++) {
+            CHECK_STR(json_string_value(json_object_get(a, "role")),
+                      json_string_value(json_object_get(b, "role")));
+            double cc = num(json_object_get(a, "concentration_u_per_ml"));
+            double pc = num(json_object_get(b, "concentration_u_per_ml"));
+            double cs = num(json_object_get(a, "scale")), ps = num(json_object_get(b, "scale"));
+            CHECK_MSG(fabs(cc - pc) <= TOL_CONC * fmax(1.0, pc) && fabs(cs - ps) <= 1e-3,
+                      "%s %s: C %g U/mL scale %g, reference %g, %g", de->d_name, id, cc, cs, pc,
+                      ps);
+            static const char *const series[] = {"effect_pct"};
+            for (int s = 0; s < 1; s++) {
                 json_t *x = json_object_get(a, series[s]), *y = json_object_get(b, series[s]);
                 CHECK_MSG((x == NULL) == (y == NULL), "%s %s: %s present in one only", de->d_name,
                           id, series[s]);
@@ -475,11 +471,13 @@ TEST_TIMEOUT(differential_python_reference_on_examples, 600)
                 }
             }
             json_t *ra = json_object_get(a, "readouts"), *rb = json_object_get(b, "readouts");
-            static const char *const keys[] = {"onset_day", "duration_days", "peak_day",
-                                               "peak_effect_pct"};
-            static const double tols[] = {TOL_DAY, TOL_DAY, TOL_PEAK_DAY, TOL_PCT};
-            double *worst[] = {&w_day, &w_day, &w_peak, &w_pct};
-            for (int k = 0; k < 4; k++)
+            static const char *const keys[] = {
+                "onset_day",       "duration_days",        "peak_day",
+                "peak_effect_pct", "noticeable_onset_day", "response_duration_days"};
+            static const double tols[] = {TOL_DAY, TOL_DAY, TOL_PEAK_DAY,
+                                          TOL_PCT, TOL_DAY, TOL_DAY};
+            double *worst[] = {&w_day, &w_day, &w_peak, &w_pct, &w_day, &w_day};
+            for (int k = 0; k < 6; k++)
                 CHECK_MSG(same_optional(json_object_get(ra, keys[k]), json_object_get(rb, keys[k]),
                                         tols[k] + 1e-9, worst[k]),
                           "%s %s %s: C %g, reference %g", de->d_name, id, keys[k],
@@ -494,7 +492,7 @@ TEST_TIMEOUT(differential_python_reference_on_examples, 600)
     free(c_out);
     free(p_out);
     CHECK(plans >= 3);
-    printf("    differential: %d plans, %d targets; largest difference %.2f points (effect, CMAP, "
-           "peak), %.2f d (onset, duration), %.0f d (peak day)\n",
+    printf("    differential: %d plans, %d structures; largest difference %.2f points (effect, "
+           "peak), %.2f d (onset, duration, noticed, response), %.0f d (peak day)\n",
            plans, muscles, w_pct, w_day, w_peak);
 }

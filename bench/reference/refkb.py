@@ -32,6 +32,20 @@ class KB:
         with open(os.path.join(data_dir, "muscles.json"), encoding="utf-8") as f:
             self.muscles = json.load(f)["muscles"]
         self._by_id = {m["id"]: m for m in self.muscles}
+        self.indications = []
+        for name in ("indications.json", "indications-offlabel.json"):
+            with open(os.path.join(data_dir, name), encoding="utf-8") as f:
+                self.indications += json.load(f)["indications"]
+
+    def indication_id(self, name):
+        """The id of an indication named by id or any of its names in any language (as the kb
+        resolves a plan's indication); the folded name itself when none matches."""
+        n = norm(name)
+        for ind in self.indications:
+            names = [ind["id"]] + [x for v in ind.get("names", {}).values() for x in v]
+            if n in [norm(x) for x in names]:
+                return ind["id"]
+        return n
 
     def product(self, name):
         n = norm(name)

@@ -249,6 +249,7 @@ void bont_readouts_at(const double *t_days, const double *effect_frac, size_t n_
  */
 
 typedef struct bont_sim_t bont_sim_t;
+typedef struct bont_spread_t bont_spread_t; /* bont/spread.h */
 
 /* Result for one target, owned by the sim. Daily arrays have days + 1 entries (day 0..days). */
 typedef struct bont_sim_result_t {
@@ -257,7 +258,10 @@ typedef struct bont_sim_result_t {
     double *cmap_pct;    /* daily CMAP, percent of baseline; NULL for autonomic targets */
     double *atrophy_pct; /* daily atrophy, percent; NULL for autonomic targets */
     bont_readouts_t readouts;
-    double dose_ona_u; /* total onabotulinumtoxinA-equivalent units received */
+    double dose_ona_u;    /* total onabotulinumtoxinA-equivalent units injected into it (0 when
+                             only spread reaches it): the weight of the plan-level readouts */
+    double conc_u_per_ml; /* concentration in its compartment from the plan's session */
+    double scale;         /* share of the structure the plan's session reaches */
 } bont_sim_result_t;
 
 /* Creates an empty simulation. model and params are borrowed (must outlive the sim). */
@@ -269,15 +273,29 @@ void bont_sim_free(bont_sim_t **sim);
 int bont_sim_target(bont_sim_t *sim, const bont_target_t *target, size_t *index, bont_error_t *err);
 /* Adds a dose to target index. */
 int bont_sim_dose(bont_sim_t *sim, size_t index, const bont_dose_t *dose, bont_error_t *err);
-/* Adds every injection of plan at t_days (exposure conversion through the kb product). With
- * with_history, each history session of the same indication before the plan date is added too,
- * split over the plan's muscles in the plan's proportions (the history has no per-muscle data). */
+/* Adds the plan's session: its exposure for the median patient (docs/model.md sections 1.2-1.4,
+ * data/spread-params.json or the set given with bont_sim_set_spread) gives every structure it
+ * reaches, injected ones first (role "target") then those reached by spread (role "spread"),
+ * a concentration and a scale. With with_history, each history session of the same indication
+ * before the plan date is added too, with the plan's exposure scaled to its units and its own
+ * product's serotype (the history has no per-muscle data). The plan's indication chooses the
+ * response threshold of the readouts. */
 int bont_sim_add_plan(bont_sim_t *sim, const bont_plan_t *plan, bool with_history,
                       bont_error_t *err);
+/* Spread parameters for bont_sim_add_plan (borrowed); without it the embedded ones are loaded. */
+int bont_sim_set_spread(bont_sim_t *sim, const bont_spread_t *sp, bont_error_t *err);
 
-/* Runs every target for days (>= 1) at steps_per_day (>= 1). readouts are measured from the
- * last dose day (0 for a single session). */
+/* Runs every target for days (>= 1) on the simulate grid (steps_per_day, and 1/32 day for the
+ * first day after each session; bont_sim_grid). readouts are measured from the last session in
+ * the output window (0 for a single session), noticeable onset and response duration at the
+ * thresholds of data/readout-thresholds.json. */
 int bont_sim_run(bont_sim_t *sim, int days, int steps_per_day, bont_error_t *err);
+
+/* The plan as a whole (docs/model.md section 8): the dose-weighted mean effect of the injected
+ * structures (weights: onabotulinumtoxinA-equivalent units), daily (days + 1 values, percent)
+ * and its readouts; NULL before a run or when nothing was injected. */
+const double *bont_sim_plan_effect_pct(const bont_sim_t *sim);
+const bont_readouts_t *bont_sim_plan_readouts(const bont_sim_t *sim);
 
 size_t bont_sim_n_targets(const bont_sim_t *sim);
 const bont_sim_result_t *bont_sim_result(const bont_sim_t *sim, size_t i);

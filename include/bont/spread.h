@@ -24,6 +24,54 @@ void bont_spread_free(bont_spread_t **sp);
  * placement accuracy (logit-normal); both apply to every injection of the patient. */
 size_t bont_spread_n_random(const bont_spread_t *sp);
 
+/* ---- Exposure (docs/model.md sections 1.2-1.4, docs/spread.md sections 1-2) ------------------
+ *
+ * A plan's exposure is laid out once (the structures it reaches, in the same order for every
+ * patient: injected structures in plan order, then each injection's atlas neighbours in atlas
+ * order, both sides of a sided neighbour of a midline target, left first), then evaluated per
+ * patient from the patient's field length and exposure deviates in O(sites + neighbours). */
+
+/* One structure a plan reaches. */
+typedef struct bont_exposure_struct_t {
+    const bont_muscle_t *muscle; /* kb-owned */
+    bont_side_t side;            /* NONE for midline structures */
+    bont_tissue_t tissue;        /* bont_tissue_of_muscle */
+    bool injected;               /* the plan injects it (role "target"); else reached by spread */
+    double volume_ml;            /* atlas volume */
+    double weight_ona_u;         /* onabotulinumtoxinA-equivalent units the plan injects into it
+                                    (0 when only spread reaches it): the readouts' weights */
+    size_t source;               /* the injection that sends it most toxin (median patient) */
+} bont_exposure_struct_t;
+
+typedef struct bont_exposure_layout_t bont_exposure_layout_t;
+
+/* Lays out the plan's exposure. params supplies the dermis thickness and the median field
+ * length (for the sources); sp is borrowed and must outlive the layout. BONT_ERANGE when a
+ * target has no atlas volume or a kind the model does not simulate, or the product's units
+ * cannot be converted (no accepted ratio to onabotulinumtoxinA). */
+int bont_exposure_layout_new(const bont_plan_t *plan, const bont_spread_t *sp,
+                             const bont_params_t *params, bont_exposure_layout_t **out,
+                             bont_error_t *err);
+void bont_exposure_layout_free(bont_exposure_layout_t **layout);
+size_t bont_exposure_n_structs(const bont_exposure_layout_t *layout);
+const bont_exposure_struct_t *bont_exposure_structs(const bont_exposure_layout_t *layout);
+/* Sites of the plan (each needs one uniform deviate), numbered across the injections in plan
+ * order, then site order. */
+size_t bont_exposure_n_sites(const bont_exposure_layout_t *layout);
+/* The serotype of the plan's product; every concentration is of it. */
+bont_serotype_t bont_exposure_serotype(const bont_exposure_layout_t *layout);
+/* Total onabotulinumtoxinA-equivalent units of the plan. */
+double bont_exposure_total_ona_u(const bont_exposure_layout_t *layout);
+
+/* One patient's exposure to the plan's session: per structure the concentration in its
+ * compartment (conc_u_per_ml, U/mL of the plan's units; a session of other units scales it in
+ * proportion) and the compartment's share of the structure (scale), n_structs each. field_mm is
+ * the patient's field_length_mm; z_prox the proximity deviate (standard normal) and u_site[i] the
+ * uniform of site i, or NULL for a patient without misplacement. The median patient is
+ * field_mm = the median, z_prox = 0, u_site = NULL. work holds n_structs doubles. */
+void bont_spread_exposure(const bont_exposure_layout_t *layout, double field_mm, double z_prox,
+                          const double *u_site, double *conc_u_per_ml, double *scale, double *work);
+
 /* One structure an injection reaches. */
 typedef struct bont_reach_t {
     const bont_muscle_t *muscle; /* structure reached (kb-owned) */

@@ -182,60 +182,71 @@ cleanup:
     return ret;
 }
 
-int bont_duration_model(void *ctx, const bont_store_visit_t *visit, double *days, bont_error_t *err)
+/* The visit as a plan for the simulation: its product, indication and injections (volume and
+ * guidance when recorded). *out->injections is the caller's (free()). */
+static int visit_plan(const bont_duration_model_ctx_t *c, const bont_store_visit_t *visit,
+                      bont_plan_t *out, bont_error_t *err)
 {
-    const bont_duration_model_ctx_t *c = ctx;
-    const bont_product_t *product = bont_kb_product(c->kb, visit->vial.product);
-    bont_sim_t *sim = NULL;
-    double weighted = 0, weight = 0;
-    int rc = BONT_OK;
-    if (!product) {
+    memset(out, 0, sizeof *out);
+    out->product = bont_kb_product(c->kb, visit->vial.product);
+    if (!out->product) {
         bont_error_setf(err, "product", "unknown product %s", visit->vial.product);
         return BONT_EUNKNOWN;
     }
-    bont_serotype_t sero;
-    if ((rc = bont_product_serotype(product, &sero, err)) ||
-        (rc = bont_sim_new(&sim, c->model, &c->params, err)))
-        goto cleanup;
+    out->indication = bont_kb_indication(c->kb, visit->indication);
+    out->injections =
+        calloc(visit->n_injections ? visit->n_injections : 1, sizeof *out->injections);
+    if (!out->injections) {
+        bont_error_setf(err, NULL, "out of memory");
+        return BONT_ENOMEM;
+    }
     for (size_t i = 0; i < visit->n_injections; i++) {
         const bont_store_injection_t *inj = &visit->injections[i];
-        const bont_muscle_t *m = bont_kb_muscle(c->kb, inj->muscle);
-        if (!m) {
+        bont_injection_t *o = &out->injections[out->n_injections++];
+        o->muscle = bont_kb_muscle(c->kb, inj->muscle);
+        if (!o->muscle) {
             bont_error_setf(err, "muscle", "unknown muscle %s", inj->muscle);
-            rc = BONT_EUNKNOWN;
-            goto cleanup;
+            return BONT_EUNKNOWN;
         }
-        bont_side_t side = !strcmp(inj->side, "left")    ? BONT_SIDE_LEFT
-                           : !strcmp(inj->side, "right") ? BONT_SIDE_RIGHT
-                                                         : BONT_SIDE_NONE;
-        bont_target_t t;
-        bont_dose_t d = {.t_days = 0, .serotype = sero};
-        size_t index;
-        if ((rc = bont_target_from_muscle(m, side, &t, err)) ||
-            (rc = bont_exposure_ona_u(product, inj->units, &d.ona_u, err)) ||
-            (rc = bont_sim_target(sim, &t, &index, err)) ||
-            (rc = bont_sim_dose(sim, index, &d, err)))
-            goto cleanup;
+        o->side = !strcmp(inj->side, "left")    ? BONT_SIDE_LEFT
+                  : !strcmp(inj->side, "right") ? BONT_SIDE_RIGHT
+                                                : BONT_SIDE_NONE;
+        o->units = inj->units;
+        o->sites = inj->sites > 0 ? inj->sites : 1;
+        o->volume_ml = inj->volume_ml > 0 ? inj->volume_ml : 0.0; /* exposure's default */
+        o->endplate_mm = -1.0;
+        o->guidance = BONT_GUIDE_UNKNOWN;
+        for (int g = 0; g <= BONT_GUIDE_ULTRASOUND; g++)
+            if (strcmp(inj->guidance, bont_guidance_name((bont_guidance_t)g)) == 0)
+                o->guidance = (bont_guidance_t)g;
     }
-    if ((rc = bont_sim_run(sim, HORIZON_DAYS, STEPS_PER_DAY, err)))
-        goto cleanup;
-    /* The visit's duration is the units-weighted mean over the structures injected: the
-     * clinical endpoint (wear-off, the wish to re-treat) follows the bulk of the dose. */
-    for (size_t i = 0; i < bont_sim_n_targets(sim); i++) {
-        const bont_sim_result_t *r = bont_sim_result(sim, i);
-        if (isnan(r->readouts.duration_days) || !(r->dose_ona_u > 0))
-            continue;
-        weighted += r->dose_ona_u * r->readouts.duration_days;
-        weight += r->dose_ona_u;
-    }
-    if (!(weight > 0)) {
+    return 0;
+}
+
+int bont_duration_model(void *ctx, const bont_store_visit_t *visit, double *days, bont_error_t *err)
+{
+    const bont_duration_model_ctx_t *c = ctx;
+    bont_sim_t *sim = NULL;
+    bont_plan_t plan;
+    int rc = visit_plan(c, visit, &plan, err);
+    if (rc == 0)
+        rc = bont_sim_new(&sim, c->model, &c->params, err);
+    if (rc == 0)
+        rc = bont_sim_add_plan(sim, &plan, false, err);
+    if (rc == 0)
+        rc = bont_sim_run(sim, HORIZON_DAYS, STEPS_PER_DAY, err);
+    /* The visit's duration is that of the plan as a whole (the dose-weighted mean effect of the
+     * structures injected): the clinical endpoint (wear-off, the wish to re-treat) follows the
+     * bulk of the dose. */
+    const bont_readouts_t *ro = rc == 0 ? bont_sim_plan_readouts(sim) : NULL;
+    if (rc == 0 && (!ro || !isfinite(ro->duration_days))) {
         bont_error_setf(err, "duration", "the model gives no duration within %d days",
                         HORIZON_DAYS);
         rc = BONT_ENUMERIC;
-        goto cleanup;
     }
-    *days = weighted / weight;
-cleanup:
+    if (rc == 0)
+        *days = ro->duration_days;
+    free(plan.injections);
     bont_sim_free(&sim);
     return rc;
 }

@@ -5,6 +5,34 @@
 
 #include "bont/spread.h"
 
+#define N_GUIDE    5 /* bont_guidance_t values */
+#define MAX_THRESH 32
+#define MM_PER_CM  10.0
+
+typedef struct threshold_t {
+    char effect[32];
+    double pct;
+} threshold_t;
+
+/* data/spread-params.json (docs/spread.md section 4 lists the parameters). */
+struct bont_spread_t {
+    double length_mm;          /* lambda: decay length of toxin leaving the bolus */
+    double log_sd;             /* SD of ln(distance factor) between patients (z_prox) */
+    double fascia;             /* transfer factor across a fascial plane */
+    double septum;             /* further factor into the orbit (orbital septum) */
+    double subcutis;           /* further factor from an intradermal site to a structure below */
+    double depth_mm;           /* least depth of the layer a neighbour's dose acts in */
+    double misplaced[N_GUIDE]; /* share of sites landing at a neighbour's edge, by guidance */
+    double endplate_half_mm;   /* distance from the endplate band that halves the acting share */
+    double endplate_ref_mm;    /* distance of the calibration's reference injections */
+    double site_ref_ml;        /* per-site volume of the reference injection */
+    threshold_t thresholds[MAX_THRESH];
+    size_t n_thresholds;
+    double threshold_default;
+    char calibrated[MAX_THRESH][32]; /* effects whose rates were checked against a published rate */
+    size_t n_calibrated;
+};
+
 /* The part of bont_spread_reach that no patient deviate changes (structures, distances, radii,
  * barriers, boluses), laid out once for a plan in O(entries). */
 typedef struct bont__reach_layout_t bont__reach_layout_t;

@@ -22,6 +22,14 @@ void bont__put_num1(FILE *f, double v)
     fputs(buf, f);
 }
 
+void bont__put_sig6(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.6g", v == 0.0 ? 0.0 : v);
+    else
+        fputs("null", f);
+}
+
 /* Halves go up (day 12.5 is day 13) in every writer; printf's "%.0f" would round them to even. */
 static double whole_day(double v)
 {

@@ -52,6 +52,8 @@ void bont__jappend(json_t *arr, json_t *value, bool *failed);
 void bont__fmt1(char *buf, size_t size, double v, const char *undefined);
 /* The same as a JSON number, or null. */
 void bont__put_num1(FILE *f, double v);
+/* A JSON number with six significant digits (concentrations, shares), or null. */
+void bont__put_sig6(FILE *f, double v);
 /* A day as a whole number, halves rounded up (peak day), or undefined when not finite. */
 void bont__fmt_day(char *buf, size_t size, double v, const char *undefined);
 void bont__put_day(FILE *f, double v);

@@ -15,18 +15,27 @@ static void sim_label(const bont_sim_result_t *r, char *buf, size_t size)
     bont__target_label(buf, size, r->target.muscle, bont__side(r->target.side));
 }
 
+/* Response duration as people read it: "-" never reached, "> days" still above at the end. */
+static void fmt_response(char *buf, size_t size, double v, int days, const char *none)
+{
+    if (isinf(v))
+        snprintf(buf, size, "> %d", days);
+    else
+        bont__fmt1(buf, size, v, none);
+}
+
 /* The readouts table: one row per structure. */
 static int readouts_table(FILE *f, const bont_sim_t *sim, bont__scratch_t *sc)
 {
     int days = bont_sim_days(sim);
-    bont__table_t *t = bont__table_new(9, "lllrrrrrr");
+    bont__table_t *t = bont__table_new(12, "lllrrrrrrrrr");
     if (!t)
         return BONT_ENOMEM;
-    bont__table_rowf(t, BONT_TR("muscle\tside\trole\tdose (ona-eq U)\tU/mL\tonset (d)\tpeak (d)\t"
-                                "peak effect (%%)\tduration (d)"));
+    bont__table_rowf(t, BONT_TR("muscle\tside\trole\tdose (U)\tU/mL\treached (%%)\tonset (d)\t"
+                                "peak day\tpeak (%%)\tduration (d)\tnoticed (d)\tresponse (d)"));
     for (size_t i = 0; i < bont_sim_n_targets(sim); i++) {
         const bont_sim_result_t *r = bont_sim_result(sim, i);
-        char on[32], pk[32], pe[32], du[32];
+        char on[32], pk[32], pe[32], du[32], no[32], re[32];
         bont__fmt1(on, sizeof on, r->readouts.onset_day, "-");
         bont__fmt_day(pk, sizeof pk, r->readouts.peak_day, "-");
         bont__fmt1(pe, sizeof pe, r->readouts.peak_effect_pct, "-");
@@ -36,10 +45,12 @@ static int readouts_table(FILE *f, const bont_sim_t *sim, bont__scratch_t *sc)
             snprintf(du, sizeof du, "> %d", days);
         else
             snprintf(du, sizeof du, "-");
-        bont__table_rowf(t, "%s\t%s\t%s\t%.1f\t%.2f\t%s\t%s\t%s\t%s",
+        bont__fmt1(no, sizeof no, r->readouts.noticeable_onset_day, "-");
+        fmt_response(re, sizeof re, r->readouts.response_duration_days, days, "-");
+        bont__table_rowf(t, "%s\t%s\t%s\t%.1f\t%.2f\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s",
                          bont__tx(sc, r->target.muscle), bont__side(r->target.side),
-                         bont__tx(sc, r->target.role), r->dose_ona_u,
-                         r->dose_ona_u / r->target.volume_ml, on, pk, pe, du);
+                         bont__tx(sc, r->target.role), r->dose_ona_u, r->conc_u_per_ml,
+                         100.0 * r->scale, on, pk, pe, du, no, re);
     }
     bont__table_print(t, f, 0);
     bont__table_free(&t);
@@ -74,12 +85,16 @@ int bont_report_sim_text(FILE *f, const bont_sim_t *sim, const bont_plan_t *plan
     if (rc == 0)
         rc = bont__course_table(f, &course, &sc);
     if (rc == 0)
-        fputs(BONT_TR("\nEffect: loss of force (muscles) or of secretion (glands, skin, organs), "
-                      "percent of baseline.\nOnset: first time the effect reaches 25% of its "
-                      "peak. Duration: days from injection until\nthe effect falls below 50% of "
-                      "its peak. Dose: onabotulinumtoxinA-equivalent units through the\nproduct's "
-                      "literature ratio (units of different products are not "
-                      "interchangeable).\n"),
+        fputs(BONT_TR("\nEffect: loss of force (muscles) or of secretion (glands, skin, organs) of "
+                      "the whole structure,\npercent of baseline. Role spread: reached only by "
+                      "toxin spreading from the injected ones.\nU/mL: concentration where the "
+                      "injection fields reach; reached: share of the structure they reach.\n"
+                      "Onset: first time the effect reaches 25% of its peak. Duration: days from "
+                      "injection until\nthe effect falls below 50% of its peak. Noticed: first "
+                      "day the effect reaches the level people\nperceive. Response: days the "
+                      "effect stays at or above the indication's response threshold.\nDose: "
+                      "onabotulinumtoxinA-equivalent units through the product's literature "
+                      "ratio (units of\ndifferent products are not interchangeable).\n"),
               f);
     bont__scratch_free(&sc);
     return bont__stream_rc(f, rc);
@@ -113,6 +128,12 @@ int bont_report_sim_json_write(FILE *f, const bont_sim_t *sim)
         bont__put_json_str(f, r->target.muscle);
         fprintf(f, ", \"side\": \"%s\", \"role\": ", bont__side(r->target.side));
         bont__put_json_str(f, r->target.role);
+        fprintf(f, ", \"dose_ona_u\": ");
+        bont__put_sig6(f, r->dose_ona_u);
+        fprintf(f, ", \"concentration_u_per_ml\": ");
+        bont__put_sig6(f, r->conc_u_per_ml);
+        fprintf(f, ", \"scale\": ");
+        bont__put_sig6(f, r->scale);
         fprintf(f, ",\n   \"day\": [");
         for (int d = 0; d <= days; d++)
             fprintf(f, "%s%d", d ? ", " : "", d);
@@ -128,7 +149,13 @@ int bont_report_sim_json_write(FILE *f, const bont_sim_t *sim)
         bont__put_num1(f, r->readouts.peak_effect_pct);
         fprintf(f, ", \"duration_days\": ");
         bont__put_num1(f, r->readouts.duration_days);
-        fprintf(f, "}}");
+        fprintf(f, ",\n                \"noticeable_onset_day\": ");
+        bont__put_num1(f, r->readouts.noticeable_onset_day);
+        /* null when never reached, or still above at the end (then response_beyond_horizon) */
+        fprintf(f, ", \"response_duration_days\": ");
+        bont__put_num1(f, r->readouts.response_duration_days);
+        fprintf(f, ", \"response_beyond_horizon\": %s}}",
+                isinf(r->readouts.response_duration_days) ? "true" : "false");
     }
     fprintf(f, "\n ],\n \"risks\": []}\n");
     return bont__stream_rc(f, 0);
@@ -143,10 +170,13 @@ int bont_report_sim_csv(FILE *f, const bont_sim_t *sim)
 {
     int days = bont_sim_days(sim);
     fprintf(f, "model,muscle,side,role,day,effect_pct,cmap_pct,onset_day,peak_day,"
-               "peak_effect_pct,duration_days\n");
+               "peak_effect_pct,duration_days,concentration_u_per_ml,scale,noticeable_onset_day,"
+               "response_duration_days\n");
     for (size_t i = 0; i < bont_sim_n_targets(sim); i++) {
         const bont_sim_result_t *r = bont_sim_result(sim, i);
-        char on[32], pe[32], du[32], pk[32];
+        char on[32], pe[32], du[32], pk[32], no[32], re[32];
+        bont__fmt1(no, sizeof no, r->readouts.noticeable_onset_day, "");
+        fmt_response(re, sizeof re, r->readouts.response_duration_days, days, "");
         bont__fmt1(on, sizeof on, r->readouts.onset_day, "");
         bont__fmt1(pe, sizeof pe, r->readouts.peak_effect_pct, "");
         bont__fmt1(du, sizeof du, r->readouts.duration_days, "");
@@ -156,9 +186,9 @@ int bont_report_sim_csv(FILE *f, const bont_sim_t *sim)
             bont__fmt1(e, sizeof e, r->effect_pct[d], "");
             if (r->cmap_pct)
                 bont__fmt1(c, sizeof c, r->cmap_pct[d], "");
-            fprintf(f, "%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s\n", bont_sim_model(sim)->name,
-                    r->target.muscle, bont__side(r->target.side), r->target.role, d, e, c, on, pk,
-                    pe, du);
+            fprintf(f, "%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,%.6g,%.6g,%s,%s\n",
+                    bont_sim_model(sim)->name, r->target.muscle, bont__side(r->target.side),
+                    r->target.role, d, e, c, on, pk, pe, du, r->conc_u_per_ml, r->scale, no, re);
         }
     }
     return bont__stream_rc(f, 0);

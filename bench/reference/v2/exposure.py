@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from refkb import norm, ona_units, side_of
+from refkb import ona_units, side_of
 
 from .model import tissue_of
 
@@ -79,7 +79,7 @@ class Plan:
             self.injections.append(Injection(m, side_of(e.get("side")), ona_units(self.product, units),
                                              e.get("sites", 1), vol, g, e.get("endplate_mm"),
                                              self.serotype))
-        self.indication = norm(doc.get("indication", "research"))
+        self.indication = kb.indication_id(doc.get("indication", "research"))
 
 
 def _sides(nb, target_side):
