@@ -106,16 +106,16 @@ typedef enum bont_pop_readout_t {
  * is NAN ("> horizon"). */
 typedef struct bont_pop_result_t {
     bont_target_t target;   /* role "target" or "spread" */
-    double dose_ona_u;      /* median over patients of the ona-equivalent units acting here */
+    double dose_ona_u;      /* ona-eq units: injected into it (every session), or for a
+                               structure only spread reaches the median over patients of the
+                               units in its compartment (concentration x scale x volume) */
     double *p5, *p50, *p95; /* effect percent per day, days + 1 entries each (pop-owned) */
     double readout_q[BONT_POP_N_READOUTS][BONT_POP_N_QUANTILES];
     bont_readouts_t readouts;     /* the medians (readout_q[.][9]) */
-    const float *peak_effect_pct; /* each patient's peak effect, percent (pop-owned), in the
-                                     simulated tissue: for a spread structure the reached
-                                     layer (bont_risk_assess scales it) */
-    double effect_scale;          /* the whole structure's loss per loss in the simulated tissue
-                                     (1 for injected targets); p5/p50/p95 and the peak-effect
-                                     percentiles are already scaled */
+    const float *peak_effect_pct; /* each patient's peak effect, percent of the whole
+                                     structure (pop-owned) */
+    double effect_scale;          /* 1: the model's effect is the whole structure's (scale x
+                                     e_f, docs/model.md 6.4); kept for callers of v1 */
     double no_effect_pct;         /* share of patients whose whole-structure peak stays below
                                      BONT_POP_EFFECT_MIN_PCT; onset, peak day and duration
                                      percentiles are over the other patients */
@@ -174,7 +174,8 @@ const float *bont_pop_patient_plan_readouts(const bont_pop_t *pop, bont_pop_plan
 /* With opts.trace_patients: patient p's effect percent on days 0..days in result i, or NULL. */
 const float *bont_pop_patient_days(const bont_pop_t *pop, size_t i, size_t p);
 /* With opts.keep_inputs: patient p's parameters, and its doses into result i's structure (one
- * per dose event, ona-eq units, times from the run's first session; output day 0 is at
+ * per dose event: the compartment's concentration and scale, docs/model.md 12.2, with ona_u the
+ * units in the compartment; times from the run's first session; output day 0 is at
  * bont_pop_day0). *n_doses receives the count (at most max are written). BONT_EINVAL without
  * keep_inputs. */
 int bont_pop_patient_inputs(const bont_pop_t *pop, size_t p, size_t i, bont_params_t *params,

@@ -80,6 +80,16 @@ void bont__pop_item_readouts(void *ctx, size_t item, int tid)
         free(with);
         return;
     }
+    /* The dose of an injected structure is what the plan injects into it; of a structure only
+     * spread reaches, the units in its compartment (concentration x reached share x volume),
+     * over the sessions. */
+    const bont_exposure_struct_t *xs = &bont_exposure_structs(r->xl)[r->xmap[j]];
+    if (xs->injected) {
+        res->dose_ona_u = 0.0;
+        for (size_t s = 0; s < r->n_sess; s++)
+            res->dose_ona_u += xs->weight_ona_u * r->sess[s].units_factor;
+        return;
+    }
     float *u = malloc(r->n * sizeof *u);
     if (!u) {
         bont__pop_fail(r, BONT_ENOMEM, "out of memory");
@@ -88,8 +98,8 @@ void bont__pop_item_readouts(void *ctx, size_t item, int tid)
     for (size_t p = 0; p < r->n; p++) {
         double sum = 0.0;
         for (size_t s = 0; s < r->n_sess; s++)
-            sum += r->dose[(j * r->n_sess + s) * r->n_pad + p];
-        u[p] = (float)sum;
+            sum += r->conc[(j * r->n_sess + s) * r->n_pad + p];
+        u[p] = (float)(sum * r->escale[j * r->n_pad + p] * res->target.volume_ml);
     }
     double half = 0.5;
     bont__pop_quantiles_f32(u, r->n, &half, 1, &res->dose_ona_u, r->tb[tid].scratch);

@@ -1,23 +1,32 @@
-/* pop_work.c: the model for one block of virtual patients: their parameters and the units
- * reaching each structure (setup), then per structure the batched kernel (16 patients in float
+/* pop_work.c: the model for one block of virtual patients: their parameters and exposure
+ * (setup), then per structure the batched kernel (16 patients in float
  * lanes) or the scalar engine (model->run per patient), keeping readouts and daily effects. */
 #include <math.h>
 #include <string.h>
 
 #include "model/pop_internal.h"
 
-/* The units patient p's stratum brings to each structure in each session. */
-static const double *patient_doses(const bont__pop_run_t *r, size_t p)
+/* Patient p's exposure (docs/model.md 1.2-1.4, docs/spread.md 1-2): field length from its
+ * parameters, the proximity deviate and one uniform per site (with spread; without, the median
+ * placement), then each simulated structure's concentration in each session (the plan's
+ * exposure times the session's units) and its scale. */
+static void patient_exposure(bont__pop_run_t *r, size_t p, double *xbuf)
 {
-    size_t lo = 0, hi = r->n_combos;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->combos[mid] <= r->combo_key[p])
-            lo = mid;
-        else
-            hi = mid;
+    double *conc = xbuf, *scale = xbuf + r->n_xs, *work = xbuf + 2 * r->n_xs;
+    double *u_site = xbuf + 3 * r->n_xs, z_prox = 0.0;
+    if (r->o.spread) {
+        z_prox = bont_pop_normal(r->o.seed, p, (uint32_t)r->n_var);
+        for (size_t i = 0; i < r->n_sites; i++)
+            u_site[i] = bont__pop_uniform(r->o.seed, p, (uint32_t)(r->n_var + 1 + i));
     }
-    return r->combo_dose + lo * r->n_struct * r->n_sess;
+    bont_spread_exposure(r->xl, r->pp[p].field_length_mm, z_prox, r->o.spread ? u_site : NULL, conc,
+                         scale, work);
+    for (size_t j = 0; j < r->n_struct; j++) {
+        size_t x = r->xmap[j];
+        r->escale[j * r->n_pad + p] = scale[x];
+        for (size_t s = 0; s < r->n_sess; s++)
+            r->conc[(j * r->n_sess + s) * r->n_pad + p] = conc[x] * r->sess[s].units_factor;
+    }
 }
 
 static float *block_imp(const bont__pop_run_t *r, size_t b, size_t event)
@@ -25,8 +34,8 @@ static float *block_imp(const bont__pop_run_t *r, size_t b, size_t event)
     return r->imp + (b * r->n_sess + event) * BONT_POP_IMPULSE(r->grid.n_steps);
 }
 
-/* Block b: each patient's parameters and the units reaching each structure in each dose
- * event; for the batched engine the block's constants and impulse responses. */
+/* Block b: each patient's parameters and exposure; for the batched engine the block's constants
+ * and impulse responses. */
 void bont__pop_item_setup(void *ctx, size_t b, int tid)
 {
     bont__pop_run_t *r = ctx;
@@ -43,10 +52,7 @@ void bont__pop_item_setup(void *ctx, size_t b, int tid)
         for (size_t i = 0; i < r->n_var; i++)
             z[i] = bont_pop_normal(r->o.seed, p, (uint32_t)i);
         bont_variability_apply(r->var, &r->median, z, &r->pp[p]);
-        const double *dose = patient_doses(r, p);
-        for (size_t j = 0; j < r->n_struct; j++)
-            for (size_t s = 0; s < r->n_sess; s++)
-                r->dose[(j * r->n_sess + s) * r->n_pad + p] = dose[j * r->n_sess + s];
+        patient_exposure(r, p, tb->xbuf);
         if (batched)
             bont__pop_block_set_lane(blk, tb->props, r->sero, r->n_sero, l, &r->pp[p]);
     }
@@ -94,14 +100,11 @@ static void kernel_batched(bont__pop_run_t *r, size_t b, bont__pop_thread_buf_t 
     int subs[BONT__POP_MAX_SESSIONS];
     const float *imps[BONT__POP_MAX_SESSIONS];
     for (size_t s = 0; s < r->n_sess; s++) {
-        for (int l = 0; l < BONT__POP_W; l++)
-            conc[s][l] =
-                (float)(r->dose[(j * r->n_sess + s) * r->n_pad + b * BONT__POP_W + (size_t)l] /
-                        t->volume_ml);
-        /* The kernel gives the effect of the simulated tissue (the reached layer of a
-         * structure reached only by spread); r->scale[j] makes it the whole structure's. */
-        for (int l = 0; l < BONT__POP_W; l++)
-            scale[s][l] = 1.0f;
+        for (int l = 0; l < BONT__POP_W; l++) {
+            size_t p = b * BONT__POP_W + (size_t)l;
+            conc[s][l] = (float)r->conc[(j * r->n_sess + s) * r->n_pad + p];
+            scale[s][l] = (float)r->escale[j * r->n_pad + p];
+        }
         steps[s] = r->sess[s].step;
         int sero = r->sero[r->sess[s].channel];
         subs[s] = (sero == BONT_SERO_B || sero == BONT_SERO_F) ? 1 : 0;
@@ -152,14 +155,15 @@ static void kernel_scalar(bont__pop_run_t *r, size_t b, bont__pop_thread_buf_t *
         bont_dose_t doses[BONT__POP_MAX_SESSIONS];
         size_t nd = 0;
         for (size_t s = 0; s < r->n_sess; s++) {
-            double u = r->dose[(j * r->n_sess + s) * r->n_pad + p];
-            if (u > 0.0)
+            double c = r->conc[(j * r->n_sess + s) * r->n_pad + p];
+            double sc = r->escale[j * r->n_pad + p];
+            if (c > 0.0)
                 doses[nd++] =
                     (bont_dose_t){.t_days = r->sess[s].t_days,
                                   .serotype = (bont_serotype_t)r->sero[r->sess[s].channel],
-                                  .ona_u = u,
-                                  .conc_u_per_ml = u / t->volume_ml,
-                                  .scale = 1.0};
+                                  .ona_u = c * sc * t->volume_ml,
+                                  .conc_u_per_ml = c,
+                                  .scale = sc};
         }
         bont_error_t e;
         bont_error_clear(&e);

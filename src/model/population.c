@@ -26,7 +26,8 @@ void bont_pop_free(bont_pop_t **pp)
     free(p->peaks);
     free(p->trace);
     free(p->pp);
-    free(p->dose);
+    free(p->conc);
+    free(p->escale);
     free(p->responders);
     free(p->plan_ro);
     free(p);
@@ -98,16 +99,15 @@ int bont_pop_patient_inputs(const bont_pop_t *pop, size_t p, size_t i, bont_para
         *params = pop->pp[p];
     size_t n = 0;
     for (size_t e = 0; e < pop->n_events; e++) {
-        double u = pop->dose[(i * pop->n_events + e) * pop->n_pad + p];
-        if (u > 0.0 && n < max && doses)
-            /* What the kernel read: the concentration in the simulated tissue, which is the
-             * whole compartment (pop_work.c kernel_batched). */
+        double c = pop->conc[(i * pop->n_events + e) * pop->n_pad + p];
+        double sc = pop->escale[i * pop->n_pad + p];
+        if (c > 0.0 && n < max && doses)
             doses[n] = (bont_dose_t){.t_days = pop->ev_t[e],
                                      .serotype = (bont_serotype_t)pop->ev_sero[e],
-                                     .ona_u = u,
-                                     .conc_u_per_ml = u / pop->res[i].target.volume_ml,
-                                     .scale = 1.0};
-        n += u > 0.0;
+                                     .ona_u = c * sc * pop->res[i].target.volume_ml,
+                                     .conc_u_per_ml = c,
+                                     .scale = sc};
+        n += c > 0.0;
     }
     if (n_doses)
         *n_doses = n;
@@ -162,11 +162,9 @@ static int check_opts(const bont_pop_opts_t *in, bont_pop_opts_t *o, bont_error_
 static int check_memory(const bont__pop_run_t *r, bont_error_t *err)
 {
     double nd = (double)r->o.days + 1, ns = (double)r->n_struct, nev = (double)r->n_sess;
-    double strata = pow(BONT__POP_SPREAD_STRATA, (double)r->n_spread_z);
     double bytes = (double)r->n * nd * 2.0                               /* daily values */
                    + (double)r->n * ns * (BONT_POP_N_READOUTS + 1) * 4.0 /* readouts, peaks */
-                   + (double)r->n_pad * nev * ns * 8.0                   /* doses */
-                   + fmin(strata, (double)r->n_pad) * nev * ns * 8.0     /* doses per stratum */
+                   + (double)r->n_pad * (nev + 1) * ns * 8.0             /* exposure */
                    + (double)r->n_pad * sizeof(bont_params_t);
     if (r->o.engine == BONT_POP_BATCHED)
         bytes += (double)r->n_pad / BONT__POP_W *
@@ -202,7 +200,8 @@ static int alloc_run(bont__pop_run_t *r, bont_error_t *err)
                           (size_t)r->o.days * BONT__POP_SPD_SCALAR + 1;
     bont_pop_t *pop = r->pop;
     r->pp = calloc(r->n_pad, sizeof *r->pp);
-    r->dose = calloc(r->n_struct * r->n_sess * r->n_pad, sizeof *r->dose);
+    r->conc = calloc(r->n_struct * r->n_sess * r->n_pad, sizeof *r->conc);
+    r->escale = calloc(r->n_struct * r->n_pad, sizeof *r->escale);
     bool batched = r->o.engine == BONT_POP_BATCHED;
     if (batched) {
         r->blocks = aligned_calloc(r->n_blocks, sizeof *r->blocks);
@@ -225,7 +224,7 @@ static int alloc_run(bont__pop_run_t *r, bont_error_t *err)
         bont_error_setf(err, NULL, "out of memory");
         return BONT_ENOMEM;
     }
-    bool ok = r->pp && r->dose &&
+    bool ok = r->pp && r->conc && r->escale &&
               (!batched || (r->blocks && r->imp && r->plan_eff && r->resp_count &&
                             pop->responders && pop->plan_ro)) &&
               r->q_eff && r->tb && pop->res && pop->daily && pop->readouts && pop->peaks;
@@ -242,7 +241,8 @@ static int alloc_run(bont__pop_run_t *r, bont_error_t *err)
             ok = tb->s_effect != NULL;
         }
         tb->scratch = calloc(2 * r->n, sizeof *tb->scratch);
-        ok = ok && tb->scratch;
+        tb->xbuf = calloc(3 * r->n_xs + r->n_sites + 1, sizeof *tb->xbuf);
+        ok = ok && tb->scratch && tb->xbuf;
     }
     if (!ok) {
         bont_error_setf(err, NULL, "out of memory for %zu patients", r->n);
@@ -254,21 +254,19 @@ static int alloc_run(bont__pop_run_t *r, bont_error_t *err)
 static void free_run(bont__pop_run_t *r)
 {
     bont__pop_grid_clear(&r->grid);
-    free(r->ona);
     free(r->tg);
     free(r->scale);
     free(r->w_plan);
     free(r->plan_eff);
     free(r->resp_count);
-    free(r->entry_struct);
-    free(r->entry_inj);
+    free(r->xmap);
+    bont_exposure_layout_free(&r->xl);
+    bont_spread_free(&r->own_spread);
     free(r->pp);
-    free(r->dose);
+    free(r->conc);
+    free(r->escale);
     free(r->blocks);
     free(r->imp);
-    free(r->combo_key);
-    free(r->combos);
-    free(r->combo_dose);
     bont__reach_layout_free(&r->reach);
     free(r->q_eff);
 
@@ -280,6 +278,7 @@ static void free_run(bont__pop_run_t *r)
         free(r->tb[t].s_effect);
 
         free(r->tb[t].scratch);
+        free(r->tb[t].xbuf);
     }
     free(r->tb);
 }
@@ -295,9 +294,18 @@ static int assess_risks(bont__pop_run_t *r, bont_error_t *err)
         bont_pop_result_t *res = &r->pop->res[j];
         const bont_muscle_t *m = bont_kb_muscle(r->kb, res->target.muscle);
         bool has = false;
-        rc = bont__risk_assess(R, r->o.spread, m, res->target.side, r->pop->peaks + j * r->n, r->n,
-                               &res->risk, &has);
+        /* The effect, its threshold and reason from risk.c; the share of patients past the
+         * threshold here, because the peaks are already of the whole structure (v2 exposure:
+         * the kernel's effect is scale x e_f, docs/spread.md section 3). */
+        rc = bont__risk_assess(R, r->o.spread, m, res->target.side, NULL, 0, &res->risk, &has);
         res->has_risk = has;
+        if (rc || !has)
+            continue;
+        size_t past = 0;
+        const float *pk = r->pop->peaks + j * r->n;
+        for (size_t p = 0; p < r->n; p++)
+            past += pk[p] >= res->risk.threshold_pct;
+        res->risk.probability = (double)past / (double)r->n;
     }
     bont__risk_reasons_free(&R);
     return rc;
@@ -342,11 +350,6 @@ static int prepare(bont__pop_run_t *r, const bont_kb_t *kb, const bont_plan_t *p
                                     .perceptible_pct = thr->perceptible_pct,
                                     .response_pct = bont_readout_response_pct(thr, ind)};
     r->n_var = bont_variability_n_random(r->var);
-    r->n_spread_z = r->o.spread ? bont_spread_n_random(r->o.spread) : 0;
-    if (r->n_spread_z > BONT__POP_MAX_SPREAD_Z) {
-        bont_error_setf(err, NULL, "the spread model needs more deviates than the engine draws");
-        return BONT_ERANGE;
-    }
     r->n = r->o.n_patients;
     r->n_blocks = (r->n + BONT__POP_W - 1) / BONT__POP_W;
     r->n_pad = r->n_blocks * BONT__POP_W;
@@ -394,12 +397,10 @@ static int run_parallel(bont__pop_run_t *r, bont_error_t *err)
     pool->progress = r->o.progress;
     pool->progress_user = r->o.progress_user;
     bool batched = r->o.engine == BONT_POP_BATCHED;
-    pool->total_work = r->n_combos + r->n_blocks + r->n_struct * (r->n_blocks + day_items) +
-                       ro_items + (batched ? r->n_blocks : 0);
+    pool->total_work = r->n_blocks + r->n_struct * (r->n_blocks + day_items) + ro_items +
+                       (batched ? r->n_blocks : 0);
     bont__pool_start(pool, r->o.threads, err);
-    bont__pool_run(pool, bont__pop_item_spread, r, r->n_combos);
-    if (!bont__pool_failed(pool))
-        bont__pool_run(pool, bont__pop_item_setup, r, r->n_blocks);
+    bont__pool_run(pool, bont__pop_item_setup, r, r->n_blocks);
     for (size_t j = 0; j < r->n_struct && !bont__pool_failed(pool); j++) {
         r->cur = j;
         bont__pool_run(pool, bont__pop_item_kernel, r, r->n_blocks);
@@ -418,9 +419,11 @@ static void keep_inputs(bont__pop_run_t *r)
 {
     bont_pop_t *pop = r->pop;
     pop->pp = r->pp;
-    pop->dose = r->dose;
+    pop->conc = r->conc;
+    pop->escale = r->escale;
     r->pp = NULL;
-    r->dose = NULL;
+    r->conc = NULL;
+    r->escale = NULL;
     pop->n_pad = r->n_pad;
     pop->n_events = r->n_sess;
     for (size_t e = 0; e < r->n_sess; e++) {
@@ -447,8 +450,7 @@ int bont_pop_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_pop_op
         snprintf(err->file, sizeof err->file, "%s", plan->file ? plan->file : "");
     if ((rc = bont__pop_layout_sessions(r, err)) || (rc = bont__pop_layout_structures(r, err)) ||
         (rc = bont__pop_build_grid(r, err)) || (rc = check_memory(r, err)) ||
-        (rc = make_pop(r, err)) || (rc = bont__pop_spread_strata(r, err)) ||
-        (rc = run_parallel(r, err)))
+        (rc = make_pop(r, err)) || (rc = run_parallel(r, err)))
         goto cleanup;
     for (size_t j = 0; j < r->n_struct; j++)
         bont__pop_finish_result(r, j);
