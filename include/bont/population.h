@@ -77,6 +77,9 @@ typedef struct bont_pop_opts_t {
     /* Thresholds of the plan's clinical readouts and responders (borrowed), NULL = embedded
      * data/readout-thresholds.json. */
     const bont_readout_thresholds_t *thresholds;
+    /* Horizon of each structure's peak (peak_effect_pct, risks), days from the plan's session;
+     * 0 = the whole run. */
+    int peak_days;
 } bont_pop_opts_t;
 
 /* Limits: patients, and patients x (days + 1), which sets the memory of the daily percentiles
@@ -147,6 +150,9 @@ typedef struct bont_pop_plan_t {
 typedef enum bont_pop_plan_readout_t {
     BONT_POP_NOTICEABLE_ONSET = 0, /* days; NAN never */
     BONT_POP_RESPONSE_DURATION,    /* days; NAN never a response, INFINITY still above */
+    BONT_POP_PLAN_ONSET,           /* days to 25 % of the plan effect's peak; NAN no effect */
+    BONT_POP_PLAN_PEAK,            /* the plan effect's peak, percent */
+    BONT_POP_PLAN_DURATION,        /* days until below half the peak; NAN not in the horizon */
     BONT_POP_N_PLAN_READOUTS
 } bont_pop_plan_readout_t;
 

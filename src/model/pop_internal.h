@@ -91,7 +91,8 @@ typedef struct bont__pop_run_t {
     bont__reach_layout_t *reach; /* the v1 reach, for the risks' reasons only */
     double t_shift;              /* output day 0 on the grid */
     bont_pop_grid_t grid;
-    size_t k0; /* readouts start here (the plan's session) */
+    size_t k0;         /* readouts start here (the plan's session) */
+    size_t k_peak_end; /* last sample of the structures' peaks (opts.peak_days) */
     /* Per patient and block. */
     bont_params_t *pp; /* n_pad */
     double *conc;      /* n_struct x n_sess x n_pad: U/mL (ona-eq) in the compartment */

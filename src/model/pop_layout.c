@@ -166,5 +166,8 @@ int bont__pop_build_grid(bont__pop_run_t *r, bont_error_t *err)
     for (size_t s = 0; s < r->n_sess; s++)
         r->sess[s].step = bont__pop_grid_index(&r->grid, r->sess[s].t_days);
     r->k0 = bont__pop_grid_index(&r->grid, r->t_shift);
+    r->k_peak_end = r->grid.n_steps;
+    if (r->o.peak_days > 0 && r->o.peak_days < r->o.days)
+        r->k_peak_end = r->grid.day_step[r->o.peak_days];
     return 0;
 }

@@ -122,6 +122,13 @@ static void kernel_batched(bont__pop_run_t *r, size_t b, bont__pop_thread_buf_t 
     float peak[BONT__POP_W];
     bont__pop_readouts(&r->grid, tb->effect, r->k0, r->t_shift, 0.0, 0.0, ro, peak);
     size_t lanes = r->n - b * BONT__POP_W < BONT__POP_W ? r->n - b * BONT__POP_W : BONT__POP_W;
+    if (r->k_peak_end < r->grid.n_steps) /* the peaks within the risk horizon */
+        for (size_t l = 0; l < BONT__POP_W; l++) {
+            float m = 0.0f;
+            for (size_t k = r->k0; k <= r->k_peak_end; k++)
+                m = fmaxf(m, tb->effect[k * BONT__POP_W + l]);
+            peak[l] = m;
+        }
     for (size_t l = 0; l < lanes; l++)
         keep_patient(r, j, b * BONT__POP_W + l, &ro[l], peak[l]);
     keep_days(r, b, tb->effect, r->q_eff);
@@ -209,11 +216,14 @@ void bont__pop_item_plan(void *ctx, size_t b, int tid)
     float peak[BONT__POP_W];
     bont__pop_readouts(&r->grid, e, r->k0, r->t_shift, r->thr_notice, r->thr_resp, ro, peak);
     size_t lanes = r->n - b * BONT__POP_W < BONT__POP_W ? r->n - b * BONT__POP_W : BONT__POP_W;
-    float *on = r->pop->plan_ro + (size_t)BONT_POP_NOTICEABLE_ONSET * r->n;
-    float *du = r->pop->plan_ro + (size_t)BONT_POP_RESPONSE_DURATION * r->n;
+    float *ro_out = r->pop->plan_ro;
     for (size_t l = 0; l < lanes; l++) {
-        on[b * BONT__POP_W + l] = (float)ro[l].noticeable_onset_day;
-        du[b * BONT__POP_W + l] = (float)ro[l].response_duration_days;
+        size_t p = b * BONT__POP_W + l;
+        ro_out[BONT_POP_NOTICEABLE_ONSET * r->n + p] = (float)ro[l].noticeable_onset_day;
+        ro_out[BONT_POP_RESPONSE_DURATION * r->n + p] = (float)ro[l].response_duration_days;
+        ro_out[BONT_POP_PLAN_ONSET * r->n + p] = (float)ro[l].onset_day;
+        ro_out[BONT_POP_PLAN_PEAK * r->n + p] = (float)ro[l].peak_effect_pct;
+        ro_out[BONT_POP_PLAN_DURATION * r->n + p] = (float)ro[l].duration_days;
     }
     uint8_t *cnt = r->resp_count + b * ((size_t)r->o.days + 1);
     const float thr = (float)r->thr_resp;

@@ -142,6 +142,11 @@ static int check_opts(const bont_pop_opts_t *in, bont_pop_opts_t *o, bont_error_
                         BONT_POP_MAX_PATIENTS, o->n_patients);
         return BONT_ERANGE;
     }
+    if (o->peak_days < 0) {
+        bont_error_setf(err, "peak_days", "the peaks' horizon must be >= 0 days (got %d)",
+                        o->peak_days);
+        return BONT_ERANGE;
+    }
     if (o->days < 1 || o->days > 3650) {
         bont_error_setf(err, "days", "days must be 1..3650 (got %d)", o->days);
         return BONT_ERANGE;
