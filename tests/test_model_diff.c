@@ -10,6 +10,7 @@
 
 #include "bont/model.h"
 #include "bont/plan.h"
+#include "bont/population.h"
 #include "bont/spread.h"
 #include "test.h"
 
@@ -280,4 +281,76 @@ TEST_TIMEOUT(differential_exposure_with_deviates, 600)
     bont_spread_free(&sp);
     bont_kb_free(&kb);
     json_decref(j);
+}
+
+/* ---- The risk engine (12.8.5) -----------------------------------------------------------------
+ */
+
+/* The C engine (bont simulate --patients, the engine of bont check) against the reference's
+ * bont_v2.py patients with different random numbers: each side effect's risk over the
+ * structures carrying it differs by no more than the two 95 % intervals' half-widths combined. */
+TEST_TIMEOUT(differential_risk_engine, 600)
+{
+    if (!have_scipy())
+        return;
+    static const char *const plans[] = {"glabellar_lines", "cervical_dystonia", "chronic_migraine",
+                                        "forehead_lines"};
+    bont_kb_t *kb = NULL;
+    bont_spread_t *sp = NULL;
+    bont_error_t err;
+    int rc = bont_kb_load(&kb, &err);
+    if (rc == 0)
+        rc = bont_spread_load(&sp, &err);
+    CHECK_MSG(rc == 0, "load: %s", err.message);
+    size_t compared = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof plans / sizeof plans[0]; i++) {
+        char cmd[512], path[256];
+        snprintf(path, sizeof path, "examples/%s.json", plans[i]);
+        snprintf(cmd, sizeof cmd,
+                 "/usr/bin/python3 bench/reference/bont_v2.py patients %s --patients %d "
+                 "--seed 11 --days %d",
+                 path, BONT_RISK_CHECK_PATIENTS, BONT_RISK_HORIZON_DAYS);
+        json_t *ref = reference(cmd);
+        bont_plan_t *plan = NULL;
+        bont_pop_t *pop = NULL;
+        bont_risk_t *r = NULL;
+        size_t n = 0;
+        bont_pop_opts_t o = {.n_patients = BONT_RISK_CHECK_PATIENTS,
+                             .seed = BONT_RISK_CHECK_SEED,
+                             .days = BONT_RISK_HORIZON_DAYS,
+                             .spread = sp};
+        int prc = bont_plan_load(kb, path, &plan, &err);
+        if (prc == 0)
+            prc = bont_pop_run(kb, plan, &o, &pop, &err);
+        if (prc == 0)
+            prc = bont_pop_effect_risks(pop, &r, &n, &err);
+        CHECK_MSG(prc == 0, "%s: %s", plans[i], err.message);
+        json_t *risks = json_object_get(ref, "risks");
+        CHECK_MSG(prc || json_object_size(risks) == n, "%s: %zu side effects, reference %zu",
+                  plans[i], n, json_object_size(risks));
+        for (size_t k = 0; k < n; k++) {
+            json_t *e = json_object_get(risks, r[k].effect);
+            json_t *ci = json_object_get(e, "ci95_pct");
+            CHECK_MSG(e != NULL, "%s: %s not in the reference", plans[i], r[k].effect);
+            if (!e)
+                continue;
+            double p_ref = json_number_value(json_object_get(e, "probability_pct"));
+            double h_ref = (json_number_value(json_array_get(ci, 1)) -
+                            json_number_value(json_array_get(ci, 0))) /
+                           2.0;
+            double p_c = 100.0 * r[k].probability;
+            double h_c = 100.0 * (r[k].ci95_hi - r[k].ci95_lo) / 2.0;
+            CHECK_MSG(fabs(p_c - p_ref) <= h_c + h_ref + 0.01,
+                      "%s %s: C %.2f %% (+-%.2f), reference %.2f %% (+-%.2f)", plans[i],
+                      r[k].effect, p_c, h_c, p_ref, h_ref);
+            compared++;
+        }
+        free(r);
+        bont_pop_free(&pop);
+        bont_plan_free(&plan);
+        json_decref(ref);
+    }
+    printf("    risk engine against the reference: %zu side-effect risks compared\n", compared);
+    bont_spread_free(&sp);
+    bont_kb_free(&kb);
 }

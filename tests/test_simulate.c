@@ -47,15 +47,20 @@ TEST(simulate_json_contract)
     CHECK_INT(json_integer_value(json_object_get(j, "days")), 30);
     CHECK_INT(json_integer_value(json_object_get(j, "patients")), 1);
     CHECK(json_is_array(json_object_get(j, "risks")));
+    /* The three injected structures first, then those reached by spread (docs/spread.md 1). */
     json_t *ms = json_object_get(j, "muscles");
-    CHECK_INT(json_array_size(ms), 3);
+    CHECK(json_array_size(ms) > 3);
     size_t i;
     json_t *m;
     json_array_foreach(ms, i, m)
     {
         CHECK(json_is_string(json_object_get(m, "muscle")));
         CHECK(json_is_string(json_object_get(m, "side")));
-        CHECK_STR(json_string_value(json_object_get(m, "role")), "target");
+        CHECK_STR(json_string_value(json_object_get(m, "role")), i < 3 ? "target" : "spread");
+        CHECK((json_number_value(json_object_get(m, "dose_ona_u")) > 0) == (i < 3));
+        CHECK(json_number_value(json_object_get(m, "concentration_u_per_ml")) > 0);
+        double scale = json_number_value(json_object_get(m, "scale"));
+        CHECK(scale > 0 && scale <= 1);
         json_t *day = json_object_get(m, "day"), *e = json_object_get(m, "effect_pct"),
                *c = json_object_get(m, "cmap_pct");
         CHECK_INT(json_array_size(day), 31);
@@ -68,6 +73,9 @@ TEST(simulate_json_contract)
         CHECK(json_is_integer(json_object_get(ro, "peak_day")));
         CHECK(json_is_number(json_object_get(ro, "peak_effect_pct")));
         CHECK(json_object_get(ro, "duration_days") != NULL);
+        CHECK(json_object_get(ro, "noticeable_onset_day") != NULL);
+        CHECK(json_object_get(ro, "response_duration_days") != NULL);
+        CHECK(json_is_boolean(json_object_get(ro, "response_beyond_horizon")));
     }
     CHECK_STR(json_string_value(json_object_get(json_array_get(ms, 0), "side")), "midline");
     json_decref(j);
@@ -90,14 +98,16 @@ TEST(simulate_csv_text_svg)
     int lines = 0;
     for (char *p = out; *p; p++)
         lines += *p == '\n';
-    CHECK_INT(lines, 1 + 8 * 21); /* header + 8 muscles x days 0..20 */
+    /* header + structures (8 injected and those reached by spread) x days 0..20 */
+    CHECK_MSG((lines - 1) % 21 == 0 && lines > 1 + 8 * 21, "%d lines", lines);
     const char *header = "model,muscle,side,role,day,effect_pct,cmap_pct,";
     CHECK(strncmp(out, header, strlen(header)) == 0);
     free(out);
 
     out = run("simulate examples/glabellar_lines.json", &st);
     CHECK_INT(st, 0);
-    CHECK(strstr(out, "onset (d)") && strstr(out, "peak effect (%)") && strstr(out, "procerus"));
+    CHECK(strstr(out, "onset (d)") && strstr(out, "peak (%)") && strstr(out, "noticed (d)") &&
+          strstr(out, "response (d)") && strstr(out, "procerus"));
     free(out);
 
     char svg[] = "/tmp/bont-test-svg-XXXXXX";

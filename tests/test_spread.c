@@ -1,6 +1,7 @@
 /* test_spread.c: spread shares, needle placement and side-effect risk (include/bont/spread.h,
  * docs/model.md sections Spread and Side-effect risk). */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,12 +56,51 @@ static bont_plan_t *plan_one(const fixture_t *f, const char *product, const char
     return plan;
 }
 
-static double spread_total(const bont_reach_t *r, size_t n)
+/* One patient's exposure of a plan: structures and their concentration and scale (caller frees
+ * *conc, which also holds the scales after n entries). */
+typedef struct expo_t {
+    bont_exposure_layout_t *L;
+    const bont_exposure_struct_t *st;
+    size_t n;
+    double *conc, *scale, *work;
+} expo_t;
+
+static int expo_new(const fixture_t *f, const bont_plan_t *plan, expo_t *e)
 {
-    double s = 0.0;
-    for (size_t k = 0; k < n; k++)
-        s += r[k].spread ? r[k].share : 0.0;
-    return s;
+    memset(e, 0, sizeof *e);
+    bont_params_t p;
+    bont_error_t err;
+    int rc = bont_params_load(&p, &err);
+    if (rc == 0)
+        rc = bont_exposure_layout_new(plan, f->sp, &p, &e->L, &err);
+    CHECK_MSG(rc == 0, "exposure: %s", err.message);
+    if (rc)
+        return rc;
+    e->st = bont_exposure_structs(e->L);
+    e->n = bont_exposure_n_structs(e->L);
+    e->conc = calloc(3 * e->n + 1, sizeof *e->conc);
+    e->scale = e->conc + e->n;
+    e->work = e->conc + 2 * e->n;
+    return 0;
+}
+
+/* The exposure of the patient with field length field_mm, deviates z_prox and u_site. */
+static void expo_eval(expo_t *e, double field_mm, double z_prox, const double *u_site)
+{
+    bont_spread_exposure(e->L, field_mm, z_prox, u_site, e->conc, e->scale, e->work);
+}
+
+static void expo_free(expo_t *e)
+{
+    free(e->conc);
+    bont_exposure_layout_free(&e->L);
+}
+
+/* The median field length. */
+static double field_mm(void)
+{
+    bont_params_t p;
+    return bont_params_load(&p, NULL) == 0 ? p.field_length_mm : 0.0;
 }
 
 TEST(spread_params_load_and_fields)
@@ -115,59 +155,46 @@ TEST(tissue_of_atlas_structures)
     teardown(&f);
 }
 
-/* The contract: same z, same shares; the set of structures never depends on z; shares are
- * fractions that add up to at most the dose. */
-TEST(spread_reach_is_deterministic_and_fixed)
+/* The contract (docs/spread.md section 4): same deviates, same exposure; the set and order of the
+ * structures never depend on the deviates; concentrations are >= 0 and scales fractions. */
+TEST(spread_exposure_is_deterministic_and_fixed)
 {
     fixture_t f;
     bont_plan_t *plan = NULL;
-    if (setup(&f) == 0 && (plan = plan_one(&f, "onabotulinumtoxinA", "sternocleidomastoid", "left",
-                                           60, 2, 2, "palpation", -1))) {
-        bont_error_t err;
-        bont_reach_t *a = NULL, *b = NULL, *m = NULL;
-        size_t na = 0, nb = 0, nm = 0;
-        double z[2] = {1.3, -0.7};
-        CHECK(bont_spread_reach(f.kb, plan, f.sp, z, &a, &na, &err) == 0);
-        CHECK(bont_spread_reach(f.kb, plan, f.sp, z, &b, &nb, &err) == 0);
-        CHECK(bont_spread_reach(f.kb, plan, f.sp, NULL, &m, &nm, &err) == 0);
-        CHECK_INT(na, nb);
-        CHECK_INT(na, nm);
-        CHECK(a && b && memcmp(a, b, na * sizeof *a) == 0);
-        double total_a = 0.0, total_m = 0.0;
-        for (size_t k = 0; a && m && k < na; k++) {
-            CHECK(a[k].muscle == m[k].muscle && a[k].side == m[k].side);
-            CHECK(a[k].spread == m[k].spread && a[k].injection == m[k].injection);
-            CHECK(a[k].volume_ml == m[k].volume_ml);
-            CHECK(a[k].share >= 0.0 && a[k].share <= 1.0);
-            CHECK(a[k].effect_scale > 0.0 && a[k].effect_scale <= 1.0);
-            total_a += a[k].share;
-            total_m += m[k].share;
-        }
-        CHECK(total_a <= 1.0 + 1e-12 && total_m <= 1.0 + 1e-12);
-        CHECK(m && !m[0].spread && m[0].share > 0.5); /* most stays in the target */
-        CHECK(m && strcmp(m[0].muscle->id, "sternocleidomastoid") == 0);
+    expo_t e;
+    if (setup(&f) == 0 &&
+        (plan = plan_one(&f, "onabotulinumtoxinA", "sternocleidomastoid", "left", 60, 2, 2,
+                         "palpation", -1)) &&
+        expo_new(&f, plan, &e) == 0) {
+        CHECK_INT((int)bont_exposure_n_sites(e.L), 2);
+        double u[2] = {0.001, 0.7}, *a = malloc(2 * e.n * sizeof *a);
+        expo_eval(&e, field_mm(), 1.3, u);
+        memcpy(a, e.conc, 2 * e.n * sizeof *a);
+        expo_eval(&e, field_mm(), 1.3, u);
+        CHECK(memcmp(a, e.conc, 2 * e.n * sizeof *a) == 0);
+        for (size_t k = 0; k < e.n; k++)
+            CHECK(e.conc[k] >= 0.0 && e.scale[k] >= 0.0 && e.scale[k] <= 1.0);
+        CHECK(e.st[0].injected && strcmp(e.st[0].muscle->id, "sternocleidomastoid") == 0);
+        CHECK(e.st[0].weight_ona_u == 60.0);
         /* The atlas lists the pharynx among SCM's neighbours: reached by spread only. */
         bool pharynx = false;
-        for (size_t k = 0; m && k < nm; k++)
-            if (strcmp(m[k].muscle->id, "pharyngeal_constrictors") == 0)
-                pharynx = m[k].spread && m[k].side == BONT_SIDE_NONE && m[k].volume_ml < 25.0;
+        for (size_t k = 0; k < e.n; k++)
+            if (strcmp(e.st[k].muscle->id, "pharyngeal_constrictors") == 0)
+                pharynx = !e.st[k].injected && e.st[k].side == BONT_SIDE_NONE &&
+                          e.st[k].weight_ona_u == 0.0;
         CHECK(pharynx);
-        /* Extreme deviates: still the same set. */
-        double zz[2] = {-6.0, 6.0};
-        bont_reach_t *x = NULL;
-        size_t nx = 0;
-        CHECK(bont_spread_reach(f.kb, plan, f.sp, zz, &x, &nx, &err) == 0);
-        CHECK_INT(nx, nm);
-        free(x);
+        /* The median: most of the dose acts in the target. */
+        expo_eval(&e, field_mm(), 0.0, NULL);
+        for (size_t k = 1; k < e.n; k++)
+            CHECK(e.conc[k] < e.conc[0]);
         free(a);
-        free(b);
-        free(m);
+        expo_free(&e);
     }
     bont_plan_free(&plan);
     teardown(&f);
 }
 
-/* Both sides of a sided neighbour of a midline target; injected structures are not "spread". */
+/* Both sides of a sided neighbour of a midline target; injected structures keep their role. */
 TEST(spread_sides_and_roles)
 {
     fixture_t f;
@@ -180,89 +207,78 @@ TEST(spread_sides_and_roles)
                            "\"units\": 8, \"sites\": 2}]}";
         bont_plan_t *plan = NULL;
         bont_error_t err;
+        expo_t e;
         CHECK(bont_plan_parse(f.kb, text, strlen(text), "t.json", &plan, &err) == 0);
-        bont_reach_t *r = NULL;
-        size_t n = 0;
-        if (plan && bont_spread_reach(f.kb, plan, f.sp, NULL, &r, &n, &err) == 0) {
+        if (plan && expo_new(&f, plan, &e) == 0) {
             int corr_left = 0, corr_right = 0;
-            for (size_t k = 0; k < n; k++) {
-                if (r[k].injection != 0 || strcmp(r[k].muscle->id, "corrugator_supercilii") != 0)
+            for (size_t k = 0; k < e.n; k++) {
+                if (strcmp(e.st[k].muscle->id, "corrugator_supercilii") != 0)
                     continue;
-                if (r[k].side == BONT_SIDE_LEFT) {
+                if (e.st[k].side == BONT_SIDE_LEFT) {
                     corr_left++;
-                    CHECK(!r[k].spread); /* injected by the second entry */
-                    CHECK(r[k].effect_scale == 1.0);
+                    CHECK(e.st[k].injected && k == 1); /* injected by the second entry */
                 }
-                if (r[k].side == BONT_SIDE_RIGHT) {
+                if (e.st[k].side == BONT_SIDE_RIGHT) {
                     corr_right++;
-                    CHECK(r[k].spread);
+                    CHECK(!e.st[k].injected && e.st[k].source == 0); /* from the procerus */
                 }
             }
             CHECK_INT(corr_left, 1);
             CHECK_INT(corr_right, 1);
-            bont_target_t t;
-            CHECK(bont_spread_target(&r[1], &t, &err) == 0);
-            CHECK_STR(t.role, r[1].spread ? "spread" : "target");
-            CHECK(t.volume_ml == r[1].volume_ml);
+            CHECK_INT((int)bont_exposure_n_sites(e.L), 3);
+            expo_free(&e);
         }
-        free(r);
         bont_plan_free(&plan);
     }
     teardown(&f);
 }
 
-/* Median peak effect of the target and the summed spread shares for one plan. */
-static void target_and_spread(const fixture_t *f, const bont_plan_t *plan, double *target_pct,
-                              double *spread_share, double *mean_target_pct)
+/* Mean over many patients (stratified site uniforms, no proximity deviate) of the target's
+ * concentration and of the neighbours' summed concentration. */
+static void mean_exposure(const fixture_t *f, const bont_plan_t *plan, double *target,
+                          double *neighbours)
 {
-    bont_error_t err;
-    bont_reach_t *r = NULL, *st = NULL;
-    size_t n = 0, ns = 0, np = 0;
-    float *pk = NULL;
-    *target_pct = *spread_share = *mean_target_pct = NAN;
-    if (bont_spread_reach(f->kb, plan, f->sp, NULL, &r, &n, &err) == 0)
-        *spread_share = spread_total(r, n);
-    bont_risk_opts_t one = {.n_patients = 1};
-    if (bont_risk_plan_peaks(f->kb, plan, f->sp, &one, &st, &pk, &ns, &np, &err) == 0)
-        *target_pct = pk[0];
-    free(st);
-    free(pk);
-    bont_risk_opts_t many = {.n_patients = 400, .seed = 7};
-    if (bont_risk_plan_peaks(f->kb, plan, f->sp, &many, &st, &pk, &ns, &np, &err) == 0) {
-        double s = 0.0;
-        for (size_t p = 0; p < np; p++)
-            s += pk[p];
-        *mean_target_pct = s / (double)np;
+    expo_t e;
+    *target = *neighbours = NAN;
+    if (expo_new(f, plan, &e))
+        return;
+    size_t ns = bont_exposure_n_sites(e.L), n = 4000;
+    double *u = malloc(ns * sizeof *u), t = 0.0, nb = 0.0;
+    for (size_t p = 0; p < n; p++) {
+        for (size_t s = 0; s < ns; s++) /* a lattice: every patient's sites in distinct strata */
+            u[s] = fmod(((double)p + 0.5) / (double)n + 0.618033988749895 * (double)s, 1.0);
+        expo_eval(&e, field_mm(), 0.0, u);
+        t += e.conc[0];
+        for (size_t k = 1; k < e.n; k++)
+            nb += e.conc[k];
     }
-    free(st);
-    free(pk);
-    free(r);
+    *target = t / (double)n;
+    *neighbours = nb / (double)n;
+    free(u);
+    expo_free(&e);
 }
 
-/* Done-when of issue 4: guided injection gives a larger target effect and a smaller spread than
- * palpation at the same dose. */
+/* Done-when of issue 4, in v2 terms (docs/spread.md section 2): guided injections are misplaced
+ * less often than palpation, so on average the target gets more of the dose and the neighbours
+ * less. */
 TEST(spread_guided_beats_palpation)
 {
     fixture_t f;
     if (setup(&f) == 0) {
         static const char *const guided[] = {"ultrasound", "emg", "stimulation"};
-        /* Flexor carpi radialis 20 U: a forearm muscle, dose below saturation. */
         bont_plan_t *palp = plan_one(&f, "onabotulinumtoxinA", "flexor_carpi_radialis", "right", 20,
-                                     1, 2, "palpation", -1);
-        double tp = 0, sp_p = 0, mp = 0;
+                                     2, 2, "palpation", -1);
+        double tp = 0, np = 0;
         if (palp)
-            target_and_spread(&f, palp, &tp, &sp_p, &mp);
+            mean_exposure(&f, palp, &tp, &np);
         for (size_t g = 0; g < 3; g++) {
             bont_plan_t *plan = plan_one(&f, "onabotulinumtoxinA", "flexor_carpi_radialis", "right",
-                                         20, 1, 2, guided[g], -1);
-            double tg = 0, sp_g = 0, mg = 0;
+                                         20, 2, 2, guided[g], -1);
+            double tg = 0, ng = 0;
             if (plan)
-                target_and_spread(&f, plan, &tg, &sp_g, &mg);
-            CHECK_MSG(tg > tp + 5.0, "%s: target %.1f %% vs palpation %.1f %%", guided[g], tg, tp);
-            CHECK_MSG(mg > mp + 5.0, "%s: mean target %.1f %% vs palpation %.1f %%", guided[g], mg,
-                      mp);
-            CHECK_MSG(sp_g < 0.9 * sp_p, "%s: spread %.4f vs palpation %.4f", guided[g], sp_g,
-                      sp_p);
+                mean_exposure(&f, plan, &tg, &ng);
+            CHECK_MSG(tg > tp, "%s: target %.4f U/mL vs palpation %.4f", guided[g], tg, tp);
+            CHECK_MSG(ng < np, "%s: neighbours %.4f U/mL vs palpation %.4f", guided[g], ng, np);
             bont_plan_free(&plan);
         }
         bont_plan_free(&palp);
@@ -270,91 +286,77 @@ TEST(spread_guided_beats_palpation)
     teardown(&f);
 }
 
-/* Kim 2003: the same dose in 0.5 mL weakens the target more than in 0.1 mL; Lapatki 2011 and
- * Shaari & Sanders 1993: farther from the endplate band, less effect. */
+/* Kim 2003: the same dose in a larger volume reaches more of the target (a larger field);
+ * Lapatki 2011: farther from the endplate band, less of the dose acts in
+ * the target's terminals. */
 TEST(spread_volume_and_endplate)
 {
     fixture_t f;
     if (setup(&f) == 0) {
-        /* 20 U in one site, 5 times the volume as in Kim's 0.1 vs 0.5 mL: 0.2 mL (100 U + 1 mL)
-         * against 1 mL (100 U + 5 mL). */
         bont_plan_t *small = plan_one(&f, "onabotulinumtoxinA", "flexor_carpi_radialis", "right",
                                       20, 1, 1, "palpation", -1);
         bont_plan_t *large = plan_one(&f, "onabotulinumtoxinA", "flexor_carpi_radialis", "right",
                                       20, 1, 5, "palpation", -1);
-        double ts = 0, ss = 0, ms = 0, tl = 0, sl = 0, ml = 0;
-        if (small && large) {
-            target_and_spread(&f, small, &ts, &ss, &ms);
-            target_and_spread(&f, large, &tl, &sl, &ml);
-            CHECK_MSG(tl > ts, "0.5 mL %.1f %% vs 0.1 mL %.1f %%", tl, ts);
-            CHECK_MSG(sl > ss, "the field widens with volume: %.4f vs %.4f", sl, ss);
+        expo_t es, el;
+        if (small && large && expo_new(&f, small, &es) == 0) {
+            if (expo_new(&f, large, &el) == 0) {
+                expo_eval(&es, field_mm(), 0.0, NULL);
+                expo_eval(&el, field_mm(), 0.0, NULL);
+                CHECK_MSG(el.scale[0] > es.scale[0], "reached: 1 mL %.3f vs 0.2 mL %.3f",
+                          el.scale[0], es.scale[0]);
+                expo_free(&el);
+            }
+            expo_free(&es);
         }
         bont_plan_free(&small);
         bont_plan_free(&large);
         double prev = 1e9;
-        for (int mm = 0; mm <= 30; mm += 10) {
+        for (int mm = 0; mm <= 40; mm += 10) {
             bont_plan_t *p = plan_one(&f, "onabotulinumtoxinA", "flexor_carpi_radialis", "right",
                                       20, 1, 2, "stimulation", mm);
-            bont_reach_t *r = NULL;
-            size_t n = 0;
-            bont_error_t err;
-            if (p && bont_spread_reach(f.kb, p, f.sp, NULL, &r, &n, &err) == 0) {
-                CHECK_MSG(r[0].share <= prev, "%d mm: %.3f", mm, r[0].share);
-                prev = r[0].share;
+            expo_t e;
+            if (p && expo_new(&f, p, &e) == 0) {
+                expo_eval(&e, field_mm(), 0.0, NULL);
+                CHECK_MSG(e.conc[0] <= prev * (1 + 1e-12), "%d mm: %.4f U/mL", mm, e.conc[0]);
+                CHECK_MSG(mm < 20 || e.conc[0] < 0.9 * prev, "%d mm: %.4f U/mL", mm, e.conc[0]);
+                prev = e.conc[0];
+                expo_free(&e);
             }
-            free(r);
             bont_plan_free(&p);
         }
-        /* 20 mm against 30 mm: Lapatki's 46 % less per cm (nearer the band the share is capped by
-         * what spread leaves in the target). */
-        bont_plan_t *p10 = plan_one(&f, "onabotulinumtoxinA", "flexor_carpi_radialis", "right", 20,
-                                    1, 2, "stimulation", 20);
-        bont_plan_t *p20 = plan_one(&f, "onabotulinumtoxinA", "flexor_carpi_radialis", "right", 20,
-                                    1, 2, "stimulation", 30);
-        bont_reach_t *r10 = NULL, *r20 = NULL;
-        size_t n10 = 0, n20 = 0;
-        bont_error_t err;
-        if (p10 && p20 && bont_spread_reach(f.kb, p10, f.sp, NULL, &r10, &n10, &err) == 0 &&
-            bont_spread_reach(f.kb, p20, f.sp, NULL, &r20, &n20, &err) == 0)
-            CHECK_REL(r20[0].share / r10[0].share, 0.54, 0.02);
-        free(r10);
-        free(r20);
-        bont_plan_free(&p10);
-        bont_plan_free(&p20);
     }
     teardown(&f);
 }
 
-/* No serotype difference in spread (Eleopra 2004): the same geometry gives the same shares for
- * a type A and a type B product. */
+/* No serotype difference in spread (Eleopra 2004): at the same volume per site, a type A and a
+ * type B plan expose the same structures in proportion to their onabotulinumtoxinA-equivalent
+ * units. */
 TEST(spread_no_serotype_difference)
 {
     fixture_t f;
     if (setup(&f) == 0) {
+        /* Myobloc is a ready-made 5000 U/mL solution: 2500 U are 0.5 mL, as 50 U of Botox in
+         * 1 mL of diluent per 100 U. */
         bont_plan_t *a =
-            plan_one(&f, "onabotulinumtoxinA", "splenius_capitis", "right", 50, 2, 2, "emg", -1);
+            plan_one(&f, "onabotulinumtoxinA", "splenius_capitis", "right", 50, 2, 1, "emg", -1);
         bont_plan_t *b =
             plan_one(&f, "rimabotulinumtoxinB", "splenius_capitis", "right", 2500, 2, 0, "emg", -1);
-        bont_reach_t *ra = NULL, *rb = NULL;
-        size_t na = 0, nb = 0;
-        bont_error_t err;
-        if (a && b && bont_spread_reach(f.kb, a, f.sp, NULL, &ra, &na, &err) == 0 &&
-            bont_spread_reach(f.kb, b, f.sp, NULL, &rb, &nb, &err) == 0) {
-            CHECK_INT(na, nb);
-            /* Myobloc is a ready-made 5000 U/mL solution: 0.5 mL against 1 mL of Botox here,
-             * so compare plans with the same volume per site. */
-            bont_plan_t *a2 = plan_one(&f, "onabotulinumtoxinA", "splenius_capitis", "right", 50, 2,
-                                       1, "emg", -1);
-            bont_reach_t *r2 = NULL;
-            size_t n2 = 0;
-            if (a2 && bont_spread_reach(f.kb, a2, f.sp, NULL, &r2, &n2, &err) == 0)
-                for (size_t k = 0; k < n2 && k < nb; k++)
-                    CHECK_REL(r2[k].share, rb[k].share, 1e-12);
-            free(r2);
-            bont_plan_free(&a2);
+        expo_t ea, eb;
+        if (a && b && expo_new(&f, a, &ea) == 0) {
+            if (expo_new(&f, b, &eb) == 0) {
+                CHECK_INT((int)ea.n, (int)eb.n);
+                CHECK(bont_exposure_serotype(eb.L) == BONT_SERO_B);
+                expo_eval(&ea, field_mm(), 0.0, NULL);
+                expo_eval(&eb, field_mm(), 0.0, NULL);
+                double ra = bont_exposure_total_ona_u(ea.L), rb = bont_exposure_total_ona_u(eb.L);
+                for (size_t k = 0; k < ea.n && k < eb.n; k++) {
+                    CHECK_REL(ea.conc[k] / ra, eb.conc[k] / rb, 1e-12);
+                    CHECK_REL(ea.scale[k], eb.scale[k], 1e-12);
+                }
+                expo_free(&eb);
+            }
+            expo_free(&ea);
         }
-        free(ra);
-        free(rb);
         bont_plan_free(&a);
         bont_plan_free(&b);
     }
@@ -371,25 +373,17 @@ TEST(spread_risk_assess_threshold_and_reason)
         const bont_muscle_t *scm = bont_kb_muscle(f.kb, "sternocleidomastoid");
         const bont_muscle_t *plat = bont_kb_muscle(f.kb, "platysma");
         double thr = bont_spread_threshold_pct(f.sp, "dysphagia");
-        /* Peaks are the reached layer's; the threshold is on the whole structure. */
-        bont_reach_t *r = NULL;
-        size_t n = 0;
-        double scale = 0.0;
-        bont_error_t err;
-        if (bont_spread_reach(f.kb, plan, f.sp, NULL, &r, &n, &err) == 0)
-            for (size_t k = 0; k < n; k++)
-                if (r[k].muscle == ph)
-                    scale = r[k].effect_scale;
-        free(r);
-        CHECK(scale > 0.0 && scale < 1.0);
-        float peaks[4] = {0.0f, (float)(thr / scale * 1.001), (float)(thr / scale * 0.5), 100.0f};
+        /* Peaks are of the whole structure (v2: effect = scale x e_f). */
+        float peaks[4] = {0.0f, (float)(thr * 1.001), (float)(thr * 0.5), 100.0f};
         bont_risk_t risk;
         bool has = false;
+        bont_error_t err;
         CHECK(bont_risk_assess(f.kb, plan, f.sp, ph, BONT_SIDE_NONE, peaks, 4, &risk, &has, &err) ==
               0);
         CHECK(has);
         CHECK_STR(risk.effect, "dysphagia");
         CHECK_REL(risk.probability, 0.5, 1e-12);
+        CHECK(risk.ci95_lo < 0.5 && risk.ci95_hi > 0.5);
         CHECK(risk.threshold_pct == thr);
         CHECK_MSG(strstr(risk.reason, "sternocleidomastoid 60 U left") != NULL &&
                       strstr(risk.reason, "mL per site") != NULL,
@@ -406,57 +400,51 @@ TEST(spread_risk_assess_threshold_and_reason)
     teardown(&f);
 }
 
-/* Reproducible per seed; the dose raises the risk; a product without a unit ratio is refused. */
-TEST(spread_risk_plan_reproducible)
+/* The probability of one side effect in bont check's risks (largest over its structures). */
+static double check_risk(const fixture_t *f, const char *path, const char *effect)
+{
+    bont_plan_t *plan = NULL;
+    bont_error_t err;
+    bont_risk_list_t r;
+    double p = -1.0;
+    CHECK(bont_plan_load(f->kb, path, &plan, &err) == 0);
+    if (plan && bont_risk_check(f->kb, plan, f->sp, 2, &r, &err) == 0) {
+        for (size_t i = 0; i < r.n; i++)
+            if (strcmp(r.risks[i].effect, effect) == 0 && r.risks[i].probability > p)
+                p = r.risks[i].probability;
+        bont_risk_list_clear(&r);
+    }
+    bont_plan_free(&plan);
+    return p;
+}
+
+/* Reproducible; the dose raises the risk of dysphagia (Poewe 1998); ultrasound keeps the
+ * injectate in the SCM (Muscle Nerve 2012;46:535); a product without a unit ratio gets a
+ * reason instead of risks. */
+TEST_TIMEOUT(spread_risk_check_dose_and_guidance, 120)
 {
     fixture_t f;
     if (setup(&f) == 0) {
-        bont_error_t err;
-        bont_plan_t *plan = NULL;
-        CHECK(bont_plan_load(f.kb, "tests/spread/dysport_cd_1000.json", &plan, &err) == 0);
-        bont_risk_t *a = NULL, *b = NULL;
-        size_t na = 0, nb = 0;
-        bont_risk_opts_t o = {.n_patients = 300, .seed = 42};
-        if (plan) {
-            CHECK(bont_risk_plan(f.kb, plan, f.sp, &o, &a, &na, &err) == 0);
-            CHECK(bont_risk_plan(f.kb, plan, f.sp, &o, &b, &nb, &err) == 0);
-            CHECK_INT(na, nb);
-            CHECK(na > 0 && a && b && memcmp(a, b, na * sizeof *a) == 0);
-            for (size_t i = 1; i < na; i++)
-                CHECK(a[i - 1].probability >= a[i].probability);
-        }
-        free(a);
-        free(b);
-        double p250 = 0, p1000 = 0;
-        bont_plan_t *low = NULL;
-        CHECK(bont_plan_load(f.kb, "tests/spread/dysport_cd_250.json", &low, &err) == 0);
-        if (plan && low) {
-            CHECK(bont_risk_plan_effect(f.kb, low, f.sp, &o, "dysphagia", &p250, &err) == 0);
-            CHECK(bont_risk_plan_effect(f.kb, plan, f.sp, &o, "dysphagia", &p1000, &err) == 0);
-            CHECK_MSG(p1000 > p250, "1000 U %.3f vs 250 U %.3f", p1000, p250);
-        }
-        /* Ultrasound keeps the injectate in the SCM: less dysphagia (Muscle Nerve 2012;46:535). */
-        bont_plan_t *us = NULL;
-        double p_us = 1;
-        CHECK(bont_plan_load(f.kb, "tests/spread/dysport_cd_1000_us.json", &us, &err) == 0);
-        if (us)
-            CHECK(bont_risk_plan_effect(f.kb, us, f.sp, &o, "dysphagia", &p_us, &err) == 0);
-        CHECK_MSG(p_us < p1000, "ultrasound %.3f vs unguided %.3f", p_us, p1000);
-        bont_plan_free(&us);
-        bont_plan_free(&low);
-        bont_plan_free(&plan);
+        double p1000 = check_risk(&f, "tests/spread/dysport_cd_1000.json", "dysphagia");
+        CHECK(p1000 == check_risk(&f, "tests/spread/dysport_cd_1000.json", "dysphagia"));
+        double p250 = check_risk(&f, "tests/spread/dysport_cd_250.json", "dysphagia");
+        double p_us = check_risk(&f, "tests/spread/dysport_cd_1000_us.json", "dysphagia");
+        CHECK_MSG(p1000 > p250, "1000 U %.4f vs 250 U %.4f", p1000, p250);
+        CHECK_MSG(p_us < p1000, "ultrasound %.4f vs unguided %.4f", p_us, p1000);
         bont_plan_t *dax = plan_one(&f, "daxibotulinumtoxinA", "sternocleidomastoid", "left", 60, 2,
                                     1.2, "emg", -1);
+        bont_risk_list_t r;
+        bont_error_t err;
         if (dax) {
-            CHECK_INT(bont_risk_plan(f.kb, dax, f.sp, &o, &a, &na, &err), BONT_ERANGE);
-            CHECK(a == NULL && na == 0);
+            CHECK_INT(bont_risk_check(f.kb, dax, f.sp, 1, &r, &err), 0);
+            CHECK(r.n == 0 && r.why_none[0] != '\0');
+            bont_risk_list_clear(&r);
         }
         bont_plan_free(&dax);
     }
     teardown(&f);
 }
 
-/* bont check shows the risks next to the rule findings; the exit code follows the rules. */
 TEST(spread_check_shows_risks)
 {
     static char out[1 << 16], err[1 << 12];

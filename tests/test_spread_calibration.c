@@ -1,10 +1,12 @@
-/* test_spread_calibration.c: the spread and risk model against the published side-effect rates
- * of tests/spread/calibration.json (docs/validation.md, Side-effect risk), and the fit that set
- * the calibrated values of data/spread-params.json (BONT_SPREAD_FIT=1, see fit below). */
+/* test_spread_calibration.c: the one risk engine (docs/spread.md section 3) against the published
+ * side-effect rates of tests/spread/calibration.json. The parameters are fitted by the reference
+ * (bench/reference/v2/fit.py) on data/calibration.json, which holds these rates too. */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bont/population.h"
 #include "bont/spread.h"
 #include "test.h"
 
@@ -134,39 +136,47 @@ static void cal_free(cal_t *C)
     json_decref(C->root);
 }
 
-/* Predicted value of check i in percent (total rate with placebo for event checks). */
+/* Predicted value of check i in percent (total rate with placebo for event checks), from the
+ * one risk engine (bont_pop_run with every deviate, as bont check and simulate --patients). */
 static int cal_predict(cal_t *C, size_t i, size_t n_patients)
 {
     cal_check_t *c = &C->checks[i];
     bont_error_t err;
-    bont_risk_opts_t o = {.n_patients = n_patients, .seed = 1};
-    int rc;
-    if (strcmp(c->measure, "risk") == 0) {
+    bont_pop_opts_t o = {.n_patients = n_patients,
+                         .seed = BONT_RISK_CHECK_SEED,
+                         .days = BONT_RISK_HORIZON_DAYS,
+                         .spread = C->sp};
+    bont_pop_t *pop = NULL;
+    int rc = bont_pop_run(C->kb, C->plans[i], &o, &pop, &err);
+    if (rc == 0 && strcmp(c->measure, "risk") == 0) {
+        bont_risk_t *r = NULL;
+        size_t n = 0;
         double p = 0.0;
-        rc = bont_risk_plan_effect(C->kb, C->plans[i], C->sp, &o, c->effect, &p, &err);
+        rc = bont_pop_effect_risks(pop, &r, &n, &err);
+        for (size_t k = 0; rc == 0 && k < n; k++)
+            if (strcmp(r[k].effect, c->effect) == 0)
+                p = r[k].probability;
+        free(r);
         if (c->n > 0) { /* independent causes: background or toxin */
             double bg = c->placebo_n ? (double)c->placebo_events / c->placebo_n : 0.0;
             p = 1.0 - (1.0 - bg) * (1.0 - p);
         }
         c->predicted_pct = 100.0 * p;
-    } else {
-        bont_reach_t *st = NULL;
-        float *pk = NULL;
-        size_t ns = 0, np = 0;
-        rc = bont_risk_plan_peaks(C->kb, C->plans[i], C->sp, &o, &st, &pk, &ns, &np, &err);
+    } else if (rc == 0) { /* mean peak loss of the named structures */
         double sum = 0.0;
         size_t count = 0;
-        for (size_t s = 0; rc == 0 && s < ns; s++)
+        for (size_t s = 0; s < bont_pop_n_results(pop); s++) {
+            const bont_pop_result_t *r = bont_pop_result(pop, s);
             for (size_t k = 0; k < c->n_structures; k++)
-                if (strcmp(st[s].muscle->id, c->structures[k]) == 0) {
-                    for (size_t p = 0; p < np; p++)
-                        sum += pk[s * np + p];
-                    count += np;
+                if (strcmp(r->target.muscle, c->structures[k]) == 0) {
+                    for (size_t p = 0; p < n_patients; p++)
+                        sum += r->peak_effect_pct[p] * r->effect_scale;
+                    count += n_patients;
                 }
-        c->predicted_pct = count ? sum / count : NAN;
-        free(st);
-        free(pk);
+        }
+        c->predicted_pct = count ? sum / (double)count : NAN;
     }
+    bont_pop_free(&pop);
     CHECK_MSG(rc == 0, "%s: %s", c->id, err.message);
     return rc;
 }
@@ -174,16 +184,6 @@ static int cal_predict(cal_t *C, size_t i, size_t n_patients)
 static bool cal_within(const cal_check_t *c)
 {
     return c->predicted_pct >= c->allowed_lo - 1e-9 && c->predicted_pct <= c->allowed_hi + 1e-9;
-}
-
-/* Error in units of half the allowed interval, measured from the observed value. */
-static double cal_norm_error(const cal_check_t *c)
-{
-    double obs = c->predicted_pct < c->lo_pct   ? c->lo_pct
-                 : c->predicted_pct > c->hi_pct ? c->hi_pct
-                                                : c->predicted_pct;
-    double half = c->predicted_pct < obs ? obs - c->allowed_lo : c->allowed_hi - obs;
-    return half > 0 ? (c->predicted_pct - obs) / half : 0.0;
 }
 
 static void cal_print(const cal_t *C)
@@ -220,75 +220,5 @@ TEST_TIMEOUT(spread_calibration, 300)
                           C.checks[i].id, C.checks[i].predicted_pct, C.checks[i].allowed_lo,
                           C.checks[i].allowed_hi);
     }
-    cal_free(&C);
-}
-
-/* The fit: with BONT_SPREAD_FIT=1 (and optionally BONT_SPREAD_FIT_PARAMS="name,name,..."),
- * coordinate search on a log scale over the named parameters, minimising the sum of squared
- * normalised errors of the scored checks; prints the best values to copy into
- * data/spread-params.json. Without the variable the test does nothing. */
-static double fit_loss(cal_t *C, size_t n_patients)
-{
-    double loss = 0.0;
-    for (size_t i = 0; i < C->n; i++)
-        if (C->checks[i].scored) {
-            cal_predict(C, i, n_patients);
-            double e = cal_norm_error(&C->checks[i]);
-            loss += e * e;
-        }
-    return loss;
-}
-
-TEST_TIMEOUT(spread_fit, 3600)
-{
-    const char *on = getenv("BONT_SPREAD_FIT");
-    if (!on || !*on)
-        return;
-    const char *names = getenv("BONT_SPREAD_FIT_PARAMS");
-    if (!names || !*names)
-        names = "edge_share.muscle,proximity_log_sd,threshold.dysphagia,orbital_septum_factor,"
-                "edge_share.skin";
-    cal_t C;
-    if (cal_load(&C) != 0) {
-        cal_free(&C);
-        return;
-    }
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", names);
-    double *fields[16];
-    const char *labels[16];
-    size_t n_fields = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && n_fields < 16;
-         tok = strtok_r(NULL, ",", &save)) {
-        fields[n_fields] = bont_spread_field(C.sp, tok);
-        CHECK_MSG(fields[n_fields] != NULL, "unknown parameter %s", tok);
-        labels[n_fields] = tok;
-        n_fields += fields[n_fields] != NULL;
-    }
-    size_t np = 1000;
-    double best = fit_loss(&C, np);
-    for (int round = 0; round < 6; round++) {
-        double step = round < 3 ? 0.5 : 0.15; /* log-scale step */
-        for (size_t f = 0; f < n_fields; f++)
-            for (int dir = -1; dir <= 1; dir += 2)
-                for (int tries = 0; tries < 8; tries++) {
-                    double old = *fields[f];
-                    *fields[f] = old * exp(dir * step);
-                    double l = fit_loss(&C, np);
-                    if (l < best - 1e-9) {
-                        best = l;
-                    } else {
-                        *fields[f] = old;
-                        break;
-                    }
-                }
-        printf("    round %d loss %.4f:", round, best);
-        for (size_t f = 0; f < n_fields; f++)
-            printf(" %s=%.4g", labels[f], *fields[f]);
-        printf("\n");
-    }
-    for (size_t i = 0; i < C.n; i++)
-        cal_predict(&C, i, CAL_PATIENTS);
-    cal_print(&C);
     cal_free(&C);
 }

@@ -68,6 +68,10 @@ typedef struct bont_pop_opts_t {
     const bont_variability_t *variability; /* borrowed, NULL = embedded */
     const bont_spread_t *spread; /* borrowed; NULL: the injected targets only, share 1 each */
     bont_pop_engine_t engine;
+    /* Run the model only on the structures whose side-effect risk is assessed (reached by
+     * spread, not injected, with a side effect in the atlas): what bont_risk_check needs. The
+     * other structures' results stay zero. */
+    bool risk_only;
     bont_pop_progress_cb progress; /* may be NULL */
     void *progress_user;
     /* For benchmarks and reference solutions (bench/): keep the daily effect of the first
@@ -187,5 +191,10 @@ const float *bont_pop_patient_days(const bont_pop_t *pop, size_t i, size_t p);
 int bont_pop_patient_inputs(const bont_pop_t *pop, size_t p, size_t i, bont_params_t *params,
                             bont_dose_t *doses, size_t max, size_t *n_doses);
 double bont_pop_day0(const bont_pop_t *pop);
+
+/* The risk of each side effect over the structures that carry it (docs/spread.md section 3: a
+ * patient with ptosis on either side counts once): *out (caller frees with free()) holds one
+ * entry per effect, most probable first; muscle and side are of the most probable structure. */
+int bont_pop_effect_risks(const bont_pop_t *pop, bont_risk_t **out, size_t *n, bont_error_t *err);
 
 #endif

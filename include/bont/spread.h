@@ -109,7 +109,9 @@ typedef struct bont_risk_t {
     char effect[32];             /* atlas side_effect id: "dysphagia", "ptosis", ... */
     const bont_muscle_t *muscle; /* the structure whose weakness causes it (kb-owned) */
     bont_side_t side;
-    double probability;   /* share of virtual patients past the threshold, 0..1 */
+    double probability; /* share of virtual patients past the threshold, 0..1 */
+    double ci95_lo;     /* its 95 % Wilson score interval, 0..1 (docs/spread.md section 3) */
+    double ci95_hi;
     double threshold_pct; /* clinical threshold on that structure's effect_pct */
     bool calibrated;      /* the effect's rates were checked against a published rate; when
                              false, probability is uncalibrated model output (an exposure
@@ -117,11 +119,10 @@ typedef struct bont_risk_t {
     char reason[256];     /* short reason, e.g. "SCM 120 U bilateral; 0.5 mL per site" */
 } bont_risk_t;
 
-/* Risk for structure m (side) from each virtual patient's peak effect there (percent, of the
- * model target bont_spread_target builds: the reached layer for a spread-only structure, which
- * this call scales by its effect_scale to the whole structure before the threshold;
- * n_patients values). *has_risk is false when m's weakness causes no known side effect, and when
- * m is itself injected in the plan (its weakening is then the intent, not a side effect). */
+/* Risk for structure m (side) from each virtual patient's peak loss of the whole structure's
+ * function (percent: effect = scale x e_f, docs/model.md 6.4; n_patients values), with its 95 %
+ * Wilson interval. *has_risk is false when m's weakness causes no known side effect, and when m
+ * is itself injected in the plan (its weakening is then the intent, not a side effect). */
 int bont_risk_assess(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
                      const bont_muscle_t *m, bont_side_t side, const float *peak_effect_pct,
                      size_t n_patients, bont_risk_t *out, bool *has_risk, bont_error_t *err);
@@ -135,61 +136,20 @@ double bont_spread_threshold_pct(const bont_spread_t *sp, const char *effect);
  * and tests. */
 double *bont_spread_field(bont_spread_t *sp, const char *name);
 
-/* ---- Risk of a plan without the population engine --------------------------------------------
- */
-
-/* The peak-effect tables bont_risk_plan builds, kept between calls. A table depends only on the
- * model parameters, tissue, serotype and horizon, and building one runs the model a few hundred
- * times, so a program that checks many plans (the web server) keeps one cache for all of them.
- * Thread-safe; the results are the same with or without it. */
-typedef struct bont_risk_cache_t bont_risk_cache_t;
-
-int bont_risk_cache_new(bont_risk_cache_t **out);
-void bont_risk_cache_free(bont_risk_cache_t **cache);
-
-/* Options of bont_risk_plan. Zero-initialised options mean: embedded median model parameters,
- * the bont model, 400 patients, seed 1, 180 days, one thread per core, no cache. */
-typedef struct bont_risk_opts_t {
-    const bont_params_t *params; /* median model parameters (borrowed), or NULL for embedded */
-    size_t n_patients;           /* virtual patients (stratified spread deviates), 0 = 400 */
-    uint64_t seed;               /* seed of the deviates; same seed, same result */
-    int days;                    /* horizon for the peak, 0 = 180 */
-    int threads;                 /* worker threads, 0 = one per online core (at most 64); the
-                                    result does not depend on it */
-    bont_risk_cache_t *cache;    /* tables kept between calls (borrowed), or NULL */
-} bont_risk_opts_t;
-
-/* Every side-effect risk of the plan's session (history is not included): virtual patients
- * differ in their spread deviates only; each reached structure's peak effect comes from the
- * median model. *out (caller frees with free()) holds one entry per structure with a risk,
- * most probable first. n_patients = 400 runs in a few milliseconds. BONT_ERANGE when the
- * product's units cannot be converted (no accepted ratio). */
-int bont_risk_plan(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
-                   const bont_risk_opts_t *opts, bont_risk_t **out, size_t *n, bont_error_t *err);
-
-/* Probability that a virtual patient has the side effect effect in any structure (e.g. ptosis
- * on either side), with the same population as bont_risk_plan. */
-int bont_risk_plan_effect(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
-                          const bont_risk_opts_t *opts, const char *effect, double *probability,
-                          bont_error_t *err);
-
-/* Every virtual patient's peak effect (percent of the whole structure: layer effect times
- * effect_scale) in each reached structure, with the population of bont_risk_plan: *structs receives
- * each distinct structure (its first reach entry, in reach order) and *peak_pct n_structs rows of
- * n_patients values. With opts->n_patients = 1 the one patient is the median patient (z = 0). Both
- * arrays are the caller's (free()). */
-int bont_risk_plan_peaks(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
-                         const bont_risk_opts_t *opts, bont_reach_t **structs, float **peak_pct,
-                         size_t *n_structs, size_t *n_patients, bont_error_t *err);
-
 /* Whether the effect's predicted rates were compared with a published rate
  * (data/spread-params.json, calibrated_effects). */
 bool bont_spread_effect_calibrated(const bont_spread_t *sp, const char *effect);
 
 /* ---- The risks `bont check` shows ----------------------------------------------------------- */
 
-/* Virtual patients behind the risks bont check shows beside its findings. */
-#define BONT_RISK_CHECK_PATIENTS 400
+/* Virtual patients, seed and horizon of the risks bont check shows beside its findings
+ * (docs/spread.md section 3: the 95 % interval is about +-0.7 points at a risk of 2.5 %). */
+#define BONT_RISK_CHECK_PATIENTS 2000
+#define BONT_RISK_CHECK_SEED     1
+#define BONT_RISK_HORIZON_DAYS   120
+
+/* The 95 % Wilson score interval of k events in n (docs/spread.md section 3); [0, 1] for n = 0. */
+void bont_risk_wilson(size_t k, size_t n, double *lo, double *hi);
 
 /* Side-effect risks of one plan as bont check shows them (the command and the web server's
  * POST /api/v1/check call the same function, so both show the same numbers). */
@@ -201,14 +161,16 @@ typedef struct bont_risk_list_t {
                            converted), or "" */
 } bont_risk_list_t;
 
-/* bont_risk_plan with BONT_RISK_CHECK_PATIENTS patients and seed 1. sp may be NULL (the
- * embedded spread parameters are loaded); threads and cache (may be NULL) as in
- * bont_risk_opts_t (a server passes 1 thread and its cache).
+/* The one risk engine (docs/spread.md section 3): the population engine of
+ * `bont simulate --patients` (bont_pop_run, every deviate) with BONT_RISK_CHECK_PATIENTS
+ * patients, seed BONT_RISK_CHECK_SEED, BONT_RISK_HORIZON_DAYS days, run on the structures that
+ * carry a risk only; the same run with `bont simulate --patients 2000 --seed 1 --days 120` gives
+ * the same numbers. sp may be NULL (the embedded spread parameters are loaded); threads as in
+ * bont_pop_opts_t (a server passes 1).
  * A plan whose risks cannot be computed is not an error: *out has none and why_none says why,
  * so the findings are still shown. Only running out of memory is (BONT_ENOMEM). */
 int bont_risk_check(const bont_kb_t *kb, const bont_plan_t *plan, const bont_spread_t *sp,
-                    int threads, bont_risk_cache_t *cache, bont_risk_list_t *out,
-                    bont_error_t *err);
+                    int threads, bont_risk_list_t *out, bont_error_t *err);
 void bont_risk_list_clear(bont_risk_list_t *list);
 
 #endif

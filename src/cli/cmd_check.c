@@ -78,7 +78,7 @@ int bont_cmd_check(const bont_kb_t *kb, int argc, char **argv)
     }
     /* Risks are shown next to the rule findings; the exit code follows the rules alone. */
     bont_risk_list_t cr;
-    if ((rc = bont_risk_check(kb, plan, NULL, 0, NULL, &cr, &err)) != 0) {
+    if ((rc = bont_risk_check(kb, plan, NULL, 0, &cr, &err)) != 0) {
         bont_cli_error(&err);
         bont_check_free(&chk);
         bont_plan_free(&plan);

@@ -299,18 +299,9 @@ static int assess_risks(bont__pop_run_t *r, bont_error_t *err)
         bont_pop_result_t *res = &r->pop->res[j];
         const bont_muscle_t *m = bont_kb_muscle(r->kb, res->target.muscle);
         bool has = false;
-        /* The effect, its threshold and reason from risk.c; the share of patients past the
-         * threshold here, because the peaks are already of the whole structure (v2 exposure:
-         * the kernel's effect is scale x e_f, docs/spread.md section 3). */
-        rc = bont__risk_assess(R, r->o.spread, m, res->target.side, NULL, 0, &res->risk, &has);
+        rc = bont__risk_assess(R, r->o.spread, m, res->target.side, r->pop->peaks + j * r->n,
+                               r->scale[j], r->n, &res->risk, &has);
         res->has_risk = has;
-        if (rc || !has)
-            continue;
-        size_t past = 0;
-        const float *pk = r->pop->peaks + j * r->n;
-        for (size_t p = 0; p < r->n; p++)
-            past += pk[p] >= res->risk.threshold_pct;
-        res->risk.probability = (double)past / (double)r->n;
     }
     bont__risk_reasons_free(&R);
     return rc;
@@ -391,6 +382,13 @@ static int make_pop(bont__pop_run_t *r, bont_error_t *err)
     return 0;
 }
 
+/* Whether structure j's risk is assessed: reached only by spread, with a side effect. */
+static bool carries_risk(const bont__pop_run_t *r, size_t j)
+{
+    const bont_muscle_t *m = bont_kb_muscle(r->kb, r->tg[j].muscle);
+    return m && m->side_effect && strcmp(r->tg[j].role, "spread") == 0;
+}
+
 /* The work on the threads: strata, blocks, then structure by structure the kernel and the daily
  * percentiles, then the readout percentiles. */
 static int run_parallel(bont__pop_run_t *r, bont_error_t *err)
@@ -407,6 +405,8 @@ static int run_parallel(bont__pop_run_t *r, bont_error_t *err)
     bont__pool_start(pool, r->o.threads, err);
     bont__pool_run(pool, bont__pop_item_setup, r, r->n_blocks);
     for (size_t j = 0; j < r->n_struct && !bont__pool_failed(pool); j++) {
+        if (r->o.risk_only && !carries_risk(r, j))
+            continue;
         r->cur = j;
         bont__pool_run(pool, bont__pop_item_kernel, r, r->n_blocks);
         bont__pool_run(pool, bont__pop_item_daily, r, day_items);

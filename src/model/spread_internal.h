@@ -65,19 +65,11 @@ int bont__risk_reasons_new(const bont_plan_t *plan, const bont__reach_layout_t *
                            bont__risk_reasons_t **out);
 void bont__risk_reasons_free(bont__risk_reasons_t **reasons);
 
-/* bont_risk_assess with the plan's reasons built once. */
+/* bont_risk_assess with the plan's reasons built once; the threshold applies to
+ * peak_effect_pct x effect_scale (1 when the peaks are already of the whole structure, as the
+ * v2 model's effect = scale x e_f is). */
 int bont__risk_assess(const bont__risk_reasons_t *reasons, const bont_spread_t *sp,
                       const bont_muscle_t *m, bont_side_t side, const float *peak_effect_pct,
-                      size_t n_patients, bont_risk_t *out, bool *has_risk);
-
-/* ---- risk_cache.c -------------------------------------------------------------------------- */
-
-/* Copies the table kept for (params, tissue, serotype, days) into table (n values): true when
- * there is one. */
-bool bont__risk_cache_get(bont_risk_cache_t *cache, const bont_params_t *params, int tissue,
-                          int serotype, int days, double *table, size_t n);
-/* Keeps a copy of the table (when there is room). */
-void bont__risk_cache_put(bont_risk_cache_t *cache, const bont_params_t *params, int tissue,
-                          int serotype, int days, const double *table, size_t n);
+                      double effect_scale, size_t n_patients, bont_risk_t *out, bool *has_risk);
 
 #endif

@@ -202,7 +202,7 @@ static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t
         return;
     }
     size_t shown = 0, below = 0, uncalibrated = 0;
-    char where[160], share[32];
+    char where[160], share[32], ci[64];
     for (size_t i = 0; i < r->n_risks; i++) {
         const bont_risk_t *k = &r->risks[i];
         bool big = k->probability >= RISK_SHOWN;
@@ -212,8 +212,9 @@ static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t
             continue;
         bont__target_label(where, sizeof where, k->muscle->id, bont__side(k->side));
         bont__fmt_share_pct(share, sizeof share, k->probability);
-        fprintf(f, "  %7s  %-20s %s\n           %s\n", share, bont__tx(sc, k->effect),
-                bont__tx(sc, where), bont__tx(sc, k->reason));
+        bont__fmt_ci95_pct(ci, sizeof ci, k->ci95_lo, k->ci95_hi);
+        fprintf(f, "  %7s  %-20s %s  %s\n           %s\n", share, bont__tx(sc, k->effect),
+                bont__tx(sc, where), ci, bont__tx(sc, k->reason));
         shown++;
     }
     if (shown == 0)
@@ -340,11 +341,12 @@ static json_t *risks_json(const bont_check_report_t *r)
         const bont_risk_t *k = &r->risks[i];
         bont__jappend(
             arr,
-            json_pack("{s:o, s:o, s:o, s:f, s:b, s:f, s:o}", "effect", bont__jstr(k->effect),
-                      "muscle", bont__jstr(k->muscle->id),
+            json_pack("{s:o, s:o, s:o, s:f, s:[f, f], s:b, s:f, s:o}", "effect",
+                      bont__jstr(k->effect), "muscle", bont__jstr(k->muscle->id),
                       "side", /* null for a midline structure */
                       k->side == BONT_SIDE_NONE ? json_null() : json_string(bont__side(k->side)),
-                      "probability", k->probability, "calibrated", k->calibrated, "threshold_pct",
+                      "probability", k->probability, "ci95_pct", 100.0 * k->ci95_lo,
+                      100.0 * k->ci95_hi, "calibrated", k->calibrated, "threshold_pct",
                       k->threshold_pct, "reason", bont__jstr(k->reason)),
             &failed);
     }

@@ -167,20 +167,21 @@ static int risk_table(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
         n_risk += bont_pop_result(pop, i)->has_risk;
     if (!n_risk)
         return 0;
-    bont__table_t *t = bont__table_new(5, "llrrl");
+    bont__table_t *t = bont__table_new(6, "llrlrl");
     if (!t)
         return BONT_ENOMEM;
-    bont__table_rowf(t, BONT_TR("side effect\tstructure\tprobability\tthreshold (%%)\treason"));
+    bont__table_rowf(t, BONT_TR("side effect\tstructure\tprobability\t\tthreshold (%%)\treason"));
     for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
         const bont_pop_result_t *r = bont_pop_result(pop, i);
         if (!r->has_risk)
             continue;
-        char lab[160], share[32];
+        char lab[160], share[32], ci[64];
         label_of(&r->target, lab, sizeof lab);
         bont__fmt_share_pct(share, sizeof share, r->risk.probability);
+        bont__fmt_ci95_pct(ci, sizeof ci, r->risk.ci95_lo, r->risk.ci95_hi);
         n_uncal += !r->risk.calibrated;
-        bont__table_rowf(t, "%s\t%s\t%s%s\t%.0f\t%s", bont__tx(sc, r->risk.effect),
-                         bont__tx(sc, lab), share, r->risk.calibrated ? "" : " *",
+        bont__table_rowf(t, "%s\t%s\t%s%s\t%s\t%.0f\t%s", bont__tx(sc, r->risk.effect),
+                         bont__tx(sc, lab), share, r->risk.calibrated ? "" : " *", ci,
                          r->risk.threshold_pct, bont__tx(sc, r->risk.reason));
     }
     fputs(BONT_TR("\nSide-effect risk: share of virtual patients whose peak weakness of the "
@@ -359,11 +360,11 @@ int bont_report_pop_json_write(FILE *f, const bont_pop_t *pop)
         bont__put_json_str(f, r->risk.effect);
         fprintf(f, ", \"muscle\": ");
         bont__put_json_str(f, r->target.muscle);
+        fprintf(f, ", \"side\": \"%s\", \"probability\": %.4f, \"ci95_pct\": ",
+                bont__side(r->target.side), r->risk.probability);
+        bont__put_ci95_pct(f, r->risk.ci95_lo, r->risk.ci95_hi);
         fprintf(f,
-                ", \"side\": \"%s\", \"probability\": %.3f, \"calibrated\": %s, "
-                "\"threshold_pct\": ",
-                bont__side(r->target.side), r->risk.probability,
-                r->risk.calibrated ? "true" : "false");
+                ", \"calibrated\": %s, \"threshold_pct\": ", r->risk.calibrated ? "true" : "false");
         bont__put_num1(f, r->risk.threshold_pct);
         fprintf(f, ", \"reason\": ");
         bont__put_json_str(f, r->risk.reason);

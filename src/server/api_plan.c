@@ -29,7 +29,7 @@ int bont__h_check(bont__ctx_t *c)
         rc = bont_check_run(c->srv->kb, plan, NULL, &chk, &err);
     /* One thread per request: the server's workers are the parallelism. */
     if (rc == 0)
-        rc = bont_risk_check(c->srv->kb, plan, c->srv->spread, 1, c->srv->risk_cache, &risks, &err);
+        rc = bont_risk_check(c->srv->kb, plan, c->srv->spread, 1, &risks, &err);
     if (rc != 0) {
         bont__resp_plan_error(c->resp, rc, &err);
     } else {

@@ -110,11 +110,10 @@ typedef struct bont__login_slot_t {
 struct bont_server_t {
     const bont_kb_t *kb; /* borrowed */
     /* The embedded data every request reads, loaded once: requests only read them. */
-    bont_params_t params;          /* median model parameters */
-    bont_spread_t *spread;         /* spread and risk parameters (owned) */
-    bont_duration_prior_t prior;   /* duration prior of the wear-off prediction */
-    bont_risk_cache_t *risk_cache; /* the check's risk tables, built once (owned) */
-    bont__durations_t *durations;  /* each stored visit's expected duration (owned) */
+    bont_params_t params;         /* median model parameters */
+    bont_spread_t *spread;        /* spread and risk parameters (owned) */
+    bont_duration_prior_t prior;  /* duration prior of the wear-off prediction */
+    bont__durations_t *durations; /* each stored visit's expected duration (owned) */
     char db_path[4096];
     char listen_host[64];
     unsigned port;

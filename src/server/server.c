@@ -133,7 +133,6 @@ int bont_server_new(bont_server_t **out, const bont_kb_t *kb, const bont_server_
     if ((rc = bont_params_load(&srv->params, err)) != 0 ||
         (rc = bont_spread_load(&srv->spread, err)) != 0 ||
         (rc = bont_duration_prior_load(&srv->prior, err)) != 0 ||
-        (rc = bont_risk_cache_new(&srv->risk_cache)) != 0 ||
         (rc = bont__durations_new(&srv->durations)) != 0)
         goto cleanup;
     /* One connection per worker thread and one spare, so a worker never waits for another. */
@@ -395,7 +394,6 @@ void bont_server_free(bont_server_t **psrv)
     free(srv->pool);
     free(srv->pool_busy);
     bont_spread_free(&srv->spread);
-    bont_risk_cache_free(&srv->risk_cache);
     bont__durations_free(&srv->durations);
     if (srv->tls_key)
         sodium_memzero(srv->tls_key, strlen(srv->tls_key));
