@@ -2,6 +2,8 @@
  * docs/model.md sections Spread and Side-effect risk). */
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -483,4 +485,64 @@ TEST(spread_check_shows_risks)
     int rc = bont_test_run(cmd, out, sizeof out, err, sizeof err);
     CHECK_MSG(rc == 0 || rc == 1, "rc %d: %s", rc, err);
     CHECK_MSG(strstr(out, "not computed") != NULL, "%s", out);
+}
+
+/* The population's fast path (include/bont/spread.h): the exposure without misplacement, then
+ * each misplaced site moved, equals the full evaluation with the same deviates, on every example
+ * plan and for crowded uniforms (many misplaced sites). */
+TEST(spread_exposure_misplace_fast_path)
+{
+    fixture_t f;
+    if (setup(&f) != 0) {
+        teardown(&f);
+        return;
+    }
+    static const char *const plans[] = {"glabellar_lines",  "cervical_dystonia",
+                                        "chronic_migraine", "palmar_hyperhidrosis",
+                                        "strabismus",       "upper_limb_spasticity"};
+    uint64_t s = 12345;
+    size_t moved = 0;
+    for (size_t i = 0; i < sizeof plans / sizeof plans[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "examples/%s.json", plans[i]);
+        bont_plan_t *plan = NULL;
+        bont_error_t err;
+        expo_t e;
+        CHECK(bont_plan_load(f.kb, path, &plan, &err) == 0);
+        if (!plan || expo_new(&f, plan, &e) != 0) {
+            bont_plan_free(&plan);
+            continue;
+        }
+        size_t ns = bont_exposure_n_sites(e.L);
+        double *u = malloc((ns + 1) * sizeof *u), *full = malloc(2 * e.n * sizeof *full);
+        for (int draw = 0; draw < 50; draw++) {
+            double z = (draw % 7 - 3) * 0.6, fl = field_mm() * (1.0 + 0.01 * (draw % 5));
+            for (size_t k = 0; k < ns; k++) { /* crowded below the shares: a third misplaced */
+                s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+                u[k] = (double)(s >> 11) / 9007199254740992.0 * 0.03;
+            }
+            expo_eval(&e, fl, z, u);
+            memcpy(full, e.conc, 2 * e.n * sizeof *full);
+            expo_eval(&e, fl, z, NULL);
+            for (size_t k = 0; k < ns; k++) {
+                moved += u[k] < bont_exposure_site_misplacement(e.L, k);
+                bont_spread_exposure_misplace(e.L, fl, z, k, u[k], e.conc, e.scale, e.work);
+            }
+            double cmax = 0.0;
+            for (size_t k = 0; k < e.n; k++)
+                cmax = fmax(cmax, full[k]);
+            for (size_t k = 0; k < e.n; k++)
+                CHECK_MSG(fabs(e.conc[k] - full[k]) <= 1e-12 * cmax &&
+                              fabs(e.scale[k] - full[e.n + k]) <= 1e-12,
+                          "%s draw %d %s: fast %.15g / %.15g, full %.15g / %.15g", plans[i], draw,
+                          e.st[k].muscle->id, e.conc[k], e.scale[k], full[k], full[e.n + k]);
+        }
+        CHECK(bont_exposure_site_misplacement(e.L, ns) == 0.0); /* out of range */
+        free(u);
+        free(full);
+        expo_free(&e);
+        bont_plan_free(&plan);
+    }
+    CHECK(moved > 100);
+    teardown(&f);
 }

@@ -52,9 +52,10 @@ struct bont_exposure_layout_t {
     exp_nb_t *nb;
     size_t n_nb;
     size_t n_sites;
+    size_t *site_first; /* first site of each injection, n_inj + 1 entries */
 };
 
-static double radius_mm(double v_ml)
+double bont__radius_mm(double v_ml)
 {
     return v_ml > 0.0 ? MM_PER_CM * cbrt(3.0 * v_ml / (4.0 * M_PI)) : 0.0;
 }
@@ -64,7 +65,7 @@ static bool is_skin(const bont_muscle_t *m)
     return m->kind && strcmp(m->kind, "skin") == 0;
 }
 
-static bool is_orbit(const bont_muscle_t *m)
+bool bont__is_orbit(const bont_muscle_t *m)
 {
     return m->region && strcmp(m->region, "orbit") == 0;
 }
@@ -75,18 +76,18 @@ static double face_cm2(const bont_muscle_t *m, double dermis_mm)
 {
     if (is_skin(m))
         return m->volume_ml / (dermis_mm / MM_PER_CM);
-    double r = radius_mm(m->volume_ml) / MM_PER_CM;
+    double r = bont__radius_mm(m->volume_ml) / MM_PER_CM;
     return M_PI * r * r;
 }
 
-static bool simulatable(const bont_muscle_t *m)
+bool bont__simulatable(const bont_muscle_t *m)
 {
     bont_tissue_t t;
     return m && m->volume_ml > 0.0 && bont_tissue_of_muscle(m, &t) == 0;
 }
 
 /* Sides of a neighbour entry: both sides of a sided neighbour of a midline target. */
-static int nb_sides(const bont_muscle_t *nb, bont_side_t target_side, bont_side_t out[2])
+int bont__neighbour_sides(const bont_muscle_t *nb, bont_side_t target_side, bont_side_t out[2])
 {
     if (!nb->sided) {
         out[0] = BONT_SIDE_NONE;
@@ -109,6 +110,7 @@ void bont_exposure_layout_free(bont_exposure_layout_t **lp)
     free((*lp)->vf_n);
     free((*lp)->inj);
     free((*lp)->nb);
+    free((*lp)->site_first);
     free(*lp);
     *lp = NULL;
 }
@@ -161,7 +163,7 @@ static int add_struct(bont_exposure_layout_t *L, bont__index_t *ix, const bont_m
 
 static int check_injection(const bont_injection_t *inj, size_t i, bont_error_t *err)
 {
-    if (simulatable(inj->muscle))
+    if (bont__simulatable(inj->muscle))
         return 0;
     if (err) {
         err->line = inj->line;
@@ -182,10 +184,11 @@ static size_t count_nb(const bont_plan_t *plan)
         size_t used = 0;
         for (size_t k = 0; k < t->n_neighbours && used < MAX_NB / 2; k++) {
             bont_side_t s[2];
-            if (!simulatable(t->neighbours[k].muscle))
+            if (!bont__simulatable(t->neighbours[k].muscle))
                 continue;
             used++;
-            n += (size_t)nb_sides(t->neighbours[k].muscle, plan->injections[i].side, s);
+            n +=
+                (size_t)bont__neighbour_sides(t->neighbours[k].muscle, plan->injections[i].side, s);
         }
     }
     return n;
@@ -209,11 +212,11 @@ static int layout_injection(bont_exposure_layout_t *L, bont__index_t *ix, const 
     if (e->skin) /* a wheal: a disc of the dermis's thickness */
         e->rb_mm = MM_PER_CM * sqrt(e->site_ml / (M_PI * L->dermis_mm / MM_PER_CM));
     else
-        e->rb_mm = radius_mm(e->site_ml);
+        e->rb_mm = bont__radius_mm(e->site_ml);
     /* Distance from the endplate band (Lapatki 2011), relative to the reference injection,
      * counted from the bolus edge (S.2). */
     double ep = in->endplate_mm >= 0.0 ? in->endplate_mm : sp->endplate_ref_mm;
-    double ep_ref = fmax(0.0, sp->endplate_ref_mm - radius_mm(sp->site_ref_ml));
+    double ep_ref = fmax(0.0, sp->endplate_ref_mm - bont__radius_mm(sp->site_ref_ml));
     e->g_ep = fmin(exp2(ep_ref / sp->endplate_half_mm),
                    exp2((ep_ref - fmax(0.0, ep - e->rb_mm)) / sp->endplate_half_mm));
     e->v_t = m->volume_ml;
@@ -223,15 +226,15 @@ static int layout_injection(bont_exposure_layout_t *L, bont__index_t *ix, const 
     for (size_t k = 0; k < m->n_neighbours && used < MAX_NB / 2; k++) {
         const bont_neighbour_t *info = &m->neighbours[k];
         const bont_muscle_t *n = info->muscle;
-        if (!simulatable(n))
+        if (!bont__simulatable(n))
             continue;
         used++;
         bont_side_t sides[2];
-        int ns = nb_sides(n, in->side, sides);
+        int ns = bont__neighbour_sides(n, in->side, sides);
         double barrier = (info->fascia ? sp->fascia : 1.0) *
-                         (is_orbit(n) && !is_orbit(m) ? sp->septum : 1.0) *
+                         (bont__is_orbit(n) && !bont__is_orbit(m) ? sp->septum : 1.0) *
                          (e->skin && !is_skin(n) ? sp->subcutis : 1.0);
-        double r_n = radius_mm(n->volume_ml) / MM_PER_CM;
+        double r_n = bont__radius_mm(n->volume_ml) / MM_PER_CM;
         for (int s = 0; s < ns; s++) {
             size_t idx = bont__index_get(ix, n, (int)sides[s]);
             bool injected = idx != BONT__INDEX_NONE && L->structs[idx].injected;
@@ -279,7 +282,8 @@ int bont_exposure_layout_new(const bont_plan_t *plan, const bont_spread_t *sp,
     L->vf_n = calloc(n_inj + n_nb + 1, sizeof *L->vf_n);
     L->inj = calloc(n_inj + 1, sizeof *L->inj);
     L->nb = calloc(n_nb + 1, sizeof *L->nb);
-    if (!L->structs || !L->vf_n || !L->inj || !L->nb)
+    L->site_first = calloc(n_inj + 1, sizeof *L->site_first);
+    if (!L->structs || !L->vf_n || !L->inj || !L->nb || !L->site_first)
         goto nomem;
     if ((rc = bont_product_serotype(plan->product, &L->serotype, err)) != 0)
         goto cleanup;
@@ -302,9 +306,11 @@ int bont_exposure_layout_new(const bont_plan_t *plan, const bont_spread_t *sp,
         size_t t = bont__index_get(&ix, plan->injections[i].muscle, (int)plan->injections[i].side);
         if ((rc = layout_injection(L, &ix, plan, i, t, L->inj[i].u_site)) != 0)
             goto nomem;
+        L->site_first[i] = L->n_sites;
         L->n_sites += (size_t)L->inj[i].sites;
     }
     L->n_inj = n_inj;
+    L->site_first[n_inj] = L->n_sites;
     find_sources(L, params->field_length_mm);
     bont__index_free(&ix);
     *out = L;
@@ -319,6 +325,22 @@ cleanup:
 }
 
 /* ---- One patient ----------------------------------------------------------------------------- */
+
+/* The injection of a site (n_inj when out of range): binary search in site_first. */
+static size_t site_injection(const bont_exposure_layout_t *L, size_t site)
+{
+    if (site >= L->n_sites)
+        return L->n_inj;
+    size_t lo = 0, hi = L->n_inj; /* site_first[lo] <= site < site_first[hi] */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (L->site_first[mid] <= site)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
 
 /* Field of one site of injection e for field length l (docs/model.md 1.2): radius, volume. */
 static void field_of(const bont_exposure_layout_t *L, const exp_inj_t *e, double l, double *rf,
@@ -347,10 +369,11 @@ static void site_reach(const bont_exposure_layout_t *L, const exp_inj_t *e, doub
 }
 
 /* Adds one site (misplaced at neighbour `mis`, or well placed when mis == n_nb) of injection e
- * count times: the units are shared by the terminals in reach (docs/model.md 1.3). */
-static void add_site(const bont_exposure_layout_t *L, const exp_inj_t *e, double vf, double rf,
-                     const double *w, const double *v_in, const double *back, size_t mis,
-                     double count, double *conc, double *own)
+ * count times to the neighbours' conc, and returns what it adds to the target's own sites' sum:
+ * the units are shared by the terminals in reach (docs/model.md 1.3). */
+static double add_site(const bont_exposure_layout_t *L, const exp_inj_t *e, double vf, double rf,
+                       const double *w, const double *v_in, const double *back, size_t mis,
+                       double count, double *conc)
 {
     const bont_spread_t *sp = L->sp;
     double tau = mis < e->n_nb ? back[mis] : e->g_ep;
@@ -364,9 +387,25 @@ static void add_site(const bont_exposure_layout_t *L, const exp_inj_t *e, double
     for (size_t j = 0; j < e->n_nb; j++)
         v_bind += j == mis ? v_mis : w[j] * v_in[j];
     double per_ml = e->u_site / v_bind * count;
-    own[e->t] += per_ml * tau;
     for (size_t j = 0; j < e->n_nb; j++)
         conc[L->nb[e->first_nb + j].k] += per_ml * (j == mis ? 1.0 : w[j]);
+    return per_ml * tau;
+}
+
+/* The neighbour a misplaced site with uniform u (< p_mis) lands at. */
+static size_t misplaced_at(const exp_inj_t *e, double u)
+{
+    size_t j = (size_t)(u / e->p_mis * (double)e->n_nb);
+    return j < e->n_nb ? j : e->n_nb - 1;
+}
+
+/* The reached share of neighbour j of e when a bolus lies against it. */
+static double misplaced_reach(const bont_exposure_layout_t *L, const exp_inj_t *e, size_t j,
+                              double rf)
+{
+    const exp_nb_t *n = &L->nb[e->first_nb + j];
+    double v = fmin(n->volume_ml, n->disc_cm2 * fmax(L->sp->depth_mm, rf) / MM_PER_CM);
+    return v / n->volume_ml;
 }
 
 /* Adds injection e (its sites from u_site[site0]) to conc and own, and its neighbours' reached
@@ -375,7 +414,6 @@ static void add_injection(const bont_exposure_layout_t *L, const exp_inj_t *e, s
                           double dfac, double field_mm, const double *u_site, double *conc,
                           double *own, double *scale)
 {
-    const bont_spread_t *sp = L->sp;
     double w[MAX_NB], v_in[MAX_NB], back[MAX_NB];
     double rf, vf;
     field_of(L, e, field_mm, &rf, &vf);
@@ -392,18 +430,15 @@ static void add_injection(const bont_exposure_layout_t *L, const exp_inj_t *e, s
         double u = u_site[site0 + (size_t)s];
         if (!(u < e->p_mis))
             continue;
-        size_t j = (size_t)(u / e->p_mis * (double)e->n_nb);
-        j = j < e->n_nb ? j : e->n_nb - 1;
+        size_t j = misplaced_at(e, u);
         const exp_nb_t *n = &L->nb[e->first_nb + j];
-        if (scale && !n->injected) {
-            double v = fmin(n->volume_ml, n->disc_cm2 * fmax(sp->depth_mm, rf) / MM_PER_CM);
-            scale[n->k] = fmax(scale[n->k], v / n->volume_ml);
-        }
-        add_site(L, e, vf, rf, w, v_in, back, j, 1.0, conc, own);
+        if (scale && !n->injected)
+            scale[n->k] = fmax(scale[n->k], misplaced_reach(L, e, j, rf));
+        own[e->t] += add_site(L, e, vf, rf, w, v_in, back, j, 1.0, conc);
         well--;
     }
     if (well > 0)
-        add_site(L, e, vf, rf, w, v_in, back, e->n_nb, (double)well, conc, own);
+        own[e->t] += add_site(L, e, vf, rf, w, v_in, back, e->n_nb, (double)well, conc);
 }
 
 void bont_spread_exposure(const bont_exposure_layout_t *L, double field_mm, double z_prox,
@@ -438,7 +473,36 @@ void bont_spread_exposure(const bont_exposure_layout_t *L, double field_mm, doub
         double kappa = fmin(1.0, (vf_sum / L->vf_n[k]) / (phi * v));
         scale[k] = phi;
         conc[k] += kappa * own[k];
+        own[k] = kappa; /* for bont_spread_exposure_misplace */
     }
+}
+
+double bont_exposure_site_misplacement(const bont_exposure_layout_t *L, size_t site)
+{
+    size_t i = site_injection(L, site);
+    return i < L->n_inj ? L->inj[i].p_mis : 0.0;
+}
+
+void bont_spread_exposure_misplace(const bont_exposure_layout_t *L, double field_mm, double z_prox,
+                                   size_t site, double u, double *conc, double *scale,
+                                   const double *work)
+{
+    size_t i = site_injection(L, site);
+    if (i >= L->n_inj || !(u < L->inj[i].p_mis))
+        return;
+    const exp_inj_t *e = &L->inj[i];
+    double w[MAX_NB], v_in[MAX_NB], back[MAX_NB], rf, vf;
+    field_of(L, e, field_mm, &rf, &vf);
+    site_reach(L, e, exp(-L->sp->log_sd * z_prox), rf, w, v_in, back);
+    size_t j = misplaced_at(e, u);
+    /* The site leaves the well-placed ones and lands at neighbour j; the target's own sites
+     * enter its concentration through its overlap factor kappa (work). */
+    double d_own = add_site(L, e, vf, rf, w, v_in, back, e->n_nb, -1.0, conc) +
+                   add_site(L, e, vf, rf, w, v_in, back, j, 1.0, conc);
+    conc[e->t] += work[e->t] * d_own;
+    const exp_nb_t *n = &L->nb[e->first_nb + j];
+    if (!n->injected)
+        scale[n->k] = fmax(scale[n->k], misplaced_reach(L, e, j, rf));
 }
 
 static void find_sources(bont_exposure_layout_t *L, double field_mm)

@@ -209,47 +209,14 @@ double *bont_spread_field(bont_spread_t *sp, const char *name)
 /* ---- Geometry (docs/model.md, Spread) ------------------------------------------------------
  */
 
-/* Radius of the sphere of volume v_ml, mm. */
-static double radius_mm(double v_ml)
-{
-    return v_ml > 0.0 ? MM_PER_CM * cbrt(3.0 * v_ml / (4.0 * M_PI)) : 0.0;
-}
-
-static bool simulatable(const bont_muscle_t *m)
-{
-    bont_tissue_t t;
-    return m && m->volume_ml > 0.0 && bont_tissue_of_kind(m->kind, &t) == 0;
-}
-
-/* Number of entries one neighbour adds: both sides of a sided neighbour of a midline target. */
-static int sides_of(const bont_muscle_t *nb, bont_side_t target_side, bont_side_t out[2])
-{
-    if (!nb->sided) {
-        out[0] = BONT_SIDE_NONE;
-        return 1;
-    }
-    if (target_side == BONT_SIDE_NONE) {
-        out[0] = BONT_SIDE_LEFT;
-        out[1] = BONT_SIDE_RIGHT;
-        return 2;
-    }
-    out[0] = target_side;
-    return 1;
-}
-
 /* The layer a spread-only neighbour's dose acts in: toxin arrives by bulk flow along tissue
  * planes and binds within minutes, so it acts in a layer reach_depth_mm deep behind the face
  * the structure turns to the injection (the disc of its equivalent sphere), never more than
  * the structure. */
 static double reached_volume_ml(const bont_spread_t *sp, const bont_muscle_t *m)
 {
-    double r = radius_mm(m->volume_ml);
+    double r = bont__radius_mm(m->volume_ml);
     return fmin(m->volume_ml, M_PI * r * r * sp->depth_mm / 1000.0);
-}
-
-static bool is_orbit(const bont_muscle_t *m)
-{
-    return m->region && strcmp(m->region, "orbit") == 0;
 }
 
 /* Share of all directions from a point that meet a disc of radius r_mm facing it at d_mm (the
@@ -331,7 +298,7 @@ static int check_plan(const bont_plan_t *plan, const bont_spread_t *sp, bont_err
     }
     for (size_t i = 0; i < plan->n_injections; i++) {
         const bont_injection_t *inj = &plan->injections[i];
-        if (!simulatable(inj->muscle)) {
+        if (!bont__simulatable(inj->muscle)) {
             if (err) {
                 err->line = inj->line;
                 err->column = inj->column;
@@ -360,11 +327,11 @@ static int count_reach(const bont_plan_t *plan, bont__index_t *injected, size_t 
         for (size_t k = 0; k < inj->muscle->n_neighbours && used < MAX_NEIGHBOR; k++) {
             const bont_muscle_t *m = inj->muscle->neighbours[k].muscle;
             bont_side_t sides[2];
-            if (!simulatable(m))
+            if (!bont__simulatable(m))
                 continue;
             used++;
             (*n_nb)++;
-            *n_entries += (size_t)sides_of(m, inj->side, sides);
+            *n_entries += (size_t)bont__neighbour_sides(m, inj->side, sides);
         }
     }
     return 0;
@@ -384,16 +351,16 @@ static void layout_injection(bont__reach_layout_t *L, const bont_plan_t *plan,
     ri->first = *e;
     ri->first_nb = *nb_at;
     ri->guide = (unsigned)inj->guidance < N_GUIDE ? (unsigned)inj->guidance : 0;
-    ri->bolus_mm = radius_mm(inj->volume_ml / sites);
+    ri->bolus_mm = bont__radius_mm(inj->volume_ml / sites);
     /* Of a misplaced bolus only what crosses back over the target's fascia acts there, the rest
      * is lost to tissue the atlas does not list (fat, fascial planes, vessels). */
-    ri->back =
-        edge_transfer(edge * sp->fascia, 0.0, radius_mm(t->volume_ml), ri->bolus_mm, sp->length_mm);
+    ri->back = edge_transfer(edge * sp->fascia, 0.0, bont__radius_mm(t->volume_ml), ri->bolus_mm,
+                             sp->length_mm);
     /* Distance from the endplate band (Lapatki 2011): relative to the reference injection of
      * the model's calibration, counted from the bolus edge, so a larger bolus reaches the band
      * from further away. */
     double ep = inj->endplate_mm >= 0.0 ? inj->endplate_mm : sp->endplate_ref_mm;
-    double ep_ref = fmax(0.0, sp->endplate_ref_mm - radius_mm(sp->site_ref_ml));
+    double ep_ref = fmax(0.0, sp->endplate_ref_mm - bont__radius_mm(sp->site_ref_ml));
     ri->endplate = exp2((ep_ref - fmax(0.0, ep - ri->bolus_mm)) / sp->endplate_half_mm);
     L->entries[(*e)++] = (bont_reach_t){.muscle = t,
                                         .side = inj->side,
@@ -404,15 +371,15 @@ static void layout_injection(bont__reach_layout_t *L, const bont_plan_t *plan,
     for (size_t k = 0; k < t->n_neighbours && *nb_at - ri->first_nb < MAX_NEIGHBOR; k++) {
         const bont_neighbour_t *info = &t->neighbours[k];
         const bont_muscle_t *m = info->muscle;
-        if (!simulatable(m))
+        if (!bont__simulatable(m))
             continue;
         reach_nb_t *nb = &L->nb[(*nb_at)++];
         bont_side_t sides[2];
-        nb->n_sides = sides_of(m, inj->side, sides);
+        nb->n_sides = bont__neighbour_sides(m, inj->side, sides);
         nb->distance_mm = info->distance_mm;
         nb->edge_barrier = edge * ((info->fascia ? sp->fascia : 1.0) *
-                                   (is_orbit(m) && !is_orbit(t) ? sp->septum : 1.0));
-        nb->r_mm = radius_mm(m->volume_ml);
+                                   (bont__is_orbit(m) && !bont__is_orbit(t) ? sp->septum : 1.0));
+        nb->r_mm = bont__radius_mm(m->volume_ml);
         for (int s = 0; s < nb->n_sides; s++) {
             bont_reach_t *o = &L->entries[(*e)++];
             o->muscle = m;

@@ -33,6 +33,18 @@ struct bont_spread_t {
     size_t n_calibrated;
 };
 
+/* ---- Geometry shared by the exposure and the reach (exposure.c) ---------------------------- */
+
+/* Radius of the sphere of v_ml millilitres, mm (0 for no volume). */
+double bont__radius_mm(double v_ml);
+/* The atlas structure has a volume and a kind the model simulates. */
+bool bont__simulatable(const bont_muscle_t *m);
+/* The structure lies in the orbit (behind the orbital septum). */
+bool bont__is_orbit(const bont_muscle_t *m);
+/* Sides of a neighbour entry into out: both sides of a sided neighbour of a midline target;
+ * returns how many. */
+int bont__neighbour_sides(const bont_muscle_t *nb, bont_side_t target_side, bont_side_t out[2]);
+
 /* The part of bont_spread_reach that no patient deviate changes (structures, distances, radii,
  * barriers, boluses), laid out once for a plan in O(entries). */
 typedef struct bont__reach_layout_t bont__reach_layout_t;

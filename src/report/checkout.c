@@ -238,11 +238,13 @@ static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t
                 BONT_TRN("  %zu more reached structure below 0.5 %%\n",
                          "  %zu more reached structures below 0.5 %%\n", below),
                 below);
-    fprintf(f,
-            BONT_TR("  Share of %zu virtual patients (spread and needle placement vary) whose "
-                    "weakness\n  there passes the side effect's threshold; calibration and limits "
-                    "in\n  docs/spread.md. Not a rule: it does not change the verdict.\n"),
-            r->n_risk_patients);
+    fprintf(
+        f,
+        BONT_TR("  Share of %zu virtual patients (model parameters, spread and needle placement "
+                "vary)\n  whose weakness there passes the side effect's threshold, with its 95 "
+                "%% interval;\n  calibration and limits in docs/spread.md. Not a rule: it does "
+                "not change the verdict.\n"),
+        r->n_risk_patients);
 }
 
 /* The adverse reactions the label tables and trials report for the product in the indication:
