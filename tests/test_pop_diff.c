@@ -11,34 +11,11 @@
 
 #include "bont/model.h"
 #include "model/pop_kernel.h"
+#include "reference.h"
 #include "test.h"
 
-#define OUT_SIZE   (64u << 20)
 #define TOL_EFFECT 0.4  /* percentage points, every day (12.8.4) */
 #define RISK_THR   0.25 /* a side-effect threshold (the default one, 25 %) */
-
-static bool have_scipy(void)
-{
-    char out[256], err[1024];
-    int st = bont_test_run("/usr/bin/python3 -c 'import scipy, numpy'", out, sizeof out, err,
-                           sizeof err);
-    CHECK_MSG(st == 0, "the reference needs Debian's python3-scipy (scripts/deps.sh): %s", err);
-    return st == 0;
-}
-
-static json_t *reference(const char *cmd)
-{
-    char *out = malloc(OUT_SIZE), err[4096];
-    if (!out)
-        return NULL;
-    int st = bont_test_run(cmd, out, OUT_SIZE, err, sizeof err);
-    CHECK_MSG(st == 0, "%s exited %d: %s", cmd, st, err);
-    json_error_t je;
-    json_t *j = st == 0 ? json_loads(out, 0, &je) : NULL;
-    CHECK_MSG(st != 0 || j, "reference output is not JSON: %s", je.text);
-    free(out);
-    return j;
-}
 
 static void params_of(json_t *jp, bont_params_t *p)
 {
@@ -178,13 +155,13 @@ static void run_block(json_t *blk, int days, size_t bi, diff_t *d)
 
 TEST_TIMEOUT(differential_population_kernel_run_grid, 900)
 {
-    if (!have_scipy())
+    if (!bont_test_have_scipy())
         return;
     const char *env = getenv("BONT_DIFF_BLOCKS");
     int n_blocks = env && atoi(env) > 0 ? atoi(env) : 8;
     char cmd[256];
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 bench/reference/diff_pop.py --blocks %d", n_blocks);
-    json_t *j = reference(cmd);
+    json_t *j = bont_test_reference_json(cmd);
     if (!j)
         return;
     int days = (int)json_integer_value(json_object_get(j, "days"));

@@ -12,24 +12,8 @@
 
 #include "bont/kb.h"
 #include "bont/model.h"
+#include "reference.h"
 #include "test.h"
-
-#define OUT_SIZE (16u << 20)
-
-static json_t *reference_validate(void)
-{
-    char *out = malloc(OUT_SIZE), err[4096];
-    if (!out)
-        return NULL;
-    int st = bont_test_run("/usr/bin/python3 bench/reference/bont_v2.py validate --json", out,
-                           OUT_SIZE, err, sizeof err);
-    CHECK_MSG(st == 0, "bont_v2.py validate exited %d: %s", st, err);
-    json_error_t je;
-    json_t *j = st == 0 ? json_loads(out, 0, &je) : NULL;
-    CHECK_MSG(st != 0 || j, "reference output is not JSON: %s", je.text);
-    free(out);
-    return j;
-}
 
 static bool is_share(const char *m)
 {
@@ -58,12 +42,8 @@ static const char *status_of(bont_val_status_t s)
 
 TEST_TIMEOUT(validate_matches_reference, 1200)
 {
-    char out[256], err[1024];
-    if (bont_test_run("/usr/bin/python3 -c 'import scipy, numpy'", out, sizeof out, err,
-                      sizeof err) != 0) {
-        CHECK_MSG(0, "the reference needs Debian's python3-scipy (scripts/deps.sh)");
+    if (!bont_test_have_scipy())
         return;
-    }
     bont_kb_t *kb = NULL;
     bont_params_t params;
     bont_error_t e;
@@ -71,7 +51,8 @@ TEST_TIMEOUT(validate_matches_reference, 1200)
     CHECK_INT(bont_kb_load(&kb, &e), 0);
     CHECK_INT(bont_params_load(&params, &e), 0);
     CHECK_INT(bont_validation_run(kb, &params, NULL, &v, &e), 0);
-    json_t *ref = reference_validate();
+    json_t *ref =
+        bont_test_reference_json("/usr/bin/python3 bench/reference/bont_v2.py validate --json");
     if (!v || !ref) {
         json_decref(ref);
         bont_validation_free(&v);

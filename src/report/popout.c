@@ -279,6 +279,14 @@ static void json_result(FILE *f, const bont_pop_result_t *r, int days)
     fprintf(f, "}}");
 }
 
+static void json_str_or_null(FILE *f, const char *s)
+{
+    if (s)
+        bont__put_json_str(f, s);
+    else
+        fputs("null", f);
+}
+
 static void json_q3(FILE *f, const char *key, const double q[3])
 {
     fprintf(f, "\"%s\": {\"p5\": ", key);
@@ -299,10 +307,7 @@ static void json_plan(FILE *f, const bont_pop_t *pop)
         return;
     int days = bont_pop_days(pop);
     fprintf(f, " \"plan\": {\"indication\": ");
-    if (pl->indication)
-        bont__put_json_str(f, pl->indication);
-    else
-        fputs("null", f);
+    json_str_or_null(f, pl->indication);
     fprintf(f, ", \"perceptible_pct\": ");
     bont__put_num1(f, pl->perceptible_pct);
     fprintf(f, ", \"response_threshold_pct\": ");
@@ -316,10 +321,7 @@ static void json_plan(FILE *f, const bont_pop_t *pop)
     fprintf(f, ", ");
     json_q3(f, "response_duration_days", pl->response_duration_q);
     fprintf(f, "},\n \"responders\": {\"indication\": ");
-    if (pl->indication)
-        bont__put_json_str(f, pl->indication);
-    else
-        fputs("null", f);
+    json_str_or_null(f, pl->indication);
     fprintf(f, ", \"threshold_pct\": ");
     bont__put_num1(f, pl->response_pct);
     fprintf(f, ",\n  \"day\": [");
