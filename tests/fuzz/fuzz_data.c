@@ -1,6 +1,6 @@
 /* fuzz_data.c: libFuzzer target for the data-file reader and the knowledge base's table-driven
- * reader, and the model's parameter and variability tables: any byte string must be read or
- * refused with an error, never a crash, a leak or undefined behaviour. */
+ * reader, and the model's parameter, variability and readout-threshold tables: any byte string
+ * must be read or refused with an error, never a crash, a leak or undefined behaviour. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,5 +54,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (bont_variability_parse(&v, text, size, "fuzz.json", &err) == 0 && !v)
         abort();
     bont_variability_free(&v);
+    bont_readout_thresholds_t t;
+    if (bont_readout_thresholds_parse(&t, text, size, "fuzz.json", &err) == 0 &&
+        !(t.perceptible_pct > 0.0 && t.perceptible_pct < 100.0 &&
+          t.n_response <= BONT_READOUT_MAX_RESPONSE))
+        abort(); /* an accepted file keeps the promised ranges */
     return 0;
 }
