@@ -675,7 +675,7 @@ static double population_metric(const ctx_t *cx, const scen_t *sc, const char *n
     const float *rd = bont_pop_patient_plan_readouts(pop, BONT_POP_RESPONSE_DURATION);
     const float *du = bont_pop_patient_plan_readouts(pop, BONT_POP_PLAN_DURATION);
     const float *pk = bont_pop_patient_plan_readouts(pop, BONT_POP_PLAN_PEAK);
-    double out = NAN, sd;
+    double out = NAN, sd = NAN;
     size_t m = 0;
     double *x = NULL;
     if (!strcmp(name, "noticeable_share_by")) {
