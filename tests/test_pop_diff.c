@@ -45,6 +45,38 @@ typedef struct diff_t {
     int near_thr;      /* patients within the tolerance of the threshold (not compared) */
 } diff_t;
 
+/* Each lane's daily effect and risk count against the reference's. */
+static void compare_lanes(json_t *blk, const bont_pop_grid_t *g, const float *eff, int days,
+                          size_t bi, bont_tissue_t tissue, diff_t *d)
+{
+    json_t *je = json_object_get(blk, "effect"), *jpk = json_object_get(blk, "peak");
+    for (int l = 0; l < BONT_POP_LANES; l++) {
+        json_t *row = json_array_get(je, (size_t)l);
+        float peak = 0.0f;
+        for (size_t k = 0; k <= g->n_steps; k++)
+            peak = fmaxf(peak, eff[k * BONT_POP_LANES + (size_t)l]);
+        for (int day = 0; day <= days; day++) {
+            double ref = json_number_value(json_array_get(row, (size_t)day));
+            double got = eff[g->day_step[day] * BONT_POP_LANES + (size_t)l];
+            double dd = 100.0 * fabs(got - ref);
+            if (dd > d->effect_pts)
+                d->effect_pts = dd;
+            if (dd > TOL_EFFECT) {
+                CHECK_MSG(0, "block %zu (%s) patient %d day %d: kernel %.3f %%, reference %.3f %%",
+                          bi, bont_tissue_name(tissue), l, day, 100.0 * got, 100.0 * ref);
+                break;
+            }
+        }
+        /* A risk counts a patient whose peak passes the threshold: the same patients on both
+         * sides, except those within the tolerance of it. */
+        double ref_peak = json_number_value(json_array_get(jpk, (size_t)l));
+        if (fabs(ref_peak - RISK_THR) * 100.0 <= TOL_EFFECT)
+            d->near_thr++;
+        else if ((ref_peak >= RISK_THR) != (peak >= RISK_THR))
+            d->risk_differs++;
+    }
+}
+
 /* One block: the kernel on the grid of the block's sessions against the reference. */
 static void run_block(json_t *blk, int days, size_t bi, diff_t *d)
 {
@@ -119,32 +151,7 @@ static void run_block(json_t *blk, int days, size_t bi, diff_t *d)
                                .scale = &scale[0][0],
                                .imp = imps};
     bont__pop_kernel(&g, b, &in, eff, NULL, scr);
-    json_t *je = json_object_get(blk, "effect"), *jpk = json_object_get(blk, "peak");
-    for (int l = 0; l < BONT_POP_LANES; l++) {
-        json_t *row = json_array_get(je, (size_t)l);
-        float peak = 0.0f;
-        for (size_t k = 0; k <= g.n_steps; k++)
-            peak = fmaxf(peak, eff[k * BONT_POP_LANES + (size_t)l]);
-        for (int day = 0; day <= days; day++) {
-            double ref = json_number_value(json_array_get(row, (size_t)day));
-            double got = eff[g.day_step[day] * BONT_POP_LANES + (size_t)l];
-            double dd = 100.0 * fabs(got - ref);
-            if (dd > d->effect_pts)
-                d->effect_pts = dd;
-            if (dd > TOL_EFFECT) {
-                CHECK_MSG(0, "block %zu (%s) patient %d day %d: kernel %.3f %%, reference %.3f %%",
-                          bi, bont_tissue_name(in.tissue), l, day, 100.0 * got, 100.0 * ref);
-                break;
-            }
-        }
-        /* A risk counts a patient whose peak passes the threshold: the same patients on both
-         * sides, except those within the tolerance of it. */
-        double ref_peak = json_number_value(json_array_get(jpk, (size_t)l));
-        if (fabs(ref_peak - RISK_THR) * 100.0 <= TOL_EFFECT)
-            d->near_thr++;
-        else if ((ref_peak >= RISK_THR) != (peak >= RISK_THR))
-            d->risk_differs++;
-    }
+    compare_lanes(blk, &g, eff, days, bi, in.tissue, d);
     free(imp);
     free(eff);
     free(scr);

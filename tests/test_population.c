@@ -107,10 +107,74 @@ static void worse(double *w, double a, double b)
 
 /* Runs one block of L parameter sets through the batched kernel and each set through
  * bont_model_bont->run at steps_per_day, and accumulates the differences. */
+/* Each lane's parameter set through bont_model_bont->run on the simulate grid (double) against
+ * the kernel's samples eff, readouts ro and peaks. */
+static void compare_with_run(const bont_params_t *ps, const diff_case_t *c, int steps_per_day,
+                             const bont_pop_grid_t *g, const float *eff, const bont_readouts_t *ro,
+                             const float *peak, diff_err_t *de)
+{
+    double t_last = c->t_days[c->n_sess - 1], t_end = t_last + c->days;
+    /* The reference: the simulate grid (steps_per_day, 1/32 day for the first day after each
+     * session), double precision. */
+    double *tt = NULL;
+    size_t n_steps = 0;
+    CHECK_INT(
+        bont_sim_grid((int)t_end, steps_per_day, c->t_days, (size_t)c->n_sess, &tt, &n_steps, NULL),
+        0);
+    double *e = malloc((n_steps + 1) * sizeof *e);
+    for (int l = 0; l < L; l++) {
+        bont_target_t t = {.muscle = "test", .tissue = c->tissue, .volume_ml = 10.0};
+        bont_dose_t d[2];
+        for (int s = 0; s < c->n_sess; s++)
+            d[s] = (bont_dose_t){.t_days = c->t_days[s],
+                                 .serotype = c->sero[s],
+                                 .ona_u = c->conc[s][l] * t.volume_ml,
+                                 .conc_u_per_ml = c->conc[s][l],
+                                 .scale = c->scale[s][l]};
+        bont_trace_t tr = {
+            .steps_per_day = steps_per_day, .n_steps = n_steps, .t_days = tt, .effect_frac = e};
+        CHECK_INT(bont_model_bont->run(&ps[l], &t, d, (size_t)c->n_sess, &tr, NULL), 0);
+        bont_readouts_t rr;
+        bont_readouts_at(tt, e, n_steps, t_last, DIFF_PERCEPTIBLE, DIFF_RESPONSE, &rr);
+        size_t kd = 0;
+        for (int day = 0; day <= c->days; day++) {
+            while (kd < n_steps && tt[kd] < t_last + day - 1e-9)
+                kd++;
+            double ref = e[kd];
+            double got = eff[g->day_step[day] * L + (size_t)l];
+            worse(&de->effect_pts, 100.0 * got, 100.0 * ref);
+        }
+        worse(&de->clinical_d, ro[l].noticeable_onset_day, rr.noticeable_onset_day);
+        worse(&de->clinical_d, ro[l].response_duration_days, rr.response_duration_days);
+        if (isnan(ro[l].noticeable_onset_day) != isnan(rr.noticeable_onset_day) ||
+            isnan(ro[l].response_duration_days) != isnan(rr.response_duration_days))
+            de->undefined_diff++;
+        worse(&de->onset_d, ro[l].onset_day, rr.onset_day);
+        worse(&de->peak_pts, ro[l].peak_effect_pct, rr.peak_effect_pct);
+        /* A flat top has no sharp peak day: compare it only where our curve at the reference's
+         * peak day is more than 0.1 point below our peak. */
+        if (isfinite(rr.peak_day) && isfinite(ro[l].peak_day)) {
+            double at_ref = 100.0 * eff[g->day_step[(int)floor(rr.peak_day + 0.5)] * L + (size_t)l];
+            if (100.0 * peak[l] - at_ref > 0.1)
+                worse(&de->peak_day, ro[l].peak_day, rr.peak_day);
+        }
+        worse(&de->duration_d, ro[l].duration_days, rr.duration_days);
+        /* Defined in one and not the other only at the thresholds' edges. */
+        if (isfinite(ro[l].duration_days) != isfinite(rr.duration_days) &&
+            fabs((isfinite(rr.duration_days) ? rr.duration_days : ro[l].duration_days) - c->days) >
+                1.0)
+            de->undefined_diff++;
+        if (isfinite(ro[l].onset_day) != isfinite(rr.onset_day) && rr.peak_effect_pct > 0.1)
+            de->undefined_diff++;
+    }
+    free(e);
+    free(tt);
+}
+
 static void diff_block(const bont_params_t *ps, const diff_case_t *c, int steps_per_day,
                        diff_err_t *de)
 {
-    double t_last = c->t_days[c->n_sess - 1], t_end = t_last + c->days;
+    double t_last = c->t_days[c->n_sess - 1];
     double sess[2] = {c->t_days[0], c->t_days[1]};
     size_t n_uniq = (c->n_sess == 2 && sess[1] != sess[0]) ? 2 : 1;
     bont_pop_grid_t g;
@@ -157,61 +221,7 @@ static void diff_block(const bont_params_t *ps, const diff_case_t *c, int steps_
     size_t k0 = bont__pop_grid_index(&g, t_last);
     bont__pop_readouts(&g, eff, k0, t_last, DIFF_PERCEPTIBLE, DIFF_RESPONSE, ro, peak);
 
-    /* The reference: the simulate grid (steps_per_day, 1/32 day for the first day after each
-     * session), double precision. */
-    double *tt = NULL;
-    size_t n_steps = 0;
-    CHECK_INT(
-        bont_sim_grid((int)t_end, steps_per_day, c->t_days, (size_t)c->n_sess, &tt, &n_steps, NULL),
-        0);
-    double *e = malloc((n_steps + 1) * sizeof *e);
-    for (int l = 0; l < L; l++) {
-        bont_target_t t = {.muscle = "test", .tissue = c->tissue, .volume_ml = 10.0};
-        bont_dose_t d[2];
-        for (int s = 0; s < c->n_sess; s++)
-            d[s] = (bont_dose_t){.t_days = c->t_days[s],
-                                 .serotype = c->sero[s],
-                                 .ona_u = c->conc[s][l] * t.volume_ml,
-                                 .conc_u_per_ml = c->conc[s][l],
-                                 .scale = c->scale[s][l]};
-        bont_trace_t tr = {
-            .steps_per_day = steps_per_day, .n_steps = n_steps, .t_days = tt, .effect_frac = e};
-        CHECK_INT(bont_model_bont->run(&ps[l], &t, d, (size_t)c->n_sess, &tr, NULL), 0);
-        bont_readouts_t rr;
-        bont_readouts_at(tt, e, n_steps, t_last, DIFF_PERCEPTIBLE, DIFF_RESPONSE, &rr);
-        size_t kd = 0;
-        for (int day = 0; day <= c->days; day++) {
-            while (kd < n_steps && tt[kd] < t_last + day - 1e-9)
-                kd++;
-            double ref = e[kd];
-            double got = eff[g.day_step[day] * L + (size_t)l];
-            worse(&de->effect_pts, 100.0 * got, 100.0 * ref);
-        }
-        worse(&de->clinical_d, ro[l].noticeable_onset_day, rr.noticeable_onset_day);
-        worse(&de->clinical_d, ro[l].response_duration_days, rr.response_duration_days);
-        if (isnan(ro[l].noticeable_onset_day) != isnan(rr.noticeable_onset_day) ||
-            isnan(ro[l].response_duration_days) != isnan(rr.response_duration_days))
-            de->undefined_diff++;
-        worse(&de->onset_d, ro[l].onset_day, rr.onset_day);
-        worse(&de->peak_pts, ro[l].peak_effect_pct, rr.peak_effect_pct);
-        /* A flat top has no sharp peak day: compare it only where our curve at the reference's
-         * peak day is more than 0.1 point below our peak. */
-        if (isfinite(rr.peak_day) && isfinite(ro[l].peak_day)) {
-            double at_ref = 100.0 * eff[g.day_step[(int)floor(rr.peak_day + 0.5)] * L + (size_t)l];
-            if (100.0 * peak[l] - at_ref > 0.1)
-                worse(&de->peak_day, ro[l].peak_day, rr.peak_day);
-        }
-        worse(&de->duration_d, ro[l].duration_days, rr.duration_days);
-        /* Defined in one and not the other only at the thresholds' edges. */
-        if (isfinite(ro[l].duration_days) != isfinite(rr.duration_days) &&
-            fabs((isfinite(rr.duration_days) ? rr.duration_days : ro[l].duration_days) - c->days) >
-                1.0)
-            de->undefined_diff++;
-        if (isfinite(ro[l].onset_day) != isfinite(rr.onset_day) && rr.peak_effect_pct > 0.1)
-            de->undefined_diff++;
-    }
-    free(e);
-    free(tt);
+    compare_with_run(ps, c, steps_per_day, &g, eff, ro, peak, de);
     free(imp);
     free(eff);
     free(scr);

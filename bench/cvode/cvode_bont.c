@@ -170,6 +170,35 @@ static int cmp_dose(const void *a, const void *b)
     return (x->t_days > y->t_days) - (x->t_days < y->t_days);
 }
 
+/* The doses at doses[i].t_days (section 1.5): each serotype's summed concentration captured
+ * saturably, its fast share free to bind at once; the largest scale kept; sprouts silenced.
+ * Returns the index of the first later dose. */
+static size_t apply_session(problem_t *pb, const bont_params_t *p, const bont_dose_t *doses,
+                            size_t n_doses, size_t i, double *y)
+{
+    double cs[MAX_CH] = {0}, at = doses[i].t_days;
+    int dosed = 0;
+    for (; i < n_doses && doses[i].t_days == at; i++) {
+        double c = doses[i].conc_u_per_ml;
+        if (!(c > 0.0))
+            continue;
+        dosed = 1;
+        pb->scale = fmax(pb->scale, doses[i].scale);
+        for (int c2 = 0; c2 < pb->n_ch; c2++)
+            if (pb->sero[c2] == (int)doses[i].serotype)
+                cs[c2] += c;
+    }
+    for (int c = 0; c < pb->n_ch; c++)
+        if (cs[c] > 0.0) {
+            double u = p->uptake_sat_u_per_ml * log1p(cs[c] / p->uptake_sat_u_per_ml);
+            y[NX * c] += (1.0 - p->uptake_fast_fraction) * u;
+            y[NX * c + 1] += p->uptake_fast_fraction * u;
+        }
+    if (dosed) /* the new toxin silences the sprouts (section 4) */
+        y[NX * pb->n_ch + 2] = y[NX * pb->n_ch + 3] = 0.0;
+    return i;
+}
+
 int cvode_bont_run(cvode_bont_t *cv, const bont_params_t *p, bont_tissue_t tissue,
                    const bont_dose_t *doses_in, size_t n_doses, const double *t, size_t n,
                    double *effect, long *steps)
@@ -248,26 +277,7 @@ int cvode_bont_run(cvode_bont_t *cv, const bont_params_t *p, bont_tissue_t tissu
                 return -1;
             now = tret;
         }
-        double cs[MAX_CH] = {0};
-        int dosed = 0;
-        for (; i < n_doses && doses[i].t_days == next; i++) {
-            double c = doses[i].conc_u_per_ml;
-            if (!(c > 0.0))
-                continue;
-            dosed = 1;
-            pb->scale = fmax(pb->scale, doses[i].scale);
-            for (int c2 = 0; c2 < pb->n_ch; c2++)
-                if (pb->sero[c2] == (int)doses[i].serotype)
-                    cs[c2] += c;
-        }
-        for (int c = 0; c < pb->n_ch; c++)
-            if (cs[c] > 0.0) {
-                double u = p->uptake_sat_u_per_ml * log1p(cs[c] / p->uptake_sat_u_per_ml);
-                y[NX * c] += (1.0 - p->uptake_fast_fraction) * u;
-                y[NX * c + 1] += p->uptake_fast_fraction * u;
-            }
-        if (dosed) /* the new toxin silences the sprouts (section 4) */
-            y[NX * pb->n_ch + 2] = y[NX * pb->n_ch + 3] = 0.0;
+        i = apply_session(pb, p, doses, n_doses, i, y);
         long nst = 0;
         CVodeGetNumSteps(s->mem, &nst);
         *steps += nst;
