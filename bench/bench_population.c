@@ -205,8 +205,7 @@ static void *cv_worker(void *arg)
             bont_dose_t d[64];
             size_t nd = 0;
             bont_pop_patient_inputs(c->in, p, c->cur, &prm, d, 64, &nd);
-            if (cvode_bont_run(cv, &prm, t->tissue, t->volume_ml, d, nd, c->grid.t_days, ns, e,
-                               &steps)) {
+            if (cvode_bont_run(cv, &prm, t->tissue, d, nd, c->grid.t_days, ns, e, &steps)) {
                 atomic_store(&c->failed, 1);
                 goto done;
             }
@@ -220,7 +219,7 @@ static void *cv_worker(void *arg)
         atomic_fetch_add(&c->steps, steps);
         bont_readouts_t ro[L];
         float pk[L];
-        bont__pop_readouts(&c->grid, blk, c->k0, c->day0, ro, pk);
+        bont__pop_readouts(&c->grid, blk, c->k0, c->day0, 0.0, 0.0, ro, pk);
         for (size_t l = 0; l < lanes; l++) {
             c->readouts[0 * c->n + b * L + l] = (float)ro[l].onset_day;
             c->readouts[1 * c->n + b * L + l] = (float)ro[l].peak_day;
@@ -355,8 +354,9 @@ static void export_scipy(const bont_pop_t *pop, size_t n_pat, const float *tight
             bont_pop_patient_inputs(pop, p, i, NULL, d, 64, &n);
             json_t *dl = json_array(), *ta = json_array(), *oa = json_array();
             for (size_t k = 0; k < n; k++)
-                json_array_append_new(dl, json_pack("[f, s, f]", d[k].t_days,
-                                                    bont_serotype_name(d[k].serotype), d[k].ona_u));
+                json_array_append_new(dl, json_pack("[f, s, f, f]", d[k].t_days,
+                                                    bont_serotype_name(d[k].serotype),
+                                                    d[k].conc_u_per_ml, d[k].scale));
             for (size_t dd = 0; dd < nd; dd++) {
                 json_array_append_new(ta, json_real(tight[(p * nr + i) * nd + dd]));
                 json_array_append_new(oa, json_real(ours[(p * nr + i) * nd + dd]));
@@ -541,10 +541,9 @@ static void section_scipy(results_t *R)
 {
     size_t n_sci = R->quick ? 2 : 6;
     export_scipy(R->inp, n_sci, R->tight, R->ours, "build-bench-scipy-inputs.json");
-    printf(
-        "\n4. Python/SciPy reference (LSODA, same right-hand side as bench/reference/bont_ref.py)"
-        "\n   on %zu patients x %zu structures, extrapolated linearly to %d patients\n",
-        n_sci, R->n_struct, WORK_PATIENTS);
+    printf("\n4. Python/SciPy reference (LSODA, the right-hand side of bench/reference/v2/model.py)"
+           "\n   on %zu patients x %zu structures, extrapolated linearly to %d patients\n",
+           n_sci, R->n_struct, WORK_PATIENTS);
     fflush(stdout);
     char cmd[512];
     snprintf(cmd, sizeof cmd,

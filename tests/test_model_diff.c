@@ -12,35 +12,11 @@
 #include "bont/plan.h"
 #include "bont/population.h"
 #include "bont/spread.h"
+#include "reference.h"
 #include "test.h"
 
-#define OUT_SIZE   (64u << 20)
 #define TOL_EFFECT 0.3 /* percentage points, every day (12.8.1) */
 #define TOL_DAY    0.2 /* noticeable onset and response duration, days */
-
-static bool have_scipy(void)
-{
-    char out[256], err[1024];
-    int st = bont_test_run("/usr/bin/python3 -c 'import scipy, numpy'", out, sizeof out, err,
-                           sizeof err);
-    CHECK_MSG(st == 0, "the reference needs Debian's python3-scipy (scripts/deps.sh): %s", err);
-    return st == 0;
-}
-
-/* The reference's JSON output of cmd (caller json_decref), or NULL after a failed check. */
-static json_t *reference(const char *cmd)
-{
-    char *out = malloc(OUT_SIZE), err[4096];
-    if (!out)
-        return NULL;
-    int st = bont_test_run(cmd, out, OUT_SIZE, err, sizeof err);
-    CHECK_MSG(st == 0, "%s exited %d: %s", cmd, st, err);
-    json_error_t je;
-    json_t *j = st == 0 ? json_loads(out, 0, &je) : NULL;
-    CHECK_MSG(st != 0 || j, "reference output is not JSON: %s", je.text);
-    free(out);
-    return j;
-}
 
 static int sero_of(const char *s)
 {
@@ -137,13 +113,13 @@ static void run_case(json_t *cs, int days, size_t i, double *w_eff, double *w_da
 
 TEST_TIMEOUT(differential_single_compartment_lsoda, 900)
 {
-    if (!have_scipy())
+    if (!bont_test_have_scipy())
         return;
     const char *env = getenv("BONT_DIFF_CASES");
     int n_cases = env && atoi(env) > 0 ? atoi(env) : 64;
     char cmd[256];
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 bench/reference/diff_single.py --n %d", n_cases);
-    json_t *j = reference(cmd);
+    json_t *j = bont_test_reference_json(cmd);
     if (!j)
         return;
     int days = (int)json_integer_value(json_object_get(j, "days"));
@@ -249,14 +225,14 @@ cleanup:
 
 TEST_TIMEOUT(differential_exposure_with_deviates, 600)
 {
-    if (!have_scipy())
+    if (!bont_test_have_scipy())
         return;
     const char *env = getenv("BONT_DIFF_DRAWS");
     int draws = env && atoi(env) > 0 ? atoi(env) : 200;
     char cmd[256];
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 bench/reference/diff_exposure.py --draws %d",
              draws);
-    json_t *j = reference(cmd);
+    json_t *j = bont_test_reference_json(cmd);
     bont_kb_t *kb = NULL;
     bont_spread_t *sp = NULL;
     bont_params_t p;
@@ -291,7 +267,7 @@ TEST_TIMEOUT(differential_exposure_with_deviates, 600)
  * structures carrying it differs by no more than the two 95 % intervals' half-widths combined. */
 TEST_TIMEOUT(differential_risk_engine, 600)
 {
-    if (!have_scipy())
+    if (!bont_test_have_scipy())
         return;
     static const char *const plans[] = {"glabellar_lines", "cervical_dystonia", "chronic_migraine",
                                         "forehead_lines"};
@@ -310,7 +286,7 @@ TEST_TIMEOUT(differential_risk_engine, 600)
                  "/usr/bin/python3 bench/reference/bont_v2.py patients %s --patients %d "
                  "--seed 11 --days %d",
                  path, BONT_RISK_CHECK_PATIENTS, BONT_RISK_HORIZON_DAYS);
-        json_t *ref = reference(cmd);
+        json_t *ref = bont_test_reference_json(cmd);
         bont_plan_t *plan = NULL;
         bont_pop_t *pop = NULL;
         bont_risk_t *r = NULL;

@@ -466,8 +466,14 @@ TEST(spread_check_shows_risks)
     CHECK_MSG(root != NULL, "not JSON: %s", jerr.text);
     json_t *risks = json_object_get(root, "risks");
     CHECK(json_is_array(risks) && json_array_size(risks) > 0);
-    json_t *first = json_array_get(risks, 0);
-    CHECK_STR(json_string_value(json_object_get(first, "effect")), "dysphagia");
+    /* Dysphagia from the pharyngeal constrictors among them (v2 puts dry mouth from the
+     * parotid first, as the Python reference does for cervical dystonia plans). */
+    json_t *first = NULL;
+    for (size_t i = 0; i < json_array_size(risks) && !first; i++)
+        if (!strcmp(json_string_value(json_object_get(json_array_get(risks, i), "effect")),
+                    "dysphagia"))
+            first = json_array_get(risks, i);
+    CHECK(first != NULL);
     CHECK_STR(json_string_value(json_object_get(first, "muscle")), "pharyngeal_constrictors");
     CHECK(json_is_null(json_object_get(first, "side")));
     double p = json_number_value(json_object_get(first, "probability"));

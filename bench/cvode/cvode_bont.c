@@ -1,7 +1,9 @@
-/* cvode_bont.c: the bont model as an ODE per structure for SUNDIALS CVODE (see cvode_bont.h).
- * State per serotype channel: bulk, free, bound, translocated, light chain, long-lived light
- * chain; then intact SNAP-25, intact VAMP, sprout stages 1 and 2, atrophy. Doses are
- * discontinuities: the solver stops at each one, the dose is added and the solver restarts. */
+/* cvode_bont.c: the bont model v2 as an ODE per structure for SUNDIALS CVODE (see cvode_bont.h;
+ * the right-hand side of bench/reference/v2/model.py Rhs). State per serotype channel: bulk,
+ * free, bound, translocated, light chain, long-lived light chain; then intact SNAP-25, intact
+ * VAMP, sprout stages 1 and 2, atrophy in the field. Doses are discontinuities: the solver stops
+ * at each one, the dose is added (its fast share free to bind at once, sprouts silenced) and the
+ * solver restarts. */
 #include "cvode_bont.h"
 
 #include <cvode/cvode.h>
@@ -19,9 +21,9 @@
 typedef struct problem_t {
     int n_ch, sero[MAX_CH];
     double kS, kB, kT, kL, fslow, klc[MAX_CH], klc_slow[MAX_CH];
-    double km, kcl, ksyn, coop, mu, sigma, phi0, spmax, ksp, amax, katr;
-    int muscle;
-    double cov;
+    double km, kcl, ksyn, coop, mu, sigma, phi0, spmax, ksp, amax, kup, kdown, beta;
+    int junction;
+    double scale;
 } problem_t;
 
 /* Integrator memory for one state size (one per number of channels). */
@@ -90,7 +92,9 @@ static int rhs(sunrealtype t, N_Vector yv, N_Vector dv, void *user)
     release(pb, y, &rp, &r);
     d[o + 2] = pb->ksp * (pb->spmax * (1.0 - rp) - y[o + 2]);
     d[o + 3] = pb->ksp * (y[o + 2] - y[o + 3]);
-    d[o + 4] = pb->muscle ? pb->katr * (pb->amax * pb->cov * fail_of(pb, r) - y[o + 4]) : 0.0;
+    /* Atrophy builds at k_up and is regained at k_down (section 6). */
+    double g = pb->junction ? pb->amax * fail_of(pb, r) : 0.0;
+    d[o + 4] = pb->junction ? (g >= y[o + 4] ? pb->kup : pb->kdown) * (g - y[o + 4]) : 0.0;
     return 0;
 }
 
@@ -98,11 +102,11 @@ static double effect_of(const problem_t *pb, const double *y)
 {
     double rp, r;
     release(pb, y, &rp, &r);
-    if (pb->muscle) {
-        double fl = pb->cov * fail_of(pb, r);
-        return 1.0 - (1.0 - fl) * (1.0 - y[NX * pb->n_ch + 4]);
+    if (pb->junction) {
+        double f = fail_of(pb, r);
+        return pb->scale * (1.0 - (1.0 - f) * (1.0 - pb->beta * y[NX * pb->n_ch + 4]));
     }
-    return pb->cov * (1.0 - r);
+    return pb->scale * (1.0 - r);
 }
 
 cvode_bont_t *cvode_bont_new(double rtol, double atol)
@@ -166,7 +170,36 @@ static int cmp_dose(const void *a, const void *b)
     return (x->t_days > y->t_days) - (x->t_days < y->t_days);
 }
 
-int cvode_bont_run(cvode_bont_t *cv, const bont_params_t *p, bont_tissue_t tissue, double volume_ml,
+/* The doses at doses[i].t_days (section 1.5): each serotype's summed concentration captured
+ * saturably, its fast share free to bind at once; the largest scale kept; sprouts silenced.
+ * Returns the index of the first later dose. */
+static size_t apply_session(problem_t *pb, const bont_params_t *p, const bont_dose_t *doses,
+                            size_t n_doses, size_t i, double *y)
+{
+    double cs[MAX_CH] = {0}, at = doses[i].t_days;
+    int dosed = 0;
+    for (; i < n_doses && doses[i].t_days == at; i++) {
+        double c = doses[i].conc_u_per_ml;
+        if (!(c > 0.0))
+            continue;
+        dosed = 1;
+        pb->scale = fmax(pb->scale, doses[i].scale);
+        for (int c2 = 0; c2 < pb->n_ch; c2++)
+            if (pb->sero[c2] == (int)doses[i].serotype)
+                cs[c2] += c;
+    }
+    for (int c = 0; c < pb->n_ch; c++)
+        if (cs[c] > 0.0) {
+            double u = p->uptake_sat_u_per_ml * log1p(cs[c] / p->uptake_sat_u_per_ml);
+            y[NX * c] += (1.0 - p->uptake_fast_fraction) * u;
+            y[NX * c + 1] += p->uptake_fast_fraction * u;
+        }
+    if (dosed) /* the new toxin silences the sprouts (section 4) */
+        y[NX * pb->n_ch + 2] = y[NX * pb->n_ch + 3] = 0.0;
+    return i;
+}
+
+int cvode_bont_run(cvode_bont_t *cv, const bont_params_t *p, bont_tissue_t tissue,
                    const bont_dose_t *doses_in, size_t n_doses, const double *t, size_t n,
                    double *effect, long *steps)
 {
@@ -201,9 +234,11 @@ int cvode_bont_run(cvode_bont_t *cv, const bont_params_t *p, bont_tissue_t tissu
     pb->phi0 = 0.5 * erfc(pb->mu / pb->sigma / M_SQRT2);
     pb->spmax = p->sprout_max[tissue];
     pb->ksp = p->sprout_rate_per_d[tissue];
-    pb->amax = p->atrophy_max;
-    pb->katr = p->atrophy_rate_per_d;
-    pb->muscle = tissue == BONT_TISSUE_MUSCLE;
+    pb->amax = p->atrophy_max[tissue];
+    pb->kup = p->atrophy_rate_per_d;
+    pb->kdown = p->atrophy_recovery_per_d;
+    pb->beta = p->atrophy_effect_share;
+    pb->junction = bont_tissue_has_junction(tissue);
     if (pb->n_ch == 0) {
         for (size_t k = 0; k < n; k++)
             effect[k] = 0.0;
@@ -242,19 +277,7 @@ int cvode_bont_run(cvode_bont_t *cv, const bont_params_t *p, bont_tissue_t tissu
                 return -1;
             now = tret;
         }
-        double ctot = 0.0, cs[MAX_CH] = {0};
-        for (; i < n_doses && doses[i].t_days == next; i++) {
-            double c = doses[i].ona_u / volume_ml;
-            ctot += c;
-            for (int c2 = 0; c2 < pb->n_ch; c2++)
-                if (pb->sero[c2] == (int)doses[i].serotype)
-                    cs[c2] += c;
-        }
-        for (int c = 0; c < pb->n_ch; c++)
-            if (cs[c] > 0.0)
-                y[NX * c] += p->uptake_sat_u_per_ml * log1p(cs[c] / p->uptake_sat_u_per_ml);
-        if (ctot > 0.0)
-            pb->cov = fmax(pb->cov, -expm1(-ctot / p->coverage_u_per_ml));
+        i = apply_session(pb, p, doses, n_doses, i, y);
         long nst = 0;
         CVodeGetNumSteps(s->mem, &nst);
         *steps += nst;

@@ -127,6 +127,25 @@ def table(results):
     return "\n".join(lines)
 
 
+def validate_json(results):
+    """Every check's status and prediction (null when not a finite number, "inf" for an
+    infinite one), with the patients and kind of its scenario, for the C port's comparison."""
+    out = []
+    for ds, res in results:
+        scen = ds.get("scenarios", {})
+        by_id = {c["id"]: c for c in ds["checks"]}
+        checks = []
+        for r in res:
+            c = by_id[r["id"]]
+            p = r["predicted"]
+            sc = scen.get(c.get("scenario") or "", {})
+            checks.append({"id": r["id"], "status": r["status"], "metric": c.get("metric"),
+                           "patients": sc.get("patients"),
+                           "predicted": None if math.isnan(p) else ("inf" if math.isinf(p) else p)})
+        out.append({"id": ds["id"], "checks": checks})
+    return {"datasets": out}
+
+
 def _replace_block(path, name, text):
     """Replaces what lies between <!-- generated:NAME --> and <!-- /generated:NAME --> in a doc."""
     with open(path, encoding="utf-8") as f:
@@ -327,6 +346,8 @@ def main():
     s = sub.add_parser("validate")
     s.add_argument("--patients", type=int)
     s.add_argument("--datasets")
+    s.add_argument("--json", action="store_true",
+                   help="every check's status and prediction as JSON (tests/test_validate.c)")
     s = sub.add_parser("fit")
     s.add_argument("--groups", default="P,S,V")
     s.add_argument("--params", help="only these parameters of the groups (names as in fit.py)")
@@ -363,7 +384,10 @@ def main():
                                   a.seed, a.days), indent=1))
     elif a.cmd == "validate":
         res = run_all(ctx, only=set(a.datasets.split(",")) if a.datasets else None)
-        print(table(res))
+        if a.json:
+            print(json.dumps(validate_json(res)))
+        else:
+            print(table(res))
     elif a.cmd == "compare":
         compare(ctx, a.days)
     elif a.cmd == "report":

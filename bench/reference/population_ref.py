@@ -4,7 +4,7 @@
 bench/bench_population.c writes the inputs of a subset of the workload's virtual patients (each
 patient's parameters and, per structure, its doses), the tight-tolerance solution (CVODE, rtol
 1e-10) and the engine's own daily effects. This script integrates every structure of those
-patients with the right-hand side of bont_ref.py (BontTarget: the same equations, written
+patients with the right-hand side of v2/model.py (Rhs: the same equations, written
 independently of the C library) by SciPy's LSODA, at a series of tolerances, does the same
 per-patient work as the engine (effect at the engine's sample times, daily values, readouts),
 and reports for each tolerance the time per patient and the error against the tight solution.
@@ -24,56 +24,20 @@ import sys
 import time
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bont_ref import BontTarget  # noqa: E402  the reference's equations, unchanged
+from v2 import model as M  # noqa: E402  the reference's equations (Rhs, run_lsoda), unchanged
 
 RTOLS = [1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5]
 
 
-def sample_times(days, day0):
-    """The engine's grid (pop_kernel.c): 1/8 day for 4 days after the session, 1/4 to day 10,
-    1/2 to day 30, then whole days; one session at day0 = 0 in the benchmark's workload."""
-    ts, t = [0.0], 0.0
-    while t < day0 + days - 1e-12:
-        since = t - day0 if t >= day0 else t
-        h = 0.125 if since < 4 else 0.25 if since < 10 else 0.5 if since < 30 else 1.0
-        t += h
-        ts.append(t)
-    return np.array(ts)
-
-
-def run_structure(P, tissue, volume_ml, doses, ts, rtol, atol):
-    """Effect (fraction) at the times ts, integrating between dose times with LSODA."""
-    tg = BontTarget(P, "muscle" if tissue == "muscle" else "autonomic", volume_ml,
-                    [tuple(d) for d in doses])
-    y = np.zeros(tg.n_state())
-    o = 6 * tg.nc
-    y[o] = y[o + 1] = 1.0
-    out = np.zeros(len(ts))
-    dose_times = sorted({d[0] for d in doses})
-    bounds = dose_times + [math.inf]
-    k = 0
-    while k < len(ts) and (not dose_times or ts[k] <= dose_times[0]):
-        out[k] = tg.outputs(y)[0]  # before the first dose: nothing yet
-        k += 1
-    for i, t0 in enumerate(dose_times):
-        tg.dose(y, t0)
-        t1 = min(bounds[i + 1], ts[-1])
-        sel = [j for j in range(k, len(ts)) if ts[j] <= bounds[i + 1]]
-        if t1 > t0:
-            sol = solve_ivp(tg.rhs, (t0, t1), y, method="LSODA", rtol=rtol, atol=atol,
-                            dense_output=True)
-            if not sol.success:
-                raise SystemExit(f"population_ref: integration failed: {sol.message}")
-            if sel:
-                ys = sol.sol(ts[sel])
-                for c, j in enumerate(sel):
-                    out[j] = tg.outputs(ys[:, c])[0]
-            y = sol.y[:, -1].copy()
-        k = sel[-1] + 1 if sel else k
-    return out
+def run_structure(P, tissue, doses, ts, rtol, atol):
+    """Effect (fraction) at the times ts, integrating between dose times with LSODA
+    (v2/model.py run_lsoda); doses are [t_days, serotype, conc_u_per_ml, scale]."""
+    if not doses:
+        return np.zeros(len(ts))
+    sess = [M.Session(t, {sero: np.array([c])}, np.array([sc])) for t, sero, c, sc in doses]
+    return M.run_lsoda(P, tissue, sess, ts, rtol=rtol, atol=atol)["effect"][:, 0]
 
 
 def readouts(ts, e, t0):
@@ -104,7 +68,8 @@ def main():
     with open(a.inputs, encoding="utf-8") as f:
         inp = json.load(f)
     days, day0 = inp["days"], inp["day0"]
-    ts = sample_times(days, day0)
+    dose_days = sorted({d[0] for p in inp["patients"] for ds in p["doses"] for d in ds})
+    ts = M.grid_times(day0 + days, dose_days or [0.0])  # the engine's population grid
     day_idx = [int(np.searchsorted(ts, day0 + d)) for d in range(days + 1)]
     structs, pats = inp["structures"], inp["patients"]
     tight = np.array([p["tight_effect_pct"] for p in pats])
@@ -116,8 +81,7 @@ def main():
         eff = np.zeros_like(tight)
         for pi, p in enumerate(pats):
             for si, s in enumerate(structs):
-                e = run_structure(p["params"], s["tissue"], s["volume_ml"], p["doses"][si], ts,
-                                  rtol, atol)
+                e = run_structure(p["params"], s["tissue"], p["doses"][si], ts, rtol, atol)
                 readouts(ts, e, day0)
                 eff[pi, si] = 100.0 * e[day_idx]
         per_patient = (time.process_time() - t_start) / len(pats)

@@ -78,6 +78,12 @@ typedef struct bont_pop_opts_t {
      * trace_patients patients, and each patient's parameters and doses (keep_inputs). */
     size_t trace_patients;
     bool keep_inputs;
+    /* Thresholds of the plan's clinical readouts and responders (borrowed), NULL = embedded
+     * data/readout-thresholds.json. */
+    const bont_readout_thresholds_t *thresholds;
+    /* Horizon of each structure's peak (peak_effect_pct, risks), days from the plan's session;
+     * 0 = the whole run. */
+    int peak_days;
 } bont_pop_opts_t;
 
 /* Limits: patients, and patients x (days + 1), which sets the memory of the daily percentiles
@@ -110,16 +116,16 @@ typedef enum bont_pop_readout_t {
  * is NAN ("> horizon"). */
 typedef struct bont_pop_result_t {
     bont_target_t target;   /* role "target" or "spread" */
-    double dose_ona_u;      /* median over patients of the ona-equivalent units acting here */
+    double dose_ona_u;      /* ona-eq units: injected into it (every session), or for a
+                               structure only spread reaches the median over patients of the
+                               units in its compartment (concentration x scale x volume) */
     double *p5, *p50, *p95; /* effect percent per day, days + 1 entries each (pop-owned) */
     double readout_q[BONT_POP_N_READOUTS][BONT_POP_N_QUANTILES];
     bont_readouts_t readouts;     /* the medians (readout_q[.][9]) */
-    const float *peak_effect_pct; /* each patient's peak effect, percent (pop-owned), in the
-                                     simulated tissue: for a spread structure the reached
-                                     layer (bont_risk_assess scales it) */
-    double effect_scale;          /* the whole structure's loss per loss in the simulated tissue
-                                     (1 for injected targets); p5/p50/p95 and the peak-effect
-                                     percentiles are already scaled */
+    const float *peak_effect_pct; /* each patient's peak effect, percent of the whole
+                                     structure (pop-owned) */
+    double effect_scale;          /* 1: the model's effect is the whole structure's (scale x
+                                     e_f, docs/model.md 6.4); kept for callers of v1 */
     double no_effect_pct;         /* share of patients whose whole-structure peak stays below
                                      BONT_POP_EFFECT_MIN_PCT; onset, peak day and duration
                                      percentiles are over the other patients */
@@ -128,6 +134,34 @@ typedef struct bont_pop_result_t {
 } bont_pop_result_t;
 
 typedef struct bont_pop_t bont_pop_t;
+
+/* The plan as a whole (docs/model.md section 8), from each patient's plan-level effect: the
+ * dose-weighted mean (onabotulinumtoxinA-equivalent units of the plan's session) of the whole
+ * effect of its injected structures, on the population grid, from the plan's session. */
+typedef struct bont_pop_plan_t {
+    const char *indication;        /* kb id of the plan's indication, or NULL (default threshold) */
+    double perceptible_pct;        /* noticeable onset: the effect a patient perceives, percent */
+    double response_pct;           /* response threshold of the indication, percent */
+    const double *responders;      /* days + 1 shares (0..1) of patients at or above response_pct on
+                                      each output day (pop-owned) */
+    double noticeable_share;       /* share of patients whose effect reaches perceptible_pct */
+    double noticeable_onset_q[3];  /* 5th, 50th, 95th percentile over every patient, days from the
+                                      session; a patient who never notices counts as later than
+                                      any day, so NAN means "not within the horizon" */
+    double responder_share;        /* share of patients whose effect reaches response_pct */
+    double response_duration_q[3]; /* 5th, 50th, 95th percentile over the responders, days; NAN:
+                                      still above at the horizon */
+} bont_pop_plan_t;
+
+/* Indices of bont_pop_patient_plan_readouts. */
+typedef enum bont_pop_plan_readout_t {
+    BONT_POP_NOTICEABLE_ONSET = 0, /* days; NAN never */
+    BONT_POP_RESPONSE_DURATION,    /* days; NAN never a response, INFINITY still above */
+    BONT_POP_PLAN_ONSET,           /* days to 25 % of the plan effect's peak; NAN no effect */
+    BONT_POP_PLAN_PEAK,            /* the plan effect's peak, percent */
+    BONT_POP_PLAN_DURATION,        /* days until below half the peak; NAN not in the horizon */
+    BONT_POP_N_PLAN_READOUTS
+} bont_pop_plan_readout_t;
 
 /* Simulates the plan for opts->n_patients virtual patients. Structures come in the order of
  * bont_spread_reach (injected targets in plan order without spread). Risks are assessed with
@@ -145,10 +179,16 @@ const bont_model_t *bont_pop_model(const bont_pop_t *pop);
 /* Each patient's readout r of result i (n_patients values, NAN when undefined). */
 const float *bont_pop_patient_readouts(const bont_pop_t *pop, size_t i, bont_pop_readout_t r);
 
+/* The plan-level readouts and responders, or NULL (the scalar engine does not compute them). */
+const bont_pop_plan_t *bont_pop_plan(const bont_pop_t *pop);
+/* Each patient's plan-level readout r (n_patients values), or NULL. */
+const float *bont_pop_patient_plan_readouts(const bont_pop_t *pop, bont_pop_plan_readout_t r);
+
 /* With opts.trace_patients: patient p's effect percent on days 0..days in result i, or NULL. */
 const float *bont_pop_patient_days(const bont_pop_t *pop, size_t i, size_t p);
 /* With opts.keep_inputs: patient p's parameters, and its doses into result i's structure (one
- * per dose event, ona-eq units, times from the run's first session; output day 0 is at
+ * per dose event: the compartment's concentration and scale, docs/model.md 12.2, with ona_u the
+ * units in the compartment; times from the run's first session; output day 0 is at
  * bont_pop_day0). *n_doses receives the count (at most max are written). BONT_EINVAL without
  * keep_inputs. */
 int bont_pop_patient_inputs(const bont_pop_t *pop, size_t p, size_t i, bont_params_t *params,

@@ -14,13 +14,11 @@
 #include "util/pool.h"
 
 #define BONT__POP_W             BONT_POP_LANES
-#define BONT__POP_MAX_SPREAD_Z  8       /* deviates of the spread model */
 #define BONT__POP_MAX_VAR       32      /* deviates of data/variability.json */
 #define BONT__POP_MAX_SESSIONS  64      /* history sessions plus the plan */
 #define BONT__POP_QUANT_SCALE   65535.0 /* daily effects are kept as round(fraction * 65535) */
 #define BONT__POP_DAYS_PER_ITEM 8       /* days per percentile work item */
 #define BONT__POP_SPD_SCALAR    10      /* steps per day of the scalar engine, as bont simulate */
-#define BONT__POP_SPREAD_STRATA 32      /* strata per spread deviate (pop_random.c) */
 
 struct bont_pop_t {
     const bont_model_t *model;
@@ -36,17 +34,23 @@ struct bont_pop_t {
     size_t n_trace;
     /* opts.keep_inputs: */
     bont_params_t *pp; /* n_pad patients' parameters */
-    double *dose;      /* n_res x n_events x n_pad: ona-eq units */
+    double *conc;      /* n_res x n_events x n_pad: U/mL in the compartment */
+    double *escale;    /* n_res x n_pad: the compartment's share of the structure */
     size_t n_pad, n_events;
     double ev_t[BONT__POP_MAX_SESSIONS]; /* event times */
     int ev_sero[BONT__POP_MAX_SESSIONS]; /* event serotypes */
     double day0;
+    /* The plan as a whole (batched engine). */
+    bool has_plan;
+    bont_pop_plan_t plan;
+    double *responders; /* days + 1 */
+    float *plan_ro;     /* BONT_POP_N_PLAN_READOUTS x n_patients */
 };
 
 typedef struct bont__pop_session_t {
     double t_days;                 /* from the first session */
     const bont_product_t *product; /* kb-owned */
-    double scale;                  /* share of the plan's units (history), 1 for the plan */
+    double units_factor;           /* ona-eq units over the plan's (history), 1 for the plan */
     int channel;                   /* index into bont__pop_run_t.sero */
     size_t step;                   /* grid index */
 } bont__pop_session_t;
@@ -57,6 +61,7 @@ typedef struct bont__pop_thread_buf_t {
     bont_pop_prop_t *props; /* one block's propagators, per serotype (setup) */
     double *s_effect;       /* scalar engine trace */
     uint32_t *scratch;      /* 2 n words for readout percentiles */
+    double *xbuf;           /* exposure of one patient: 3 n_xs + n_sites doubles */
 } bont__pop_thread_buf_t;
 
 typedef struct bont__pop_run_t {
@@ -65,34 +70,41 @@ typedef struct bont__pop_run_t {
     bont_pop_opts_t o;
     bont_params_t median;
     const bont_variability_t *var;
-    size_t n, n_pad, n_blocks, n_var, n_spread_z;
-    /* Layout: sessions, serotypes, structures, reach entries. */
+    size_t n, n_pad, n_blocks, n_var;
+    /* Layout: sessions, serotypes, structures. */
     bont__pop_session_t sess[BONT__POP_MAX_SESSIONS];
     size_t n_sess;
     int sero[BONT_SERO_COUNT];
     int n_sero;
-    double *ona;       /* n_sess x n_injections: units before shares */
     bont_target_t *tg; /* n_struct */
-    double *scale;     /* n_struct: whole structure's loss per loss in the reached layer */
+    double *scale;     /* n_struct: whole structure's loss per loss in the simulated tissue: 1,
+                          the kernel gives the whole structure's effect (scale x e_f) */
+    double *w_plan;    /* n_struct: share of the plan's units injected into it (plan effect) */
     size_t n_struct;
-    bont__reach_layout_t *reach; /* the plan's reach (with spread), shares of any patient */
-    size_t *entry_struct;        /* n_entries */
-    size_t *entry_inj;
-    size_t n_entries;
-    double t_shift; /* output day 0 on the grid */
+    /* Exposure (docs/model.md 1.2-1.4): laid out once; simulated structure j is exposure
+     * structure xmap[j] (every one with spread, the injected ones without). */
+    bont_spread_t *own_spread;
+    const bont_spread_t *sp;
+    bont_exposure_layout_t *xl;
+    size_t n_xs, n_sites;
+    size_t *xmap;
+    bont__reach_layout_t *reach; /* the v1 reach, for the risks' reasons only */
+    double t_shift;              /* output day 0 on the grid */
     bont_pop_grid_t grid;
-    size_t k0; /* readouts start here (the plan's session) */
+    size_t k0;         /* readouts start here (the plan's session) */
+    size_t k_peak_end; /* last sample of the structures' peaks (opts.peak_days) */
     /* Per patient and block. */
     bont_params_t *pp; /* n_pad */
-    double *dose;      /* n_struct x n_sess x n_pad: ona-eq units reaching the structure */
+    double *conc;      /* n_struct x n_sess x n_pad: U/mL (ona-eq) in the compartment */
+    double *escale;    /* n_struct x n_pad: the compartment's share of the structure */
     bont_pop_block_t *blocks;
     float *imp; /* n_blocks x n_sess x BONT_POP_IMPULSE(K): light chain per unit captured */
-    /* Spread layouts: each patient's spread deviates fall in one of M^d strata, and the spread
-     * model runs once per stratum present (see bont__pop_spread_strata). */
-    uint64_t *combo_key; /* n_pad: each patient's stratum */
-    uint64_t *combos;    /* n_combos distinct strata, ascending */
-    size_t n_combos;
-    double *combo_dose; /* n_combos x n_struct x n_sess: units reaching each structure */
+    /* The plan-level effect of every patient on the grid (batched engine): n_blocks x (K + 1)
+     * x W, and per block the patients at or above the response threshold on each output day. */
+    float *plan_eff;
+    uint8_t *resp_count;         /* n_blocks x (days + 1) */
+    double thr_notice, thr_resp; /* fractions */
+    bont_pop_plan_t pop_plan;    /* the plan result's thresholds */
     /* The structure being run: its daily values of every patient, quantized. */
     size_t cur;
     uint16_t *q_eff; /* (days + 1) x n */
@@ -101,31 +113,27 @@ typedef struct bont__pop_run_t {
     bont__pool_t pool;
 } bont__pop_run_t;
 
-/* ---- pop_random.c: counter-based deviates and the spread strata ---------------------------- */
+/* ---- pop_random.c: counter-based deviates -------------------------------------------------- */
 
-/* The stratum (of BONT__POP_SPREAD_STRATA per dimension) of patient p's n_z spread deviates,
- * which are its deviates first_index.. of the seed, packed into one key. */
-uint64_t bont__pop_spread_key(uint64_t seed, size_t p, size_t first_index, size_t n_z);
-/* The n_z deviates that stand for every patient of stratum key: each dimension's stratum mean. */
-void bont__pop_spread_deviates(uint64_t key, size_t n_z, double *z);
+/* Uniform deviate number `index` of patient `patient` under seed, in (0, 1): the hash of
+ * bont_pop_normal before its inverse normal CDF. */
+double bont__pop_uniform(uint64_t seed, uint64_t patient, uint32_t index);
 
 /* ---- pop_layout.c: what a run simulates ------------------------------------------------------ */
 
 int bont__pop_layout_sessions(bont__pop_run_t *r, bont_error_t *err);
 int bont__pop_layout_structures(bont__pop_run_t *r, bont_error_t *err);
 int bont__pop_build_grid(bont__pop_run_t *r, bont_error_t *err);
-/* Each patient's spread stratum and the distinct strata present. */
-int bont__pop_spread_strata(bont__pop_run_t *r, bont_error_t *err);
-/* Work item c: the units reaching every structure in every session for spread stratum c. */
-void bont__pop_item_spread(void *ctx, size_t c, int tid);
 
 /* ---- pop_work.c: the model for blocks of patients ---------------------------------------------
  */
 
-/* Work item b: block b's parameters and doses (and the batched engine's block constants). */
+/* Work item b: block b's parameters and exposure (and the batched engine's block constants). */
 void bont__pop_item_setup(void *ctx, size_t b, int tid);
 /* Work item b: structure r->cur for block b (batched kernel or scalar engine). */
 void bont__pop_item_kernel(void *ctx, size_t b, int tid);
+/* Work item b: block b's plan-level readouts and responders (batched engine). */
+void bont__pop_item_plan(void *ctx, size_t b, int tid);
 
 /* ---- pop_summary.c: percentiles and results -------------------------------------------------- */
 
@@ -137,6 +145,8 @@ void bont__pop_item_daily(void *ctx, size_t item, int tid);
 void bont__pop_item_readouts(void *ctx, size_t item, int tid);
 /* Structure j's result once its percentiles are in. */
 void bont__pop_finish_result(bont__pop_run_t *r, size_t j);
+/* The plan-level result once every block's readouts are in (batched engine). */
+int bont__pop_finish_plan(bont__pop_run_t *r, bont_error_t *err);
 
 /* Fails the run from a worker with rc and a message. */
 void bont__pop_fail(bont__pop_run_t *r, int rc, const char *message);

@@ -13,13 +13,14 @@
 
 #define W BONT_POP_LANES
 
-const double bont__pop_h_days[BONT_POP_NH] = {0.125, 0.25, 0.5, 1.0};
+const double bont__pop_h_days[BONT_POP_NH] = {0.03125, 0.125, 0.25, 0.5, 1.0};
 
-/* Days after a session at which the step grows to the next size. Onset (25 % of the peak)
- * falls within the first days and the peak within weeks; after a month the effect changes by a
- * few percent a day, where a one-day exponential step is accurate to about 0.03 points
- * (docs/performance.md, "Accuracy of the grid"). */
-static const double h_until_days[BONT_POP_NH - 1] = {4.0, 10.0, 30.0};
+/* Days after a session at which the step grows to the next size (docs/model.md section 7). The
+ * fast share of a dose starts the effect within hours, which needs 1/32-day steps for the first
+ * day; onset falls within the first days and the peak within weeks; after a month the effect
+ * changes by a few percent a day, where a one-day exponential step is accurate to about 0.03
+ * points (docs/performance.md, "Accuracy of the grid"). */
+static const double h_until_days[BONT_POP_NH - 1] = {1.0, 4.0, 10.0, 30.0};
 
 /* One instruction set's kernels (pop_kernel_impl.h). */
 typedef struct pop_impl_t {
@@ -125,10 +126,60 @@ void bont__pop_impulse(const bont_pop_grid_t *g, const bont_pop_prop_t *prop, si
     impl()->impulse(g, prop, k_dose, out);
 }
 
+/* First time at or after sample k0 where lane l's effect e >= thr, interpolated; NAN if never
+ * (readouts.c first_up on float samples). */
+static double lane_first_up(const bont_pop_grid_t *g, const float *e, size_t l, size_t k0,
+                            double thr, size_t *k_hit)
+{
+    const double *t = g->t_days;
+    for (size_t k = k0; k <= g->n_steps; k++) {
+        double ek = e[k * W + l];
+        if (ek >= thr) {
+            *k_hit = k;
+            double ep = k > k0 ? e[(k - 1) * W + l] : 0.0;
+            if (k > k0 && ek > ep)
+                return t[k - 1] + (thr - ep) / (ek - ep) * (t[k] - t[k - 1]);
+            return t[k];
+        }
+    }
+    return NAN;
+}
+
+/* Noticeable onset and response duration of lane l (docs/model.md section 8; readouts.c
+ * bont_readouts_at): the first up-crossing of each threshold and, for the response, the first
+ * sample after it below the threshold (INFINITY: still above at the end). */
+static void lane_clinical(const bont_pop_grid_t *g, const float *e, size_t l, size_t k0, double t0,
+                          double thr_n, double thr_r, bont_readouts_t *ro)
+{
+    const double *t = g->t_days;
+    size_t k_hit = 0;
+    ro->noticeable_onset_day = ro->response_duration_days = NAN;
+    if (thr_n > 0.0)
+        ro->noticeable_onset_day = lane_first_up(g, e, l, k0, thr_n, &k_hit) - t0;
+    if (!(thr_r > 0.0))
+        return;
+    double up = lane_first_up(g, e, l, k0, thr_r, &k_hit);
+    if (isnan(up))
+        return;
+    /* The first sample at or after the up-crossing is the hit sample; look past it. */
+    ro->response_duration_days = INFINITY;
+    for (size_t k = k_hit + 1; k <= g->n_steps; k++) {
+        double ek = e[k * W + l], ep = e[(k - 1) * W + l];
+        if (ek < thr_r) {
+            double frac = ep > ek ? (ep - thr_r) / (ep - ek) : 0.0;
+            ro->response_duration_days = t[k - 1] + frac * (t[k] - t[k - 1]) - up;
+            break;
+        }
+    }
+}
+
 void bont__pop_readouts(const bont_pop_grid_t *g, const float *effect, size_t k0, double t0_days,
+                        double perceptible_frac, double response_frac,
                         bont_readouts_t out[BONT_POP_LANES], float peak_frac[BONT_POP_LANES])
 {
     impl()->readouts(g, effect, k0, t0_days, out, peak_frac);
+    for (size_t l = 0; l < W; l++)
+        lane_clinical(g, effect, l, k0, t0_days, perceptible_frac, response_frac, &out[l]);
 }
 
 void bont__pop_quantize_days(const bont_pop_grid_t *g, const float *samples, uint16_t *rows,
@@ -279,6 +330,25 @@ static void relax_weights(double k, double h, double out[3])
     out[2] = c;
 }
 
+/* Stores the relaxation weights of rate k for every step class into w[class][3][lane]. */
+static void relax_lane(double k, int lane, float (*w)[3][BONT_POP_LANES])
+{
+    for (int c = 0; c < BONT_POP_NH; c++) {
+        double r[3];
+        relax_weights(k, bont__pop_h_days[c], r);
+        for (int i = 0; i < 3; i++)
+            w[c][i][lane] = (float)r[i];
+    }
+}
+
+static void store_lower(const mat_t m, float (*dst)[BONT_POP_LANES], int lane)
+{
+    int e = 0;
+    for (int i = 0; i < BONT_POP_NX; i++)
+        for (int j = 0; j <= i; j++)
+            dst[e++][lane] = (float)m[i][j];
+}
+
 void bont__pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const int *sero,
                               int n_sero, int lane, const bont_params_t *p)
 {
@@ -288,40 +358,32 @@ void bont__pop_block_set_lane(bont_pop_block_t *b, bont_pop_prop_t *props, const
     b->coop[lane] = (float)p->snare_coop;
     b->mu[lane] = (float)log(p->safety_factor_median);
     b->inv_sigma[lane] = (float)(1.0 / p->safety_factor_log_sd);
-    b->amax[lane] = (float)p->atrophy_max[BONT_TISSUE_MUSCLE];
     b->csat[lane] = (float)p->uptake_sat_u_per_ml;
+    b->beta[lane] = (float)p->atrophy_effect_share;
     for (int t = 0; t < BONT_TISSUE_COUNT; t++) {
+        b->amax[t][lane] = (float)p->atrophy_max[t];
         b->spmax[t][lane] = (float)p->sprout_max[t];
-        for (int c = 0; c < BONT_POP_NH; c++) {
-            double w[3];
-            relax_weights(p->sprout_rate_per_d[t], bont__pop_h_days[c], w);
-            for (int i = 0; i < 3; i++)
-                b->sprout[t][c][i][lane] = (float)w[i];
-        }
+        relax_lane(p->sprout_rate_per_d[t], lane, b->sprout[t]);
     }
-    for (int c = 0; c < BONT_POP_NH; c++) {
-        double w[3];
-        relax_weights(p->atrophy_rate_per_d, bont__pop_h_days[c], w);
-        for (int i = 0; i < 3; i++)
-            b->atro[c][i][lane] = (float)w[i];
-    }
+    relax_lane(p->atrophy_rate_per_d, lane, b->atro_up);
+    relax_lane(p->atrophy_recovery_per_d, lane, b->atro_dn);
     /* Uptake chain and light-chain pools (section 2), as in run_bont, over each step and its
-     * first half: the propagator of half the shortest step by scaling and squaring, each longer
-     * one as the square of the one before (the steps double). */
+     * first half, by squaring from the propagator of 1/64 day (scaling and squaring): the
+     * steps are 1/32, 1/8, 1/4, 1/2 and 1 day, so each half step is a square away from the
+     * step before (1/16 = (1/32)^2 once more). */
     for (int s = 0; s < n_sero; s++) {
         mat_t a, prop;
         bont__uptake_matrix(p, sero[s], a);
+        props[s].ffast[lane] = (float)p->uptake_fast_fraction;
         bont__expm_lower(a, BONT_POP_NX, 0.5 * bont__pop_h_days[0], prop);
         for (int c = 0; c < BONT_POP_NH; c++) {
-            int e = 0;
-            for (int i = 0; i < BONT_POP_NX; i++)
-                for (int j = 0; j <= i; j++)
-                    props[s].half[c][e++][lane] = (float)prop[i][j];
+            if (c > 0) /* prop is exp(A h_{c-1}); make it exp(A h_c / 2) */
+                for (double h = bont__pop_h_days[c - 1]; h < 0.5 * bont__pop_h_days[c] - 1e-12;
+                     h *= 2.0)
+                    mat_square_lower(prop, prop);
+            store_lower(prop, props[s].half[c], lane);
             mat_square_lower(prop, prop);
-            e = 0;
-            for (int i = 0; i < BONT_POP_NX; i++)
-                for (int j = 0; j <= i; j++)
-                    props[s].p[c][e++][lane] = (float)prop[i][j];
+            store_lower(prop, props[s].p[c], lane);
         }
     }
 }

@@ -159,7 +159,10 @@ static void FN(impulse)(const bont_pop_grid_t *g, const bont_pop_prop_t *prop, s
             if (k < k_dose && k < K)
                 FN(vst)(mid + k * BONT_POP_LANES + o, FN(vs)(0.0f));
         }
-        vf x0 = FN(vs)(1.0f), x1 = FN(vs)(0.0f), x2 = x1, x3 = x1, x4 = x1, x5 = x1;
+        /* A session's captured toxin: its fast share free to bind at once, the rest in the
+         * depot (equation 1.6). */
+        const vf ff = FN(vld)(prop->ffast + o);
+        vf x0 = 1.0f - ff, x1 = ff, x2 = FN(vs)(0.0f), x3 = x2, x4 = x2, x5 = x2;
         for (size_t k = k_dose; k < K; k++) {
             const int hc = g->h_class[k];
             /* The midpoint (not carried on), then the step. */
@@ -308,47 +311,55 @@ static inline void FN(pass_release)(FN(pass_t) * P, float *effect)
     }
 }
 
-/* Pass 4: coverage from the sessions, atrophy (section 6) and the outputs; at a session the
- * outputs are the state just before it. effect[] holds F(r) for muscle (pass 3), r otherwise. */
-static inline void FN(pass_outputs)(FN(pass_t) * P, bool muscle, float *effect, float *cmap)
+/* Pass 4: the compartment's share of the structure from the sessions, atrophy (section 6) and
+ * the outputs; at a session the outputs are the state just before it. effect[] holds F(r) for
+ * a junction (pass 3), r otherwise. */
+static inline void FN(pass_outputs)(FN(pass_t) * P, bool junction, float *effect, float *cmap)
 {
     const bont_pop_block_t *b = P->b;
     const bont_pop_target_in_t *in = P->in;
     const size_t K = P->K, L = BONT_POP_LANES, o = P->o, n_ev = P->n_ev;
     const vf zero = FN(vs)(0.0f);
-    const vf amax = FN(vld)(b->amax + o);
-    vf cov = zero, atr = zero, fail = zero;
+    const vf amax = FN(vld)(b->amax[in->tissue] + o), beta = FN(vld)(b->beta + o);
+    vf scale = zero, atr = zero;
     size_t next = 0;
     for (size_t k = 0;; k++) {
-        vf cur = FN(vld)(effect + k * L + o); /* F(r) for muscle, r otherwise */
-        if (muscle) {
-            vf active = 1.0f - fail;
-            FN(vst)(effect + k * L + o, 1.0f - active * (1.0f - atr));
+        vf cur = FN(vld)(effect + k * L + o); /* F(r) with a junction, r otherwise */
+        if (junction) {
+            /* (6.3-6.4): effect scale x e_f, CMAP 1 - scale F */
+            vf ef = 1.0f - (1.0f - cur) * (1.0f - beta * atr);
+            FN(vst)(effect + k * L + o, scale * ef);
             if (cmap)
-                FN(vst)(cmap + k * L + o, active);
+                FN(vst)(cmap + k * L + o, 1.0f - scale * cur);
         } else {
-            FN(vst)(effect + k * L + o, cov * (1.0f - cur));
+            FN(vst)(effect + k * L + o, scale * (1.0f - cur));
         }
         if (k == K)
             break;
         vf f0 = cur; /* F(r) just after the step's start; a session resets the sprouts */
         if (next < n_ev && in->event_step[next] == k) {
-            size_t first = next;
-            vf ctot = FN(dose_events)(b, in, o, k, &next, n_ev, NULL);
-            /* v2 reads each session's scale from the exposure (docs/model.md 12.5); until then
-             * a dosed structure counts whole. */
-            for (int l = 0; l < POP_W; l++)
-                if (ctot[l] > 0.0f)
-                    cov[l] = 1.0f;
-            f0 = muscle ? FN(fail_fraction)(b, o, P->r_reset[first]) : cur;
+            if (junction)
+                f0 = FN(fail_fraction)(b, o, P->r_reset[next]);
+            for (; next < n_ev && in->event_step[next] == k; next++) {
+                /* The largest share any session dosing the compartment reaches (section 9). */
+                vi dosed = FN(vld)(in->conc + next * L + o) > 0.0f;
+                scale = FN(vmax)(scale, FN(vsel)(dosed, FN(vld)(in->scale + next * L + o), zero));
+            }
         }
-        if (muscle) {
-            const vf fail0 = cov * f0;
-            fail = cov * FN(vld)(effect + (k + 1) * L + o);
-            const float(*ar)[BONT_POP_LANES] = b->atro[P->g->h_class[k]];
-            atr = FN(vld)(ar[0] + o) * atr + FN(vld)(ar[1] + o) * (amax * fail0) +
-                  FN(vld)(ar[2] + o) * (amax * fail);
-        }
+        if (!junction)
+            continue; /* no junction, no atrophy (section 6) */
+        const vf f1 = FN(vld)(effect + (k + 1) * L + o);
+        const vf g0 = amax * f0, g1 = amax * f1;
+        /* Atrophy builds at k_up towards a_max F and is regained at k_down, chosen per lane at
+         * the step's start (6.2). */
+        const int hc = P->g->h_class[k];
+        const vi up = g0 >= atr;
+        const float(*au)[BONT_POP_LANES] = b->atro_up[hc];
+        const float(*ad)[BONT_POP_LANES] = b->atro_dn[hc];
+        vf d = FN(vsel)(up, FN(vld)(au[0] + o), FN(vld)(ad[0] + o));
+        vf w0 = FN(vsel)(up, FN(vld)(au[1] + o), FN(vld)(ad[1] + o));
+        vf w1 = FN(vsel)(up, FN(vld)(au[2] + o), FN(vld)(ad[2] + o));
+        atr = d * atr + w0 * g0 + w1 * g1;
     }
 }
 
@@ -359,7 +370,7 @@ static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
                             const bont_pop_target_in_t *in, size_t o, float *effect, float *cmap,
                             float *scratch)
 {
-    const bool muscle = bont_tissue_has_junction(in->tissue);
+    const bool junction = bont_tissue_has_junction(in->tissue);
     FN(pass_t) P = {.g = g, .b = b, .in = in, .o = o, .K = g->n_steps};
     P.N = (P.K + 1) * BONT_POP_LANES;
     P.n_ev = in->n_events < BONT_POP_MAX_EVENTS ? in->n_events : BONT_POP_MAX_EVENTS;
@@ -371,13 +382,13 @@ static void FN(kernel_part)(const bont_pop_grid_t *g, const bont_pop_block_t *b,
     P.dec_s[1] = scratch + 3 * P.N;
     FN(pass_cleavage)(&P);
     FN(pass_release)(&P, effect);
-    /* Pass 3 (muscle): share of reached fibres failing at each sample (section 5), in place. */
-    if (muscle)
+    /* Pass 3 (junction): share of reached fibres failing at each sample (section 5), in place. */
+    if (junction)
         for (size_t k = 0; k <= P.K; k++)
             FN(vst)
     (effect + k * BONT_POP_LANES + o,
      FN(fail_fraction)(b, o, FN(vld)(effect + k * BONT_POP_LANES + o)));
-    FN(pass_outputs)(&P, muscle, effect, cmap);
+    FN(pass_outputs)(&P, junction, effect, cmap);
 }
 
 static void FN(kernel)(const bont_pop_grid_t *g, const bont_pop_block_t *b,

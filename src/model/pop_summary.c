@@ -80,6 +80,16 @@ void bont__pop_item_readouts(void *ctx, size_t item, int tid)
         free(with);
         return;
     }
+    /* The dose of an injected structure is what the plan injects into it; of a structure only
+     * spread reaches, the units in its compartment (concentration x reached share x volume),
+     * over the sessions. */
+    const bont_exposure_struct_t *xs = &bont_exposure_structs(r->xl)[r->xmap[j]];
+    if (xs->injected) {
+        res->dose_ona_u = 0.0;
+        for (size_t s = 0; s < r->n_sess; s++)
+            res->dose_ona_u += xs->weight_ona_u * r->sess[s].units_factor;
+        return;
+    }
     float *u = malloc(r->n * sizeof *u);
     if (!u) {
         bont__pop_fail(r, BONT_ENOMEM, "out of memory");
@@ -88,8 +98,8 @@ void bont__pop_item_readouts(void *ctx, size_t item, int tid)
     for (size_t p = 0; p < r->n; p++) {
         double sum = 0.0;
         for (size_t s = 0; s < r->n_sess; s++)
-            sum += r->dose[(j * r->n_sess + s) * r->n_pad + p];
-        u[p] = (float)sum;
+            sum += r->conc[(j * r->n_sess + s) * r->n_pad + p];
+        u[p] = (float)(sum * r->escale[j * r->n_pad + p] * res->target.volume_ml);
     }
     double half = 0.5;
     bont__pop_quantiles_f32(u, r->n, &half, 1, &res->dose_ona_u, r->tb[tid].scratch);
@@ -121,4 +131,61 @@ void bont__pop_finish_result(bont__pop_run_t *r, size_t j)
     res->readouts.peak_day = res->readout_q[BONT_POP_PEAK_DAY][9];
     res->readouts.peak_effect_pct = res->readout_q[BONT_POP_PEAK_EFFECT][9];
     res->readouts.duration_days = res->readout_q[BONT_POP_DURATION][9];
+}
+
+/* Percentiles 5, 50, 95 of x[0..n) into q, NAN counting above every number; all NAN when n is
+ * 0. */
+static int q_5_50_95(const float *x, size_t n, double q[3])
+{
+    if (n == 0) {
+        q[0] = q[1] = q[2] = NAN;
+        return 0;
+    }
+    uint32_t *scratch = malloc(2 * n * sizeof *scratch);
+    if (!scratch)
+        return BONT_ENOMEM;
+    bont__pop_quantiles_f32(x, n, pct_5_50_95, 3, q, scratch);
+    free(scratch);
+    return 0;
+}
+
+int bont__pop_finish_plan(bont__pop_run_t *r, bont_error_t *err)
+{
+    bont_pop_t *pop = r->pop;
+    bont_pop_plan_t *pl = &pop->plan;
+    size_t nd = (size_t)r->o.days + 1;
+    for (size_t d = 0; d < nd; d++) {
+        size_t c = 0;
+        for (size_t b = 0; b < r->n_blocks; b++)
+            c += r->resp_count[b * nd + d];
+        pop->responders[d] = (double)c / (double)r->n;
+    }
+    pl->responders = pop->responders;
+    const float *on = bont_pop_patient_plan_readouts(pop, BONT_POP_NOTICEABLE_ONSET);
+    const float *du = bont_pop_patient_plan_readouts(pop, BONT_POP_RESPONSE_DURATION);
+    float *resp = malloc(r->n * sizeof *resp);
+    if (!resp) {
+        bont_error_setf(err, NULL, "out of memory");
+        return BONT_ENOMEM;
+    }
+    /* Noticeable onset over every patient (never: later than any day); response duration over
+     * the responders, still above at the horizon counting as longer than any duration. */
+    size_t n_notice = 0, m = 0;
+    for (size_t p = 0; p < r->n; p++) {
+        n_notice += !isnan(on[p]);
+        if (!isnan(du[p]))
+            resp[m++] = isinf(du[p]) ? NAN : du[p];
+    }
+    pl->noticeable_share = (double)n_notice / (double)r->n;
+    pl->responder_share = (double)m / (double)r->n;
+    int rc = q_5_50_95(on, r->n, pl->noticeable_onset_q);
+    if (rc == 0)
+        rc = q_5_50_95(resp, m, pl->response_duration_q);
+    free(resp);
+    if (rc) {
+        bont_error_setf(err, NULL, "out of memory");
+        return rc;
+    }
+    pop->has_plan = true;
+    return 0;
 }

@@ -26,7 +26,10 @@ void bont_pop_free(bont_pop_t **pp)
     free(p->peaks);
     free(p->trace);
     free(p->pp);
-    free(p->dose);
+    free(p->conc);
+    free(p->escale);
+    free(p->responders);
+    free(p->plan_ro);
     free(p);
     *pp = NULL;
 }
@@ -68,6 +71,18 @@ const float *bont_pop_patient_readouts(const bont_pop_t *pop, size_t i, bont_pop
     return pop->readouts + (i * BONT_POP_N_READOUTS + (size_t)r) * pop->n_patients;
 }
 
+const bont_pop_plan_t *bont_pop_plan(const bont_pop_t *pop)
+{
+    return pop && pop->has_plan ? &pop->plan : NULL;
+}
+
+const float *bont_pop_patient_plan_readouts(const bont_pop_t *pop, bont_pop_plan_readout_t r)
+{
+    if (!pop || !pop->plan_ro || (unsigned)r >= BONT_POP_N_PLAN_READOUTS)
+        return NULL;
+    return pop->plan_ro + (size_t)r * pop->n_patients;
+}
+
 const float *bont_pop_patient_days(const bont_pop_t *pop, size_t i, size_t p)
 {
     if (!pop || !pop->trace || i >= pop->n_res || p >= pop->n_trace)
@@ -84,11 +99,15 @@ int bont_pop_patient_inputs(const bont_pop_t *pop, size_t p, size_t i, bont_para
         *params = pop->pp[p];
     size_t n = 0;
     for (size_t e = 0; e < pop->n_events; e++) {
-        double u = pop->dose[(i * pop->n_events + e) * pop->n_pad + p];
-        if (u > 0.0 && n < max && doses)
-            doses[n] = (bont_dose_t){
-                .t_days = pop->ev_t[e], .serotype = (bont_serotype_t)pop->ev_sero[e], .ona_u = u};
-        n += u > 0.0;
+        double c = pop->conc[(i * pop->n_events + e) * pop->n_pad + p];
+        double sc = pop->escale[i * pop->n_pad + p];
+        if (c > 0.0 && n < max && doses)
+            doses[n] = (bont_dose_t){.t_days = pop->ev_t[e],
+                                     .serotype = (bont_serotype_t)pop->ev_sero[e],
+                                     .ona_u = c * sc * pop->res[i].target.volume_ml,
+                                     .conc_u_per_ml = c,
+                                     .scale = sc};
+        n += c > 0.0;
     }
     if (n_doses)
         *n_doses = n;
@@ -123,6 +142,11 @@ static int check_opts(const bont_pop_opts_t *in, bont_pop_opts_t *o, bont_error_
                         BONT_POP_MAX_PATIENTS, o->n_patients);
         return BONT_ERANGE;
     }
+    if (o->peak_days < 0) {
+        bont_error_setf(err, "peak_days", "the peaks' horizon must be >= 0 days (got %d)",
+                        o->peak_days);
+        return BONT_ERANGE;
+    }
     if (o->days < 1 || o->days > 3650) {
         bont_error_setf(err, "days", "days must be 1..3650 (got %d)", o->days);
         return BONT_ERANGE;
@@ -143,15 +167,15 @@ static int check_opts(const bont_pop_opts_t *in, bont_pop_opts_t *o, bont_error_
 static int check_memory(const bont__pop_run_t *r, bont_error_t *err)
 {
     double nd = (double)r->o.days + 1, ns = (double)r->n_struct, nev = (double)r->n_sess;
-    double strata = pow(BONT__POP_SPREAD_STRATA, (double)r->n_spread_z);
     double bytes = (double)r->n * nd * 2.0                               /* daily values */
                    + (double)r->n * ns * (BONT_POP_N_READOUTS + 1) * 4.0 /* readouts, peaks */
-                   + (double)r->n_pad * nev * ns * 8.0                   /* doses */
-                   + fmin(strata, (double)r->n_pad) * nev * ns * 8.0     /* doses per stratum */
+                   + (double)r->n_pad * (nev + 1) * ns * 8.0             /* exposure */
                    + (double)r->n_pad * sizeof(bont_params_t);
     if (r->o.engine == BONT_POP_BATCHED)
         bytes += (double)r->n_pad / BONT__POP_W *
                  (sizeof(bont_pop_block_t) + nev * BONT_POP_IMPULSE(r->grid.n_steps) * 4.0);
+    if (r->o.engine == BONT_POP_BATCHED) /* the plan-level effect on the grid */
+        bytes += (double)r->n_pad * (double)(r->grid.n_steps + 1) * 4.0;
     if (bytes > BONT_POP_MAX_BYTES) {
         bont_error_setf(
             err, "patients",
@@ -181,12 +205,17 @@ static int alloc_run(bont__pop_run_t *r, bont_error_t *err)
                           (size_t)r->o.days * BONT__POP_SPD_SCALAR + 1;
     bont_pop_t *pop = r->pop;
     r->pp = calloc(r->n_pad, sizeof *r->pp);
-    r->dose = calloc(r->n_struct * r->n_sess * r->n_pad, sizeof *r->dose);
+    r->conc = calloc(r->n_struct * r->n_sess * r->n_pad, sizeof *r->conc);
+    r->escale = calloc(r->n_struct * r->n_pad, sizeof *r->escale);
     bool batched = r->o.engine == BONT_POP_BATCHED;
     if (batched) {
         r->blocks = aligned_calloc(r->n_blocks, sizeof *r->blocks);
         r->imp = aligned_calloc(r->n_blocks * r->n_sess * BONT_POP_IMPULSE(r->grid.n_steps),
                                 sizeof *r->imp);
+        r->plan_eff = aligned_calloc(r->n_blocks * n_samples * BONT__POP_W, sizeof *r->plan_eff);
+        r->resp_count = calloc(r->n_blocks * nd, sizeof *r->resp_count);
+        pop->responders = calloc(nd, sizeof *pop->responders);
+        pop->plan_ro = calloc(BONT_POP_N_PLAN_READOUTS * r->n, sizeof *pop->plan_ro);
     }
     r->q_eff = calloc(nd * r->n, sizeof *r->q_eff);
 
@@ -200,8 +229,10 @@ static int alloc_run(bont__pop_run_t *r, bont_error_t *err)
         bont_error_setf(err, NULL, "out of memory");
         return BONT_ENOMEM;
     }
-    bool ok = r->pp && r->dose && (!batched || (r->blocks && r->imp)) && r->q_eff && r->tb &&
-              pop->res && pop->daily && pop->readouts && pop->peaks;
+    bool ok = r->pp && r->conc && r->escale &&
+              (!batched || (r->blocks && r->imp && r->plan_eff && r->resp_count &&
+                            pop->responders && pop->plan_ro)) &&
+              r->q_eff && r->tb && pop->res && pop->daily && pop->readouts && pop->peaks;
     for (int t = 0; ok && t < r->o.threads; t++) {
         bont__pop_thread_buf_t *tb = &r->tb[t];
         if (r->o.engine == BONT_POP_BATCHED) {
@@ -215,7 +246,8 @@ static int alloc_run(bont__pop_run_t *r, bont_error_t *err)
             ok = tb->s_effect != NULL;
         }
         tb->scratch = calloc(2 * r->n, sizeof *tb->scratch);
-        ok = ok && tb->scratch;
+        tb->xbuf = calloc(3 * r->n_xs + r->n_sites + 1, sizeof *tb->xbuf);
+        ok = ok && tb->scratch && tb->xbuf;
     }
     if (!ok) {
         bont_error_setf(err, NULL, "out of memory for %zu patients", r->n);
@@ -227,18 +259,19 @@ static int alloc_run(bont__pop_run_t *r, bont_error_t *err)
 static void free_run(bont__pop_run_t *r)
 {
     bont__pop_grid_clear(&r->grid);
-    free(r->ona);
     free(r->tg);
     free(r->scale);
-    free(r->entry_struct);
-    free(r->entry_inj);
+    free(r->w_plan);
+    free(r->plan_eff);
+    free(r->resp_count);
+    free(r->xmap);
+    bont_exposure_layout_free(&r->xl);
+    bont_spread_free(&r->own_spread);
     free(r->pp);
-    free(r->dose);
+    free(r->conc);
+    free(r->escale);
     free(r->blocks);
     free(r->imp);
-    free(r->combo_key);
-    free(r->combos);
-    free(r->combo_dose);
     bont__reach_layout_free(&r->reach);
     free(r->q_eff);
 
@@ -250,6 +283,7 @@ static void free_run(bont__pop_run_t *r)
         free(r->tb[t].s_effect);
 
         free(r->tb[t].scratch);
+        free(r->tb[t].xbuf);
     }
     free(r->tb);
 }
@@ -298,12 +332,20 @@ static int prepare(bont__pop_run_t *r, const bont_kb_t *kb, const bont_plan_t *p
             return rc;
         r->var = *own_var;
     }
-    r->n_var = bont_variability_n_random(r->var);
-    r->n_spread_z = r->o.spread ? bont_spread_n_random(r->o.spread) : 0;
-    if (r->n_spread_z > BONT__POP_MAX_SPREAD_Z) {
-        bont_error_setf(err, NULL, "the spread model needs more deviates than the engine draws");
-        return BONT_ERANGE;
+    bont_readout_thresholds_t own_thr;
+    const bont_readout_thresholds_t *thr = r->o.thresholds;
+    if (!thr) {
+        if ((rc = bont_readout_thresholds_load(&own_thr, err)))
+            return rc;
+        thr = &own_thr;
     }
+    const char *ind = plan->indication ? plan->indication->id : NULL;
+    r->thr_notice = thr->perceptible_pct / 100.0;
+    r->thr_resp = bont_readout_response_pct(thr, ind) / 100.0;
+    r->pop_plan = (bont_pop_plan_t){.indication = ind,
+                                    .perceptible_pct = thr->perceptible_pct,
+                                    .response_pct = bont_readout_response_pct(thr, ind)};
+    r->n_var = bont_variability_n_random(r->var);
     r->n = r->o.n_patients;
     r->n_blocks = (r->n + BONT__POP_W - 1) / BONT__POP_W;
     r->n_pad = r->n_blocks * BONT__POP_W;
@@ -324,6 +366,7 @@ static int make_pop(bont__pop_run_t *r, bont_error_t *err)
     pop->n_patients = r->n;
     pop->seed = r->o.seed;
     pop->n_res = r->n_struct;
+    pop->plan = r->pop_plan;
     int rc = alloc_run(r, err);
     if (rc)
         return rc;
@@ -356,12 +399,11 @@ static int run_parallel(bont__pop_run_t *r, bont_error_t *err)
     bont__pool_t *pool = &r->pool;
     pool->progress = r->o.progress;
     pool->progress_user = r->o.progress_user;
-    pool->total_work =
-        r->n_combos + r->n_blocks + r->n_struct * (r->n_blocks + day_items) + ro_items;
+    bool batched = r->o.engine == BONT_POP_BATCHED;
+    pool->total_work = r->n_blocks + r->n_struct * (r->n_blocks + day_items) + ro_items +
+                       (batched ? r->n_blocks : 0);
     bont__pool_start(pool, r->o.threads, err);
-    bont__pool_run(pool, bont__pop_item_spread, r, r->n_combos);
-    if (!bont__pool_failed(pool))
-        bont__pool_run(pool, bont__pop_item_setup, r, r->n_blocks);
+    bont__pool_run(pool, bont__pop_item_setup, r, r->n_blocks);
     for (size_t j = 0; j < r->n_struct && !bont__pool_failed(pool); j++) {
         if (r->o.risk_only && !carries_risk(r, j))
             continue;
@@ -371,6 +413,8 @@ static int run_parallel(bont__pop_run_t *r, bont_error_t *err)
     }
     if (!bont__pool_failed(pool))
         bont__pool_run(pool, bont__pop_item_readouts, r, ro_items);
+    if (batched && !bont__pool_failed(pool))
+        bont__pool_run(pool, bont__pop_item_plan, r, r->n_blocks);
     bont__pool_stop(pool);
     return bont__pool_failed(pool);
 }
@@ -380,9 +424,11 @@ static void keep_inputs(bont__pop_run_t *r)
 {
     bont_pop_t *pop = r->pop;
     pop->pp = r->pp;
-    pop->dose = r->dose;
+    pop->conc = r->conc;
+    pop->escale = r->escale;
     r->pp = NULL;
-    r->dose = NULL;
+    r->conc = NULL;
+    r->escale = NULL;
     pop->n_pad = r->n_pad;
     pop->n_events = r->n_sess;
     for (size_t e = 0; e < r->n_sess; e++) {
@@ -409,11 +455,12 @@ int bont_pop_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_pop_op
         snprintf(err->file, sizeof err->file, "%s", plan->file ? plan->file : "");
     if ((rc = bont__pop_layout_sessions(r, err)) || (rc = bont__pop_layout_structures(r, err)) ||
         (rc = bont__pop_build_grid(r, err)) || (rc = check_memory(r, err)) ||
-        (rc = make_pop(r, err)) || (rc = bont__pop_spread_strata(r, err)) ||
-        (rc = run_parallel(r, err)))
+        (rc = make_pop(r, err)) || (rc = run_parallel(r, err)))
         goto cleanup;
     for (size_t j = 0; j < r->n_struct; j++)
         bont__pop_finish_result(r, j);
+    if (r->o.engine == BONT_POP_BATCHED && (rc = bont__pop_finish_plan(r, err)))
+        goto cleanup;
     if (r->o.spread && (rc = assess_risks(r, err)))
         goto cleanup;
     if (r->o.keep_inputs)

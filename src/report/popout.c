@@ -1,6 +1,7 @@
 /* popout.c: `bont simulate --patients N` output: the median and 5-95 % range of each readout as
- * an aligned table, JSON (the single-patient contract plus p5/p50/p95 and readout_quantiles),
- * CSV, and the SVG with each structure's median line and 5-95 % band. */
+ * an aligned table, the plan's noticeable onset, response duration and responders, JSON (the
+ * single-patient contract plus p5/p50/p95, readout_quantiles, plan and responders), CSV, and the
+ * SVG with each structure's median line and 5-95 % band. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -40,6 +41,78 @@ static void range_cell(char *buf, size_t size, const bont_pop_result_t *r, int k
         snprintf(buf, size, "%s", m);
     else
         snprintf(buf, size, BONT_TR("%s (%s to %s)"), m, lo, hi);
+}
+
+/* Weeks at which trials report responder rates (docs/model.md section 8). */
+static const int responder_weeks[] = {4, 12, 16, 24, 36};
+
+/* "median (p5 to p95)" of a plan readout's three percentiles; a NAN percentile is past the
+ * horizon. */
+static void q3_cell(char *buf, size_t size, const double q[3], int days)
+{
+    char m[32], lo[32], hi[32], beyond[32];
+    snprintf(beyond, sizeof beyond, "> %d", days);
+    bont__fmt1(m, sizeof m, q[1], beyond);
+    bont__fmt1(lo, sizeof lo, q[0], beyond);
+    bont__fmt1(hi, sizeof hi, q[2], beyond);
+    snprintf(buf, size, BONT_TR("%s (%s to %s)"), m, lo, hi);
+}
+
+/* The plan as a whole: noticeable onset, response and the share of responders at the weeks
+ * trials report. */
+static int plan_section(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
+{
+    const bont_pop_plan_t *pl = bont_pop_plan(pop);
+    if (!pl)
+        return 0;
+    int days = bont_pop_days(pop);
+    char on[128], du[128], sn[32], sr[32];
+    bont__fmt_share_pct(sn, sizeof sn, pl->noticeable_share);
+    bont__fmt_share_pct(sr, sizeof sr, pl->responder_share);
+    if (pl->noticeable_share > 0.0)
+        q3_cell(on, sizeof on, pl->noticeable_onset_q, days);
+    else
+        snprintf(on, sizeof on, "-");
+    if (pl->responder_share > 0.0)
+        q3_cell(du, sizeof du, pl->response_duration_q, days);
+    else
+        snprintf(du, sizeof du, "-");
+    fprintf(f,
+            BONT_TR("\nThe plan as a whole (dose-weighted effect of the injected muscles; response "
+                    "threshold %.0f %% for %s)\n"),
+            pl->response_pct, bont__tx(sc, pl->indication ? pl->indication : "default"));
+    bont__table_t *t = bont__table_new(3, "lrr");
+    if (!t)
+        return BONT_ENOMEM;
+    bont__table_rowf(t, BONT_TR("readout\tmedian (5th to 95th percentile)\tshare of patients"));
+    bont__table_rowf(t, BONT_TR("noticeable onset (d), effect >= %.0f %%\t%s\t%s"),
+                     pl->perceptible_pct, on, sn);
+    bont__table_rowf(t, BONT_TR("response duration (d), effect >= %.0f %%\t%s\t%s"),
+                     pl->response_pct, du, sr);
+    bont__table_print(t, f, 0);
+    bont__table_free(&t);
+    t = bont__table_new(3, "rrr");
+    if (!t)
+        return BONT_ENOMEM;
+    bont__table_rowf(t, BONT_TR("week\tday\tresponders"));
+    size_t shown = 0;
+    for (size_t i = 0; i < sizeof responder_weeks / sizeof responder_weeks[0]; i++) {
+        int d = 7 * responder_weeks[i];
+        if (d > days)
+            continue;
+        char share[32];
+        bont__fmt_share_pct(share, sizeof share, pl->responders[d]);
+        bont__table_rowf(t, "%d\t%d\t%s", responder_weeks[i], d, share);
+        shown++;
+    }
+    if (shown) {
+        fputs(BONT_TR("\nResponders: share of virtual patients at or above the response threshold "
+                      "on the day\n"),
+              f);
+        bont__table_print(t, f, 0);
+    }
+    bont__table_free(&t);
+    return 0;
 }
 
 /* Days shown in the text's course table (and the horizon). */
@@ -132,6 +205,8 @@ int bont_report_pop_text(FILE *f, const bont_pop_t *pop, const bont_plan_t *plan
                     "percentile)\n\n"),
             bont_pop_days(pop), bont_pop_n_patients(pop), (unsigned long long)bont_pop_seed(pop));
     int rc = readouts_table(f, pop, &sc);
+    if (rc == 0)
+        rc = plan_section(f, pop, &sc);
     /* xgettext:no-c-format */
     bont__course_t course = {.heading = BONT_TR("effect (%) on day: median (5-95)"),
                              .marks = landmark_days,
@@ -206,6 +281,62 @@ static void json_result(FILE *f, const bont_pop_result_t *r, int days)
     fprintf(f, "}}");
 }
 
+static void json_str_or_null(FILE *f, const char *s)
+{
+    if (s)
+        bont__put_json_str(f, s);
+    else
+        fputs("null", f);
+}
+
+static void json_q3(FILE *f, const char *key, const double q[3])
+{
+    fprintf(f, "\"%s\": {\"p5\": ", key);
+    bont__put_num1(f, q[0]);
+    fprintf(f, ", \"p50\": ");
+    bont__put_num1(f, q[1]);
+    fprintf(f, ", \"p95\": ");
+    bont__put_num1(f, q[2]);
+    fputc('}', f);
+}
+
+/* "plan" (the plan-level readouts) and "responders" (share of patients at or above the
+ * response threshold, day by day), when the run computed them. */
+static void json_plan(FILE *f, const bont_pop_t *pop)
+{
+    const bont_pop_plan_t *pl = bont_pop_plan(pop);
+    if (!pl)
+        return;
+    int days = bont_pop_days(pop);
+    fprintf(f, " \"plan\": {\"indication\": ");
+    json_str_or_null(f, pl->indication);
+    fprintf(f, ", \"perceptible_pct\": ");
+    bont__put_num1(f, pl->perceptible_pct);
+    fprintf(f, ", \"response_threshold_pct\": ");
+    bont__put_num1(f, pl->response_pct);
+    fprintf(f, ",\n  \"noticeable_share_pct\": ");
+    bont__put_num1(f, 100.0 * pl->noticeable_share);
+    fprintf(f, ", ");
+    json_q3(f, "noticeable_onset_day", pl->noticeable_onset_q);
+    fprintf(f, ",\n  \"responder_share_pct\": ");
+    bont__put_num1(f, 100.0 * pl->responder_share);
+    fprintf(f, ", ");
+    json_q3(f, "response_duration_days", pl->response_duration_q);
+    fprintf(f, "},\n \"responders\": {\"indication\": ");
+    json_str_or_null(f, pl->indication);
+    fprintf(f, ", \"threshold_pct\": ");
+    bont__put_num1(f, pl->response_pct);
+    fprintf(f, ",\n  \"day\": [");
+    for (int d = 0; d <= days; d++)
+        fprintf(f, "%s%d", d ? ", " : "", d);
+    fprintf(f, "],\n  \"share_pct\": [");
+    for (int d = 0; d <= days; d++) {
+        fputs(d ? ", " : "", f);
+        bont__put_num1(f, 100.0 * pl->responders[d]);
+    }
+    fprintf(f, "]},\n");
+}
+
 int bont_report_pop_json_write(FILE *f, const bont_pop_t *pop)
 {
     int days = bont_pop_days(pop);
@@ -222,7 +353,9 @@ int bont_report_pop_json_write(FILE *f, const bont_pop_t *pop)
         fprintf(f, "%s\n  ", i ? "," : "");
         json_result(f, bont_pop_result(pop, i), days);
     }
-    fprintf(f, "\n ],\n \"risks\": [");
+    fprintf(f, "\n ],\n");
+    json_plan(f, pop);
+    fprintf(f, " \"risks\": [");
     size_t n = 0;
     for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
         const bont_pop_result_t *r = bont_pop_result(pop, i);
@@ -259,8 +392,13 @@ json_t *bont_report_pop_json(const bont_pop_t *pop)
 int bont_report_pop_csv(FILE *f, const bont_pop_t *pop)
 {
     int days = bont_pop_days(pop);
+    const bont_pop_plan_t *pl = bont_pop_plan(pop);
+    char thr[32];
+    bont__fmt1(thr, sizeof thr, pl ? pl->response_pct : NAN, "");
+    /* The last two columns are the plan's: the share of responders on the day and the
+     * threshold they are counted at (the same on every structure's row). */
     fprintf(f, "model,muscle,side,role,day,effect_p5,effect_p50,effect_p95,onset_day,peak_day,"
-               "peak_effect_pct,duration_days\n");
+               "peak_effect_pct,duration_days,responders_pct,response_threshold_pct\n");
     for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
         const bont_pop_result_t *r = bont_pop_result(pop, i);
         char on[32], pk[32], pe[32], du[32];
@@ -273,9 +411,11 @@ int bont_report_pop_csv(FILE *f, const bont_pop_t *pop)
             bont__fmt1(a, sizeof a, r->p5[d], "");
             bont__fmt1(b, sizeof b, r->p50[d], "");
             bont__fmt1(c, sizeof c, r->p95[d], "");
-            fprintf(f, "%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,%s\n", bont_pop_model(pop)->name,
+            char rs[32];
+            bont__fmt1(rs, sizeof rs, pl ? 100.0 * pl->responders[d] : NAN, "");
+            fprintf(f, "%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", bont_pop_model(pop)->name,
                     r->target.muscle, bont__side(r->target.side), r->target.role, d, a, b, c, on,
-                    pk, pe, du);
+                    pk, pe, du, rs, thr);
         }
     }
     return bont__stream_rc(f, 0);
