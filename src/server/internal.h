@@ -115,11 +115,11 @@ typedef struct bont__login_slot_t {
 struct bont_server_t {
     const bont_kb_t *kb; /* borrowed */
     /* The embedded data every request reads, loaded once: requests only read them. */
-    bont_params_t params;          /* median model parameters */
-    bont_spread_t *spread;         /* spread and risk parameters (owned) */
-    bont_duration_prior_t prior;   /* duration prior of the wear-off prediction */
-    bont__durations_t *durations;  /* each stored visit's expected duration (owned) */
-    bont_content_t *content;       /* handout texts, aftercare, pathways, glossary (owned) */
+    bont_params_t params;         /* median model parameters */
+    bont_spread_t *spread;        /* spread and risk parameters (owned) */
+    bont_duration_prior_t prior;  /* duration prior of the wear-off prediction */
+    bont__durations_t *durations; /* each stored visit's expected duration (owned) */
+    bont_content_t *content;      /* handout texts, aftercare, pathways, glossary (owned) */
     /* The pages' scripts' words in each language, as the JSON object {msgid: translation}
      * their pages carry (owned; "{}" for English). */
     char *script_words[BONT_LANG_COUNT];
