@@ -60,7 +60,8 @@ static void q3_cell(char *buf, size_t size, const double q[3], int days)
 
 /* The plan as a whole: noticeable onset, response and the share of responders at the weeks
  * trials report. */
-static int plan_section(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
+static int plan_section(FILE *f, const bont_pop_t *pop, const bont_plan_t *plan,
+                        bont__scratch_t *sc)
 {
     const bont_pop_plan_t *pl = bont_pop_plan(pop);
     if (!pl)
@@ -80,7 +81,10 @@ static int plan_section(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
     fprintf(f,
             BONT_TR("\nThe plan as a whole (dose-weighted effect of the injected muscles; response "
                     "threshold %.0f %% for %s)\n"),
-            pl->response_pct, bont__tx(sc, pl->indication ? pl->indication : "default"));
+            pl->response_pct,
+            bont__tx(sc, plan && plan->indication ? bont__indication_name(plan->indication)
+                         : pl->indication         ? pl->indication
+                                                  : BONT_TR("plans without an indication")));
     bont__table_t *t = bont__table_new(3, "lrr");
     if (!t)
         return BONT_ENOMEM;
@@ -206,7 +210,7 @@ int bont_report_pop_text(FILE *f, const bont_pop_t *pop, const bont_plan_t *plan
             bont_pop_days(pop), bont_pop_n_patients(pop), (unsigned long long)bont_pop_seed(pop));
     int rc = readouts_table(f, pop, &sc);
     if (rc == 0)
-        rc = plan_section(f, pop, &sc);
+        rc = plan_section(f, pop, plan, &sc);
     /* xgettext:no-c-format */
     bont__course_t course = {.heading = BONT_TR("effect (%) on day: median (5-95)"),
                              .marks = landmark_days,
