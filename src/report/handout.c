@@ -183,33 +183,32 @@ static void effect_name(const bont__handout_facts_t *x, const char *effect, cons
     snprintf(buf, size, "%s", word ? word : fallback);
 }
 
-/* The calibrated side-effect risks of the plan from the spread model, each effect once (its
- * largest share over the structures and sides). Uncalibrated exposures are no rates. */
-static void risk_facts(bont__handout_facts_t *x)
+/* The calibrated side-effect risks of the plan from the spread model, each effect once and per
+ * person (docs/spread.md section 3: drooping of either eyelid counts once). Uncalibrated
+ * exposures are no rates. */
+static int risk_facts(bont__handout_facts_t *x)
 {
     const bont_pop_t *pop = x->h->pop;
-    for (size_t i = 0; pop && i < bont_pop_n_results(pop); i++) {
-        const bont_pop_result_t *r = bont_pop_result(pop, i);
-        if (!r->has_risk || !r->risk.calibrated)
+    if (!pop)
+        return 0;
+    bont_risk_t *risks = NULL;
+    size_t n = 0;
+    int rc = bont_pop_effect_risks(pop, &risks, &n, NULL);
+    for (size_t i = 0; rc == 0 && i < n && x->n_risks < HANDOUT_MAX_RISKS; i++) {
+        const bont_risk_t *rk = &risks[i];
+        if (!rk->calibrated)
             continue;
-        size_t k = 0;
-        while (k < x->n_risks && strcmp(x->risks[k].effect, r->risk.effect) != 0)
-            k++;
-        if (k == x->n_risks) {
-            if (k == HANDOUT_MAX_RISKS)
-                continue;
-            x->n_risks++;
-            x->risks[k].effect = r->risk.effect;
-            const bont_risk_t *rk = &r->risk;
-            effect_name(x, rk->effect,
-                        BONT_TRC("side effect", rk->muscle->side_effect_label
-                                                    ? rk->muscle->side_effect_label
-                                                    : rk->effect),
-                        x->risks[k].name, sizeof x->risks[k].name);
-            x->risks[k].pct = 0;
-        }
-        x->risks[k].pct = fmax(x->risks[k].pct, 100.0 * r->risk.probability);
+        bont__handout_risk_t *o = &x->risks[x->n_risks++];
+        snprintf(o->effect, sizeof o->effect, "%s", rk->effect);
+        effect_name(x, rk->effect,
+                    BONT_TRC("side effect", rk->muscle->side_effect_label
+                                                ? rk->muscle->side_effect_label
+                                                : rk->effect),
+                    o->name, sizeof o->name);
+        o->pct = 100.0 * rk->probability;
     }
+    free(risks);
+    return rc;
 }
 
 /* The common side effects of the product in the indication from the knowledge base's
@@ -248,9 +247,9 @@ int bont__handout_facts(const bont_handout_t *h, bont__handout_facts_t *x)
     x->h = h;
     x->errors = h->check && h->check->n_errors > 0;
     plan_facts(x);
-    risk_facts(x);
+    int rc = risk_facts(x);
     label_facts(x);
-    return handout_course(h->pop, &x->course);
+    return rc ? rc : handout_course(h->pop, &x->course);
 }
 
 void bont__handout_sentence(const bont__handout_facts_t *x, const char *key,

@@ -44,9 +44,9 @@ typedef struct bont__handout_ae_t {
 } bont__handout_ae_t;
 
 typedef struct bont__handout_risk_t {
-    const char *effect; /* effect id */
-    char name[128];     /* for patients, in the thread's language */
-    double pct;         /* share of virtual patients, percent */
+    char effect[32]; /* effect id */
+    char name[128];  /* for patients, in the thread's language */
+    double pct;      /* share of virtual patients, percent */
 } bont__handout_risk_t;
 
 typedef struct bont__handout_facts_t {
