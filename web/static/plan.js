@@ -294,12 +294,19 @@
 
   const colours = ["#1f5f8b", "#a33a36", "#2e7d4f", "#9a6a00", "#6a4c93", "#00838f"];
 
+  /* The same course on the chart: within one percentage point on every day (two sides of one
+   * plan differ only by their virtual patients' random placement, a few tenths of a point). */
+  function sameCourse(a, b) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
+           a.every((v, i) => Math.abs(v - b[i]) < 1);
+  }
+
   /* One curve per injected structure; left and right with the same course are drawn once. */
   function curves(ms) {
     const out = [];
     ms.forEach((m) => {
       const twin = out.find((o) => o.muscle === m.muscle && o.side !== m.side &&
-                                   JSON.stringify(o.p50) === JSON.stringify(m.p50));
+                                   sameCourse(o.p50, m.p50 || m.effect_pct));
       if (twin) { twin.sides = "left and right"; return; }
       out.push({ muscle: m.muscle, side: m.side, sides: m.side, p5: m.p5 || m.effect_pct,
                  p50: m.p50 || m.effect_pct, p95: m.p95 || m.effect_pct, readouts: m.readouts || {} });
