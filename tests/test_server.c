@@ -469,6 +469,11 @@ TEST(server_refuses_non_loopback_without_tls)
              bont_test_bin());
     CHECK_INT(bont_test_run(cmd, out, sizeof out, errs, sizeof errs), 2);
     CHECK_MSG(strstr(errs, "without TLS") && strstr(errs, "--tls-cert"), "%s", errs);
+    /* The audit's durability is full or relaxed, nothing else (exit 2, naming both). */
+    snprintf(cmd, sizeof cmd, "%s serve --audit-sync sometimes --db /tmp/bont-never.db",
+             bont_test_bin());
+    CHECK_INT(bont_test_run(cmd, out, sizeof out, errs, sizeof errs), 2);
+    CHECK_MSG(strstr(errs, "full or relaxed") && strstr(errs, "sometimes"), "%s", errs);
 }
 
 TEST(server_audit_is_append_only)

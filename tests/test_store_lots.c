@@ -1,5 +1,6 @@
-/* test_store_lots.c: the lots of vials the store lists (bont_store_lots) and audit entries
- * written in one transaction (bont_store_audit_add_batch). */
+/* test_store_lots.c: the lots of vials the store lists (bont_store_lots), audit entries
+ * written in one transaction (bont_store_audit_add_batch) and a connection's commit
+ * durability (bont_store_set_sync). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,40 @@ STORE_TEST(store_audit_batch_is_all_or_nothing, 60)
     if (n == 1)
         CHECK_STR(list[0].path, "/patients/2");
     free(list);
+    bont_store_close(&s);
+    store_test_db_drop(&t);
+}
+
+/* A connection's commit durability (bont_store_set_sync): relaxed and back to full both take
+ * (the backend reads the setting back), an unknown value is refused, and what a relaxed
+ * connection commits is there for the next connection. */
+STORE_TEST(store_commit_durability_per_connection, 60)
+{
+    store_test_db_t t;
+    if (!store_test_db_new(&t, pg, "sync.db"))
+        return;
+    bont_store_t *s = NULL, *other = NULL;
+    bont_error_t err;
+    CHECK_INT(store_test_open(&s, t.db, &err), 0);
+    CHECK_INT(bont_store_set_sync(s, BONT_STORE_SYNC_RELAXED, &err), 0);
+    CHECK_INT(bont_store_set_sync(s, (bont_store_sync_t)7, &err), BONT_EINVAL);
+    bont_audit_t e;
+    memset(&e, 0, sizeof e);
+    snprintf(e.user, sizeof e.user, "ada");
+    snprintf(e.kind, sizeof e.kind, "patient.read");
+    snprintf(e.method, sizeof e.method, "GET");
+    snprintf(e.path, sizeof e.path, "/patients/1");
+    e.patient_id = 1;
+    e.status = 200;
+    CHECK_INT(bont_store_audit_add_batch(s, &e, 1, &err), 0);
+    CHECK_INT(store_test_open(&other, t.db, &err), 0);
+    bont_audit_t *list = NULL;
+    size_t n = 0;
+    CHECK_INT(bont_store_audit_list(other, 1, &list, &n, &err), 0);
+    CHECK_INT(n, 1);
+    free(list);
+    CHECK_INT(bont_store_set_sync(s, BONT_STORE_SYNC_FULL, &err), 0);
+    bont_store_close(&other);
     bont_store_close(&s);
     store_test_db_drop(&t);
 }

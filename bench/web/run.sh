@@ -36,7 +36,9 @@ JSON
 done
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 threads=${BENCH_WEB_THREADS:-}
-"$bont" serve --listen "127.0.0.1:$port" --db "$db" ${threads:+--threads "$threads"} >"$tmp/serve.log" 2>&1 &
+audit_sync=${BENCH_WEB_AUDIT_SYNC:-}
+"$bont" serve --listen "127.0.0.1:$port" --db "$db" ${threads:+--threads "$threads"} \
+    ${audit_sync:+--audit-sync "$audit_sync"} >"$tmp/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 origin="http://127.0.0.1:$port"
@@ -57,7 +59,7 @@ run() { # PATH SCRIPT CONNECTIONS SECONDS
 }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== bont serve (${threads:-default} threads), wrk -t2, $secs s per run, keep-alive connections"
+echo "== bont serve (${threads:-default} threads, audit sync ${audit_sync:-default}), wrk -t2, $secs s per run, keep-alive connections"
 printf "%-28s %6s %10s %9s %9s\n" request conns "req/s" "p50 ms" "p99 ms"
 run /api/v1/check post.lua 8 3 >/dev/null # warm: risk tables, page cache
 for what in "POST /api/v1/check|/api/v1/check|post.lua" "GET /patients/1 (page)|/patients/1|get.lua"; do

@@ -26,6 +26,10 @@ typedef struct bont_server_opts_t {
                                   BONT_SERVER_DEFAULT_THREADS */
     unsigned session_idle_s;   /* a session unused this long ends; 0: 30 min */
     unsigned session_max_s;    /* a session ends this long after login; 0: 12 h */
+    bool audit_sync_full;      /* the audit writer's commits synced to disk before the answer
+                                  leaves (BONT_STORE_SYNC_FULL); false: RELAXED, the entry is
+                                  in the store's log before the answer leaves and survives a
+                                  crash of bont, not of the operating system (docs/api.md) */
 } bont_server_opts_t;
 
 /* Splits "HOST:PORT" into an address and port and refuses an address outside the loopback

@@ -261,6 +261,21 @@ int bont_store_backup(bont_store_t *store, const char *path, bont_error_t *err);
  * hold, else BONT_ESTORE with the first problem. */
 int bont_store_verify(bont_store_t *store, bont_error_t *err);
 
+/* How the commits of one connection reach the disk. FULL, the default of every connection, makes
+ * each commit durable across power loss before it returns. RELAXED keeps a commit across a crash
+ * of the process but lets a crash of the operating system (SQLite) or of the database server
+ * (PostgreSQL) lose the last commits; it saves a disk sync per commit. SQLite: synchronous =
+ * NORMAL in WAL mode; PostgreSQL: synchronous_commit = off for the session (a reconnection goes
+ * back to FULL). `bont serve` uses RELAXED for its audit writer only (docs/api.md, "Audit"). */
+typedef enum bont_store_sync_t {
+    BONT_STORE_SYNC_FULL = 0,
+    BONT_STORE_SYNC_RELAXED = 1,
+} bont_store_sync_t;
+
+/* Sets the durability of this connection's commits (no transaction open); BONT_EINVAL for an
+ * unknown value. */
+int bont_store_set_sync(bont_store_t *store, bont_store_sync_t sync, bont_error_t *err);
+
 /* Checks an outcome scale id and score, and normalises the scale id ("TWSTRS" -> "twstrs").
  * "1+" for modified Ashworth is given as 1.5. BONT_EUNKNOWN / BONT_ERANGE on failure. */
 int bont_store_scale_check(char *scale, size_t scale_size, double score, bont_error_t *err);

@@ -14,11 +14,14 @@ static void usage(FILE *f)
     fprintf(
         f,
         _("usage: bont serve [--listen HOST:PORT] [--db FILE] [--tls-cert FILE --tls-key FILE]\n"
-          "                  [--threads N]\n"
+          "                  [--threads N] [--audit-sync full|relaxed]\n"
           "Serves the web app and the JSON API (docs/api.md) until interrupted. The default\n"
           "address is %s; any address outside loopback needs TLS. Add logins first\n"
           "with `bont user add NAME --role admin`. --threads sets the worker threads\n"
-          "(1-64, default %d; each waits on the disk as often as it computes).\n"),
+          "(1-64, default %d; each waits on the disk as often as it computes).\n"
+          "--audit-sync full syncs every audit entry to disk before the answer leaves;\n"
+          "relaxed (the default) writes it to the store's log first, which survives a\n"
+          "crash of bont but not of the operating system, and saves a disk sync per request.\n"),
         BONT_SERVER_DEFAULT_LISTEN, BONT_SERVER_DEFAULT_THREADS);
 }
 
@@ -26,7 +29,7 @@ int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv)
 {
     bont_store_args_t a = {.command = "serve"};
     bont_server_opts_t opts = {0};
-    const char *threads = NULL;
+    const char *threads = NULL, *audit_sync = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
@@ -41,6 +44,8 @@ int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv)
             m = bont_cli_opt(argc, argv, &i, "--tls-key", &opts.tls_key_path);
         if (m == 0)
             m = bont_cli_opt(argc, argv, &i, "--threads", &threads);
+        if (m == 0)
+            m = bont_cli_opt(argc, argv, &i, "--audit-sync", &audit_sync);
         if (m < 0)
             return BONT_EXIT_USAGE;
         if (m == 0)
@@ -53,6 +58,10 @@ int bont_cmd_serve(const bont_kb_t *kb, int argc, char **argv)
             return bont_cli_usage_error(&a, _("--threads must be 1 to 64 (got \"%s\")"), threads);
         opts.threads = (unsigned)n;
     }
+    if (audit_sync && strcmp(audit_sync, "full") != 0 && strcmp(audit_sync, "relaxed") != 0)
+        return bont_cli_usage_error(&a, _("--audit-sync must be full or relaxed (got \"%s\")"),
+                                    audit_sync);
+    opts.audit_sync_full = audit_sync && !strcmp(audit_sync, "full");
     bont_error_t err;
     bont_error_clear(&err);
     char path[4096];

@@ -58,8 +58,14 @@ static void *writer(void *arg)
 int bont__audit_start(bont_server_t *srv, bont_error_t *err)
 {
     int rc = bont_store_open(&srv->audit_store, srv->db_path, BONT_STORE_EXISTING, err);
-    if (rc != 0)
+    if (rc == 0)
+        rc = bont_store_set_sync(
+            srv->audit_store, srv->audit_sync_full ? BONT_STORE_SYNC_FULL : BONT_STORE_SYNC_RELAXED,
+            err);
+    if (rc != 0) {
+        bont_store_close(&srv->audit_store);
         return rc;
+    }
     if (pthread_create(&srv->audit_thread, NULL, writer, srv) != 0) {
         bont_error_setf(err, NULL, "cannot start the audit writer thread");
         bont_store_close(&srv->audit_store);

@@ -143,6 +143,7 @@ struct bont_server_t {
     bont_store_t *audit_store; /* the writer's own connection (owned) */
     pthread_t audit_thread;
     bool audit_running, audit_stop;
+    bool audit_sync_full; /* bont_server_opts_t.audit_sync_full */
     pthread_mutex_t audit_mu;
     pthread_cond_t audit_cv;      /* entries queued, or stop */
     pthread_cond_t audit_done_cv; /* a batch is written */

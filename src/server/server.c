@@ -122,6 +122,7 @@ int bont_server_new(bont_server_t **out, const bont_kb_t *kb, const bont_server_
     srv->body_limit_bytes = opts->body_limit_bytes ? opts->body_limit_bytes : DEFAULT_BODY_LIMIT;
     srv->timeout_s = opts->timeout_s ? opts->timeout_s : DEFAULT_TIMEOUT_S;
     srv->threads = opts->threads ? opts->threads : BONT_SERVER_DEFAULT_THREADS;
+    srv->audit_sync_full = opts->audit_sync_full;
     srv->session_idle_s = opts->session_idle_s ? opts->session_idle_s : DEFAULT_IDLE_S;
     srv->session_max_s = opts->session_max_s ? opts->session_max_s : DEFAULT_MAX_S;
     if ((rc = bont_server_listen_parse(opts->listen, srv->tls, srv->listen_host,

@@ -83,6 +83,10 @@ typedef struct bont__store_backend_t {
     /* Whole store (no transaction open). */
     int (*backup)(bont_store_t *s, const char *path, bont_error_t *err);
     int (*verify)(bont_store_t *s, bont_error_t *err);
+
+    /* Commit durability of this connection (bont_store_set_sync); reads the setting back and
+     * fails with BONT_ESTORE when it did not take. */
+    int (*set_sync)(bont_store_t *s, bont_store_sync_t sync, bont_error_t *err);
 } bont__store_backend_t;
 
 extern const bont__store_backend_t bont__store_sqlite;

@@ -502,6 +502,30 @@ static int pg_open(bont_store_t *s, const char *target, bont_store_mode_t mode, 
 }
 
 /* pg_dump and pg_basebackup copy a PostgreSQL database with what its operators already run. */
+/* synchronous_commit = off: a commit returns before its WAL is flushed; a crash of the server may
+ * lose the last transactions (never half of one). */
+static int set_sync(bont_store_t *s, bont_store_sync_t sync, bont_error_t *err)
+{
+    const char *want = sync == BONT_STORE_SYNC_RELAXED ? "off" : "on";
+    char sql[48], got[16] = "";
+    snprintf(sql, sizeof sql, "SET synchronous_commit = %s", want);
+    PGresult *r = NULL;
+    int ret = bont__pg_run(s, NULL, "setting synchronous_commit", err, sql, NULL);
+    if (!ret)
+        ret =
+            bont__pg_run(s, &r, "reading synchronous_commit", err, "SHOW synchronous_commit", NULL);
+    if (ret)
+        return ret;
+    if (PQntuples(r) == 1)
+        bont__pg_text(r, 0, 0, got, sizeof got);
+    PQclear(r);
+    if (strcmp(got, want) != 0) {
+        bont_error_setf(err, NULL, "the database kept synchronous_commit = %s, not %s", got, want);
+        return BONT_ESTORE;
+    }
+    return 0;
+}
+
 static int backup(bont_store_t *s, const char *path, bont_error_t *err)
 {
     (void)path;
@@ -547,4 +571,5 @@ const bont__store_backend_t bont__store_pg = {
     .audit_list = bont__pg_audit_list,
     .backup = backup,
     .verify = bont__pg_verify,
+    .set_sync = set_sync,
 };

@@ -530,3 +530,12 @@ int bont_store_verify(bont_store_t *store, bont_error_t *err)
 {
     return store->be->verify(store, err);
 }
+
+int bont_store_set_sync(bont_store_t *store, bont_store_sync_t sync, bont_error_t *err)
+{
+    if (sync != BONT_STORE_SYNC_FULL && sync != BONT_STORE_SYNC_RELAXED) {
+        bont_error_setf(err, NULL, "unknown commit durability %d (full or relaxed)", (int)sync);
+        return BONT_EINVAL;
+    }
+    return store->be->set_sync(store, sync, err);
+}

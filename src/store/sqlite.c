@@ -291,6 +291,28 @@ static int connect(bont_store_t *s, const char *filename, const char *journal, b
     return 0;
 }
 
+/* synchronous is per connection: FULL (2) syncs the WAL at every commit, NORMAL (1) only at
+ * checkpoints, which in WAL mode still survives a crash of the process. */
+static int set_sync(bont_store_t *s, bont_store_sync_t sync, bont_error_t *err)
+{
+    int want = sync == BONT_STORE_SYNC_RELAXED ? 1 : 2;
+    char sql[40];
+    snprintf(sql, sizeof sql, "PRAGMA synchronous = %d", want);
+    int ret = bont__sqlite_exec(s, sql, err, "setting synchronous");
+    if (ret)
+        return ret;
+    sqlite3_stmt *st = NULL;
+    if ((ret = bont__sqlite_prepare(s, "PRAGMA synchronous", &st, err)) != 0)
+        return ret;
+    int got = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (got != want) {
+        bont_error_setf(err, NULL, "the store kept synchronous = %d, not %d", got, want);
+        return BONT_ESTORE;
+    }
+    return 0;
+}
+
 static void disconnect(bont_store_t *s)
 {
     sqlite3_close_v2(bont__sqlite_db(s));
@@ -495,4 +517,5 @@ const bont__store_backend_t bont__store_sqlite = {
     .audit_list = bont__sqlite_audit_list,
     .backup = bont__sqlite_backup,
     .verify = bont__sqlite_verify,
+    .set_sync = set_sync,
 };
