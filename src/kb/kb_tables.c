@@ -435,6 +435,10 @@ static int finish_muscle(bont__loader_t *L, void *entry, json_t *e, size_t i, co
         m->volume_ml_max = m->volume_ml;
     if (json_object_get(e, "volume_ml") && !m->volume_source)
         return missing(L, path, "volume_ml.source");
+    if (json_object_get(e, "thickness_mm") && !m->thickness_source)
+        return missing(L, path, "thickness_mm.source");
+    if (json_object_get(e, "thickness_mm") && !(m->thickness_mm > 0))
+        return missing(L, path, "thickness_mm.value (a positive number of mm)");
     return named_entry(L, e, m->id, path, BONT__KIND_MUSCLE, i, &m->aliases, &m->n_aliases,
                        &m->name_en, &m->name_zh, &m->name_ko);
 }
@@ -449,6 +453,8 @@ static const field_t muscle_fields[] = {
     NUM(bont_muscle_t, volume_ml_max, "volume_ml.max", NAN),
     BOOL(bont_muscle_t, volume_estimate, "volume_ml.estimate", 0),
     STR(bont_muscle_t, volume_source, "volume_ml.source", 0),
+    NUM(bont_muscle_t, thickness_mm, "thickness_mm.value", -1),
+    STR(bont_muscle_t, thickness_source, "thickness_mm.source", 0),
     ARRAY(bont_muscle_t, neighbours, n_neighbours, "neighbours", &neighbour_table),
     STR(bont_muscle_t, side_effect, "side_effect.effect", 0),
     STR(bont_muscle_t, side_effect_label, "side_effect.label", 0),

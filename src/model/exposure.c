@@ -21,6 +21,7 @@ typedef struct exp_nb_t {
     double near;        /* min(1, A_N / A_T): the share of the sites near it */
     double volume_ml;   /* atlas volume */
     double disc_cm2;    /* pi (r_N / 10)^2, the face it turns to a site */
+    double thickness_mm; /* a sheet's thickness (atlas), <= 0 for a compact structure */
     bool injected;      /* the plan injects it: its scale comes from its own fields */
 } exp_nb_t;
 
@@ -249,6 +250,7 @@ static int layout_injection(bont_exposure_layout_t *L, bont__index_t *ix, const 
                                           .near = fmin(1.0, face_cm2(n, L->dermis_mm) / face_t),
                                           .volume_ml = n->volume_ml,
                                           .disc_cm2 = M_PI * r_n * r_n,
+                                          .thickness_mm = n->thickness_mm,
                                           .injected = injected};
         }
     }
@@ -399,13 +401,26 @@ static size_t misplaced_at(const exp_inj_t *e, double u)
     return j < e->n_nb ? j : e->n_nb - 1;
 }
 
+/* The share of neighbour n a site of field radius rf reaches at distance d (docs/spread.md
+ * section 2): the layer that shares the site's units for a compact structure; for a sheet, the
+ * field's cross-section at that distance (at least the ring depth_mm wide inside the field's
+ * edge) times its thickness, at most that layer. Both fall with distance. */
+static double reached_share(const bont_exposure_layout_t *L, const exp_nb_t *n, double rf, double d)
+{
+    double v = fmin(n->volume_ml, n->disc_cm2 * fmax(L->sp->depth_mm, rf - d) / MM_PER_CM);
+    if (n->thickness_mm > 0.0) {
+        double dd = fmin(d, fmax(0.0, rf - L->sp->depth_mm));
+        v = fmin(v, M_PI * (rf * rf - dd * dd) / (MM_PER_CM * MM_PER_CM) *
+                        (n->thickness_mm / MM_PER_CM));
+    }
+    return v / n->volume_ml;
+}
+
 /* The reached share of neighbour j of e when a bolus lies against it. */
 static double misplaced_reach(const bont_exposure_layout_t *L, const exp_inj_t *e, size_t j,
                               double rf)
 {
-    const exp_nb_t *n = &L->nb[e->first_nb + j];
-    double v = fmin(n->volume_ml, n->disc_cm2 * fmax(L->sp->depth_mm, rf) / MM_PER_CM);
-    return v / n->volume_ml;
+    return reached_share(L, &L->nb[e->first_nb + j], rf, 0.0);
 }
 
 /* Adds injection e (its sites from u_site[site0]) to conc and own, and its neighbours' reached
@@ -421,7 +436,7 @@ static void add_injection(const bont_exposure_layout_t *L, const exp_inj_t *e, s
     for (size_t j = 0; scale && j < e->n_nb; j++) {
         const exp_nb_t *n = &L->nb[e->first_nb + j];
         if (!n->injected)
-            scale[n->k] = fmax(scale[n->k], v_in[j] / n->volume_ml);
+            scale[n->k] = fmax(scale[n->k], reached_share(L, n, rf, n->distance_mm * dfac));
     }
     /* A share p_mis of the sites lands at the edge of one neighbour, each equally likely: the
      * site's uniform picks both (docs/spread.md section 2). */

@@ -51,6 +51,28 @@ def face_cm2(P, kind, v_ml):
     return math.pi * (radius_mm(v_ml) / 10.0) ** 2
 
 
+def layer_ml(vol, rf, d, depth_mm):
+    """The layer of a neighbour (volume vol, as its equivalent sphere) at distance d from a site
+    of field radius rf that shares the site's units (docs/spread.md equation S.1, V_in): what
+    lies within the field behind the disc the sphere turns to the site, at least depth_mm deep."""
+    r_n = radius_mm(vol)
+    return np.minimum(vol, math.pi * (r_n / 10.0) ** 2 * np.maximum(depth_mm, rf - d) / 10.0)
+
+
+def reached_ml(m, vol, rf, d, depth_mm):
+    """The part of neighbour m the site's field reaches (its scale, docs/spread.md section 2):
+    the layer for a compact structure; for a sheet (atlas thickness_mm) the field's
+    cross-section at its distance (at least the ring depth_mm wide inside the field's edge, as
+    the layer is at least depth_mm deep) times its thickness, at most the layer. Both fall with
+    distance, so a misplaced bolus (d = 0) reaches at least what a well-placed one does."""
+    lay = layer_ml(vol, rf, d, depth_mm)
+    t = (m.get("thickness_mm") or {}).get("value")
+    if not t:
+        return lay
+    dd = np.minimum(d, np.maximum(0.0, rf - depth_mm))
+    return np.minimum(lay, math.pi * (rf ** 2 - dd ** 2) / 100.0 * t / 10.0)
+
+
 class Injection:
     def __init__(self, muscle, side, ona_u, sites, volume_ml, guidance, endplate_mm, serotype):
         self.muscle, self.side, self.ona_u = muscle, side, float(ona_u)
@@ -203,13 +225,10 @@ def exposures(layout, P, S, z_prox=None, u_site=None, scale_units=1.0):
                 near = min(1.0, face_cm2(P, m["kind"], vol) / face_t)
                 w[j] = np.where(here, 1.0,
                                 near * np.exp(-np.maximum(0.0, d_nb - rb) / lam) * barrier)
-                r_n = radius_mm(vol)
-                # The reached layer: what lies within the field, at least reach_depth_mm behind
-                # the face the structure turns to the site (docs/spread.md section 2).
-                depth = np.maximum(S["reach_depth_mm"], rf - d)
-                v_in[j] = np.minimum(vol, math.pi * (r_n / 10.0) ** 2 * depth / 10.0)
+                v_in[j] = layer_ml(vol, rf, d, S["reach_depth_mm"])
                 if not layout.structs[k]["injected"]:
-                    reach[:, k] = np.maximum(reach[:, k], v_in[j] / vol)
+                    reach[:, k] = np.maximum(reach[:, k],
+                                             reached_ml(m, vol, rf, d, S["reach_depth_mm"]) / vol)
                 # The target as seen from a bolus misplaced at this neighbour: back across the
                 # same barriers.
                 back = np.exp(-np.maximum(0.0, d_nb - rb) / lam) * barrier
