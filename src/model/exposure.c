@@ -72,11 +72,13 @@ bool bont__is_orbit(const bont_muscle_t *m)
 }
 
 /* Area a structure turns to its neighbours (cm2): the disc of its equivalent sphere, or for
- * skin its area (dermal volume / dermis thickness). */
+ * skin and sheets their area (volume / dermis or sheet thickness). */
 static double face_cm2(const bont_muscle_t *m, double dermis_mm)
 {
     if (is_skin(m))
         return m->volume_ml / (dermis_mm / MM_PER_CM);
+    if (m->thickness_mm > 0.0)
+        return m->volume_ml / (m->thickness_mm / MM_PER_CM);
     double r = bont__radius_mm(m->volume_ml) / MM_PER_CM;
     return M_PI * r * r;
 }

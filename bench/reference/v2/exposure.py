@@ -43,11 +43,14 @@ def field_of(P, kind, site_ml):
     return rb, rf, vf
 
 
-def face_cm2(P, kind, v_ml):
+def face_cm2(P, m, v_ml):
     """Area a structure turns to its neighbours: the disc of its equivalent sphere, or for skin
-    its area (dermal volume / dermis thickness)."""
-    if kind == "skin":
+    and sheets their area (volume / dermis or sheet thickness)."""
+    if m["kind"] == "skin":
         return v_ml / (P["dermis_thickness_mm"] / 10.0)
+    t = (m.get("thickness_mm") or {}).get("value")
+    if t:
+        return v_ml / (t / 10.0)
     return math.pi * (radius_mm(v_ml) / 10.0) ** 2
 
 
@@ -191,7 +194,7 @@ def exposures(layout, P, S, z_prox=None, u_site=None, scale_units=1.0):
                    2.0 ** ((ep_ref - max(0.0, ep - rb)) / S["endplate_half_mm"]))
         nbs = layout.neighbours(inj)
         n_nb = len(nbs)
-        face_t = face_cm2(P, inj.muscle["kind"], v_t)
+        face_t = face_cm2(P, inj.muscle, v_t)
         p_mis = S[f"misplacement.{inj.guidance}"] if n_nb else 0.0
         sero = inj.serotype
         cs = conc.setdefault(sero, np.zeros((N, ns)))
@@ -222,7 +225,7 @@ def exposures(layout, P, S, z_prox=None, u_site=None, scale_units=1.0):
                 # The sites of an injection are spread over the target; a neighbour lies along
                 # the part of it its own face covers, so a site is near it in that share.
                 vol = layout.structs[k]["volume_ml"]
-                near = min(1.0, face_cm2(P, m["kind"], vol) / face_t)
+                near = min(1.0, face_cm2(P, m, vol) / face_t)
                 w[j] = np.where(here, 1.0,
                                 near * np.exp(-np.maximum(0.0, d_nb - rb) / lam) * barrier)
                 v_in[j] = layer_ml(vol, rf, d, S["reach_depth_mm"])
