@@ -165,4 +165,17 @@ int bont__effect_svg(FILE *f, const bont_plan_t *plan, int days, const char *sub
                      bont__svg_series_t *series, size_t n, const char *const *notes,
                      size_t n_notes);
 
+/* ---- Side-effect risks (riskout.c) --------------------------------------------------------- */
+
+/* One side effect's entry: {effect, probability, ci95_pct, calibrated, threshold_pct, muscle,
+ * side, reason, structures: [{muscle, side, probability, ci95_pct, threshold_pct, reason}]};
+ * NULL when out of memory. The second: the array of n. */
+json_t *bont__risk_json(const bont_effect_risk_t *e);
+json_t *bont__risks_json(const bont_effect_risk_t *risks, size_t n);
+/* A table of risks with its header (NULL when out of memory); bont__risk_rows adds an effect's
+ * per-person line ("*" when not calibrated) and its structures indented below it. */
+struct bont__table_t;
+struct bont__table_t *bont__risk_table_new(void);
+int bont__risk_rows(struct bont__table_t *t, const bont_effect_risk_t *e, bont__scratch_t *sc);
+
 #endif
