@@ -1,6 +1,8 @@
 /* test_risk_check.c: the side-effect risks bont check shows (bont_risk_check) are reproducible
  * and the same on any number of threads, they are those of the population engine, and a plan
  * whose risks cannot be computed gets a reason instead of an error. */
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -283,4 +285,33 @@ TEST_TIMEOUT(risk_glabellar_ptosis_is_one_entry, 120)
     bont_risk_list_clear(&r);
     bont_plan_free(&plan);
     bont_kb_free(&kb);
+}
+
+/* The commands agree: `bont check` and `bont simulate --patients 2000 --seed 1 --days 120` print
+ * the same JSON risks, per person and per structure. */
+TEST_TIMEOUT(risk_check_and_simulate_print_the_same, 120)
+{
+    static char out[1 << 23], err[1 << 12];
+    char cmd[512];
+    json_t *risks[2] = {NULL, NULL}, *root[2] = {NULL, NULL};
+    snprintf(cmd, sizeof cmd, "%s check examples/glabellar_lines.json --format json",
+             bont_test_bin());
+    CHECK_INT(bont_test_run(cmd, out, sizeof out, err, sizeof err), 0);
+    root[0] = json_loads(out, 0, NULL);
+    snprintf(cmd, sizeof cmd,
+             "%s simulate examples/glabellar_lines.json --patients %d --seed %d --days %d "
+             "--format json",
+             bont_test_bin(), BONT_RISK_CHECK_PATIENTS, BONT_RISK_CHECK_SEED,
+             BONT_RISK_HORIZON_DAYS);
+    CHECK_INT(bont_test_run(cmd, out, sizeof out, err, sizeof err), 0);
+    root[1] = json_loads(out, 0, NULL);
+    for (int i = 0; i < 2; i++)
+        risks[i] = json_object_get(root[i], "risks");
+    CHECK(json_array_size(risks[0]) > 0);
+    CHECK_MSG(json_equal(risks[0], risks[1]), "check and simulate --patients differ");
+    json_t *first = json_array_get(risks[0], 0);
+    CHECK_STR(json_string_value(json_object_get(first, "effect")), "ptosis");
+    CHECK_INT((int)json_array_size(json_object_get(first, "structures")), 2);
+    json_decref(root[0]);
+    json_decref(root[1]);
 }
