@@ -63,10 +63,9 @@ void bont__fmt_units(char *buf, size_t size, double u);
 void bont__fmt_ml(char *buf, size_t size, double ml);
 /* A share 0..1 as a percent with one decimal and its sign: "2.5 %". */
 void bont__fmt_share_pct(char *buf, size_t size, double share);
-/* A risk's 95 % interval for people ("(95 % CI 1.2-2.4 %)", in the thread's language) and in
- * JSON ("[1.20, 2.41]", percent). */
+/* A risk's 95 % interval for people ("(95 % CI 1.2-2.4 %)", in the thread's language; JSON:
+ * bont__risk_json). */
 void bont__fmt_ci95_pct(char *buf, size_t size, double lo, double hi);
-void bont__put_ci95_pct(FILE *f, double lo, double hi);
 /* "left", "right" or "midline" (JSON, ids); bont__side_tr (i18n/names.h) for people. */
 const char *bont__side(bont_side_t s);
 /* s, then spaces up to width terminal columns (CJK characters count 2). */
