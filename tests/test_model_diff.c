@@ -289,8 +289,7 @@ TEST_TIMEOUT(differential_risk_engine, 600)
         json_t *ref = bont_test_reference_json(cmd);
         bont_plan_t *plan = NULL;
         bont_pop_t *pop = NULL;
-        bont_risk_t *r = NULL;
-        size_t n = 0;
+        bont_risk_list_t list = {0};
         bont_pop_opts_t o = {.n_patients = BONT_RISK_CHECK_PATIENTS,
                              .seed = BONT_RISK_CHECK_SEED,
                              .days = BONT_RISK_HORIZON_DAYS,
@@ -299,29 +298,31 @@ TEST_TIMEOUT(differential_risk_engine, 600)
         if (prc == 0)
             prc = bont_pop_run(kb, plan, &o, &pop, &err);
         if (prc == 0)
-            prc = bont_pop_effect_risks(pop, &r, &n, &err);
+            prc = bont_pop_risks(pop, &list, &err);
         CHECK_MSG(prc == 0, "%s: %s", plans[i], err.message);
+        size_t n = list.n;
         json_t *risks = json_object_get(ref, "risks");
         CHECK_MSG(prc || json_object_size(risks) == n, "%s: %zu side effects, reference %zu",
                   plans[i], n, json_object_size(risks));
         for (size_t k = 0; k < n; k++) {
-            json_t *e = json_object_get(risks, r[k].effect);
+            const bont_risk_t *r = &list.risks[k].risk;
+            json_t *e = json_object_get(risks, r->effect);
             json_t *ci = json_object_get(e, "ci95_pct");
-            CHECK_MSG(e != NULL, "%s: %s not in the reference", plans[i], r[k].effect);
+            CHECK_MSG(e != NULL, "%s: %s not in the reference", plans[i], r->effect);
             if (!e)
                 continue;
             double p_ref = json_number_value(json_object_get(e, "probability_pct"));
             double h_ref = (json_number_value(json_array_get(ci, 1)) -
                             json_number_value(json_array_get(ci, 0))) /
                            2.0;
-            double p_c = 100.0 * r[k].probability;
-            double h_c = 100.0 * (r[k].ci95_hi - r[k].ci95_lo) / 2.0;
+            double p_c = 100.0 * r->probability;
+            double h_c = 100.0 * (r->ci95_hi - r->ci95_lo) / 2.0;
             CHECK_MSG(fabs(p_c - p_ref) <= h_c + h_ref + 0.01,
-                      "%s %s: C %.2f %% (+-%.2f), reference %.2f %% (+-%.2f)", plans[i],
-                      r[k].effect, p_c, h_c, p_ref, h_ref);
+                      "%s %s: C %.2f %% (+-%.2f), reference %.2f %% (+-%.2f)", plans[i], r->effect,
+                      p_c, h_c, p_ref, h_ref);
             compared++;
         }
-        free(r);
+        bont_risk_list_clear(&list);
         bont_pop_free(&pop);
         bont_plan_free(&plan);
         json_decref(ref);

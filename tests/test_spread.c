@@ -402,7 +402,7 @@ TEST(spread_risk_assess_threshold_and_reason)
     teardown(&f);
 }
 
-/* The probability of one side effect in bont check's risks (largest over its structures). */
+/* The probability of one side effect per person in bont check's risks. */
 static double check_risk(const fixture_t *f, const char *path, const char *effect)
 {
     bont_plan_t *plan = NULL;
@@ -412,8 +412,8 @@ static double check_risk(const fixture_t *f, const char *path, const char *effec
     CHECK(bont_plan_load(f->kb, path, &plan, &err) == 0);
     if (plan && bont_risk_check(f->kb, plan, f->sp, 2, &r, &err) == 0) {
         for (size_t i = 0; i < r.n; i++)
-            if (strcmp(r.risks[i].effect, effect) == 0 && r.risks[i].probability > p)
-                p = r.risks[i].probability;
+            if (strcmp(r.risks[i].risk.effect, effect) == 0)
+                p = r.risks[i].risk.probability;
         bont_risk_list_clear(&r);
     }
     bont_plan_free(&plan);

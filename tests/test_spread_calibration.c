@@ -149,14 +149,13 @@ static int cal_predict(cal_t *C, size_t i, size_t n_patients)
     bont_pop_t *pop = NULL;
     int rc = bont_pop_run(C->kb, C->plans[i], &o, &pop, &err);
     if (rc == 0 && strcmp(c->measure, "risk") == 0) {
-        bont_risk_t *r = NULL;
-        size_t n = 0;
+        bont_risk_list_t r;
         double p = 0.0;
-        rc = bont_pop_effect_risks(pop, &r, &n, &err);
-        for (size_t k = 0; rc == 0 && k < n; k++)
-            if (strcmp(r[k].effect, c->effect) == 0)
-                p = r[k].probability;
-        free(r);
+        rc = bont_pop_risks(pop, &r, &err);
+        for (size_t k = 0; rc == 0 && k < r.n; k++)
+            if (strcmp(r.risks[k].risk.effect, c->effect) == 0)
+                p = r.risks[k].risk.probability;
+        bont_risk_list_clear(&r);
         if (c->n > 0) { /* independent causes: background or toxin */
             double bg = c->placebo_n ? (double)c->placebo_events / c->placebo_n : 0.0;
             p = 1.0 - (1.0 - bg) * (1.0 - p);

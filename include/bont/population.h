@@ -195,9 +195,10 @@ int bont_pop_patient_inputs(const bont_pop_t *pop, size_t p, size_t i, bont_para
                             bont_dose_t *doses, size_t max, size_t *n_doses);
 double bont_pop_day0(const bont_pop_t *pop);
 
-/* The risk of each side effect over the structures that carry it (docs/spread.md section 3: a
- * patient with ptosis on either side counts once): *out (caller frees with free()) holds one
- * entry per effect, most probable first; muscle and side are of the most probable structure. */
-int bont_pop_effect_risks(const bont_pop_t *pop, bont_risk_t **out, size_t *n, bont_error_t *err);
+/* The risk of each side effect per person over the structures that carry it (docs/spread.md
+ * section 3: a patient with ptosis on either side counts once), with each structure's own risk:
+ * fills *out (bont_risk_list_clear), n_patients included, why_none "". The one place risks are
+ * counted: bont check, bont simulate --patients, the web server and the handout use it. */
+int bont_pop_risks(const bont_pop_t *pop, bont_risk_list_t *out, bont_error_t *err);
 
 #endif

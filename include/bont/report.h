@@ -75,10 +75,10 @@ void bont_report_error(FILE *f, const char *prefix, const bont_error_t *err);
 /* What `bont check` shows: the plan, the rule findings and the side-effect risks (which never
  * change the verdict). Everything is borrowed. */
 typedef struct bont_check_report_t {
-    const bont_kb_t *kb;       /* sources of the findings */
-    const bont_plan_t *plan;   /* the plan checked */
-    const bont_check_t *check; /* its findings */
-    const bont_risk_t *risks;  /* bont_risk_plan's risks, n_risks of them (may be NULL) */
+    const bont_kb_t *kb;             /* sources of the findings */
+    const bont_plan_t *plan;         /* the plan checked */
+    const bont_check_t *check;       /* its findings */
+    const bont_effect_risk_t *risks; /* bont_risk_check's, n_risks of them (may be NULL) */
     size_t n_risks;
     size_t n_risk_patients;         /* virtual patients the risks rest on */
     const char *risks_not_computed; /* why there are no risks, or NULL / "" */

@@ -163,11 +163,26 @@ bool bont_spread_effect_calibrated(const bont_spread_t *sp, const char *effect);
 /* The 95 % Wilson score interval of k events in n (docs/spread.md section 3); [0, 1] for n = 0. */
 void bont_risk_wilson(size_t k, size_t n, double *lo, double *hi);
 
-/* Side-effect risks of one plan as bont check shows them (the command and the web server's
- * POST /api/v1/check call the same function, so both show the same numbers). */
+/* A side effect's risk per person (docs/spread.md section 3): the share of virtual patients
+ * with the effect in any structure carrying it (either eyelid for ptosis), as trials and labels
+ * count it, over its per-structure risks. */
+typedef struct bont_effect_risk_t {
+    /* effect, probability and ci95 per person, calibrated; muscle, side and reason of the
+     * structure carrying most of the risk; threshold_pct the structures' common threshold, NAN
+     * when they differ */
+    bont_risk_t risk;
+    const bont_risk_t *structures; /* n_structures of them, most probable first (the list's) */
+    size_t n_structures;
+} bont_effect_risk_t;
+
+/* Side-effect risks of one plan as bont check and bont simulate --patients show them (the
+ * command and the web server's POST /api/v1/check call the same function, so both show the
+ * same numbers). */
 typedef struct bont_risk_list_t {
-    bont_risk_t *risks; /* owned (bont_risk_list_clear); n of them, most probable first */
+    bont_effect_risk_t *risks; /* one per side effect, calibrated first, then most probable */
     size_t n;
+    bont_risk_t *structures; /* every structure's risk, grouped by risks[] (owned) */
+    size_t n_structures;
     size_t n_patients;  /* virtual patients they rest on */
     char why_none[256]; /* why none were computed (e.g. the product's units cannot be
                            converted), or "" */

@@ -185,32 +185,33 @@ static void findings_section(FILE *f, const bont_check_t *chk)
     bont_report_findings_text(f, chk->findings, chk->n_findings);
 }
 
-/* The risks worth reading one by one (calibrated, from RISK_SHOWN up), then the exposures
- * without a calibrated rate, then how many more there are. */
-static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t *sc)
+/* The risks worth reading (calibrated, from RISK_SHOWN up per person) with their structures,
+ * then the exposures without a calibrated rate, then how many more there are. */
+static int risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t *sc)
 {
     fputs(BONT_TR("\nSide-effect risk\n"), f);
     if (r->risks_not_computed && r->risks_not_computed[0]) {
         fprintf(f, BONT_TR("  not computed: %s\n"), bont__tx(sc, r->risks_not_computed));
-        return;
+        return 0;
     }
     size_t shown = 0, below = 0, uncalibrated = 0;
-    char where[160], share[32], ci[64];
-    for (size_t i = 0; i < r->n_risks; i++) {
-        const bont_risk_t *k = &r->risks[i];
-        bool big = k->probability >= RISK_SHOWN;
+    bont__table_t *t = bont__risk_table_new();
+    int rc = t ? 0 : BONT_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < r->n_risks; i++) {
+        const bont_effect_risk_t *e = &r->risks[i];
+        bool big = e->risk.probability >= RISK_SHOWN;
         below += !big;
-        uncalibrated += big && !k->calibrated;
-        if (!big || !k->calibrated)
-            continue;
-        bont__target_label(where, sizeof where, bont__muscle_name(k->muscle), bont__side(k->side));
-        bont__fmt_share_pct(share, sizeof share, k->probability);
-        bont__fmt_ci95_pct(ci, sizeof ci, k->ci95_lo, k->ci95_hi);
-        fprintf(f, "  %7s  ", share);
-        bont__put_padded(f, bont__tx(sc, BONT_TRC("side effect", k->effect)), 20);
-        fprintf(f, " %s  %s\n           %s\n", bont__tx(sc, where), ci, bont__tx(sc, k->reason));
-        shown++;
+        uncalibrated += big && !e->risk.calibrated;
+        if (big && e->risk.calibrated) {
+            rc = bont__risk_rows(t, e, sc);
+            shown++;
+        }
     }
+    if (rc == 0 && shown)
+        bont__table_print(t, f, 2);
+    bont__table_free(&t);
+    if (rc)
+        return rc;
     if (shown == 0)
         fputs(BONT_TR("  no calibrated side effect above 0.5 %\n"), f);
     if (uncalibrated) {
@@ -220,28 +221,33 @@ static void risks_section(FILE *f, const bont_check_report_t *r, bont__scratch_t
                       "exposure):\n"),
               f);
         for (size_t i = 0; i < r->n_risks; i++) {
-            const bont_risk_t *k = &r->risks[i];
-            if (k->calibrated || k->probability < RISK_SHOWN)
+            const bont_effect_risk_t *e = &r->risks[i];
+            if (e->risk.calibrated || e->risk.probability < RISK_SHOWN)
                 continue;
-            bont__target_label(where, sizeof where, bont__muscle_name(k->muscle),
-                               bont__side(k->side));
-            fputs("           ", f);
-            bont__put_padded(f, bont__tx(sc, BONT_TRC("side effect", k->effect)), 20);
-            fprintf(f, " %s\n", bont__tx(sc, where));
+            char where[160], list[512] = "";
+            for (size_t j = 0; j < e->n_structures; j++) {
+                bont__target_label(where, sizeof where, bont__muscle_name(e->structures[j].muscle),
+                                   bont__side(e->structures[j].side));
+                bont__list_add(list, sizeof list, where);
+            }
+            fputs("    ", f);
+            bont__put_padded(f, bont__tx(sc, BONT_TRC("side effect", e->risk.effect)), 20);
+            fprintf(f, " %s\n", bont__tx(sc, list));
         }
     }
     if (below)
         fprintf(f,
-                BONT_TRN("  %zu more reached structure below 0.5 %%\n",
-                         "  %zu more reached structures below 0.5 %%\n", below),
+                BONT_TRN("  %zu more side effect below 0.5 %% per person\n",
+                         "  %zu more side effects below 0.5 %% per person\n", below),
                 below);
-    fprintf(
-        f,
-        BONT_TR("  Share of %zu virtual patients (model parameters, spread and needle placement "
-                "vary)\n  whose weakness there passes the side effect's threshold, with its 95 "
-                "%% interval;\n  calibration and limits in docs/spread.md. Not a rule: it does "
-                "not change the verdict.\n"),
-        r->n_risk_patients);
+    fprintf(f,
+            BONT_TR("  Share of %zu virtual patients (model parameters, spread and needle "
+                    "placement vary)\n  with the side effect in any structure carrying it (either "
+                    "eyelid counts once),\n  then structure by structure, with 95 %% intervals; "
+                    "calibration and limits in\n  docs/spread.md. Not a rule: it does not change "
+                    "the verdict.\n"),
+            r->n_risk_patients);
+    return 0;
 }
 
 /* The adverse reactions the label tables and trials report for the product in the indication:
@@ -319,9 +325,10 @@ int bont_report_check_text(FILE *f, const bont_check_report_t *r)
     int rc = injections_table(f, r->plan, &sc);
     if (rc == 0) {
         findings_section(f, r->check);
-        risks_section(f, r, &sc);
-        rc = reactions_section(f, r, &sc);
+        rc = risks_section(f, r, &sc);
     }
+    if (rc == 0)
+        rc = reactions_section(f, r, &sc);
     if (rc == 0) {
         source_text_t st = {f, r->kb, &sc, false};
         each_source(r, source_line, &st);
@@ -332,28 +339,6 @@ int bont_report_check_text(FILE *f, const bont_check_report_t *r)
 }
 
 /* ---- JSON ---------------------------------------------------------------------------------- */
-
-static json_t *risks_json(const bont_check_report_t *r)
-{
-    json_t *arr = json_array();
-    bool failed = false;
-    for (size_t i = 0; arr && i < r->n_risks; i++) {
-        const bont_risk_t *k = &r->risks[i];
-        bont__jappend(
-            arr,
-            json_pack("{s:o, s:o, s:o, s:f, s:[f, f], s:b, s:f, s:o}", "effect",
-                      bont__jstr(k->effect), "muscle", bont__jstr(k->muscle->id),
-                      "side", /* null for a midline structure */
-                      k->side == BONT_SIDE_NONE ? json_null() : json_string(bont__side(k->side)),
-                      "probability", k->probability, "ci95_pct", 100.0 * k->ci95_lo,
-                      100.0 * k->ci95_hi, "calibrated", k->calibrated, "threshold_pct",
-                      k->threshold_pct, "reason", bont__jstr(k->reason)),
-            &failed);
-    }
-    if (failed)
-        json_decref(arr);
-    return failed ? NULL : arr;
-}
 
 typedef struct source_json_t {
     const bont_kb_t *kb;
@@ -393,9 +378,10 @@ json_t *bont_report_check_json(const bont_check_report_t *r)
         bont__jstr(plan->product->id), "units_per_ml", bont_plan_units_per_ml(plan), "counts",
         "error", (json_int_t)chk->n_errors, "warning", (json_int_t)chk->n_warnings, "note",
         (json_int_t)chk->n_notes, "findings",
-        bont_report_findings_json(chk->findings, chk->n_findings), "risks", risks_json(r),
-        "adverse_reactions", bont_report_adverse_reactions_json(rows, n_rows),
-        "adverse_reactions_min_pct", r->all_reactions ? 0.0 : BONT_REPORT_REACTION_MIN_PCT);
+        bont_report_findings_json(chk->findings, chk->n_findings), "risks",
+        bont__risks_json(r->risks, r->n_risks), "adverse_reactions",
+        bont_report_adverse_reactions_json(rows, n_rows), "adverse_reactions_min_pct",
+        r->all_reactions ? 0.0 : BONT_REPORT_REACTION_MIN_PCT);
     if (root && r->risks_not_computed && r->risks_not_computed[0] &&
         json_object_set_new(root, "risks_not_computed", bont__jstr(r->risks_not_computed)))
         sj.failed = true;

@@ -82,11 +82,6 @@ void bont__fmt_ci95_pct(char *buf, size_t size, double lo, double hi)
     snprintf(buf, size, BONT_TR("(95 %% CI %.1f-%.1f %%)"), 100.0 * lo, 100.0 * hi);
 }
 
-void bont__put_ci95_pct(FILE *f, double lo, double hi)
-{
-    fprintf(f, "[%.2f, %.2f]", 100.0 * lo, 100.0 * hi);
-}
-
 const char *bont__side(bont_side_t s)
 {
     return s == BONT_SIDE_LEFT ? "left" : s == BONT_SIDE_RIGHT ? "right" : "midline";

@@ -191,11 +191,10 @@ static int risk_facts(bont__handout_facts_t *x)
     const bont_pop_t *pop = x->h->pop;
     if (!pop)
         return 0;
-    bont_risk_t *risks = NULL;
-    size_t n = 0;
-    int rc = bont_pop_effect_risks(pop, &risks, &n, NULL);
-    for (size_t i = 0; rc == 0 && i < n && x->n_risks < HANDOUT_MAX_RISKS; i++) {
-        const bont_risk_t *rk = &risks[i];
+    bont_risk_list_t risks;
+    int rc = bont_pop_risks(pop, &risks, NULL);
+    for (size_t i = 0; rc == 0 && i < risks.n && x->n_risks < HANDOUT_MAX_RISKS; i++) {
+        const bont_risk_t *rk = &risks.risks[i].risk;
         if (!rk->calibrated)
             continue;
         bont__handout_risk_t *o = &x->risks[x->n_risks++];
@@ -207,7 +206,7 @@ static int risk_facts(bont__handout_facts_t *x)
                     o->name, sizeof o->name);
         o->pct = 100.0 * rk->probability;
     }
-    free(risks);
+    bont_risk_list_clear(&risks);
     return rc;
 }
 

@@ -63,10 +63,9 @@ void bont__fmt_units(char *buf, size_t size, double u);
 void bont__fmt_ml(char *buf, size_t size, double ml);
 /* A share 0..1 as a percent with one decimal and its sign: "2.5 %". */
 void bont__fmt_share_pct(char *buf, size_t size, double share);
-/* A risk's 95 % interval for people ("(95 % CI 1.2-2.4 %)", in the thread's language) and in
- * JSON ("[1.20, 2.41]", percent). */
+/* A risk's 95 % interval for people ("(95 % CI 1.2-2.4 %)", in the thread's language; JSON:
+ * bont__risk_json). */
 void bont__fmt_ci95_pct(char *buf, size_t size, double lo, double hi);
-void bont__put_ci95_pct(FILE *f, double lo, double hi);
 /* "left", "right" or "midline" (JSON, ids); bont__side_tr (i18n/names.h) for people. */
 const char *bont__side(bont_side_t s);
 /* s, then spaces up to width terminal columns (CJK characters count 2). */
@@ -164,5 +163,18 @@ int bont__course_table(FILE *f, const bont__course_t *c, bont__scratch_t *sc);
 int bont__effect_svg(FILE *f, const bont_plan_t *plan, int days, const char *subtitle,
                      bont__svg_series_t *series, size_t n, const char *const *notes,
                      size_t n_notes);
+
+/* ---- Side-effect risks (riskout.c) --------------------------------------------------------- */
+
+/* One side effect's entry: {effect, probability, ci95_pct, calibrated, threshold_pct, muscle,
+ * side, reason, structures: [{muscle, side, probability, ci95_pct, threshold_pct, reason}]};
+ * NULL when out of memory. The second: the array of n. */
+json_t *bont__risk_json(const bont_effect_risk_t *e);
+json_t *bont__risks_json(const bont_effect_risk_t *risks, size_t n);
+/* A table of risks with its header (NULL when out of memory); bont__risk_rows adds an effect's
+ * per-person line ("*" when not calibrated) and its structures indented below it. */
+struct bont__table_t;
+struct bont__table_t *bont__risk_table_new(void);
+int bont__risk_rows(struct bont__table_t *t, const bont_effect_risk_t *e, bont__scratch_t *sc);
 
 #endif

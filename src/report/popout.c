@@ -163,41 +163,34 @@ static void pop_cell(char *buf, size_t size, const void *ctx, size_t i, int day)
     snprintf(buf, size, "%.0f (%.0f-%.0f)", r->p50[day], r->p5[day], r->p95[day]);
 }
 
-/* The structures with a side-effect risk; nothing when there is none. */
+/* The side-effects per person with their structures; nothing when there is none. */
 static int risk_table(FILE *f, const bont_pop_t *pop, bont__scratch_t *sc)
 {
-    size_t n_risk = 0, n_uncal = 0;
-    for (size_t i = 0; i < bont_pop_n_results(pop); i++)
-        n_risk += bont_pop_result(pop, i)->has_risk;
-    if (!n_risk)
-        return 0;
-    bont__table_t *t = bont__table_new(6, "llrlrl");
-    if (!t)
-        return BONT_ENOMEM;
-    bont__table_rowf(t, BONT_TR("side effect\tstructure\tprobability\t\tthreshold (%%)\treason"));
-    for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
-        const bont_pop_result_t *r = bont_pop_result(pop, i);
-        if (!r->has_risk)
-            continue;
-        char lab[160], share[32], ci[64];
-        label_of(&r->target, lab, sizeof lab);
-        bont__fmt_share_pct(share, sizeof share, r->risk.probability);
-        bont__fmt_ci95_pct(ci, sizeof ci, r->risk.ci95_lo, r->risk.ci95_hi);
-        n_uncal += !r->risk.calibrated;
-        bont__table_rowf(t, "%s\t%s\t%s%s\t%s\t%.0f\t%s", bont__tx(sc, r->risk.effect),
-                         bont__tx(sc, lab), share, r->risk.calibrated ? "" : " *", ci,
-                         r->risk.threshold_pct, bont__tx(sc, r->risk.reason));
+    bont_risk_list_t risks;
+    int rc = bont_pop_risks(pop, &risks, NULL);
+    if (rc || risks.n == 0)
+        return rc;
+    size_t n_uncal = 0;
+    bont__table_t *t = bont__risk_table_new();
+    rc = t ? 0 : BONT_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < risks.n; i++) {
+        n_uncal += !risks.risks[i].risk.calibrated;
+        rc = bont__risk_rows(t, &risks.risks[i], sc);
     }
-    fputs(BONT_TR("\nSide-effect risk: share of virtual patients whose peak weakness of the "
-                  "structure passes the threshold\n"),
-          f);
-    bont__table_print(t, f, 0);
-    if (n_uncal)
-        fputs(BONT_TR("* not calibrated against a published rate: an exposure index of the "
-                      "model, not a rate to quote\n"),
+    if (rc == 0) {
+        fputs(BONT_TR("\nSide-effect risk: share of virtual patients with the side effect in any "
+                      "structure carrying it,\nthen by structure: whose peak weakness passes the "
+                      "threshold\n"),
               f);
+        bont__table_print(t, f, 0);
+        if (n_uncal)
+            fputs(BONT_TR("* not calibrated against a published rate: an exposure index of the "
+                          "model, not a rate to quote\n"),
+                  f);
+    }
     bont__table_free(&t);
-    return 0;
+    bont_risk_list_clear(&risks);
+    return rc;
 }
 
 int bont_report_pop_text(FILE *f, const bont_pop_t *pop, const bont_plan_t *plan)
@@ -359,28 +352,20 @@ int bont_report_pop_json_write(FILE *f, const bont_pop_t *pop)
     }
     fprintf(f, "\n ],\n");
     json_plan(f, pop);
+    bont_risk_list_t risks;
+    int rc = bont_pop_risks(pop, &risks, NULL);
     fprintf(f, " \"risks\": [");
-    size_t n = 0;
-    for (size_t i = 0; i < bont_pop_n_results(pop); i++) {
-        const bont_pop_result_t *r = bont_pop_result(pop, i);
-        if (!r->has_risk)
-            continue;
-        fprintf(f, "%s\n  {\"effect\": ", n++ ? "," : "");
-        bont__put_json_str(f, r->risk.effect);
-        fprintf(f, ", \"muscle\": ");
-        bont__put_json_str(f, r->target.muscle);
-        fprintf(f, ", \"side\": \"%s\", \"probability\": %.4f, \"ci95_pct\": ",
-                bont__side(r->target.side), r->risk.probability);
-        bont__put_ci95_pct(f, r->risk.ci95_lo, r->risk.ci95_hi);
-        fprintf(f,
-                ", \"calibrated\": %s, \"threshold_pct\": ", r->risk.calibrated ? "true" : "false");
-        bont__put_num1(f, r->risk.threshold_pct);
-        fprintf(f, ", \"reason\": ");
-        bont__put_json_str(f, r->risk.reason);
-        fputc('}', f);
+    /* One entry a line, as the rest of this writer (bont check's JSON builds the same entries). */
+    for (size_t i = 0; rc == 0 && i < risks.n; i++) {
+        json_t *e = bont__risk_json(&risks.risks[i]);
+        fprintf(f, "%s\n  ", i ? "," : "");
+        if (!e || json_dumpf(e, f, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) != 0)
+            rc = BONT_ENOMEM;
+        json_decref(e);
     }
-    fprintf(f, "%s]}\n", n ? "\n " : "");
-    return bont__stream_rc(f, 0);
+    fprintf(f, "%s]}\n", risks.n ? "\n " : "");
+    bont_risk_list_clear(&risks);
+    return bont__stream_rc(f, rc);
 }
 
 static int pop_json_write(FILE *f, const void *ctx)

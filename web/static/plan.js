@@ -305,7 +305,9 @@
     const risks = r.body.risks || [];
     if (r.body.risks_not_computed) para(el, t("Side-effect risks not computed: {why}", { why: r.body.risks_not_computed }));
     if (risks.length === 0) return;
-    /* The risks worth a look (0.5 % or more) in a table; the rest behind a disclosure. */
+    /* One entry per side effect and person (either eyelid counts once), its structures
+     * below it; the effects worth a look (0.5 % or more) in a table, every one behind a
+     * disclosure. */
     const shown = risks.filter((k) => k.probability >= 0.005);
     if (shown.length) el.appendChild(riskTable(shown, t("Side-effect risk in virtual patients")));
     else {
@@ -316,11 +318,27 @@
       const d = document.createElement("details");
       d.className = "all-risks";
       const sm = document.createElement("summary");
-      sm.textContent = t("Every structure checked ({n})", { n: risks.length });
+      sm.textContent = t("Every side effect checked ({n})", { n: risks.length });
       d.appendChild(sm);
       d.appendChild(riskTable(risks, t("An uncalibrated value is an exposure index, not a rate.")));
       el.appendChild(d);
     }
+  }
+
+  function structureName(k) {
+    return k.side && k.side !== "midline" ? t("{structure} ({side})", { structure: label(k.muscle), side: sideName(k.side) }) : label(k.muscle);
+  }
+
+  /* A risk for people: a natural frequency when calibrated, else the exposure index; its
+   * 95 % interval on a line of its own. */
+  function riskCell(td, k, calibrated) {
+    td.textContent = calibrated ? frequency(k.probability) : t("exposure index {pct} %", { pct: round(k.probability * 100, 1) });
+    const ci = k.ci95_pct || [];
+    if (ci.length !== 2) return;
+    const span = document.createElement("span");
+    span.className = "ci";
+    span.textContent = t("95 % interval {lo}-{hi} %", { lo: round(ci[0], 1), hi: round(ci[1], 1) });
+    td.appendChild(span);
   }
 
   function riskTable(risks, caption) {
@@ -331,11 +349,22 @@
     [t("Side effect"), t("Structure"), t("Risk"), t("Why")].forEach((x) => { const th = document.createElement("th"); th.textContent = x; h.appendChild(th); });
     const b = table.createTBody();
     risks.forEach((k) => {
+      const subs = Array.isArray(k.structures) ? k.structures : [];
       const tr = b.insertRow();
+      tr.className = "per-person";
       tr.insertCell().textContent = effectName(k.effect);
-      tr.insertCell().textContent = k.side && k.side !== "midline" ? t("{structure} ({side})", { structure: label(k.muscle), side: sideName(k.side) }) : label(k.muscle);
-      tr.insertCell().textContent = k.calibrated ? frequency(k.probability) : t("exposure index {pct} %", { pct: round(k.probability * 100, 1) });
-      tr.insertCell().textContent = k.reason;
+      tr.insertCell().textContent = subs.length > 1 ? t("any of {n} structures", { n: subs.length }) : structureName(k);
+      riskCell(tr.insertCell(), k, k.calibrated);
+      tr.insertCell().textContent = subs.length > 1 ? "" : k.reason;
+      if (subs.length < 2) return;
+      subs.forEach((s) => {
+        const sr = b.insertRow();
+        sr.className = "structure";
+        sr.insertCell();
+        sr.insertCell().textContent = structureName(s);
+        riskCell(sr.insertCell(), s, k.calibrated);
+        sr.insertCell().textContent = s.reason;
+      });
     });
     return table;
   }

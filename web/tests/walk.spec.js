@@ -121,6 +121,11 @@ test("a clinician plans, checks, records and finds a glabellar visit", async ({ 
   await expect(page.locator("#verdict")).toHaveText(/No rule is broken/, { timeout: 30000 });
   // Model v2: eyelid ptosis after a glabellar dose is about 1-2 in 100 (pooled phase 3: 2.4 %).
   await expect(page.locator("#findings")).toContainText("ptosis");
+  // Per person (either eyelid counts once), with both levators below it.
+  const ptosisRow = page.locator("#findings table.risks tr.per-person", { hasText: "ptosis" }).first();
+  await expect(ptosisRow).toContainText("any of 2 structures");
+  await expect(ptosisRow).toContainText("95 % interval");
+  await expect(page.locator("#findings table.risks").first().locator("tr.structure", { hasText: "levator palpebrae" })).toHaveCount(2);
   await expect(page.locator("#record-verdict")).toContainText("No rule is broken");
   await expect(page.locator("#course canvas")).toBeVisible({ timeout: 30000 });
   await expect(page.locator("#course-legend li").first()).toContainText("procerus");
