@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bont/spread.h"
+#include "model/spread_internal.h"
 #include "test.h"
 
 typedef struct fixture_t {
@@ -487,6 +488,30 @@ TEST(spread_check_shows_risks)
     CHECK_MSG(strstr(out, "not computed") != NULL, "%s", out);
 }
 
+/* Example plan `name` and its exposure layout in e (NULL, and nothing to free, when either
+ * fails). */
+static bont_plan_t *example_expo(const fixture_t *f, const char *name, expo_t *e)
+{
+    char path[128];
+    snprintf(path, sizeof path, "examples/%s.json", name);
+    bont_plan_t *plan = NULL;
+    bont_error_t err;
+    CHECK(bont_plan_load(f->kb, path, &plan, &err) == 0);
+    if (plan && expo_new(f, plan, e) != 0)
+        bont_plan_free(&plan);
+    return plan;
+}
+
+/* n site uniforms crowded below the misplacement shares (about a third of the sites
+ * misplaced), from the generator state *s. */
+static void crowded_uniforms(uint64_t *s, double *u, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+        u[k] = (double)(*s >> 11) / 9007199254740992.0 * 0.03;
+    }
+}
+
 /* The population's fast path (include/bont/spread.h): the exposure without misplacement, then
  * each misplaced site moved, equals the full evaluation with the same deviates, on every example
  * plan and for crowded uniforms (many misplaced sites). */
@@ -503,24 +528,15 @@ TEST(spread_exposure_misplace_fast_path)
     uint64_t s = 12345;
     size_t moved = 0;
     for (size_t i = 0; i < sizeof plans / sizeof plans[0]; i++) {
-        char path[128];
-        snprintf(path, sizeof path, "examples/%s.json", plans[i]);
-        bont_plan_t *plan = NULL;
-        bont_error_t err;
         expo_t e;
-        CHECK(bont_plan_load(f.kb, path, &plan, &err) == 0);
-        if (!plan || expo_new(&f, plan, &e) != 0) {
-            bont_plan_free(&plan);
+        bont_plan_t *plan = example_expo(&f, plans[i], &e);
+        if (!plan)
             continue;
-        }
         size_t ns = bont_exposure_n_sites(e.L);
         double *u = malloc((ns + 1) * sizeof *u), *full = malloc(2 * e.n * sizeof *full);
         for (int draw = 0; draw < 50; draw++) {
             double z = (draw % 7 - 3) * 0.6, fl = field_mm() * (1.0 + 0.01 * (draw % 5));
-            for (size_t k = 0; k < ns; k++) { /* crowded below the shares: a third misplaced */
-                s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-                u[k] = (double)(s >> 11) / 9007199254740992.0 * 0.03;
-            }
+            crowded_uniforms(&s, u, ns);
             expo_eval(&e, fl, z, u);
             memcpy(full, e.conc, 2 * e.n * sizeof *full);
             expo_eval(&e, fl, z, NULL);
@@ -544,5 +560,54 @@ TEST(spread_exposure_misplace_fast_path)
         bont_plan_free(&plan);
     }
     CHECK(moved > 100);
+    teardown(&f);
+}
+
+/* A part of the plan (model/spread_internal.h): for each structure alone, the injections that
+ * target or neighbour it give its concentration and scale bit for bit as the whole plan does,
+ * with misplaced sites; and the selection leaves injections out where it can. */
+TEST(spread_exposure_part_is_exact_for_the_needed)
+{
+    fixture_t f;
+    if (setup(&f) != 0) {
+        teardown(&f);
+        return;
+    }
+    static const char *const plans[] = {"cervical_dystonia", "chronic_migraine",
+                                        "upper_limb_spasticity", "glabellar_lines"};
+    uint64_t s = 777;
+    size_t skipped = 0;
+    for (size_t i = 0; i < sizeof plans / sizeof plans[0]; i++) {
+        expo_t e;
+        bont_plan_t *plan = example_expo(&f, plans[i], &e);
+        if (!plan)
+            continue;
+        size_t ns = bont_exposure_n_sites(e.L), ni = plan->n_injections;
+        double *u = malloc((ns + 1) * sizeof *u), *full = malloc(2 * e.n * sizeof *full);
+        bool *need = calloc(e.n, sizeof *need);
+        size_t *sel = calloc(ni + 1, sizeof *sel);
+        crowded_uniforms(&s, u, ns);
+        double z = 0.7, fl = field_mm() * 1.02;
+        expo_eval(&e, fl, z, u);
+        memcpy(full, e.conc, 2 * e.n * sizeof *full);
+        for (size_t k = 0; k < e.n; k++) {
+            memset(need, 0, e.n * sizeof *need);
+            need[k] = true;
+            size_t n_sel = bont__exposure_select(e.L, need, sel);
+            CHECK(n_sel >= 1 && n_sel <= ni);
+            skipped += ni - n_sel;
+            bont__spread_exposure_part(e.L, sel, n_sel, fl, z, u, e.conc, e.scale, e.work);
+            CHECK_MSG(e.conc[k] == full[k] && e.scale[k] == full[e.n + k],
+                      "%s %s: part %.17g / %.17g, whole %.17g / %.17g", plans[i],
+                      e.st[k].muscle->id, e.conc[k], e.scale[k], full[k], full[e.n + k]);
+        }
+        free(sel);
+        free(need);
+        free(u);
+        free(full);
+        expo_free(&e);
+        bont_plan_free(&plan);
+    }
+    CHECK(skipped > 0);
     teardown(&f);
 }

@@ -458,27 +458,30 @@ static void add_injection(const bont_exposure_layout_t *L, const exp_inj_t *e, s
         own[e->t] += add_site(L, e, vf, rf, w, v_in, back, e->n_nb, (double)well, conc);
 }
 
-void bont_spread_exposure(const bont_exposure_layout_t *L, double field_mm, double z_prox,
-                          const double *u_site, double *conc, double *scale, double *own)
+/* A structure's sums take the same terms in the same order as over the whole plan whenever
+ * every injection that targets or neighbours it is listed. */
+void bont__spread_exposure_part(const bont_exposure_layout_t *L, const size_t *inj, size_t n,
+                                double field_mm, double z_prox, const double *u_site, double *conc,
+                                double *scale, double *own)
 {
     size_t ns = L->n_structs;
     double dfac = exp(-L->sp->log_sd * z_prox);
     memset(conc, 0, ns * sizeof *conc);
     memset(scale, 0, ns * sizeof *scale);
     memset(own, 0, ns * sizeof *own);
-    size_t site0 = 0;
-    for (size_t i = 0; i < L->n_inj; site0 += (size_t)L->inj[i].sites, i++) {
+    for (size_t a = 0; a < n; a++) {
+        size_t i = inj ? inj[a] : a;
         const exp_inj_t *e = &L->inj[i];
         double rf, vf;
         field_of(L, e, field_mm, &rf, &vf);
         scale[e->t] += vf * e->sites; /* the fields' total volume until the end */
-        add_injection(L, e, site0, dfac, field_mm, u_site, conc, own, scale);
+        add_injection(L, e, L->site_first[i], dfac, field_mm, u_site, conc, own, scale);
     }
     /* Injected structures (docs/model.md 1.4): the share inside at least one field, and the
-     * overlap of their fields. */
+     * overlap of their fields. One no listed injection targets has no field. */
     for (size_t k = 0; k < ns; k++) {
         const bont_exposure_struct_t *st = &L->structs[k];
-        if (!st->injected)
+        if (!st->injected || !(scale[k] > 0.0))
             continue;
         double v = st->volume_ml, vf_sum = scale[k], x = vf_sum / v;
         /* Intradermal sites lie evenly 1-2 cm apart (axillary label): a square lattice of discs
@@ -492,6 +495,32 @@ void bont_spread_exposure(const bont_exposure_layout_t *L, double field_mm, doub
         conc[k] += kappa * own[k];
         own[k] = kappa; /* for bont_spread_exposure_misplace */
     }
+}
+
+void bont_spread_exposure(const bont_exposure_layout_t *L, double field_mm, double z_prox,
+                          const double *u_site, double *conc, double *scale, double *own)
+{
+    bont__spread_exposure_part(L, NULL, L->n_inj, field_mm, z_prox, u_site, conc, scale, own);
+}
+
+size_t bont__exposure_select(const bont_exposure_layout_t *L, const bool *need, size_t *inj)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < L->n_inj; i++) {
+        const exp_inj_t *e = &L->inj[i];
+        bool hit = need[e->t];
+        for (size_t j = 0; !hit && j < e->n_nb; j++)
+            hit = need[L->nb[e->first_nb + j].k];
+        if (hit)
+            inj[n++] = i;
+    }
+    return n;
+}
+
+void bont__exposure_sites(const bont_exposure_layout_t *L, size_t i, size_t *first, size_t *n)
+{
+    *first = L->site_first[i];
+    *n = (size_t)L->inj[i].sites;
 }
 
 double bont_exposure_site_misplacement(const bont_exposure_layout_t *L, size_t site)

@@ -88,6 +88,11 @@ typedef struct bont__pop_run_t {
     bont_exposure_layout_t *xl;
     size_t n_xs, n_sites;
     size_t *xmap;
+    /* A risk-only run simulates few structures: the injections that target or neighbour one of
+     * them (n_sel of them in sel; sel NULL: every injection), and which exposure structures
+     * those are (xneed, n_xs; NULL: all). */
+    size_t *sel, n_sel;
+    bool *xneed;
     bont__reach_layout_t *reach; /* the v1 reach, for the risks' reasons only */
     double t_shift;              /* output day 0 on the grid */
     bont_pop_grid_t grid;
@@ -118,6 +123,10 @@ typedef struct bont__pop_run_t {
 /* Uniform deviate number `index` of patient `patient` under seed, in (0, 1): the hash of
  * bont_pop_normal before its inverse normal CDF. */
 double bont__pop_uniform(uint64_t seed, uint64_t patient, uint32_t index);
+/* The same deviates in two steps, for drawing many of one patient (one per plan site): the
+ * patient's part of the hash once, then each index's. */
+uint64_t bont__pop_stream(uint64_t seed, uint64_t patient);
+double bont__pop_uniform_of(uint64_t stream, uint32_t index);
 
 /* ---- pop_layout.c: what a run simulates ------------------------------------------------------ */
 

@@ -15,17 +15,26 @@ static void patient_exposure(bont__pop_run_t *r, size_t p, double *xbuf)
     double *conc = xbuf, *scale = xbuf + r->n_xs, *work = xbuf + 2 * r->n_xs;
     double *u_site = xbuf + 3 * r->n_xs, z_prox = 0.0;
     if (r->o.spread) {
+        uint64_t stream = bont__pop_stream(r->o.seed, p);
         z_prox = bont_pop_normal(r->o.seed, p, (uint32_t)r->n_var);
-        for (size_t i = 0; i < r->n_sites; i++)
-            u_site[i] = bont__pop_uniform(r->o.seed, p, (uint32_t)(r->n_var + 1 + i));
+        for (size_t a = 0; a < (r->sel ? r->n_sel : 1); a++) {
+            size_t first = 0, n = r->n_sites;
+            if (r->sel)
+                bont__exposure_sites(r->xl, r->sel[a], &first, &n);
+            for (size_t i = first; i < first + n; i++)
+                u_site[i] = bont__pop_uniform_of(stream, (uint32_t)(r->n_var + 1 + i));
+        }
     }
-    bont_spread_exposure(r->xl, r->pp[p].field_length_mm, z_prox, r->o.spread ? u_site : NULL, conc,
-                         scale, work);
+    bont__spread_exposure_part(r->xl, r->sel, r->sel ? r->n_sel : r->plan->n_injections,
+                               r->pp[p].field_length_mm, z_prox, r->o.spread ? u_site : NULL, conc,
+                               scale, work);
     for (size_t j = 0; j < r->n_struct; j++) {
         size_t x = r->xmap[j];
-        r->escale[j * r->n_pad + p] = scale[x];
+        bool need = !r->xneed || r->xneed[x]; /* the others stay 0 */
+        r->escale[j * r->n_pad + p] = need ? scale[x] : 0.0;
         for (size_t s = 0; s < r->n_sess; s++)
-            r->conc[(j * r->n_sess + s) * r->n_pad + p] = conc[x] * r->sess[s].units_factor;
+            r->conc[(j * r->n_sess + s) * r->n_pad + p] =
+                need ? conc[x] * r->sess[s].units_factor : 0.0;
     }
 }
 

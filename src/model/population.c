@@ -265,6 +265,8 @@ static void free_run(bont__pop_run_t *r)
     free(r->plan_eff);
     free(r->resp_count);
     free(r->xmap);
+    free(r->sel);
+    free(r->xneed);
     bont_exposure_layout_free(&r->xl);
     bont_spread_free(&r->own_spread);
     free(r->pp);
@@ -389,6 +391,25 @@ static bool carries_risk(const bont__pop_run_t *r, size_t j)
     return m && m->side_effect && strcmp(r->tg[j].role, "spread") == 0;
 }
 
+/* A risk-only run needs the exposure of the structures carrying a risk only: the injections
+ * that target or neighbour one of them (the others change nothing the run reads), so a patient's
+ * exposure costs those injections' neighbours, not the whole plan's. */
+static int select_exposure(bont__pop_run_t *r, bont_error_t *err)
+{
+    if (!r->o.risk_only || !r->o.spread)
+        return 0;
+    r->xneed = calloc(r->n_xs ? r->n_xs : 1, sizeof *r->xneed);
+    r->sel = calloc(r->plan->n_injections + 1, sizeof *r->sel);
+    if (!r->xneed || !r->sel) {
+        bont_error_setf(err, NULL, "out of memory");
+        return BONT_ENOMEM;
+    }
+    for (size_t j = 0; j < r->n_struct; j++)
+        r->xneed[r->xmap[j]] = carries_risk(r, j);
+    r->n_sel = bont__exposure_select(r->xl, r->xneed, r->sel);
+    return 0;
+}
+
 /* The work on the threads: strata, blocks, then structure by structure the kernel and the daily
  * percentiles, then the readout percentiles. */
 static int run_parallel(bont__pop_run_t *r, bont_error_t *err)
@@ -454,8 +475,8 @@ int bont_pop_run(const bont_kb_t *kb, const bont_plan_t *plan, const bont_pop_op
     if (err)
         snprintf(err->file, sizeof err->file, "%s", plan->file ? plan->file : "");
     if ((rc = bont__pop_layout_sessions(r, err)) || (rc = bont__pop_layout_structures(r, err)) ||
-        (rc = bont__pop_build_grid(r, err)) || (rc = check_memory(r, err)) ||
-        (rc = make_pop(r, err)) || (rc = run_parallel(r, err)))
+        (rc = select_exposure(r, err)) || (rc = bont__pop_build_grid(r, err)) ||
+        (rc = check_memory(r, err)) || (rc = make_pop(r, err)) || (rc = run_parallel(r, err)))
         goto cleanup;
     for (size_t j = 0; j < r->n_struct; j++)
         bont__pop_finish_result(r, j);

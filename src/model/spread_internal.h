@@ -45,6 +45,20 @@ bool bont__is_orbit(const bont_muscle_t *m);
  * returns how many. */
 int bont__neighbour_sides(const bont_muscle_t *nb, bont_side_t target_side, bont_side_t out[2]);
 
+/* The injections of an exposure layout that target or neighbour a structure k with need[k]
+ * (need: bont_exposure_n_structs entries), in plan order into inj (room for every injection);
+ * returns how many. */
+size_t bont__exposure_select(const bont_exposure_layout_t *layout, const bool *need, size_t *inj);
+/* The sites of injection i: their first index among the plan's sites and how many. */
+void bont__exposure_sites(const bont_exposure_layout_t *layout, size_t i, size_t *first, size_t *n);
+/* bont_spread_exposure over the injections inj[0..n) of bont__exposure_select (NULL: all): the same
+ * numbers, bit for bit, for every structure the selection needed (the others are left partial);
+ * u_site is read only at those injections' sites. It skips the injections that cannot change the
+ * structures a run simulates (the risk-only run of bont check). */
+void bont__spread_exposure_part(const bont_exposure_layout_t *layout, const size_t *inj, size_t n,
+                                double field_mm, double z_prox, const double *u_site,
+                                double *conc_u_per_ml, double *scale, double *work);
+
 /* The part of bont_spread_reach that no patient deviate changes (structures, distances, radii,
  * barriers, boluses), laid out once for a plan in O(entries). */
 typedef struct bont__reach_layout_t bont__reach_layout_t;

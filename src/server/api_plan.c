@@ -27,9 +27,8 @@ int bont__h_check(bont__ctx_t *c)
     int rc = bont_plan_parse(c->srv->kb, c->req->body, c->req->body_len, PLAN_NAME, &plan, &err);
     if (rc == 0)
         rc = bont_check_run(c->srv->kb, plan, NULL, &chk, &err);
-    /* One thread per request: the server's workers are the parallelism. */
     if (rc == 0)
-        rc = bont_risk_check(c->srv->kb, plan, c->srv->spread, 1, &risks, &err);
+        rc = bont__risk_check_cached(c->srv, plan, &risks, &err);
     if (rc != 0) {
         bont__resp_plan_error(c->resp, rc, &err);
     } else {

@@ -104,6 +104,8 @@ extern const size_t bont__n_routes;
 
 typedef struct bont__audit_job_t bont__audit_job_t;
 typedef struct bont__durations_t bont__durations_t;
+/* A bounded, thread-safe map from a plan's risk key to its risks (LRU; riskcache.c). */
+typedef struct bont__risk_cache_t bont__risk_cache_t;
 
 /* Per-address memory of failed logins (in addition to the per-user count in the store). */
 typedef struct bont__login_slot_t {
@@ -115,11 +117,12 @@ typedef struct bont__login_slot_t {
 struct bont_server_t {
     const bont_kb_t *kb; /* borrowed */
     /* The embedded data every request reads, loaded once: requests only read them. */
-    bont_params_t params;         /* median model parameters */
-    bont_spread_t *spread;        /* spread and risk parameters (owned) */
-    bont_duration_prior_t prior;  /* duration prior of the wear-off prediction */
-    bont__durations_t *durations; /* each stored visit's expected duration (owned) */
-    bont_content_t *content;      /* handout texts, aftercare, pathways, glossary (owned) */
+    bont_params_t params;           /* median model parameters */
+    bont_spread_t *spread;          /* spread and risk parameters (owned) */
+    bont_duration_prior_t prior;    /* duration prior of the wear-off prediction */
+    bont__durations_t *durations;   /* each stored visit's expected duration (owned) */
+    bont__risk_cache_t *risk_cache; /* POST /api/v1/check's risks by plan (owned) */
+    bont_content_t *content;        /* handout texts, aftercare, pathways, glossary (owned) */
     /* The pages' scripts' words in each language, as the JSON object {msgid: translation}
      * their pages carry (owned; "{}" for English). */
     char *script_words[BONT_LANG_COUNT];
@@ -207,6 +210,33 @@ int bont__duration_cached(void *ctx, const bont_store_visit_t *visit, double *da
                           bont_error_t *err);
 /* "model" or "table": where the kept duration of the visit came from (NULL when not kept). */
 const char *bont__duration_basis(bont__duration_ctx_t *c, long long visit_id);
+
+/* ---- side-effect risks kept between checks (riskcache.c) ---- */
+
+enum {
+    BONT__RISK_KEY_BYTES = 32,      /* SHA-256 */
+    BONT__RISK_CACHE_ENTRIES = 256, /* plans kept, least recently used out first: about 1.2 MB */
+};
+
+/* capacity 0 keeps nothing (every look-up misses). */
+int bont__risk_cache_new(bont__risk_cache_t **out, size_t capacity);
+void bont__risk_cache_free(bont__risk_cache_t **c);
+/* The key of plan's risks: SHA-256 of the cache's parameter identity and of every field of the
+ * plan the risk engine reads (not the patient, date, vial or history). */
+void bont__risk_key(const bont__risk_cache_t *c, const bont_plan_t *plan,
+                    unsigned char key[BONT__RISK_KEY_BYTES]);
+/* A copy of the risks kept under key into out (the caller clears it): true on a hit. */
+bool bont__risk_cache_get(bont__risk_cache_t *c, const unsigned char *key, bont_risk_list_t *out);
+/* Keeps a copy of risks under key, evicting the least recently used entry when full. */
+void bont__risk_cache_put(bont__risk_cache_t *c, const unsigned char *key,
+                          const bont_risk_list_t *risks);
+/* Look-ups that hit and missed so far, and entries held. */
+void bont__risk_cache_stats(bont__risk_cache_t *c, unsigned long long *hits,
+                            unsigned long long *misses, size_t *entries);
+/* bont_risk_check of the server's kb and spread on one thread, through the server's cache: the
+ * same list an uncached call gives. */
+int bont__risk_check_cached(bont_server_t *srv, const bont_plan_t *plan, bont_risk_list_t *out,
+                            bont_error_t *err);
 
 /* ---- HTTP helpers (http.c) ---- */
 

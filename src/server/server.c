@@ -135,6 +135,7 @@ int bont_server_new(bont_server_t **out, const bont_kb_t *kb, const bont_server_
         (rc = bont_spread_load(&srv->spread, err)) != 0 ||
         (rc = bont_duration_prior_load(&srv->prior, err)) != 0 ||
         (rc = bont__durations_new(&srv->durations)) != 0 ||
+        (rc = bont__risk_cache_new(&srv->risk_cache, BONT__RISK_CACHE_ENTRIES)) != 0 ||
         (rc = bont_content_load(&srv->content, NULL, err)) != 0 ||
         (rc = bont__script_words(srv)) != 0)
         goto cleanup;
@@ -405,6 +406,7 @@ void bont_server_free(bont_server_t **psrv)
     free(srv->pool_busy);
     bont_spread_free(&srv->spread);
     bont__durations_free(&srv->durations);
+    bont__risk_cache_free(&srv->risk_cache);
     bont_content_free(&srv->content);
     for (int l = 0; l < BONT_LANG_COUNT; l++)
         free(srv->script_words[l]);
