@@ -71,27 +71,35 @@ cleanup:
     bont_kb_free(&kb);
 }
 
-/* A list whose every field follows from its key's first byte, to tell entries apart. */
+/* A list whose every field follows from its key's first byte, to tell entries apart: risk i
+ * carries structure i. */
 static void list_for(unsigned v, bont_risk_list_t *l)
 {
     memset(l, 0, sizeof *l);
-    l->n = v % 4;
+    l->n = l->n_structures = v % 4;
     l->n_patients = 1000 + v;
     l->risks = calloc(l->n + 1, sizeof *l->risks);
-    for (size_t i = 0; l->risks && i < l->n; i++) {
-        l->risks[i].probability = v / 256.0 + (double)i;
-        snprintf(l->risks[i].reason, sizeof l->risks[i].reason, "key %u risk %zu", v, i);
+    l->structures = calloc(l->n + 1, sizeof *l->structures);
+    for (size_t i = 0; l->risks && l->structures && i < l->n; i++) {
+        bont_risk_t *r = &l->structures[i];
+        r->probability = v / 256.0 + (double)i;
+        snprintf(r->reason, sizeof r->reason, "key %u risk %zu", v, i);
+        l->risks[i] = (bont_effect_risk_t){.risk = *r, .structures = r, .n_structures = 1};
     }
 }
 
 static bool list_is(unsigned v, const bont_risk_list_t *l)
 {
-    bool ok = l->n == v % 4 && l->n_patients == 1000 + v && l->why_none[0] == '\0';
+    bool ok = l->n == v % 4 && l->n_structures == l->n && l->n_patients == 1000 + v &&
+              l->why_none[0] == '\0';
     for (size_t i = 0; ok && i < l->n; i++) {
         char want[64];
         snprintf(want, sizeof want, "key %u risk %zu", v, i);
-        ok = l->risks[i].probability == v / 256.0 + (double)i &&
-             strcmp(l->risks[i].reason, want) == 0;
+        const bont_effect_risk_t *e = &l->risks[i];
+        ok = e->risk.probability == v / 256.0 + (double)i && strcmp(e->risk.reason, want) == 0 &&
+             e->n_structures == 1 && e->structures == &l->structures[i] &&
+             e->structures->probability == e->risk.probability &&
+             strcmp(e->structures->reason, want) == 0;
     }
     return ok;
 }

@@ -95,7 +95,7 @@ struct bont_muscle_t {
     double volume_ml_max;
     bool volume_estimate; /* volume is an estimate (see volume_source) */
     const char *volume_source;
-    double thickness_mm;  /* a sheet's thickness, mm (docs/spread.md section 2); <=0: compact */
+    double thickness_mm; /* a sheet's thickness, mm (docs/spread.md section 2); <=0: compact */
     const char *thickness_source;
     const bont_neighbour_t *neighbours;
     size_t n_neighbours;

@@ -15,14 +15,14 @@
 /* One neighbour entry of an injection (docs/spread.md S.1): what does not depend on the
  * patient. */
 typedef struct exp_nb_t {
-    size_t k;           /* structure index */
-    double distance_mm; /* atlas distance, before the patient's proximity factor */
-    double barrier;     /* fascia, orbital septum and subcutis factors */
-    double near;        /* min(1, A_N / A_T): the share of the sites near it */
-    double volume_ml;   /* atlas volume */
-    double disc_cm2;    /* pi (r_N / 10)^2, the face it turns to a site */
+    size_t k;            /* structure index */
+    double distance_mm;  /* atlas distance, before the patient's proximity factor */
+    double barrier;      /* fascia, orbital septum and subcutis factors */
+    double near;         /* min(1, A_N / A_T): the share of the sites near it */
+    double volume_ml;    /* atlas volume */
+    double disc_cm2;     /* pi (r_N / 10)^2, the face it turns to a site */
     double thickness_mm; /* a sheet's thickness (atlas), <= 0 for a compact structure */
-    bool injected;      /* the plan injects it: its scale comes from its own fields */
+    bool injected;       /* the plan injects it: its scale comes from its own fields */
 } exp_nb_t;
 
 /* One injection. */

@@ -121,17 +121,27 @@ void bont__risk_key(const bont__risk_cache_t *c, const bont_plan_t *plan,
     crypto_hash_sha256_final(&h, key);
 }
 
-/* A deep copy of src into dst (0, or BONT_ENOMEM with dst empty). */
+/* A deep copy of src into dst (0, or BONT_ENOMEM with dst empty): the per-person risks and the
+ * structures they point into, re-pointed into the copy. */
 static int copy_list(bont_risk_list_t *dst, const bont_risk_list_t *src)
 {
     *dst = *src;
     dst->risks = malloc((src->n ? src->n : 1) * sizeof *dst->risks);
-    if (!dst->risks) {
+    dst->structures = malloc((src->n_structures ? src->n_structures : 1) * sizeof *dst->structures);
+    if (!dst->risks || !dst->structures) {
+        free(dst->risks);
+        free(dst->structures);
         memset(dst, 0, sizeof *dst);
         return BONT_ENOMEM;
     }
-    if (src->n)
-        memcpy(dst->risks, src->risks, src->n * sizeof *dst->risks);
+    if (src->n_structures)
+        memcpy(dst->structures, src->structures, src->n_structures * sizeof *dst->structures);
+    for (size_t i = 0; i < src->n; i++) {
+        dst->risks[i] = src->risks[i];
+        if (src->risks[i].structures)
+            dst->risks[i].structures =
+                dst->structures + (src->risks[i].structures - src->structures);
+    }
     return 0;
 }
 
