@@ -186,10 +186,17 @@ TEST(spread_exposure_is_deterministic_and_fixed)
                 pharynx = !e.st[k].injected && e.st[k].side == BONT_SIDE_NONE &&
                           e.st[k].weight_ona_u == 0.0;
         CHECK(pharynx);
-        /* The median: most of the dose acts in the target. */
+        /* The median: most of the dose acts in the target, i.e. the units in its reached part
+         * (concentration x reached volume) outweigh all the neighbours' together. A sheet lying on
+         * the target within the bolus (the platysma over the SCM) may see the same
+         * concentration, over a small part of itself. */
         expo_eval(&e, field_mm(), 0.0, NULL);
-        for (size_t k = 1; k < e.n; k++)
-            CHECK(e.conc[k] < e.conc[0]);
+        double own_u = e.conc[0] * e.scale[0] * e.st[0].muscle->volume_ml, nb_u = 0.0;
+        for (size_t k = 1; k < e.n; k++) {
+            nb_u += e.conc[k] * e.scale[k] * e.st[k].muscle->volume_ml;
+            CHECK(e.conc[k] <= 1.05 * e.conc[0]);
+        }
+        CHECK_MSG(nb_u < own_u, "neighbours %.2f U-eq, target %.2f", nb_u, own_u);
         free(a);
         expo_free(&e);
     }
