@@ -22,6 +22,7 @@ typedef struct exp_nb_t {
     double volume_ml;    /* atlas volume */
     double disc_cm2;     /* pi (r_N / 10)^2, the face it turns to a site */
     double thickness_mm; /* a sheet's thickness (atlas), <= 0 for a compact structure */
+    size_t di;           /* its distance in the layout's table of distinct distances */
     bool injected;       /* the plan injects it: its scale comes from its own fields */
 } exp_nb_t;
 
@@ -32,6 +33,7 @@ typedef struct exp_inj_t {
     double u_site;   /* ona-eq units per site */
     double site_ml;  /* bolus volume per site */
     double rb_mm;    /* bolus radius (sphere, or the wheal's disc in the dermis) */
+    double exp_rb;   /* exp(rb_mm / lambda): S.1's fall-off is exp(-d / lambda) times this */
     bool skin;       /* intradermal: bolus and field are discs in the dermis */
     double g_ep;     /* endplate weight of the target's terminals (S.2) */
     double p_mis;    /* misplacement share of its guidance (0 without neighbours) */
@@ -54,7 +56,25 @@ struct bont_exposure_layout_t {
     size_t n_nb;
     size_t n_sites;
     size_t *site_first; /* first site of each injection, n_inj + 1 entries */
+    double *dist;       /* the distinct atlas distances of the neighbour entries, ascending */
+    size_t n_dist;
 };
+
+/* min and max of finite numbers, inline: the per-patient loops below call them millions of times
+ * and the library's fmin and fmax are calls. */
+static inline double min_d(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+static inline double max_d(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+/* Distinct distances up to which a patient's fall-off factors are computed once per patient
+ * (one exp each) instead of once per neighbour entry of every injection. */
+#define MAX_DIST 256
 
 double bont__radius_mm(double v_ml)
 {
@@ -114,6 +134,7 @@ void bont_exposure_layout_free(bont_exposure_layout_t **lp)
     free((*lp)->inj);
     free((*lp)->nb);
     free((*lp)->site_first);
+    free((*lp)->dist);
     free(*lp);
     *lp = NULL;
 }
@@ -265,6 +286,37 @@ static int layout_injection(bont_exposure_layout_t *L, bont__index_t *ix, const 
 /* The injection each structure receives most from (median patient), for the risk reasons. */
 static void find_sources(bont_exposure_layout_t *L, double field_mm);
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The table of distinct neighbour distances, each entry's index in it, and each injection's
+ * exp(r_b / lambda): a patient's fall-off factors exp(-d dfac / lambda) are then one exp per
+ * distinct distance (S.1 factorises beyond the bolus edge). */
+static int distance_table(bont_exposure_layout_t *L)
+{
+    L->dist = malloc((L->n_nb ? L->n_nb : 1) * sizeof *L->dist);
+    if (!L->dist)
+        return BONT_ENOMEM;
+    for (size_t j = 0; j < L->n_nb; j++)
+        L->dist[j] = L->nb[j].distance_mm;
+    qsort(L->dist, L->n_nb, sizeof *L->dist, cmp_double);
+    size_t n = 0;
+    for (size_t j = 0; j < L->n_nb; j++)
+        if (n == 0 || L->dist[j] != L->dist[n - 1])
+            L->dist[n++] = L->dist[j];
+    L->n_dist = n;
+    for (size_t j = 0; j < L->n_nb; j++) {
+        const double *hit = bsearch(&L->nb[j].distance_mm, L->dist, n, sizeof *L->dist, cmp_double);
+        L->nb[j].di = (size_t)(hit - L->dist);
+    }
+    for (size_t i = 0; i < L->n_inj; i++)
+        L->inj[i].exp_rb = exp(L->inj[i].rb_mm / L->sp->length_mm);
+    return 0;
+}
+
 int bont_exposure_layout_new(const bont_plan_t *plan, const bont_spread_t *sp,
                              const bont_params_t *params, bont_exposure_layout_t **out,
                              bont_error_t *err)
@@ -315,6 +367,8 @@ int bont_exposure_layout_new(const bont_plan_t *plan, const bont_spread_t *sp,
     }
     L->n_inj = n_inj;
     L->site_first[n_inj] = L->n_sites;
+    if (distance_table(L) != 0)
+        goto nomem;
     find_sources(L, params->field_length_mm);
     bont__index_free(&ix);
     *out = L;
@@ -358,17 +412,21 @@ static void field_of(const bont_exposure_layout_t *L, const exp_inj_t *e, double
 /* The site's reach of its neighbours (S.1) for distance factor dfac: weights w, reached layers
  * v_in and the back-transfer to the target of a bolus misplaced at each. */
 static void site_reach(const bont_exposure_layout_t *L, const exp_inj_t *e, double dfac, double rf,
-                       double *w, double *v_in, double *back)
+                       const double *fall, double *w, double *v_in, double *back)
 {
     const bont_spread_t *sp = L->sp;
     for (size_t j = 0; j < e->n_nb; j++) {
         const exp_nb_t *n = &L->nb[e->first_nb + j];
         double d = n->distance_mm * dfac;
-        back[j] = exp(-fmax(0.0, d - e->rb_mm) / sp->length_mm) * n->barrier;
+        /* exp(-max(0, d - r_b) / lambda); fall[] holds the patient's exp(-d / lambda) */
+        double f = !(d > e->rb_mm) ? 1.0
+                   : fall          ? fall[n->di] * e->exp_rb
+                                   : exp(-(d - e->rb_mm) / sp->length_mm);
+        back[j] = f * n->barrier;
         w[j] = n->near * back[j];
         /* What lies within the field, at least reach_depth_mm behind the face it turns to the
          * site. */
-        v_in[j] = fmin(n->volume_ml, n->disc_cm2 * fmax(sp->depth_mm, rf - d) / MM_PER_CM);
+        v_in[j] = min_d(n->volume_ml, n->disc_cm2 * max_d(sp->depth_mm, rf - d) / MM_PER_CM);
     }
 }
 
@@ -381,12 +439,12 @@ static double add_site(const bont_exposure_layout_t *L, const exp_inj_t *e, doub
 {
     const bont_spread_t *sp = L->sp;
     double tau = mis < e->n_nb ? back[mis] : e->g_ep;
-    double v_bind = fmin(vf, e->v_t) * tau;
+    double v_bind = min_d(vf, e->v_t) * tau;
     double v_mis = 0.0;
     if (mis < e->n_nb) {
         /* The bolus lies against that neighbour, on its side of the barriers. */
         const exp_nb_t *n = &L->nb[e->first_nb + mis];
-        v_mis = fmin(n->volume_ml, n->disc_cm2 * fmax(sp->depth_mm, rf) / MM_PER_CM);
+        v_mis = min_d(n->volume_ml, n->disc_cm2 * max_d(sp->depth_mm, rf) / MM_PER_CM);
     }
     for (size_t j = 0; j < e->n_nb; j++)
         v_bind += j == mis ? v_mis : w[j] * v_in[j];
@@ -403,17 +461,18 @@ static size_t misplaced_at(const exp_inj_t *e, double u)
     return j < e->n_nb ? j : e->n_nb - 1;
 }
 
-/* The share of neighbour n a site of field radius rf reaches at distance d (docs/spread.md
- * section 2): the layer that shares the site's units for a compact structure; for a sheet, the
- * field's cross-section at that distance (at least the ring depth_mm wide inside the field's
+/* The share of neighbour n a site of field radius rf reaches at distance d, given its layer
+ * (site_reach's v_in, docs/spread.md section 2): the layer for a compact structure; for a sheet,
+ * the field's cross-section at that distance (at least the ring depth_mm wide inside the field's
  * edge) times its thickness, at most that layer. Both fall with distance. */
-static double reached_share(const bont_exposure_layout_t *L, const exp_nb_t *n, double rf, double d)
+static double reached_share(const bont_exposure_layout_t *L, const exp_nb_t *n, double rf, double d,
+                            double layer_ml)
 {
-    double v = fmin(n->volume_ml, n->disc_cm2 * fmax(L->sp->depth_mm, rf - d) / MM_PER_CM);
+    double v = layer_ml;
     if (n->thickness_mm > 0.0) {
-        double dd = fmin(d, fmax(0.0, rf - L->sp->depth_mm));
-        v = fmin(v, M_PI * (rf * rf - dd * dd) / (MM_PER_CM * MM_PER_CM) *
-                        (n->thickness_mm / MM_PER_CM));
+        double dd = min_d(d, max_d(0.0, rf - L->sp->depth_mm));
+        v = min_d(v, M_PI * (rf * rf - dd * dd) / (MM_PER_CM * MM_PER_CM) *
+                         (n->thickness_mm / MM_PER_CM));
     }
     return v / n->volume_ml;
 }
@@ -422,23 +481,26 @@ static double reached_share(const bont_exposure_layout_t *L, const exp_nb_t *n, 
 static double misplaced_reach(const bont_exposure_layout_t *L, const exp_inj_t *e, size_t j,
                               double rf)
 {
-    return reached_share(L, &L->nb[e->first_nb + j], rf, 0.0);
+    const exp_nb_t *n = &L->nb[e->first_nb + j];
+    double layer = min_d(n->volume_ml, n->disc_cm2 * max_d(L->sp->depth_mm, rf) / MM_PER_CM);
+    return reached_share(L, n, rf, 0.0, layer);
 }
 
 /* Adds injection e (its sites from u_site[site0]) to conc and own, and its neighbours' reached
  * shares to scale when scale is not NULL. */
 static void add_injection(const bont_exposure_layout_t *L, const exp_inj_t *e, size_t site0,
-                          double dfac, double field_mm, const double *u_site, double *conc,
-                          double *own, double *scale)
+                          double dfac, const double *fall, double field_mm, const double *u_site,
+                          double *conc, double *own, double *scale)
 {
     double w[MAX_NB], v_in[MAX_NB], back[MAX_NB];
     double rf, vf;
     field_of(L, e, field_mm, &rf, &vf);
-    site_reach(L, e, dfac, rf, w, v_in, back);
+    site_reach(L, e, dfac, rf, fall, w, v_in, back);
     for (size_t j = 0; scale && j < e->n_nb; j++) {
         const exp_nb_t *n = &L->nb[e->first_nb + j];
         if (!n->injected)
-            scale[n->k] = fmax(scale[n->k], reached_share(L, n, rf, n->distance_mm * dfac));
+            scale[n->k] =
+                max_d(scale[n->k], reached_share(L, n, rf, n->distance_mm * dfac, v_in[j]));
     }
     /* A share p_mis of the sites lands at the edge of one neighbour, each equally likely: the
      * site's uniform picks both (docs/spread.md section 2). */
@@ -466,6 +528,9 @@ void bont__spread_exposure_part(const bont_exposure_layout_t *L, const size_t *i
 {
     size_t ns = L->n_structs;
     double dfac = exp(-L->sp->log_sd * z_prox);
+    double fall_buf[MAX_DIST], *fall = L->n_dist <= MAX_DIST ? fall_buf : NULL;
+    for (size_t k = 0; fall && k < L->n_dist; k++)
+        fall[k] = exp(-L->dist[k] * dfac / L->sp->length_mm);
     memset(conc, 0, ns * sizeof *conc);
     memset(scale, 0, ns * sizeof *scale);
     memset(own, 0, ns * sizeof *own);
@@ -475,7 +540,7 @@ void bont__spread_exposure_part(const bont_exposure_layout_t *L, const size_t *i
         double rf, vf;
         field_of(L, e, field_mm, &rf, &vf);
         scale[e->t] += vf * e->sites; /* the fields' total volume until the end */
-        add_injection(L, e, L->site_first[i], dfac, field_mm, u_site, conc, own, scale);
+        add_injection(L, e, L->site_first[i], dfac, fall, field_mm, u_site, conc, own, scale);
     }
     /* Injected structures (docs/model.md 1.4): the share inside at least one field, and the
      * overlap of their fields. One no listed injection targets has no field. */
@@ -539,7 +604,7 @@ void bont_spread_exposure_misplace(const bont_exposure_layout_t *L, double field
     const exp_inj_t *e = &L->inj[i];
     double w[MAX_NB], v_in[MAX_NB], back[MAX_NB], rf, vf;
     field_of(L, e, field_mm, &rf, &vf);
-    site_reach(L, e, exp(-L->sp->log_sd * z_prox), rf, w, v_in, back);
+    site_reach(L, e, exp(-L->sp->log_sd * z_prox), rf, NULL, w, v_in, back);
     size_t j = misplaced_at(e, u);
     /* The site leaves the well-placed ones and lands at neighbour j; the target's own sites
      * enter its concentration through its overlap factor kappa (work). */
@@ -563,7 +628,7 @@ static void find_sources(bont_exposure_layout_t *L, double field_mm)
     /* Each injection alone, compared on its own structures only: O(sites + neighbours). */
     for (size_t i = 0; i < L->n_inj; i++) {
         const exp_inj_t *e = &L->inj[i];
-        add_injection(L, e, 0, 1.0, field_mm, NULL, conc, own, NULL);
+        add_injection(L, e, 0, 1.0, NULL, field_mm, NULL, conc, own, NULL);
         for (size_t j = 0; j <= e->n_nb; j++) {
             size_t k = j == 0 ? e->t : L->nb[e->first_nb + j - 1].k;
             double c = conc[k] + own[k];
