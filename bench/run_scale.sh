@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scale benchmark (issue 8; `make bench` runs it): wall time of the bont command against the
-# number of injections and of history entries, for check (rules and the side-effect risk of 400
+# number of injections and of history entries, for check (rules and the side-effect risk of 2000
 # virtual patients) and simulate (one typical patient; and 1000 patients with --patients). Plans
 # from bench/gen_plan.py. Prints a table and whether 10,000 injections check in under 2 s;
 # docs/performance.md records the figures.
