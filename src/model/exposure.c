@@ -409,6 +409,15 @@ static void field_of(const bont_exposure_layout_t *L, const exp_inj_t *e, double
     *vf = e->skin ? M_PI * r * r * (L->dermis_mm / MM_PER_CM) : 4.0 / 3.0 * M_PI * r * r * r;
 }
 
+/* The layer of neighbour n at distance d from a site of field radius rf that shares the site's
+ * units (docs/spread.md S.1, V_in): what lies within the field behind the face it turns to the
+ * site, at least depth_mm deep. */
+static inline double layer_ml(const bont_exposure_layout_t *L, const exp_nb_t *n, double rf,
+                              double d)
+{
+    return min_d(n->volume_ml, n->disc_cm2 * max_d(L->sp->depth_mm, rf - d) / MM_PER_CM);
+}
+
 /* The site's reach of its neighbours (S.1) for distance factor dfac: weights w, reached layers
  * v_in and the back-transfer to the target of a bolus misplaced at each. */
 static void site_reach(const bont_exposure_layout_t *L, const exp_inj_t *e, double dfac, double rf,
@@ -424,9 +433,7 @@ static void site_reach(const bont_exposure_layout_t *L, const exp_inj_t *e, doub
                                    : exp(-(d - e->rb_mm) / sp->length_mm);
         back[j] = f * n->barrier;
         w[j] = n->near * back[j];
-        /* What lies within the field, at least reach_depth_mm behind the face it turns to the
-         * site. */
-        v_in[j] = min_d(n->volume_ml, n->disc_cm2 * max_d(sp->depth_mm, rf - d) / MM_PER_CM);
+        v_in[j] = layer_ml(L, n, rf, d);
     }
 }
 
@@ -437,14 +444,13 @@ static double add_site(const bont_exposure_layout_t *L, const exp_inj_t *e, doub
                        const double *w, const double *v_in, const double *back, size_t mis,
                        double count, double *conc)
 {
-    const bont_spread_t *sp = L->sp;
     double tau = mis < e->n_nb ? back[mis] : e->g_ep;
     double v_bind = min_d(vf, e->v_t) * tau;
     double v_mis = 0.0;
     if (mis < e->n_nb) {
         /* The bolus lies against that neighbour, on its side of the barriers. */
         const exp_nb_t *n = &L->nb[e->first_nb + mis];
-        v_mis = min_d(n->volume_ml, n->disc_cm2 * max_d(sp->depth_mm, rf) / MM_PER_CM);
+        v_mis = layer_ml(L, n, rf, 0.0);
     }
     for (size_t j = 0; j < e->n_nb; j++)
         v_bind += j == mis ? v_mis : w[j] * v_in[j];
@@ -482,8 +488,7 @@ static double misplaced_reach(const bont_exposure_layout_t *L, const exp_inj_t *
                               double rf)
 {
     const exp_nb_t *n = &L->nb[e->first_nb + j];
-    double layer = min_d(n->volume_ml, n->disc_cm2 * max_d(L->sp->depth_mm, rf) / MM_PER_CM);
-    return reached_share(L, n, rf, 0.0, layer);
+    return reached_share(L, n, rf, 0.0, layer_ml(L, n, rf, 0.0));
 }
 
 /* Adds injection e (its sites from u_site[site0]) to conc and own, and its neighbours' reached

@@ -23,6 +23,12 @@ void bont__put_num1(FILE *f, double v)
     fputs(buf, f);
 }
 
+void bont__put_day_axis(FILE *f, int days)
+{
+    for (int d = 0; d <= days; d++)
+        fprintf(f, "%s%d", d ? ", " : "", d);
+}
+
 void bont__put_sig6(FILE *f, double v)
 {
     if (isfinite(v))

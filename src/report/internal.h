@@ -54,6 +54,8 @@ void bont__fmt1(char *buf, size_t size, double v, const char *undefined);
 void bont__put_num1(FILE *f, double v);
 /* A JSON number with six significant digits (concentrations, shares), or null. */
 void bont__put_sig6(FILE *f, double v);
+/* The day axis of a daily series as JSON array items: "0, 1, ..., days". */
+void bont__put_day_axis(FILE *f, int days);
 /* A day as a whole number, halves rounded up (peak day), or undefined when not finite. */
 void bont__fmt_day(char *buf, size_t size, double v, const char *undefined);
 void bont__put_day(FILE *f, double v);

@@ -249,8 +249,7 @@ static void json_result(FILE *f, const bont_pop_result_t *r, int days)
     fprintf(f, ", \"dose_ona_u\": ");
     bont__put_num1(f, r->dose_ona_u);
     fprintf(f, ",\n   \"day\": [");
-    for (int d = 0; d <= days; d++)
-        fprintf(f, "%s%d", d ? ", " : "", d);
+    bont__put_day_axis(f, days);
     fprintf(f, "],\n");
     json_days(f, "effect_pct", r->p50, days);
     json_days(f, "p5", r->p5, days);
@@ -324,8 +323,7 @@ static void json_plan(FILE *f, const bont_pop_t *pop)
     fprintf(f, ", \"threshold_pct\": ");
     bont__put_num1(f, pl->response_pct);
     fprintf(f, ",\n  \"day\": [");
-    for (int d = 0; d <= days; d++)
-        fprintf(f, "%s%d", d ? ", " : "", d);
+    bont__put_day_axis(f, days);
     fprintf(f, "],\n  \"share_pct\": [");
     for (int d = 0; d <= days; d++) {
         fputs(d ? ", " : "", f);

@@ -137,8 +137,7 @@ int bont_report_sim_json_write(FILE *f, const bont_sim_t *sim)
         fprintf(f, ", \"scale\": ");
         bont__put_sig6(f, r->scale);
         fprintf(f, ",\n   \"day\": [");
-        for (int d = 0; d <= days; d++)
-            fprintf(f, "%s%d", d ? ", " : "", d);
+        bont__put_day_axis(f, days);
         fprintf(f, "],\n");
         json_series(f, "effect_pct", r->effect_pct, days);
         if (r->cmap_pct)
